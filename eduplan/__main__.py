@@ -1,0 +1,3 @@
+from eduplan.cli import main
+
+main()

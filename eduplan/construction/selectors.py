@@ -1,0 +1,52 @@
+"""Reads of the class-size census, aggregated over a subtree in the database."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Avg, Count, Q, QuerySet, Sum
+
+from eduplan.construction.models import SchoolClass
+from eduplan.org.models import OrgUnit
+
+
+def large_class_filter() -> Q:
+    """大班额 as the targets count it: 56–65 by default, or 56 and more (a setting)."""
+    low = settings.EDUPLAN_LARGE_CLASS_MIN
+    if settings.EDUPLAN_LARGE_CLASS_INCLUDES_HUGE:
+        return Q(pupils__gte=low)
+    return Q(pupils__gte=low, pupils__lt=settings.EDUPLAN_HUGE_CLASS_MIN)
+
+
+def huge_class_filter() -> Q:
+    """特大班额: 66 pupils or more by default."""
+    return Q(pupils__gte=settings.EDUPLAN_HUGE_CLASS_MIN)
+
+
+def class_census_summary(*, unit: OrgUnit) -> list[dict[str, Any]]:
+    """Per school year under the unit: classes, pupils, average size, 大班额 and 特大班额."""
+    rows = (
+        SchoolClass.objects.filter(school__path__startswith=unit.path)
+        .values("school_year")
+        .annotate(
+            classes=Count("pk"),
+            pupils=Sum("pupils"),
+            average=Avg("pupils"),
+            large=Count("pk", filter=large_class_filter()),
+            huge=Count("pk", filter=huge_class_filter()),
+        )
+        .order_by("school_year")
+    )
+    return list(rows)
+
+
+def school_classes(*, school: OrgUnit, school_year: int | None = None) -> QuerySet[SchoolClass]:
+    """A school's classes for one school year (the latest when none is given)."""
+    qs = SchoolClass.objects.filter(school=school)
+    if school_year is None:
+        latest = qs.order_by("-school_year").values_list("school_year", flat=True).first()
+        if latest is None:
+            return qs.none()
+        school_year = latest
+    return qs.filter(school_year=school_year).order_by("grade", "number")

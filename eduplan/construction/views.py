@@ -1,0 +1,65 @@
+"""A school's classes and the form to correct one class's enrolment."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from eduplan.construction.models import SchoolClass
+from eduplan.construction.selectors import school_classes
+from eduplan.construction.services import PUPILS_MAX, PUPILS_MIN, school_class_set_pupils
+from eduplan.core.errors import InputError
+from eduplan.org.access import Action, can, requires
+from eduplan.org.models import OrgUnit
+
+
+def _school(code: str) -> OrgUnit:
+    unit = get_object_or_404(OrgUnit, code=code)
+    if not unit.is_school:
+        raise Http404
+    return unit
+
+
+def _class(pk: int) -> SchoolClass:
+    return get_object_or_404(SchoolClass.objects.select_related("school"), pk=pk)
+
+
+class PupilsForm(forms.Form):
+    pupils = forms.IntegerField(
+        label=gettext_lazy("Pupils"), min_value=PUPILS_MIN, max_value=PUPILS_MAX
+    )
+
+
+@requires(Action.UNIT_VIEW, load=_school)
+def class_list(request: HttpRequest, school: OrgUnit) -> HttpResponse:
+    return render(
+        request,
+        "construction/class_list.html",
+        {
+            "school": school,
+            "classes": list(school_classes(school=school)),
+            "may_change": can(request.user, Action.UNIT_DATA_CHANGE, school),
+        },
+    )
+
+
+@requires(Action.UNIT_DATA_CHANGE, load=_class)
+def class_edit(request: HttpRequest, school_class: SchoolClass) -> HttpResponse:
+    form = PupilsForm(request.POST or None, initial={"pupils": school_class.pupils})
+    if request.method == "POST" and form.is_valid():
+        try:
+            school_class_set_pupils(
+                user=request.user, school_class=school_class, pupils=form.cleaned_data["pupils"]
+            )
+        except InputError as exc:
+            form.add_error("pupils", exc.message)
+        else:
+            messages.success(request, _("Saved"))
+            return redirect("class_list", code=school_class.school.code)
+    return render(
+        request, "construction/class_edit.html", {"school_class": school_class, "form": form}
+    )

@@ -1,0 +1,12 @@
+"""The one error type every loader and service raises for bad input."""
+
+from __future__ import annotations
+
+
+class InputError(Exception):
+    """Bad input, refused: the message says what is wrong and where."""
+
+    def __init__(self, message: str, *, where: str = "") -> None:
+        self.where = where
+        self.message = message
+        super().__init__(f"{where}: {message}" if where else message)

@@ -1,0 +1,131 @@
+"""Loading the demo: the bureau's organisation, the plan, a synthetic city and accounts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from eduplan.construction.models import SchoolClass
+from eduplan.demo.generator import DemoCity, generate
+from eduplan.org.models import Membership, OrgUnit, Role, UnitType
+from eduplan.org.services import org_units_create, unit_specs_from_data
+from eduplan.plans.loading import plan_spec_from_file
+from eduplan.plans.models import Plan
+from eduplan.plans.services import plan_load
+
+ORG_FILE = Path(settings.BASE_DIR) / "org" / "data" / "zhengzhou.yaml"
+PLAN_FILE = Path(settings.BASE_DIR) / "plans" / "data" / "zhengzhou-2016.yaml"
+DEMO_PASSWORD = "eduplan2016"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    role: str
+    scope_code: str
+    department_code: str | None = None
+    superuser: bool = False
+
+
+def org_load_file(path: Path = ORG_FILE) -> list[OrgUnit]:
+    """Load a bureau's organisation file (bureau, departments, districts, units)."""
+    with path.open(encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    return org_units_create(specs=unit_specs_from_data(data=data, source=path.name), source=path.name)
+
+
+@transaction.atomic
+def demo_city_load(*, scale: float, seed: int) -> DemoCity:
+    """Add the synthetic city's schools and class census under the loaded districts."""
+    root = OrgUnit.objects.get(type=UnitType.BUREAU, parent__isnull=True)
+    districts = {
+        u.code: (u.name, u.attributes.get("kind", "urban"))
+        for u in OrgUnit.objects.filter(type=UnitType.DISTRICT)
+    }
+    city = generate(districts=districts, root_code=root.code, scale=scale, seed=seed)
+    units = org_units_create(specs=city.units, source="demo")
+    ids = {u.code: u.pk for u in units}
+    SchoolClass.objects.bulk_create(
+        (
+            SchoolClass(
+                school_id=ids[row.school_code],
+                school_year=row.school_year,
+                grade=row.grade,
+                number=row.number,
+                pupils=row.pupils,
+            )
+            for row in city.classes
+        ),
+        batch_size=2000,
+    )
+    return city
+
+
+def demo_accounts() -> list[DemoAccount]:
+    """One account per role, with two schools in one district and one in another, so
+    that scope can be tried by hand."""
+    root = OrgUnit.objects.get(type=UnitType.BUREAU, parent__isnull=True)
+    jinshui = OrgUnit.objects.get(code="410105")
+    erqi = OrgUnit.objects.get(code="410103")
+    schools = OrgUnit.objects.filter(type=UnitType.PRIMARY, closed_on__isnull=True).order_by("code")
+    jinshui_schools = list(schools.filter(path__startswith=jinshui.path)[:2])
+    erqi_school = schools.filter(path__startswith=erqi.path).first()
+    accounts = [
+        DemoAccount("admin", Role.SUPERVISION, root.code, "DEPT-DCS", superuser=True),
+        DemoAccount("leader", Role.LEADER, root.code),
+        DemoAccount("duchashi", Role.SUPERVISION, root.code, "DEPT-DCS"),
+        DemoAccount("jichu", Role.DEPARTMENT, root.code, "DEPT-JCJY"),
+        DemoAccount("tiweiyi", Role.DEPARTMENT, root.code, "DEPT-TWY"),
+        DemoAccount("jinshui", Role.DISTRICT_ADMIN, jinshui.code),
+        DemoAccount("erqi", Role.DISTRICT_ADMIN, erqi.code),
+    ]
+    for i, school in enumerate(jinshui_schools, start=1):
+        accounts.append(DemoAccount(f"jinshui-school{i}", Role.SCHOOL_REPORTER, school.code))
+    if erqi_school is not None:
+        accounts.append(DemoAccount("erqi-school1", Role.SCHOOL_REPORTER, erqi_school.code))
+    return accounts
+
+
+@transaction.atomic
+def demo_accounts_create(*, password: str = DEMO_PASSWORD) -> list[DemoAccount]:
+    """Create the demo accounts (skipping any that exist) and return them."""
+    User = get_user_model()
+    accounts = demo_accounts()
+    units = {u.code: u for u in OrgUnit.objects.filter(
+        code__in=[a.scope_code for a in accounts] + [a.department_code for a in accounts if a.department_code]
+    )}
+    for account in accounts:
+        if User.objects.filter(username=account.username).exists():
+            continue
+        if account.superuser:
+            user = User.objects.create_superuser(account.username, password=password)
+        else:
+            user = User.objects.create_user(account.username, password=password)
+        Membership.objects.create(
+            user=user,
+            role=account.role,
+            scope=units[account.scope_code],
+            department=units.get(account.department_code or ""),
+        )
+    return accounts
+
+
+def demo_setup(*, scale: float = 1.0, seed: int = 2016) -> dict[str, object]:
+    """Load whatever is missing (organisation, plan, city, accounts) and say what was done."""
+    done: dict[str, object] = {}
+    if not OrgUnit.objects.filter(type=UnitType.BUREAU).exists():
+        done["org"] = len(org_load_file())
+    if not Plan.objects.exists():
+        done["plan"] = plan_load(spec=plan_spec_from_file(PLAN_FILE)).code
+    if not OrgUnit.objects.exclude(type__in=[UnitType.BUREAU, UnitType.DEPARTMENT, UnitType.DISTRICT]).exists():
+        city = demo_city_load(scale=scale, seed=seed)
+        done["schools"] = len(city.units)
+        done["classes"] = len(city.classes)
+        done["pupils"] = city.pupils
+    demo_accounts_create()
+    return done

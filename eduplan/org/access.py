@@ -1,0 +1,193 @@
+"""Who may do what, where: the single place EduPlan decides access.
+
+Every view declares the action it needs with `requires` (or `public` for pages
+anyone may read); `AccessMiddleware` refuses any view that declares nothing.
+Services and selectors call `can`/`require` with the same actions, so the rules
+live here and nowhere else (never in templates).
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from eduplan.org.models import Membership, OrgUnit, Role
+
+
+class Action(enum.StrEnum):
+    PLAN_VIEW = "plan.view"
+    PLAN_CHANGE = "plan.change"
+    UNIT_VIEW = "unit.view"
+    UNIT_DATA_CHANGE = "unit.data_change"
+
+
+class Reach(enum.Enum):
+    """How an action's target must relate to the user's scope."""
+
+    WITHIN = "within"  # the target lies inside the scope
+    OVERLAP = "overlap"  # the target's area and the scope overlap (a city plan for a district)
+    OWNED = "owned"  # within, and department staff only on what their department owns
+
+
+ACTION_REACH: dict[Action, Reach] = {
+    Action.PLAN_VIEW: Reach.OVERLAP,
+    Action.PLAN_CHANGE: Reach.OWNED,
+    Action.UNIT_VIEW: Reach.WITHIN,
+    Action.UNIT_DATA_CHANGE: Reach.WITHIN,
+}
+
+ROLE_GRANTS: dict[str, frozenset[Action]] = {
+    Role.LEADER: frozenset({Action.PLAN_VIEW, Action.UNIT_VIEW}),
+    Role.SUPERVISION: frozenset({Action.PLAN_VIEW, Action.PLAN_CHANGE, Action.UNIT_VIEW}),
+    Role.DEPARTMENT: frozenset({Action.PLAN_VIEW, Action.PLAN_CHANGE, Action.UNIT_VIEW}),
+    Role.DISTRICT_ADMIN: frozenset({Action.PLAN_VIEW, Action.UNIT_VIEW, Action.UNIT_DATA_CHANGE}),
+    Role.SCHOOL_REPORTER: frozenset({Action.PLAN_VIEW, Action.UNIT_VIEW, Action.UNIT_DATA_CHANGE}),
+}
+
+
+class Scoped(Protocol):
+    """A target that belongs to an area of the org tree."""
+
+    @property
+    def scope_unit(self) -> OrgUnit: ...
+
+
+class Owned(Scoped, Protocol):
+    def owner_department_ids(self) -> set[int]: ...
+
+
+def membership_of(user: Any) -> Membership | None:
+    """The user's membership, or None for anonymous users and users without one."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    try:
+        return user.membership  # type: ignore[no-any-return]
+    except Membership.DoesNotExist:
+        return None
+
+
+def _unit_of(target: OrgUnit | Scoped) -> OrgUnit:
+    return target if isinstance(target, OrgUnit) else target.scope_unit
+
+
+def can(user: Any, action: Action, target: OrgUnit | Scoped) -> bool:
+    """Whether the user may do `action` on `target`, by role and scope."""
+    membership = membership_of(user)
+    if membership is None or membership.scope is None:
+        return False
+    if action not in ROLE_GRANTS.get(membership.role, frozenset()):
+        return False
+    scope = membership.scope
+    unit = _unit_of(target)
+    reach = ACTION_REACH[action]
+    if reach is Reach.OVERLAP:
+        return scope.contains(unit) or unit.contains(scope)
+    if not scope.contains(unit):
+        return False
+    if reach is Reach.OWNED and membership.role == Role.DEPARTMENT:
+        owners = getattr(target, "owner_department_ids", None)
+        return owners is not None and membership.department_id in owners()
+    return True
+
+
+def require(user: Any, action: Action, target: OrgUnit | Scoped) -> None:
+    """Raise PermissionDenied unless `can(user, action, target)`."""
+    if not can(user, action, target):
+        raise PermissionDenied(_("You may not do this here."))
+
+
+def granted_actions(user: Any) -> frozenset[Action]:
+    """The actions the user's role grants anywhere (for building menus, not for checks)."""
+    membership = membership_of(user)
+    if membership is None or membership.scope is None:
+        return frozenset()
+    return ROLE_GRANTS.get(membership.role, frozenset())
+
+
+@dataclass(frozen=True)
+class AccessRule:
+    action: Action | None  # None: public page, no login needed
+
+
+View = Callable[..., HttpResponse]
+
+
+def requires(action: Action, *, load: Callable[..., OrgUnit | Scoped]) -> Callable[[View], View]:
+    """Declare that a view needs `action` on the object `load(**url_kwargs)` returns.
+
+    The view is called as `view(request, obj)` once the check has passed.
+    """
+
+    def decorate(view: View) -> View:
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            target = load(**kwargs)
+            require(request.user, action, target)
+            return view(request, target)
+
+        wrapper.access_rule = AccessRule(action)  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorate
+
+
+def public(view: View) -> View:
+    """Declare a page anyone may read without logging in (wraps, never mutates, the view)."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return view(request, *args, **kwargs)
+
+    wrapper.access_rule = AccessRule(None)  # type: ignore[attr-defined]
+    return wrapper
+
+
+# Django's admin checks is_staff and model permissions on every view itself.
+SELF_GUARDED_MODULES: tuple[str, ...] = ("django.contrib.admin.",)
+
+
+def declared_rule(view_func: Callable[..., Any]) -> AccessRule | None:
+    rule = getattr(view_func, "access_rule", None)
+    if rule is None and hasattr(view_func, "view_class"):
+        rule = getattr(view_func.view_class, "access_rule", None)
+    return rule
+
+
+def is_self_guarded(view_func: Callable[..., Any]) -> bool:
+    module = getattr(view_func, "__module__", "") or ""
+    return module.startswith(SELF_GUARDED_MODULES)
+
+
+class AccessMiddleware:
+    """Deny by default: a view that declares no access rule is refused."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., Any],
+        view_args: Iterable[Any],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponse | None:
+        if declared_rule(view_func) is not None or is_self_guarded(view_func):
+            return None
+        body = render_to_string(
+            "403.html", {"reason": _("This page declares no access rule.")}, request=request
+        )
+        return HttpResponseForbidden(body)

@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from eduplan.org.access import Action, granted_actions, membership_of
+
+
+def membership(request: HttpRequest) -> dict[str, Any]:
+    """The signed-in user's membership and the menu their role opens."""
+    actions = granted_actions(request.user)
+    member = membership_of(request.user)
+    return {
+        "membership": member,
+        "menu": {
+            "plan": Action.PLAN_VIEW in actions,
+            "units": Action.UNIT_VIEW in actions,
+        },
+        "my_scope": member.scope if member else None,
+    }

@@ -1,0 +1,34 @@
+"""`eduplan org load FILE`: load a bureau's organisation file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from eduplan.core.errors import InputError
+from eduplan.org.services import org_units_create, unit_specs_from_data
+
+
+class Command(BaseCommand):
+    help = "Load org units from a YAML file"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        load = sub.add_parser("load", help="load an organisation file")
+        load.add_argument("file", type=Path)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path: Path = options["file"]
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            units = org_units_create(
+                specs=unit_specs_from_data(data=data, source=path.name), source=path.name
+            )
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            raise CommandError(f"{path}: {exc}") from None
+        except InputError as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(f"已载入 {len(units)} 个单位")

@@ -1,0 +1,385 @@
+"""Check the curated Zhengzhou 2016 plan (zhengzhou-2016.yaml) against its sources.
+
+Run:  /work/main/.venv/bin/python eduplan/plans/data/check_curated.py
+      [--yaml F] [--gold F] [--plan F] [--org F]
+
+Checks the structure (17 projects, 8 sections, 28 work points), owners (codes exist in
+org/data/zhengzhou.yaml, exactly one lead), work point -> project links, and that every
+gold target appears exactly once at its place with identical fields and that there are no
+extra targets. The one allowed difference from gold: a gold 学前教育双90% target is curated
+as two targets (学前三年毛入园率 and 普惠率, both with pair: 双90%). When the plan text is
+available it also checks that names, titles, goal texts, measures, milestones and work
+point texts are quoted from it verbatim. Exits 1 on any mismatch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_YAML = HERE / "zhengzhou-2016.yaml"
+DEFAULT_ORG = HERE.parent.parent / "org" / "data" / "zhengzhou.yaml"
+DEFAULT_GOLD = Path("/work/shared/plan/zhengzhou-2016-plan.gold.json")
+DEFAULT_PLAN = Path("/work/shared/plan/zhengzhou-2016-plan.txt")
+
+FIELDS = (
+    "value",
+    "value_max",
+    "unit",
+    "comparator",
+    "change",
+    "baseline_year",
+    "year",
+    "indicator",
+    "source",
+)
+OPTIONAL_TARGET_KEYS = {"pair", "note"}
+COMPARATORS = {">=", "<=", "=", "between"}
+CHANGES = {None, "increase", "decrease"}
+HORIZON_YEAR = {"three_year": 2018, "annual": 2016}
+WORK_POINT_YEAR = 2016
+PAIR_GOLD_INDICATOR = "学前教育双90%"
+PAIR_NAME = "双90%"
+PAIR_INDICATORS = ("学前三年毛入园率", "普惠率")
+N_PROJECTS, N_SECTIONS, N_WORK_POINTS = 17, 8, 28
+TRAILING_PUNCT = "，。；、：！？,.;:!?"
+
+CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def cn_number(s: str) -> int:
+    """一..九十九 -> int."""
+    if s == "十":
+        return 10
+    if "十" in s:
+        tens, _, ones = s.partition("十")
+        return (CN_DIGITS[tens] if tens else 1) * 10 + (CN_DIGITS[ones] if ones else 0)
+    return CN_DIGITS[s]
+
+
+def cn_ordinal(n: int) -> str:
+    inv = {v: k for k, v in CN_DIGITS.items()}
+    if n < 10:
+        return inv[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else inv[tens]) + "十" + (inv[ones] if ones else "")
+
+
+class Checker:
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+
+    def check(self, cond: bool, msg: str) -> bool:
+        if not cond:
+            self.errors.append(msg)
+        return cond
+
+
+def gold_place(section: str):
+    m = re.fullmatch(r"第(.+)项工程 (三年总目标|2016年)", section)
+    if m:
+        return (
+            "project",
+            cn_number(m.group(1)),
+            "three_year" if m.group(2) == "三年总目标" else "annual",
+        )
+    m = re.fullmatch(r"工作要点 (\d+)", section)
+    if m:
+        return ("work_point", int(m.group(1)))
+    raise ValueError(f"unknown gold section: {section!r}")
+
+
+def fmt_place(place) -> str:
+    return " ".join(str(p) for p in place)
+
+
+def same(a, b) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return float(a) == float(b)
+    return a == b
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--yaml", type=Path, default=DEFAULT_YAML)
+    ap.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
+    ap.add_argument("--org", type=Path, default=DEFAULT_ORG)
+    ap.add_argument("--plan", type=Path, default=DEFAULT_PLAN)
+    args = ap.parse_args()
+
+    c = Checker()
+    plan = yaml.safe_load(args.yaml.read_text(encoding="utf-8"))
+    gold = json.loads(args.gold.read_text(encoding="utf-8"))
+    org = yaml.safe_load(args.org.read_text(encoding="utf-8"))
+    plan_text = args.plan.read_text(encoding="utf-8") if args.plan.exists() else None
+    plan_lines = {ln.strip() for ln in plan_text.splitlines()} if plan_text else set()
+
+    def quoted(s, what: str) -> None:
+        """s must occur verbatim in the plan text."""
+        if plan_text is None:
+            return
+        c.check(
+            isinstance(s, str) and s and s in plan_text,
+            f"{what}: not found verbatim in plan text: {s!r}",
+        )
+
+    # ---- header
+    dept_codes = {d["code"] for d in org["departments"]}
+    c.check(plan.get("code") == "zhengzhou-2016", f"code is {plan.get('code')!r}")
+    c.check(
+        plan.get("organisation") == org["root"]["code"],
+        f"organisation {plan.get('organisation')!r} is not the bureau code {org['root']['code']!r}",
+    )
+    c.check(
+        plan.get("start_year") == 2016 and plan.get("end_year") == 2018,
+        "start_year/end_year must be 2016/2018",
+    )
+    for key in ("name", "intro", "work_points_intro"):
+        c.check(isinstance(plan.get(key), str) and plan[key], f"{key} missing")
+    if plan_text is not None:
+        c.check(plan.get("name", "") in plan_text.replace("\n", ""), "name is not the plan's title")
+        c.check(plan.get("intro") in plan_lines, "intro is not a paragraph of the plan text")
+        c.check(
+            plan.get("work_points_intro") in plan_lines,
+            "work_points_intro is not a paragraph of the plan text",
+        )
+
+    curated: list[tuple[tuple, dict]] = []  # (place, target)
+
+    def collect_targets(place, targets, context_text: str, year: int) -> None:
+        c.check(isinstance(targets, list), f"{fmt_place(place)}: targets must be a list")
+        for t in targets or []:
+            keys = set(t)
+            c.check(
+                set(FIELDS) <= keys,
+                f"{fmt_place(place)}: target missing fields {set(FIELDS) - keys}: {t}",
+            )
+            c.check(
+                keys <= set(FIELDS) | OPTIONAL_TARGET_KEYS,
+                f"{fmt_place(place)}: unknown target keys "
+                f"{keys - set(FIELDS) - OPTIONAL_TARGET_KEYS}",
+            )
+            c.check(
+                t.get("comparator") in COMPARATORS,
+                f"{fmt_place(place)}: bad comparator {t.get('comparator')!r}",
+            )
+            c.check(
+                t.get("change") in CHANGES, f"{fmt_place(place)}: bad change {t.get('change')!r}"
+            )
+            c.check(
+                t.get("year") == year,
+                f"{fmt_place(place)}: target year {t.get('year')} != {year}: {t.get('source')}",
+            )
+            c.check(
+                isinstance(t.get("source"), str) and t["source"] in context_text,
+                f"{fmt_place(place)}: source not in its text: {t.get('source')!r}",
+            )
+            if "note" in t:
+                c.check(
+                    isinstance(t["note"], str) and t["note"],
+                    f"{fmt_place(place)}: note must be a non-empty string",
+                )
+            curated.append((place, t))
+
+    # ---- projects
+    projects = plan.get("projects") or []
+    numbers = [p.get("number") for p in projects]
+    c.check(
+        numbers == list(range(1, N_PROJECTS + 1)),
+        f"projects must be numbered 1..{N_PROJECTS}, got {numbers}",
+    )
+    n_goals = n_measures = n_milestones = 0
+    for p in projects:
+        n = p.get("number")
+        tag = f"project {n}"
+        c.check(
+            isinstance(p.get("name"), str) and p["name"] and "“" not in p["name"],
+            f"{tag}: bad name {p.get('name')!r}",
+        )
+        if plan_text is not None and isinstance(n, int):
+            c.check(
+                f"第{cn_ordinal(n)}项工程——“{p.get('name')}”" in plan_lines,
+                f"{tag}: name {p.get('name')!r} not the plan's heading",
+            )
+        owners = p.get("owners") or []
+        roles = Counter(o.get("role") for o in owners)
+        c.check(
+            roles.get("lead", 0) == 1, f"{tag}: needs exactly one lead, has {roles.get('lead', 0)}"
+        )
+        c.check(set(roles) <= {"lead", "responsible"}, f"{tag}: bad owner roles {set(roles)}")
+        depts = [o.get("department") for o in owners]
+        c.check(len(depts) == len(set(depts)), f"{tag}: duplicate owner departments {depts}")
+        for d in depts:
+            c.check(d in dept_codes, f"{tag}: unknown department code {d!r}")
+        goals = p.get("goals") or []
+        c.check(len(goals) >= 1, f"{tag}: has no goal")
+        n_goals += len(goals)
+        for g in goals:
+            h = g.get("horizon")
+            if not c.check(h in HORIZON_YEAR, f"{tag}: bad horizon {h!r}"):
+                continue
+            c.check(
+                g.get("year") == HORIZON_YEAR[h],
+                f"{tag}: {h} goal year {g.get('year')} != {HORIZON_YEAR[h]}",
+            )
+            quoted(g.get("text"), f"{tag} {h} goal text")
+            collect_targets(
+                ("project", n, h), g.get("targets"), g.get("text") or "", HORIZON_YEAR[h]
+            )
+        measures = p.get("measures")
+        c.check(isinstance(measures, list), f"{tag}: measures must be a list")
+        n_measures += len(measures or [])
+        for m in measures or []:
+            text = m.get("text")
+            quoted(text, f"{tag} measure")
+            c.check(
+                isinstance(text, str) and text and text[-1] not in TRAILING_PUNCT,
+                f"{tag}: measure has trailing punctuation: {text!r}",
+            )
+        milestones = p.get("milestones")
+        c.check(isinstance(milestones, list), f"{tag}: milestones must be a list")
+        n_milestones += len(milestones or [])
+        for ms in milestones or []:
+            c.check(
+                ms.get("year") in range(plan["start_year"], plan["end_year"] + 1),
+                f"{tag}: milestone year {ms.get('year')}",
+            )
+            quoted(ms.get("title"), f"{tag} milestone")
+    project_numbers = set(numbers)
+    no_measures = [p.get("number") for p in projects if not p.get("measures")]
+
+    # ---- sections and work points
+    sections = plan.get("sections") or []
+    c.check(
+        [s.get("number") for s in sections] == list(range(1, N_SECTIONS + 1)),
+        f"sections must be numbered 1..{N_SECTIONS}, got {[s.get('number') for s in sections]}",
+    )
+    wp_numbers = []
+    for s in sections:
+        sn = s.get("number")
+        if plan_text is not None and isinstance(sn, int):
+            c.check(
+                f"{cn_ordinal(sn)}、{s.get('title')}" in plan_lines,
+                f"section {sn}: title {s.get('title')!r} not the plan's heading",
+            )
+        for wp in s.get("work_points") or []:
+            n = wp.get("number")
+            wp_numbers.append(n)
+            tag = f"work point {n}"
+            c.check("owners" not in wp, f"{tag}: work points have no owners")
+            if plan_text is not None:
+                c.check(
+                    f"{n}.{wp.get('text')}" in plan_lines,
+                    f"{tag}: text is not the plan's paragraph {n}.",
+                )
+            links = wp.get("projects")
+            if c.check(isinstance(links, list), f"{tag}: projects must be a list"):
+                for pn in links:
+                    c.check(pn in project_numbers, f"{tag}: links to unknown project {pn!r}")
+                c.check(len(links) == len(set(links)), f"{tag}: duplicate project links {links}")
+            collect_targets(
+                ("work_point", n), wp.get("targets"), wp.get("text") or "", WORK_POINT_YEAR
+            )
+    c.check(
+        wp_numbers == list(range(1, N_WORK_POINTS + 1)),
+        f"work points must be numbered 1..{N_WORK_POINTS}, got {wp_numbers}",
+    )
+
+    # ---- targets against gold
+    unused = list(range(len(curated)))
+
+    def take(place, expected: dict, extra: dict | None = None) -> bool:
+        for i in unused:
+            cp, t = curated[i]
+            if cp != place:
+                continue
+            if all(same(t.get(f), expected[f]) for f in FIELDS) and all(
+                t.get(k) == v for k, v in (extra or {}).items()
+            ):
+                if not extra and "pair" in t:  # a plain gold target is never part of a pair
+                    continue
+                unused.remove(i)
+                return True
+        return False
+
+    n_gold = n_split = 0
+    for g in gold["targets"]:
+        n_gold += 1
+        place = gold_place(g["section"])
+        if g["indicator"] == PAIR_GOLD_INDICATOR:
+            n_split += 1
+            for ind in PAIR_INDICATORS:
+                expected = dict(g, indicator=ind)
+                c.check(
+                    take(place, expected, {"pair": PAIR_NAME}),
+                    f"gold {g['section']} {g['source']!r}: split target {ind} "
+                    f"(pair {PAIR_NAME}) not found or fields differ",
+                )
+        else:
+            if not take(place, g):
+                near = [
+                    t
+                    for cp, t in (curated[i] for i in unused)
+                    if cp == place and t.get("source") == g["source"]
+                ]
+                diff = ""
+                if near:
+                    diff = "; differs in " + ", ".join(
+                        f"{f}: {near[0].get(f)!r} != gold {g[f]!r}"
+                        for f in FIELDS
+                        if not same(near[0].get(f), g[f])
+                    )
+                c.check(
+                    False,
+                    f"gold {g['section']} {g['source']!r}: not found at {fmt_place(place)}{diff}",
+                )
+    for i in unused:
+        cp, t = curated[i]
+        c.check(
+            False,
+            f"extra target at {fmt_place(cp)} not in gold: "
+            f"{t.get('indicator')} {t.get('source')!r}",
+        )
+
+    # ---- report
+    n_wp_links = sum(1 for s in sections for wp in s.get("work_points") or [] if wp.get("projects"))
+    print(
+        f"projects:       {len(projects)} "
+        f"(goals {n_goals}, measures {n_measures}, milestones {n_milestones})"
+    )
+    print(
+        f"owners:         {sum(len(p.get('owners') or []) for p in projects)} assignments, "
+        f"{len({o.get('department') for p in projects for o in p.get('owners') or []})} departments"
+    )
+    print(f"sections:       {len(sections)}")
+    print(f"work points:    {len(wp_numbers)} ({n_wp_links} linked to projects)")
+    print(f"gold targets:   {n_gold} ({n_split} 双90% split into two)")
+    print(
+        f"curated targets:{len(curated):>3} "
+        f"(project goals {sum(1 for p, _ in curated if p[0] == 'project')}, "
+        f"work points {sum(1 for p, _ in curated if p[0] == 'work_point')})"
+    )
+    if no_measures:
+        print(f"note: projects without measures: {no_measures}")
+    if plan_text is None:
+        print(f"warning: plan text {args.plan} not found; verbatim text checks skipped")
+    if c.errors:
+        print(f"\nFAILED: {len(c.errors)} problem(s)")
+        for e in c.errors:
+            print("  - " + e)
+        return 1
+    print("\nOK")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

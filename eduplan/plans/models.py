@@ -1,0 +1,344 @@
+"""A plan: projects (工程) with goals, targets, measures and milestones, and the
+work points (工作要点) in their sections."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from eduplan.org.models import OrgUnit, UnitType
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    ACTIVE = "active", _("Active")
+    CLOSED = "closed", _("Closed")
+
+
+class Plan(models.Model):
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=300)
+    organisation = models.ForeignKey(
+        OrgUnit, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="plans"
+    )
+    start_year = models.PositiveSmallIntegerField(_("start year"))
+    end_year = models.PositiveSmallIntegerField(_("end year"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT
+    )
+    intro = models.TextField(_("introduction"), blank=True)
+    work_points_intro = models.TextField(_("work points introduction"), blank=True)
+    source_digest = models.CharField(
+        _("source digest"), max_length=64, blank=True, help_text=_("SHA-256 of the loaded file")
+    )
+
+    class Meta:
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_year__gte=models.F("start_year")), name="plan_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def scope_unit(self) -> OrgUnit:
+        return self.organisation
+
+
+class Project(models.Model):
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="projects"
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    name = models.CharField(_("name"), max_length=200)
+    owners = models.ManyToManyField(
+        OrgUnit, through="ProjectOwner", verbose_name=_("owners"), related_name="owned_projects"
+    )
+
+    class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="project_number_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.name}"
+
+    @property
+    def scope_unit(self) -> OrgUnit:
+        return self.plan.organisation
+
+    def owner_department_ids(self) -> set[int]:
+        return {owner.department_id for owner in self.project_owners.all()}
+
+
+class OwnerRole(models.TextChoices):
+    LEAD = "lead", _("Lead unit")
+    RESPONSIBLE = "responsible", _("Responsible unit")
+
+
+class ProjectOwner(models.Model):
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="project_owners"
+    )
+    department = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        limit_choices_to={"type": UnitType.DEPARTMENT},
+    )
+    role = models.CharField(_("role"), max_length=12, choices=OwnerRole.choices)
+
+    class Meta:
+        verbose_name = _("project owner")
+        verbose_name_plural = _("project owners")
+        ordering = ["project", "role", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "department"], name="project_owner_unique"),
+            models.UniqueConstraint(
+                fields=["project"], condition=Q(role="lead"), name="project_has_one_lead"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department} ({self.get_role_display()})"
+
+
+class Horizon(models.TextChoices):
+    THREE_YEAR = "three_year", _("Three-year goal")
+    ANNUAL = "annual", _("Annual goal")
+
+
+class Goal(models.Model):
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="goals"
+    )
+    horizon = models.CharField(_("horizon"), max_length=12, choices=Horizon.choices)
+    year = models.PositiveSmallIntegerField(_("due year"))
+    text = models.TextField(_("text"))
+
+    class Meta:
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
+        ordering = ["project", "-horizon", "year"]
+
+    def __str__(self) -> str:
+        return f"{self.project} · {self.get_horizon_display()} {self.year}"
+
+    @property
+    def section_label(self) -> str:
+        label = "三年总目标" if self.horizon == Horizon.THREE_YEAR else f"{self.year}年"
+        return f"{project_ordinal(self.project.number)} {label}"
+
+
+class Section(models.Model):
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="sections"
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    title = models.CharField(_("title"), max_length=200)
+
+    class Meta:
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="section_number_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{chinese_number(self.number)}、{self.title}"
+
+
+class WorkPoint(models.Model):
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="work_points"
+    )
+    section = models.ForeignKey(
+        Section, verbose_name=_("section"), on_delete=models.CASCADE, related_name="work_points"
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    text = models.TextField(_("text"))
+    projects = models.ManyToManyField(
+        Project, verbose_name=_("projects served"), blank=True, related_name="work_points"
+    )
+
+    class Meta:
+        verbose_name = _("work point")
+        verbose_name_plural = _("work points")
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="work_point_number_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.text[:40]}"
+
+    @property
+    def scope_unit(self) -> OrgUnit:
+        return self.plan.organisation
+
+    @property
+    def section_label(self) -> str:
+        return f"工作要点 {self.number}"
+
+
+class Comparator(models.TextChoices):
+    AT_LEAST = ">=", _("at least")
+    AT_MOST = "<=", _("at most")
+    EQUAL = "=", _("exactly")
+    BETWEEN = "between", _("between")
+
+
+class Change(models.TextChoices):
+    INCREASE = "increase", _("increase")
+    DECREASE = "decrease", _("decrease")
+
+
+class Target(models.Model):
+    """A quantitative target, in the exchange format of the plan parser."""
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="targets"
+    )
+    goal = models.ForeignKey(
+        Goal,
+        verbose_name=_("goal"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="targets",
+    )
+    work_point = models.ForeignKey(
+        WorkPoint,
+        verbose_name=_("work point"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="targets",
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    indicator = models.CharField(_("indicator"), max_length=200)
+    value = models.DecimalField(_("value"), max_digits=18, decimal_places=4)
+    value_max = models.DecimalField(
+        _("upper value"), max_digits=18, decimal_places=4, null=True, blank=True
+    )
+    unit = models.CharField(_("unit"), max_length=20)
+    comparator = models.CharField(_("comparator"), max_length=8, choices=Comparator.choices)
+    change = models.CharField(
+        _("change"), max_length=10, choices=Change.choices, null=True, blank=True
+    )
+    baseline_year = models.PositiveSmallIntegerField(_("baseline year"), null=True, blank=True)
+    year = models.PositiveSmallIntegerField(_("due year"), null=True, blank=True)
+    source = models.TextField(_("source clause"))
+    pair = models.CharField(
+        _("shared figure"),
+        max_length=40,
+        blank=True,
+        help_text=_("Set when one written figure carries several targets, e.g. 双90%"),
+    )
+    note = models.TextField(_("note"), blank=True)
+    metric_key = models.CharField(_("metric"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        ordering = ["plan", "order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(goal__isnull=False, work_point__isnull=True)
+                | Q(goal__isnull=True, work_point__isnull=False),
+                name="target_belongs_to_goal_or_work_point",
+            ),
+            models.CheckConstraint(
+                condition=Q(comparator="between", value_max__isnull=False)
+                | (~Q(comparator="between") & Q(value_max__isnull=True)),
+                name="target_range_has_upper_value",
+            ),
+            models.CheckConstraint(
+                condition=Q(value_max__isnull=True) | Q(value_max__gte=models.F("value")),
+                name="target_range_is_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.figure}"
+
+    @property
+    def figure(self) -> str:
+        """The figure as a reader expects it: 减少 ≥ 60%, 1–2 个, ≥ 500 支."""
+        value = _plain(self.value)
+        if self.comparator == Comparator.BETWEEN and self.value_max is not None:
+            text = f"{value}–{_plain(self.value_max)} {self.unit}"
+        else:
+            sign = {">=": "≥ ", "<=": "≤ ", "=": ""}.get(self.comparator, "")
+            text = f"{sign}{value} {self.unit}"
+        if self.change:
+            verb = "减少" if self.change == Change.DECREASE else "增加"
+            base = f"比{self.baseline_year}年" if self.baseline_year else ""
+            text = f"{base}{verb} {text}"
+        return text
+
+
+class Measure(models.Model):
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="measures"
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    text = models.TextField(_("text"))
+
+    class Meta:
+        verbose_name = _("measure")
+        verbose_name_plural = _("measures")
+        ordering = ["project", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "number"], name="measure_number_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class Milestone(models.Model):
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="milestones"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    title = models.CharField(_("title"), max_length=200)
+    due_on = models.DateField(_("due on"))
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["project", "due_on"]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.title}"
+
+
+def _plain(value: object) -> str:
+    text = f"{value:f}" if hasattr(value, "as_tuple") else str(value)
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+CHINESE_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_number(n: int) -> str:
+    """1..99 as written in plan headings (一, 十, 十七, 二十八)."""
+    if not 0 < n < 100:
+        return str(n)
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 0 else ("十" if tens == 1 else CHINESE_DIGITS[tens] + "十")
+    return head + (CHINESE_DIGITS[ones] if ones else "")
+
+
+def project_ordinal(n: int) -> str:
+    return f"第{chinese_number(n)}项工程"

@@ -1,0 +1,119 @@
+"""Writes to plans: loading a checked plan specification into the database."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from eduplan.core.errors import InputError
+from eduplan.org.models import OrgUnit, UnitType
+from eduplan.plans.loading import PlanSpec, TargetSpec
+from eduplan.plans.models import (
+    Goal,
+    Measure,
+    Milestone,
+    Plan,
+    PlanStatus,
+    Project,
+    ProjectOwner,
+    Section,
+    Target,
+    WorkPoint,
+)
+
+
+def _target(spec: TargetSpec, *, plan: Plan, order: int, **owner: Goal | WorkPoint) -> Target:
+    return Target(
+        plan=plan,
+        order=order,
+        indicator=spec.indicator,
+        value=spec.value,
+        value_max=spec.value_max,
+        unit=spec.unit,
+        comparator=spec.comparator,
+        change=spec.change,
+        baseline_year=spec.baseline_year,
+        year=spec.year,
+        source=spec.source,
+        pair=spec.pair,
+        note=spec.note,
+        metric_key=spec.metric,
+        **owner,
+    )
+
+
+@transaction.atomic
+def plan_load(*, spec: PlanSpec, status: str = PlanStatus.ACTIVE) -> Plan:
+    """Store a checked plan as a new plan; refuses, writing nothing, when its code
+    exists or it names an org unit the database does not hold."""
+    if Plan.objects.filter(code=spec.code).exists():
+        raise InputError(_("a plan with this code is already loaded"), where=f"code: {spec.code}")
+    try:
+        organisation = OrgUnit.objects.get(code=spec.organisation)
+    except OrgUnit.DoesNotExist:
+        raise InputError(
+            _("unknown org unit: %(code)s") % {"code": spec.organisation}, where="organisation"
+        ) from None
+    departments = {
+        u.code: u
+        for u in OrgUnit.objects.filter(code__in=spec.department_codes(), type=UnitType.DEPARTMENT)
+    }
+    for p_index, project in enumerate(spec.projects):
+        for o_index, (code, _role) in enumerate(project.owners):
+            if code not in departments:
+                raise InputError(
+                    _("unknown department: %(code)s") % {"code": code},
+                    where=f"projects[{p_index}].owners[{o_index}].department",
+                )
+
+    plan = Plan.objects.create(
+        code=spec.code,
+        name=spec.name,
+        organisation=organisation,
+        start_year=spec.start_year,
+        end_year=spec.end_year,
+        status=status,
+        intro=spec.intro,
+        work_points_intro=spec.work_points_intro,
+        source_digest=spec.digest,
+    )
+    targets: list[Target] = []
+    projects: dict[int, Project] = {}
+    for project_spec in spec.projects:
+        project = Project.objects.create(plan=plan, number=project_spec.number, name=project_spec.name)
+        projects[project.number] = project
+        ProjectOwner.objects.bulk_create(
+            ProjectOwner(project=project, department=departments[code], role=role)
+            for code, role in project_spec.owners
+        )
+        for goal_spec in project_spec.goals:
+            goal = Goal.objects.create(
+                project=project, horizon=goal_spec.horizon, year=goal_spec.year, text=goal_spec.text
+            )
+            targets += [
+                _target(t, plan=plan, order=len(targets) + i, goal=goal)
+                for i, t in enumerate(goal_spec.targets)
+            ]
+        Measure.objects.bulk_create(
+            Measure(project=project, number=i, text=text)
+            for i, text in enumerate(project_spec.measures, start=1)
+        )
+        Milestone.objects.bulk_create(
+            Milestone(project=project, year=year, title=title, due_on=datetime.date(year, 12, 31))
+            for year, title in project_spec.milestones
+        )
+    for section_spec in spec.sections:
+        section = Section.objects.create(plan=plan, number=section_spec.number, title=section_spec.title)
+        for wp_spec in section_spec.work_points:
+            work_point = WorkPoint.objects.create(
+                plan=plan, section=section, number=wp_spec.number, text=wp_spec.text
+            )
+            work_point.projects.set([projects[n] for n in wp_spec.projects])
+            targets += [
+                _target(t, plan=plan, order=len(targets) + i, work_point=work_point)
+                for i, t in enumerate(wp_spec.targets)
+            ]
+    Target.objects.bulk_create(targets)
+    return plan

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import path
+from django.views.i18n import set_language
+
+from eduplan.construction import views as construction
+from eduplan.core import views as core
+from eduplan.org import views as org
+from eduplan.org.access import public
+from eduplan.plans import views as plans
+
+admin.site.site_header = "EduPlan 教育重点工作督办平台"
+admin.site.site_title = "EduPlan"
+
+urlpatterns = [
+    path("", core.home, name="home"),
+    path("accounts/login/", public(auth_views.LoginView.as_view()), name="login"),
+    path("accounts/logout/", public(auth_views.LogoutView.as_view()), name="logout"),
+    path("i18n/setlang/", public(set_language), name="set_language"),
+    path("plans/<slug:code>/", plans.plan_overview, name="plan_overview"),
+    path("plans/<slug:code>/projects/<int:number>/", plans.project_detail, name="project_detail"),
+    path(
+        "plans/<slug:code>/work-points/<int:number>/",
+        plans.work_point_detail,
+        name="work_point_detail",
+    ),
+    path("units/mine/", org.my_unit, name="my_unit"),
+    path("units/<str:code>/", org.unit_detail, name="unit_detail"),
+    path("units/<str:code>/classes/", construction.class_list, name="class_list"),
+    path("classes/<int:pk>/edit/", construction.class_edit, name="class_edit"),
+    path("admin/", admin.site.urls),
+]
