@@ -85,7 +85,9 @@ TEMPLATES = [
 WSGI_APPLICATION = "eduplan.wsgi.application"
 
 # SQLite is the embedded default; DATABASE_URL selects PostgreSQL in production.
-DEFAULT_SQLITE = REPO_DIR / "var" / "eduplan.sqlite3"
+VAR_DIR = Path(env_str("EDUPLAN_VAR_DIR", str(REPO_DIR / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)  # the SQLite file and collected assets live here
+DEFAULT_SQLITE = VAR_DIR / "eduplan.sqlite3"
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{DEFAULT_SQLITE}"), conn_max_age=env_int("DB_CONN_MAX_AGE", 0)
@@ -116,7 +118,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = REPO_DIR / "var" / "static"
+STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 NODE_MODULES = REPO_DIR / "node_modules"
 # Front-end packages come from npm at set-up and are served by the app itself.
 STATICFILES_DIRS = [

@@ -31,7 +31,7 @@ def class_census_summary(*, unit: OrgUnit) -> list[dict[str, Any]]:
         .values("school_year")
         .annotate(
             classes=Count("pk"),
-            pupils=Sum("pupils"),
+            pupil_total=Sum("pupils"),
             average=Avg("pupils"),
             large=Count("pk", filter=large_class_filter()),
             huge=Count("pk", filter=huge_class_filter()),

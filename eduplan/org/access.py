@@ -153,8 +153,9 @@ def public(view: View) -> View:
     return wrapper
 
 
-# Django's admin checks is_staff and model permissions on every view itself.
-SELF_GUARDED_MODULES: tuple[str, ...] = ("django.contrib.admin.",)
+# Django's admin wraps every view of its site in `admin_view`, which checks is_staff
+# (and each model admin checks model permissions): it is for the bureau's system staff.
+SELF_GUARDED_NAMESPACES = frozenset({"admin"})
 
 
 def declared_rule(view_func: Callable[..., Any]) -> AccessRule | None:
@@ -164,9 +165,8 @@ def declared_rule(view_func: Callable[..., Any]) -> AccessRule | None:
     return rule
 
 
-def is_self_guarded(view_func: Callable[..., Any]) -> bool:
-    module = getattr(view_func, "__module__", "") or ""
-    return module.startswith(SELF_GUARDED_MODULES)
+def is_self_guarded(namespace: str | None) -> bool:
+    return bool(namespace) and namespace.split(":")[0] in SELF_GUARDED_NAMESPACES
 
 
 class AccessMiddleware:
@@ -185,7 +185,8 @@ class AccessMiddleware:
         view_args: Iterable[Any],
         view_kwargs: dict[str, Any],
     ) -> HttpResponse | None:
-        if declared_rule(view_func) is not None or is_self_guarded(view_func):
+        match = request.resolver_match
+        if declared_rule(view_func) is not None or is_self_guarded(match.namespace if match else None):
             return None
         body = render_to_string(
             "403.html", {"reason": _("This page declares no access rule.")}, request=request

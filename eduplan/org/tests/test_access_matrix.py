@@ -1,0 +1,84 @@
+"""Every role against every action, inside and outside its scope."""
+
+from __future__ import annotations
+
+import pytest
+
+from eduplan.org.access import ROLE_GRANTS, Action, can
+from eduplan.org.models import Role
+
+# (user, target unit) -> actions allowed. Everything not listed is refused.
+EXPECTED: dict[tuple[str, str], set[Action]] = {
+    # The leader reads the whole city and changes nothing.
+    ("lee", "jinshui_one"): {Action.UNIT_VIEW},
+    ("lee", "erqi"): {Action.UNIT_VIEW},
+    ("lee", "root"): {Action.UNIT_VIEW},
+    # The supervision office reads everything; it changes plans, not schools' data.
+    ("sue", "jinshui_one"): {Action.UNIT_VIEW},
+    ("sue", "root"): {Action.UNIT_VIEW},
+    # Department staff read the city.
+    ("dan", "jinshui_one"): {Action.UNIT_VIEW},
+    ("dan", "root"): {Action.UNIT_VIEW},
+    # Bob: his district and its schools, nothing else.
+    ("bob", "jinshui"): {Action.UNIT_VIEW, Action.UNIT_DATA_CHANGE},
+    ("bob", "jinshui_one"): {Action.UNIT_VIEW, Action.UNIT_DATA_CHANGE},
+    ("bob", "jinshui_two"): {Action.UNIT_VIEW, Action.UNIT_DATA_CHANGE},
+    ("bob", "erqi_one"): set(),
+    ("bob", "erqi"): set(),
+    ("bob", "root"): set(),
+    ("bob", "bureau_school"): set(),
+    # Alice: her school only.
+    ("alice", "jinshui_one"): {Action.UNIT_VIEW, Action.UNIT_DATA_CHANGE},
+    ("alice", "jinshui_two"): set(),
+    ("alice", "jinshui"): set(),
+    ("alice", "erqi_one"): set(),
+    ("alice", "root"): set(),
+    # Charlie: his school only.
+    ("charlie", "erqi_one"): {Action.UNIT_VIEW, Action.UNIT_DATA_CHANGE},
+    ("charlie", "jinshui_one"): set(),
+    # A role without a scope sees nothing.
+    ("nobody", "root"): set(),
+    ("nobody", "jinshui_one"): set(),
+}
+UNIT_ACTIONS = [Action.UNIT_VIEW, Action.UNIT_DATA_CHANGE]
+
+
+@pytest.mark.parametrize(("who", "where"), list(EXPECTED))
+@pytest.mark.parametrize("action", UNIT_ACTIONS)
+def test_unit_action_matrix(city, who, where, action):
+    allowed = action in EXPECTED[(who, where)]
+    assert can(city.users[who], action, getattr(city, where)) is allowed
+
+
+def test_every_role_appears_in_the_unit_matrix():
+    roles = {
+        "lee": Role.LEADER,
+        "sue": Role.SUPERVISION,
+        "dan": Role.DEPARTMENT,
+        "bob": Role.DISTRICT_ADMIN,
+        "alice": Role.SCHOOL_REPORTER,
+    }
+    assert set(roles.values()) == set(Role)
+    assert {who for who, _where in EXPECTED} >= set(roles)
+
+
+def test_every_action_is_granted_to_some_role_and_known_to_the_matrices():
+    granted = set().union(*ROLE_GRANTS.values())
+    assert granted == set(Action)
+    # Plan actions are covered in plans/tests/test_plan_access.py.
+    assert set(UNIT_ACTIONS) | {Action.PLAN_VIEW, Action.PLAN_CHANGE} == set(Action)
+
+
+def test_anonymous_users_may_do_nothing(city):
+    from django.contrib.auth.models import AnonymousUser
+
+    for action in Action:
+        assert not can(AnonymousUser(), action, city.root)
+
+
+def test_a_user_without_membership_may_do_nothing(city):
+    from eduplan.org.tests.factories import UserFactory
+
+    stranger = UserFactory(username="stranger")
+    for action in Action:
+        assert not can(stranger, action, city.jinshui_one)
