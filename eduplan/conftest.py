@@ -36,14 +36,20 @@ class City:
 @pytest.fixture
 def city(db: None) -> City:
     root = OrgUnitFactory(code="410100", name="郑州市教育局", type=UnitType.BUREAU)
-    dept_basic = OrgUnitFactory(code="D-JC", name="基础教育处", type=UnitType.DEPARTMENT, parent=root)
-    dept_sports = OrgUnitFactory(code="D-TWY", name="体卫艺处", type=UnitType.DEPARTMENT, parent=root)
+    dept_basic = OrgUnitFactory(
+        code="D-JC", name="基础教育处", type=UnitType.DEPARTMENT, parent=root
+    )
+    dept_sports = OrgUnitFactory(
+        code="D-TWY", name="体卫艺处", type=UnitType.DEPARTMENT, parent=root
+    )
     jinshui = OrgUnitFactory(code="410105", name="金水区", type=UnitType.DISTRICT, parent=root)
     erqi = OrgUnitFactory(code="410103", name="二七区", type=UnitType.DISTRICT, parent=root)
     jinshui_one = OrgUnitFactory(code="410105-P1", name="金水一小", parent=jinshui)
     jinshui_two = OrgUnitFactory(code="410105-P2", name="金水二小", parent=jinshui)
     erqi_one = OrgUnitFactory(code="410103-P1", name="二七一小", parent=erqi)
-    bureau_school = OrgUnitFactory(code="410100-S1", name="局属一中", type=UnitType.SENIOR, parent=root)
+    bureau_school = OrgUnitFactory(
+        code="410100-S1", name="局属一中", type=UnitType.SENIOR, parent=root
+    )
     users = {
         "lee": user_with_role("lee", Role.LEADER, root),
         "sue": user_with_role("sue", Role.SUPERVISION, root),
@@ -55,6 +61,14 @@ def city(db: None) -> City:
         "nobody": user_with_role("nobody", Role.LEADER, None),
     }
     return City(
-        root, dept_basic, dept_sports, jinshui, erqi, jinshui_one, jinshui_two, erqi_one,
-        bureau_school, users,
+        root,
+        dept_basic,
+        dept_sports,
+        jinshui,
+        erqi,
+        jinshui_one,
+        jinshui_two,
+        erqi_one,
+        bureau_school,
+        users,
     )

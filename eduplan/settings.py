@@ -90,7 +90,8 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)  # the SQLite file and collected asse
 DEFAULT_SQLITE = VAR_DIR / "eduplan.sqlite3"
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{DEFAULT_SQLITE}"), conn_max_age=env_int("DB_CONN_MAX_AGE", 0)
+        env_str("DATABASE_URL", f"sqlite:///{DEFAULT_SQLITE}"),
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

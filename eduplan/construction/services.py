@@ -18,7 +18,8 @@ def school_class_set_pupils(*, user: Any, school_class: SchoolClass, pupils: int
     require(user, Action.UNIT_DATA_CHANGE, school_class)
     if not PUPILS_MIN <= pupils <= PUPILS_MAX:
         raise InputError(
-            _("pupils must be between %(low)s and %(high)s") % {"low": PUPILS_MIN, "high": PUPILS_MAX},
+            _("pupils must be between %(low)s and %(high)s")
+            % {"low": PUPILS_MIN, "high": PUPILS_MAX},
             where=str(school_class),
         )
     school_class.pupils = pupils

@@ -61,7 +61,10 @@ BUREAU_SCHOOLS = (  # 局属学校 at scale 1
 )
 CENSUS_YEARS = (2013, 2016)
 NEW_SCHOOLS_PER_YEAR = 30  # the plan builds 90 schools in 2016–2018
-KINDERGARTEN_NAMES = "阳光 春苗 彩虹 童心 小太阳 蓝天 快乐 金色童年 启航 育才 小星星 博雅".split()
+KINDERGARTEN_NAMES = (
+    *("阳光", "春苗", "彩虹", "童心", "小太阳", "蓝天"),
+    *("快乐", "金色童年", "启航", "育才", "小星星", "博雅"),
+)
 KINDERGARTEN_GRADES = (
     "郑州市合格幼儿园",
     "郑州市二级幼儿园",
@@ -105,7 +108,9 @@ def _short(district_name: str) -> str:
     return district_name.removesuffix("回族区")
 
 
-def _opening(rng: random.Random, *, new: bool, index: int) -> tuple[datetime.date, datetime.date | None]:
+def _opening(
+    rng: random.Random, *, new: bool, index: int
+) -> tuple[datetime.date, datetime.date | None]:
     """Most schools are old; new ones open during 2016–2018; a few close in 2014–2015."""
     if new:
         year = 2016 + index % 3
@@ -125,14 +130,22 @@ def _class_sizes(rng: random.Random, level: Level, urban: bool) -> Iterator[tupl
             yield grade, max(18, min(92, round(rng.gauss(school_mean, 5.0))))
 
 
-def generate(*, districts: dict[str, tuple[str, str]], root_code: str, scale: float = 1.0, seed: int = 2016) -> DemoCity:
+def generate(
+    *, districts: dict[str, tuple[str, str]], root_code: str, scale: float = 1.0, seed: int = 2016
+) -> DemoCity:
     """Build the city in memory. `districts` maps code to (name, kind) as loaded."""
     rng = random.Random(seed)
     city = DemoCity()
 
-    def add_school(level: Level, parent: str, code: str, name: str, index: int, urban: bool, new: bool) -> None:
+    def add_school(
+        level: Level, parent: str, code: str, name: str, index: int, urban: bool, new: bool
+    ) -> None:
         opened, closed = _opening(rng, new=new, index=index)
-        ownership = Ownership.PRIVATE if rng.random() < (0.55 if level.type == UnitType.KINDERGARTEN else 0.08) else Ownership.PUBLIC
+        ownership = (
+            Ownership.PRIVATE
+            if rng.random() < (0.55 if level.type == UnitType.KINDERGARTEN else 0.08)
+            else Ownership.PUBLIC
+        )
         attributes: dict[str, object] = {}
         if level.type == UnitType.KINDERGARTEN:
             attributes = {
@@ -144,8 +157,14 @@ def generate(*, districts: dict[str, tuple[str, str]], root_code: str, scale: fl
             attributes = {"students": rng.randint(600, 4000)}
         city.units.append(
             UnitSpec(
-                code=code, name=name, type=level.type, parent_code=parent, ownership=ownership,
-                opened_on=opened, closed_on=closed, attributes=attributes,
+                code=code,
+                name=name,
+                type=level.type,
+                parent_code=parent,
+                ownership=ownership,
+                opened_on=opened,
+                closed_on=closed,
+                attributes=attributes,
             )
         )
         if not level.grades:
@@ -168,21 +187,50 @@ def generate(*, districts: dict[str, tuple[str, str]], root_code: str, scale: fl
     district_codes = sorted(districts)
     for level in LEVELS:
         total = max(1, round(level.count * scale))
-        new_total = round(NEW_SCHOOLS_PER_YEAR * 3 * scale * (0.7 if level.type == UnitType.PRIMARY else 0.3 if level.type == UnitType.JUNIOR else 0))
+        new_total = round(
+            NEW_SCHOOLS_PER_YEAR
+            * 3
+            * scale
+            * (
+                0.7
+                if level.type == UnitType.PRIMARY
+                else 0.3
+                if level.type == UnitType.JUNIOR
+                else 0
+            )
+        )
         weights = [DISTRICT_WEIGHTS.get(code, 1 / len(district_codes)) for code in district_codes]
         per_district = _apportion(total, weights)
         new_per_district = _apportion(new_total, weights)
         for code, count, new in zip(district_codes, per_district, new_per_district, strict=True):
             name, kind = districts[code]
             for n in range(1, count + 1):
+                ordinal = _chinese(n) if n < 100 else str(n)
                 if level.type == UnitType.KINDERGARTEN:
-                    school_name = f"{_short(name)}{rng.choice(KINDERGARTEN_NAMES)}第{_chinese(n) if n < 100 else n}幼儿园"
+                    flavour = rng.choice(KINDERGARTEN_NAMES)
+                    school_name = f"{_short(name)}{flavour}第{ordinal}幼儿园"
                 else:
-                    school_name = f"{_short(name)}第{_chinese(n) if n < 100 else n}{level.label}"
-                add_school(level, code, f"{code}-{level.code_letter}{n:04d}", school_name, n, kind != "county", n > count - new)
+                    school_name = f"{_short(name)}第{ordinal}{level.label}"
+                add_school(
+                    level,
+                    code,
+                    f"{code}-{level.code_letter}{n:04d}",
+                    school_name,
+                    n,
+                    kind != "county",
+                    n > count - new,
+                )
     for level in BUREAU_SCHOOLS:
         for n in range(1, max(1, round(level.count * scale)) + 1):
-            add_school(level, root_code, f"{root_code}-{level.code_letter}{n:04d}", level.label.format(n=_chinese(n)), n, True, False)
+            add_school(
+                level,
+                root_code,
+                f"{root_code}-{level.code_letter}{n:04d}",
+                level.label.format(n=_chinese(n)),
+                n,
+                True,
+                False,
+            )
     return city
 
 

@@ -36,7 +36,9 @@ def org_load_file(path: Path = ORG_FILE) -> list[OrgUnit]:
     """Load a bureau's organisation file (bureau, departments, districts, units)."""
     with path.open(encoding="utf-8") as fh:
         data = yaml.safe_load(fh)
-    return org_units_create(specs=unit_specs_from_data(data=data, source=path.name), source=path.name)
+    return org_units_create(
+        specs=unit_specs_from_data(data=data, source=path.name), source=path.name
+    )
 
 
 @transaction.atomic
@@ -96,9 +98,13 @@ def demo_accounts_create(*, password: str = DEMO_PASSWORD) -> list[DemoAccount]:
     """Create the demo accounts (skipping any that exist) and return them."""
     User = get_user_model()
     accounts = demo_accounts()
-    units = {u.code: u for u in OrgUnit.objects.filter(
-        code__in=[a.scope_code for a in accounts] + [a.department_code for a in accounts if a.department_code]
-    )}
+    units = {
+        u.code: u
+        for u in OrgUnit.objects.filter(
+            code__in=[a.scope_code for a in accounts]
+            + [a.department_code for a in accounts if a.department_code]
+        )
+    }
     for account in accounts:
         if User.objects.filter(username=account.username).exists():
             continue
@@ -122,7 +128,9 @@ def demo_setup(*, scale: float = 1.0, seed: int = 2016) -> dict[str, object]:
         done["org"] = len(org_load_file())
     if not Plan.objects.exists():
         done["plan"] = plan_load(spec=plan_spec_from_file(PLAN_FILE)).code
-    if not OrgUnit.objects.exclude(type__in=[UnitType.BUREAU, UnitType.DEPARTMENT, UnitType.DISTRICT]).exists():
+    if not OrgUnit.objects.exclude(
+        type__in=[UnitType.BUREAU, UnitType.DEPARTMENT, UnitType.DISTRICT]
+    ).exists():
         city = demo_city_load(scale=scale, seed=seed)
         done["schools"] = len(city.units)
         done["classes"] = len(city.classes)

@@ -186,7 +186,9 @@ class AccessMiddleware:
         view_kwargs: dict[str, Any],
     ) -> HttpResponse | None:
         match = request.resolver_match
-        if declared_rule(view_func) is not None or is_self_guarded(match.namespace if match else None):
+        if declared_rule(view_func) is not None or is_self_guarded(
+            match.namespace if match else None
+        ):
             return None
         body = render_to_string(
             "403.html", {"reason": _("This page declares no access rule.")}, request=request

@@ -13,7 +13,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
 from eduplan.core.errors import InputError
-from eduplan.org.models import PATH_SEPARATOR, Ownership, OrgUnit, UnitType
+from eduplan.org.models import PATH_SEPARATOR, OrgUnit, Ownership, UnitType
 
 UNIT_TYPES = frozenset(UnitType.values)
 
@@ -47,7 +47,9 @@ def _date(value: Any, where: str) -> datetime.date | None:
     try:
         return datetime.date.fromisoformat(str(value))
     except ValueError:
-        raise InputError(_("not a date (YYYY-MM-DD): %(value)s") % {"value": value}, where=where)
+        raise InputError(
+            _("not a date (YYYY-MM-DD): %(value)s") % {"value": value}, where=where
+        ) from None
 
 
 def unit_specs_from_data(*, data: Any, source: str) -> list[UnitSpec]:
@@ -88,10 +90,14 @@ def unit_specs_from_data(*, data: Any, source: str) -> list[UnitSpec]:
     for i, item in enumerate(data.get("units") or []):
         where = f"{source}: units[{i}]"
         if not isinstance(item, Mapping):
-            raise InputError(_("a mapping with code, name, type and parent is required"), where=where)
+            raise InputError(
+                _("a mapping with code, name, type and parent is required"), where=where
+            )
         unit_type = _text(item.get("type"), f"{where}.type")
         if unit_type not in UNIT_TYPES:
-            raise InputError(_("unknown unit type: %(type)s") % {"type": unit_type}, where=f"{where}.type")
+            raise InputError(
+                _("unknown unit type: %(type)s") % {"type": unit_type}, where=f"{where}.type"
+            )
         specs.append(
             UnitSpec(
                 code=_text(item.get("code"), f"{where}.code"),
@@ -118,7 +124,9 @@ def org_units_create(*, specs: Iterable[UnitSpec], source: str = "") -> list[Org
     for i, spec in enumerate(specs):
         where = f"{source}#{i + 1} {spec.code}" if source else f"#{i + 1} {spec.code}"
         if spec.code in seen:
-            raise InputError(_("unit code appears twice: %(code)s") % {"code": spec.code}, where=where)
+            raise InputError(
+                _("unit code appears twice: %(code)s") % {"code": spec.code}, where=where
+            )
         seen[spec.code] = i
         if spec.opened_on and spec.closed_on and spec.closed_on < spec.opened_on:
             raise InputError(_("a unit cannot close before it opens"), where=where)

@@ -63,7 +63,16 @@ class WorkPointAdmin(admin.ModelAdmin):
 
 @admin.register(Target)
 class TargetAdmin(admin.ModelAdmin):
-    list_display = ["indicator", "value", "value_max", "unit", "comparator", "change", "year", "plan"]
+    list_display = [
+        "indicator",
+        "value",
+        "value_max",
+        "unit",
+        "comparator",
+        "change",
+        "year",
+        "plan",
+    ]
     list_filter = ["plan", "unit", "comparator"]
     search_fields = ["indicator", "source"]
     raw_id_fields = ["goal", "work_point"]

@@ -114,7 +114,9 @@ class _Reader:
         if value is None and not required:
             return None
         if isinstance(value, bool) or not isinstance(value, int):
-            raise InputError(_("a whole number is required, not %(v)r") % {"v": value}, where=self.at(key))
+            raise InputError(
+                _("a whole number is required, not %(v)r") % {"v": value}, where=self.at(key)
+            )
         if not low <= value <= high:
             raise InputError(
                 _("%(v)s is outside %(low)s–%(high)s") % {"v": value, "low": low, "high": high},
@@ -127,11 +129,15 @@ class _Reader:
         if value is None and not required:
             return None
         if isinstance(value, bool) or not isinstance(value, int | float | str):
-            raise InputError(_("a number is required, not %(v)r") % {"v": value}, where=self.at(key))
+            raise InputError(
+                _("a number is required, not %(v)r") % {"v": value}, where=self.at(key)
+            )
         try:
             number = Decimal(str(value))
         except InvalidOperation:
-            raise InputError(_("a number is required, not %(v)r") % {"v": value}, where=self.at(key))
+            raise InputError(
+                _("a number is required, not %(v)r") % {"v": value}, where=self.at(key)
+            ) from None
         if not number.is_finite():
             raise InputError(_("a finite number is required"), where=self.at(key))
         return number
@@ -249,7 +255,8 @@ def plan_spec_from_data(*, data: Any, source: str) -> PlanSpec:
             for number, link_where in w.items("projects"):
                 if number not in known_projects:
                     raise InputError(
-                        _("no project numbered %(n)r in this plan") % {"n": number}, where=link_where
+                        _("no project numbered %(n)r in this plan") % {"n": number},
+                        where=link_where,
                     )
                 linked.append(number)
             work_points.append(
@@ -261,10 +268,18 @@ def plan_spec_from_data(*, data: Any, source: str) -> PlanSpec:
                 )
             )
         sections.append(
-            SectionSpec(number=s.integer("number", low=1, high=99), title=s.text("title"), work_points=work_points)
+            SectionSpec(
+                number=s.integer("number", low=1, high=99),
+                title=s.text("title"),
+                work_points=work_points,
+            )
         )
     _numbered([s.number for s in sections], "sections", _("sections"))
-    _numbered([wp.number for s in sections for wp in s.work_points], "sections[*].work_points", _("work points"))
+    _numbered(
+        [wp.number for s in sections for wp in s.work_points],
+        "sections[*].work_points",
+        _("work points"),
+    )
     return PlanSpec(
         code=top.text("code"),
         name=top.text("name"),
@@ -283,16 +298,21 @@ def plan_spec_from_file(path: Path) -> PlanSpec:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise InputError(_("cannot read the file: %(err)s") % {"err": exc.strerror}, where=str(path))
+        raise InputError(
+            _("cannot read the file: %(err)s") % {"err": exc.strerror}, where=str(path)
+        ) from None
     try:
         data = yaml.safe_load(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
-        raise InputError(_("the file is not UTF-8 (byte %(pos)s)") % {"pos": exc.start}, where=str(path))
+        raise InputError(
+            _("the file is not UTF-8 (byte %(pos)s)") % {"pos": exc.start}, where=str(path)
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         place = f"{path.name}:{mark.line + 1}:{mark.column + 1}" if mark else path.name
         problem = getattr(exc, "problem", None) or str(exc)
-        raise InputError(_("not valid YAML: %(problem)s") % {"problem": problem}, where=place)
+        message = _("not valid YAML: %(problem)s") % {"problem": problem}
+        raise InputError(message, where=place) from None
     try:
         spec = plan_spec_from_data(data=data, source=path.name)
     except InputError as exc:

@@ -232,9 +232,7 @@ class Target(models.Model):
     )
     unit = models.CharField(_("unit"), max_length=20)
     comparator = models.CharField(_("comparator"), max_length=8, choices=Comparator.choices)
-    change = models.CharField(
-        _("change"), max_length=10, choices=Change.choices, null=True, blank=True
-    )
+    change = models.CharField(_("change"), max_length=10, choices=Change.choices, blank=True)
     baseline_year = models.PositiveSmallIntegerField(_("baseline year"), null=True, blank=True)
     year = models.PositiveSmallIntegerField(_("due year"), null=True, blank=True)
     source = models.TextField(_("source clause"))

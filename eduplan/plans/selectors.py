@@ -30,7 +30,7 @@ def target_as_exchange(target: Target, *, section: str) -> dict[str, Any]:
         "value_max": _number(target.value_max),
         "unit": target.unit,
         "comparator": target.comparator,
-        "change": target.change,
+        "change": target.change or None,
         "baseline_year": target.baseline_year,
         "year": target.year,
         "indicator": target.indicator,
@@ -45,7 +45,9 @@ def target_as_exchange(target: Target, *, section: str) -> dict[str, Any]:
 def plan_projects(*, plan: Plan) -> QuerySet[Project]:
     """Projects with goals, targets, measures, owners and work points prefetched."""
     return plan.projects.prefetch_related(
-        Prefetch("goals", queryset=Goal.objects.prefetch_related("targets").select_related("project")),
+        Prefetch(
+            "goals", queryset=Goal.objects.prefetch_related("targets").select_related("project")
+        ),
         "measures",
         "milestones",
         Prefetch("project_owners", queryset=ProjectOwner.objects.select_related("department")),
@@ -89,16 +91,16 @@ def plan_as_json(*, plan: Plan) -> dict[str, Any]:
                     {"department": o.department.name, "code": o.department.code, "role": o.role}
                     for o in project.project_owners.all()
                 ],
-                "goals": [
-                    {"horizon": g.horizon, "year": g.year, "text": g.text} for g in goals
-                ],
+                "goals": [{"horizon": g.horizon, "year": g.year, "text": g.text} for g in goals],
                 "targets": [
                     target_as_exchange(t, section=g.section_label)
                     for g in goals
                     for t in g.targets.all()
                 ],
                 "measures": [m.text for m in project.measures.all()],
-                "milestones": [{"year": m.year, "title": m.title} for m in project.milestones.all()],
+                "milestones": [
+                    {"year": m.year, "title": m.title} for m in project.milestones.all()
+                ],
             }
         )
     work_points = [

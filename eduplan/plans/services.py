@@ -33,7 +33,7 @@ def _target(spec: TargetSpec, *, plan: Plan, order: int, **owner: Goal | WorkPoi
         value_max=spec.value_max,
         unit=spec.unit,
         comparator=spec.comparator,
-        change=spec.change,
+        change=spec.change or "",
         baseline_year=spec.baseline_year,
         year=spec.year,
         source=spec.source,
@@ -82,7 +82,9 @@ def plan_load(*, spec: PlanSpec, status: str = PlanStatus.ACTIVE) -> Plan:
     targets: list[Target] = []
     projects: dict[int, Project] = {}
     for project_spec in spec.projects:
-        project = Project.objects.create(plan=plan, number=project_spec.number, name=project_spec.name)
+        project = Project.objects.create(
+            plan=plan, number=project_spec.number, name=project_spec.name
+        )
         projects[project.number] = project
         ProjectOwner.objects.bulk_create(
             ProjectOwner(project=project, department=departments[code], role=role)
@@ -105,7 +107,9 @@ def plan_load(*, spec: PlanSpec, status: str = PlanStatus.ACTIVE) -> Plan:
             for year, title in project_spec.milestones
         )
     for section_spec in spec.sections:
-        section = Section.objects.create(plan=plan, number=section_spec.number, title=section_spec.title)
+        section = Section.objects.create(
+            plan=plan, number=section_spec.number, title=section_spec.title
+        )
         for wp_spec in section_spec.work_points:
             work_point = WorkPoint.objects.create(
                 plan=plan, section=section, number=wp_spec.number, text=wp_spec.text

@@ -19,10 +19,15 @@ def classes(city):
         SchoolClass(school=city.erqi_one, school_year=2016, grade=1, number=1, pupils=66),
         SchoolClass(school=city.erqi_one, school_year=2013, grade=1, number=1, pupils=65),
     ]
-    return {f"{c.school.code}/{c.school_year}/{c.number}": c for c in SchoolClass.objects.bulk_create(rows)}
+    return {
+        f"{c.school.code}/{c.school_year}/{c.number}": c
+        for c in SchoolClass.objects.bulk_create(rows)
+    }
 
 
-def test_census_counts_large_and_oversized_classes_over_a_subtree(city, classes, django_assert_num_queries):
+def test_census_counts_large_and_oversized_classes_over_a_subtree(
+    city, classes, django_assert_num_queries
+):
     with django_assert_num_queries(1):
         rows = {r["school_year"]: r for r in class_census_summary(unit=city.root)}
     assert rows[2016]["classes"] == 4
@@ -40,8 +45,14 @@ def test_large_classes_may_include_oversized_ones_by_setting(city, classes, sett
 
 @pytest.mark.parametrize(
     ("who", "school", "status"),
-    [("alice", "410105-P1", 200), ("alice", "410105-P2", 403), ("alice", "410103-P1", 403),
-     ("bob", "410105-P2", 200), ("bob", "410103-P1", 403), ("charlie", "410105-P1", 403)],
+    [
+        ("alice", "410105-P1", 200),
+        ("alice", "410105-P2", 403),
+        ("alice", "410103-P1", 403),
+        ("bob", "410105-P2", 200),
+        ("bob", "410103-P1", 403),
+        ("charlie", "410105-P1", 403),
+    ],
 )
 def test_class_list_is_scoped(client, city, classes, who, school, status):
     client.force_login(city.users[who])
@@ -57,7 +68,16 @@ def test_alice_corrects_a_class_in_her_school(client, city, classes):
     assert target.pupils == 55
 
 
-@pytest.mark.parametrize(("who", "key"), [("alice", "410105-P2/2016/1"), ("alice", "410103-P1/2016/1"), ("bob", "410103-P1/2016/1"), ("lee", "410105-P1/2016/1"), ("sue", "410105-P1/2016/1")])
+@pytest.mark.parametrize(
+    ("who", "key"),
+    [
+        ("alice", "410105-P2/2016/1"),
+        ("alice", "410103-P1/2016/1"),
+        ("bob", "410103-P1/2016/1"),
+        ("lee", "410105-P1/2016/1"),
+        ("sue", "410105-P1/2016/1"),
+    ],
+)
 def test_nobody_changes_a_class_outside_their_scope_or_role(client, city, classes, who, key):
     target = classes[key]
     before = target.pupils
@@ -68,7 +88,9 @@ def test_nobody_changes_a_class_outside_their_scope_or_role(client, city, classe
     assert target.pupils == before
 
 
-def test_an_enrolment_out_of_range_is_refused_with_a_message_and_nothing_changes(client, city, classes):
+def test_an_enrolment_out_of_range_is_refused_with_a_message_and_nothing_changes(
+    client, city, classes
+):
     target = classes["410105-P1/2016/1"]
     client.force_login(city.users["alice"])
     response = client.post(f"/classes/{target.pk}/edit/", {"pupils": "400"})
@@ -82,6 +104,10 @@ def test_the_service_itself_refuses_out_of_range_and_out_of_scope(city, classes)
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(InputError):
-        school_class_set_pupils(user=city.users["alice"], school_class=classes["410105-P1/2016/1"], pupils=0)
+        school_class_set_pupils(
+            user=city.users["alice"], school_class=classes["410105-P1/2016/1"], pupils=0
+        )
     with pytest.raises(PermissionDenied):
-        school_class_set_pupils(user=city.users["alice"], school_class=classes["410105-P2/2016/1"], pupils=40)
+        school_class_set_pupils(
+            user=city.users["alice"], school_class=classes["410105-P2/2016/1"], pupils=40
+        )

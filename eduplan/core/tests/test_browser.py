@@ -6,7 +6,6 @@ Screenshots go to test-artifacts/ for a person to look at.
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -22,7 +21,9 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)"),
+    pytest.mark.skipif(
+        CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)"
+    ),
 ]
 
 
@@ -36,19 +37,34 @@ def browser_page(monkeypatch):
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         external: list[str] = []
         context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
         page = context.new_page()
-        page.on("request", lambda r: external.append(r.url) if not r.url.startswith(("http://localhost", "http://127.0.0.1", "data:")) else None)
+        page.on(
+            "request",
+            lambda r: (
+                external.append(r.url)
+                if not r.url.startswith(("http://localhost", "http://127.0.0.1", "data:"))
+                else None
+            ),
+        )
         yield page, external
         browser.close()
 
 
 @pytest.mark.django_db(transaction=True)
-def test_school_reporter_logs_in_reads_the_plan_and_is_kept_to_her_school(live_server, browser_page):
+def test_school_reporter_logs_in_reads_the_plan_and_is_kept_to_her_school(
+    live_server, browser_page
+):
     org_load_file()
     plan_load(spec=plan_spec_from_file(PLAN_FILE))
     jinshui = OrgUnit.objects.get(code="410105")
@@ -79,4 +95,4 @@ def test_school_reporter_logs_in_reads_the_plan_and_is_kept_to_her_school(live_s
     response = page.goto(f"{live_server.url}/units/410105-P0002/")
     assert response is not None and response.status == 403
     assert not external, f"pages fetched from outside: {external}"
-    assert os.path.exists(ARTIFACTS / "plan-overview-1366.png")
+    assert (ARTIFACTS / "plan-overview-1366.png").exists()

@@ -52,5 +52,10 @@ def test_a_bad_org_file_exits_non_zero_naming_the_place(fresh_env, tmp_path):
     result = _eduplan("org", "load", str(bad), env=fresh_env)
     assert result.returncode != 0
     assert "999" in result.stderr and "org.yaml" in result.stderr
-    count = _eduplan("shell", "-c", "from eduplan.org.models import OrgUnit; print(OrgUnit.objects.count())", env=fresh_env)
+    count = _eduplan(
+        "shell",
+        "-c",
+        "from eduplan.org.models import OrgUnit; print(OrgUnit.objects.count())",
+        env=fresh_env,
+    )
     assert count.stdout.strip().splitlines()[-1] == "0"

@@ -30,9 +30,9 @@ def test_the_same_seed_gives_the_same_city():
 
 
 def test_scale_one_is_about_zhengzhous_size():
-    from eduplan.demo.services import ORG_FILE
-
     import yaml
+
+    from eduplan.demo.services import ORG_FILE
 
     data = yaml.safe_load(ORG_FILE.read_text(encoding="utf-8"))
     districts = {d["code"]: (d["name"], d["kind"]) for d in data["districts"]}

@@ -55,8 +55,12 @@ def test_a_closed_school_stays_in_the_figures_of_the_periods_it_was_open(city):
     city.jinshui_two.save(update_fields=["opened_on"])
     org_unit_close(unit=city.jinshui_two, on=datetime.date(2017, 7, 31))
     district = unit_subtree(unit=city.jinshui)
-    open_2016 = units_open_between(district, start=datetime.date(2016, 1, 1), end=datetime.date(2016, 12, 31))
-    open_2018 = units_open_between(district, start=datetime.date(2018, 1, 1), end=datetime.date(2018, 12, 31))
+    open_2016 = units_open_between(
+        district, start=datetime.date(2016, 1, 1), end=datetime.date(2016, 12, 31)
+    )
+    open_2018 = units_open_between(
+        district, start=datetime.date(2018, 1, 1), end=datetime.date(2018, 12, 31)
+    )
     assert city.jinshui_two in open_2016
     assert city.jinshui_two not in open_2018
     assert OrgUnit.objects.filter(pk=city.jinshui_two.pk).exists()
@@ -64,11 +68,23 @@ def test_a_closed_school_stays_in_the_figures_of_the_periods_it_was_open(city):
 
 def test_a_school_opened_later_is_not_counted_before_it_opened(city):
     new = org_units_create(
-        specs=[UnitSpec("410105-P9", "金水新小", UnitType.PRIMARY, "410105", opened_on=datetime.date(2017, 9, 1))]
+        specs=[
+            UnitSpec(
+                "410105-P9",
+                "金水新小",
+                UnitType.PRIMARY,
+                "410105",
+                opened_on=datetime.date(2017, 9, 1),
+            )
+        ]
     )[0]
     district = unit_subtree(unit=city.jinshui)
-    assert new not in units_open_between(district, start=datetime.date(2016, 1, 1), end=datetime.date(2016, 12, 31))
-    assert new in units_open_between(district, start=datetime.date(2017, 1, 1), end=datetime.date(2017, 12, 31))
+    assert new not in units_open_between(
+        district, start=datetime.date(2016, 1, 1), end=datetime.date(2016, 12, 31)
+    )
+    assert new in units_open_between(
+        district, start=datetime.date(2017, 1, 1), end=datetime.date(2017, 12, 31)
+    )
 
 
 def test_a_unit_cannot_close_before_it_opens(city):
@@ -132,7 +148,9 @@ def random_trees(draw: st.DrawFn) -> list[int]:
 
 
 @pytest.mark.django_db
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(parents=random_trees(), pick=st.integers(min_value=0, max_value=39))
 def test_subtree_by_path_equals_subtree_by_walking_parents(parents, pick):
     # Each example adds its own tree under a fresh root code; the test's transaction
@@ -149,5 +167,7 @@ def test_subtree_by_path_equals_subtree_by_walking_parents(parents, pick):
         if parents[i] in expected:
             expected.add(i)
     unit = OrgUnit.objects.get(code=f"R{run}N{chosen}")
-    got = {int(code.split("N")[1]) for code in unit_subtree(unit=unit).values_list("code", flat=True)}
+    got = {
+        int(code.split("N")[1]) for code in unit_subtree(unit=unit).values_list("code", flat=True)
+    }
     assert got == expected

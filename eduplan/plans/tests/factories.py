@@ -21,8 +21,14 @@ def make_plan(
         ProjectOwner.objects.create(project=project, department=department, role="lead")
         goal = Goal.objects.create(project=project, horizon="three_year", year=2018, text="目标")
         Target.objects.create(
-            plan=plan, goal=goal, indicator="示范学校", value=Decimal(50), unit="所",
-            comparator="=", year=2018, source="遴选50所示范学校",
+            plan=plan,
+            goal=goal,
+            indicator="示范学校",
+            value=Decimal(50),
+            unit="所",
+            comparator="=",
+            year=2018,
+            source="遴选50所示范学校",
         )
     section = Section.objects.create(plan=plan, number=1, title="狠抓党建")
     WorkPoint.objects.create(plan=plan, section=section, number=1, text="工作要点一")

@@ -28,10 +28,19 @@ def test_overview_shows_all_projects_and_sections_in_chinese(client, zhengzhou, 
     body = client.get("/plans/zhengzhou-2016/").content.decode()
     assert "学校建设工程" in body and "民办教育内涵发展提升工程" in body
     assert "狠抓党建，夯实事业发展根基" in body
-    assert "重点工程" in body  # the page's own headings are translated
+    assert '<h2 class="h4 mt-4">重点工程</h2>' in body  # the page's own headings, in Chinese
 
 
-def test_project_page_shows_goals_targets_measures_owners_and_work_points(client, zhengzhou, reader):
+def test_english_is_available(client, zhengzhou, reader):
+    client.force_login(reader)
+    body = client.get("/plans/zhengzhou-2016/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<h2 class="h4 mt-4">Key projects</h2>' in body
+    assert "学校建设工程" in body  # the plan's own text stays as written
+
+
+def test_project_page_shows_goals_targets_measures_owners_and_work_points(
+    client, zhengzhou, reader
+):
     client.force_login(reader)
     body = client.get("/plans/zhengzhou-2016/projects/1/").content.decode()
     assert "大班额比2013年减少60%以上" in body
@@ -61,7 +70,9 @@ def test_another_districts_plan_is_refused(client, city):
 
 
 @pytest.mark.parametrize("projects", [1, 12])
-def test_plan_pages_run_a_fixed_number_of_queries(client, city, projects, django_assert_max_num_queries):
+def test_plan_pages_run_a_fixed_number_of_queries(
+    client, city, projects, django_assert_max_num_queries
+):
     owners = {n: city.dept_basic for n in range(1, projects + 1)}
     make_plan(code="sized", organisation=city.root, owners=owners)
     client.force_login(city.users["lee"])

@@ -13,7 +13,9 @@ def plans(city):
     city_plan = make_plan(
         code="city", organisation=city.root, owners={1: city.dept_basic, 2: city.dept_sports}
     )
-    district_plan = make_plan(code="jinshui", organisation=city.jinshui, owners={1: city.dept_basic})
+    district_plan = make_plan(
+        code="jinshui", organisation=city.jinshui, owners={1: city.dept_basic}
+    )
     return {
         "city": city_plan,
         "city_p1": city_plan.projects.get(number=1),

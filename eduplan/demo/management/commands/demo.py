@@ -8,14 +8,16 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from eduplan.demo.services import DEMO_PASSWORD, demo_accounts, demo_setup
-from eduplan.org.models import OrgUnit
+from eduplan.org.models import OrgUnit, Role
 
 
 class Command(BaseCommand):
     help = "Set up the demo (once) and serve it on 127.0.0.1"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--scale", type=float, default=1.0, help="city size (1 ≈ Zhengzhou 2016)")
+        parser.add_argument(
+            "--scale", type=float, default=1.0, help="city size (1 ≈ Zhengzhou 2016)"
+        )
         parser.add_argument("--seed", type=int, default=2016)
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--no-serve", action="store_true", help="set up only")
@@ -25,15 +27,18 @@ class Command(BaseCommand):
         done = demo_setup(scale=options["scale"], seed=options["seed"])
         if done:
             self.stdout.write("已载入：" + "，".join(f"{k} {v}" for k, v in done.items()))
-        units = {u.code: u for u in OrgUnit.objects.all().only("code", "name")}
+        accounts = demo_accounts()
+        codes = [a.scope_code for a in accounts]
+        units = {u.code: u for u in OrgUnit.objects.filter(code__in=codes).only("code", "name")}
         url = f"http://127.0.0.1:{options['port']}/"
         self.stdout.write("")
         self.stdout.write(f"EduPlan 教育重点工作督办平台：{url}")
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
-        for account in demo_accounts():
+        for account in accounts:
             scope = units.get(account.scope_code)
+            scope_name = scope.name if scope else ""
             self.stdout.write(
-                f"  {account.username:<16} {account.role:<16} {scope.name if scope else ''}"
+                f"  {account.username:<16} {Role(account.role).label:<8} {scope_name}"
             )
         self.stdout.write("")
         if not options["no_serve"]:
