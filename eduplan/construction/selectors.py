@@ -38,7 +38,7 @@ def class_census_summary(*, unit: OrgUnit) -> list[dict[str, Any]]:
         )
         .order_by("school_year")
     )
-    return list(rows)
+    return [dict(row) for row in rows]
 
 
 def school_classes(*, school: OrgUnit, school_year: int | None = None) -> QuerySet[SchoolClass]:

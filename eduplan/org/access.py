@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseForbidden
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
@@ -118,7 +118,7 @@ class AccessRule:
     action: Action | None  # None: public page, no login needed
 
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def requires(action: Action, *, load: Callable[..., OrgUnit | Scoped]) -> Callable[[View], View]:
@@ -129,7 +129,7 @@ def requires(action: Action, *, load: Callable[..., OrgUnit | Scoped]) -> Callab
 
     def decorate(view: View) -> View:
         @functools.wraps(view)
-        def wrapper(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             target = load(**kwargs)
@@ -146,7 +146,7 @@ def public(view: View) -> View:
     """Declare a page anyone may read without logging in (wraps, never mutates, the view)."""
 
     @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         return view(request, *args, **kwargs)
 
     wrapper.access_rule = AccessRule(None)  # type: ignore[attr-defined]
@@ -166,7 +166,7 @@ def declared_rule(view_func: Callable[..., Any]) -> AccessRule | None:
 
 
 def is_self_guarded(namespace: str | None) -> bool:
-    return bool(namespace) and namespace.split(":")[0] in SELF_GUARDED_NAMESPACES
+    return namespace is not None and namespace.split(":")[0] in SELF_GUARDED_NAMESPACES
 
 
 class AccessMiddleware:

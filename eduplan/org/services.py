@@ -69,7 +69,11 @@ def unit_specs_from_data(*, data: Any, source: str) -> list[UnitSpec]:
             parent_code=None,
         )
     ]
-    for key, unit_type in (("departments", UnitType.DEPARTMENT), ("districts", UnitType.DISTRICT)):
+    groups: tuple[tuple[str, str], ...] = (
+        ("departments", UnitType.DEPARTMENT),
+        ("districts", UnitType.DISTRICT),
+    )
+    for key, unit_type in groups:
         items = data.get(key) or []
         if not isinstance(items, list):
             raise InputError(_("a list is required"), where=f"{source}: {key}")

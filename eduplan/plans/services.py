@@ -60,8 +60,8 @@ def plan_load(*, spec: PlanSpec, status: str = PlanStatus.ACTIVE) -> Plan:
         u.code: u
         for u in OrgUnit.objects.filter(code__in=spec.department_codes(), type=UnitType.DEPARTMENT)
     }
-    for p_index, project in enumerate(spec.projects):
-        for o_index, (code, _role) in enumerate(project.owners):
+    for p_index, checked in enumerate(spec.projects):
+        for o_index, (code, _role) in enumerate(checked.owners):
             if code not in departments:
                 raise InputError(
                     _("unknown department: %(code)s") % {"code": code},

@@ -1,6 +1,6 @@
 """Check the curated Zhengzhou 2016 plan (zhengzhou-2016.yaml) against its sources.
 
-Run:  /work/main/.venv/bin/python eduplan/plans/data/check_curated.py
+Run:  .venv/bin/python eduplan/plans/data/check_curated.py
       [--yaml F] [--gold F] [--plan F] [--org F]
 
 Checks the structure (17 projects, 8 sections, 28 work points), owners (codes exist in
@@ -26,8 +26,10 @@ import yaml
 HERE = Path(__file__).resolve().parent
 DEFAULT_YAML = HERE / "zhengzhou-2016.yaml"
 DEFAULT_ORG = HERE.parent.parent / "org" / "data" / "zhengzhou.yaml"
-DEFAULT_GOLD = Path("/work/shared/plan/zhengzhou-2016-plan.gold.json")
-DEFAULT_PLAN = Path("/work/shared/plan/zhengzhou-2016-plan.txt")
+# The shared plan folder sits beside the repository: <repo>/../shared/plan/.
+SHARED_PLAN = HERE.parents[3] / "shared" / "plan"
+DEFAULT_GOLD = SHARED_PLAN / "zhengzhou-2016-plan.gold.json"
+DEFAULT_PLAN = SHARED_PLAN / "zhengzhou-2016-plan.txt"
 
 FIELDS = (
     "value",
@@ -108,13 +110,13 @@ def same(a, b) -> bool:
     return a == b
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     ap.add_argument("--yaml", type=Path, default=DEFAULT_YAML)
     ap.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
     ap.add_argument("--org", type=Path, default=DEFAULT_ORG)
     ap.add_argument("--plan", type=Path, default=DEFAULT_PLAN)
-    args = ap.parse_args()
+    args = ap.parse_args(argv)
 
     c = Checker()
     plan = yaml.safe_load(args.yaml.read_text(encoding="utf-8"))
@@ -128,7 +130,7 @@ def main() -> int:
         if plan_text is None:
             return
         c.check(
-            isinstance(s, str) and s and s in plan_text,
+            bool(isinstance(s, str) and s and s in plan_text),
             f"{what}: not found verbatim in plan text: {s!r}",
         )
 
@@ -185,7 +187,7 @@ def main() -> int:
             )
             if "note" in t:
                 c.check(
-                    isinstance(t["note"], str) and t["note"],
+                    bool(isinstance(t["note"], str) and t["note"]),
                     f"{fmt_place(place)}: note must be a non-empty string",
                 )
             curated.append((place, t))
@@ -242,7 +244,7 @@ def main() -> int:
             text = m.get("text")
             quoted(text, f"{tag} measure")
             c.check(
-                isinstance(text, str) and text and text[-1] not in TRAILING_PUNCT,
+                bool(isinstance(text, str) and text and text[-1] not in TRAILING_PUNCT),
                 f"{tag}: measure has trailing punctuation: {text!r}",
             )
         milestones = p.get("milestones")
