@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "eduplan.org",
     "eduplan.plans",
     "eduplan.construction",
+    "eduplan.reporting",
     "eduplan.demo",
 ]
 
@@ -130,6 +131,10 @@ STATICFILES_DIRS = [
     ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
 ]
 WHITENOISE_USE_FINDERS = True
+# Uploaded evidence is never served as static media: a view checks the reader's scope.
+MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_URL = "/media/"
+EDUPLAN_UPLOAD_MAX_BYTES = env_int("EDUPLAN_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 WHITENOISE_AUTOREFRESH = DEBUG
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -17,6 +17,10 @@ from eduplan.org.services import org_units_create, unit_specs_from_data
 from eduplan.plans.loading import plan_spec_from_file
 from eduplan.plans.models import Plan
 from eduplan.plans.services import plan_load
+from eduplan.reporting.loading import forms_load
+from eduplan.reporting.models import ExpectedReport, Form
+from eduplan.reporting.periods import PeriodType, periods_in_year
+from eduplan.reporting.services import expected_reports_open
 
 ORG_FILE = Path(settings.BASE_DIR) / "org" / "data" / "zhengzhou.yaml"
 PLAN_FILE = Path(settings.BASE_DIR) / "plans" / "data" / "zhengzhou-2016.yaml"
@@ -135,5 +139,11 @@ def demo_setup(*, scale: float = 1.0, seed: int = 2016) -> dict[str, object]:
         done["schools"] = len(city.units)
         done["classes"] = len(city.classes)
         done["pupils"] = city.pupils
+    if not Form.objects.exists():
+        done["forms"] = len(forms_load())
+        for form in Form.objects.all():
+            for period in periods_in_year(2016, PeriodType(form.period_type)):
+                expected_reports_open(form=form, period_code=period.code)
+        done["expected_reports"] = ExpectedReport.objects.count()
     demo_accounts_create()
     return done

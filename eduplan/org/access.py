@@ -28,6 +28,9 @@ class Action(enum.StrEnum):
     PLAN_CHANGE = "plan.change"
     UNIT_VIEW = "unit.view"
     UNIT_DATA_CHANGE = "unit.data_change"
+    REPORT_VIEW = "report.view"
+    REPORT_ENTER = "report.enter"
+    REPORT_APPROVE = "report.approve"
 
 
 class Reach(enum.Enum):
@@ -36,6 +39,8 @@ class Reach(enum.Enum):
     WITHIN = "within"  # the target lies inside the scope
     OVERLAP = "overlap"  # the target's area and the scope overlap (a city plan for a district)
     OWNED = "owned"  # within, and department staff only on what their department owns
+    ENTRY = "entry"  # within; department staff only for their own department
+    APPROVAL = "approval"  # within, and the target's approval chain names the user's role
 
 
 ACTION_REACH: dict[Action, Reach] = {
@@ -43,14 +48,19 @@ ACTION_REACH: dict[Action, Reach] = {
     Action.PLAN_CHANGE: Reach.OWNED,
     Action.UNIT_VIEW: Reach.WITHIN,
     Action.UNIT_DATA_CHANGE: Reach.WITHIN,
+    Action.REPORT_VIEW: Reach.WITHIN,
+    Action.REPORT_ENTER: Reach.ENTRY,
+    Action.REPORT_APPROVE: Reach.APPROVAL,
 }
+READ = frozenset({Action.PLAN_VIEW, Action.UNIT_VIEW, Action.REPORT_VIEW})
 
 ROLE_GRANTS: dict[str, frozenset[Action]] = {
-    Role.LEADER: frozenset({Action.PLAN_VIEW, Action.UNIT_VIEW}),
-    Role.SUPERVISION: frozenset({Action.PLAN_VIEW, Action.PLAN_CHANGE, Action.UNIT_VIEW}),
-    Role.DEPARTMENT: frozenset({Action.PLAN_VIEW, Action.PLAN_CHANGE, Action.UNIT_VIEW}),
-    Role.DISTRICT_ADMIN: frozenset({Action.PLAN_VIEW, Action.UNIT_VIEW, Action.UNIT_DATA_CHANGE}),
-    Role.SCHOOL_REPORTER: frozenset({Action.PLAN_VIEW, Action.UNIT_VIEW, Action.UNIT_DATA_CHANGE}),
+    Role.LEADER: READ,
+    Role.SUPERVISION: READ | {Action.PLAN_CHANGE, Action.REPORT_APPROVE},
+    Role.DEPARTMENT: READ | {Action.PLAN_CHANGE, Action.REPORT_ENTER, Action.REPORT_APPROVE},
+    Role.DISTRICT_ADMIN: READ
+    | {Action.UNIT_DATA_CHANGE, Action.REPORT_ENTER, Action.REPORT_APPROVE},
+    Role.SCHOOL_REPORTER: READ | {Action.UNIT_DATA_CHANGE, Action.REPORT_ENTER},
 }
 
 
@@ -63,6 +73,10 @@ class Scoped(Protocol):
 
 class Owned(Scoped, Protocol):
     def owner_department_ids(self) -> set[int]: ...
+
+
+class Approvable(Scoped, Protocol):
+    def may_be_approved_by(self, membership: Membership) -> bool: ...
 
 
 def membership_of(user: Any) -> Membership | None:
@@ -96,6 +110,11 @@ def can(user: Any, action: Action, target: OrgUnit | Scoped) -> bool:
     if reach is Reach.OWNED and membership.role == Role.DEPARTMENT:
         owners = getattr(target, "owner_department_ids", None)
         return owners is not None and membership.department_id in owners()
+    if reach is Reach.ENTRY and membership.role == Role.DEPARTMENT:
+        return membership.department_id == unit.pk
+    if reach is Reach.APPROVAL:
+        approvable = getattr(target, "may_be_approved_by", None)
+        return approvable is not None and bool(approvable(membership))
     return True
 
 

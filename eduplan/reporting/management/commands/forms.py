@@ -1,0 +1,47 @@
+"""`eduplan forms load [DIR]` and `eduplan forms open PERIOD…`: forms and their periods."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from eduplan.core.errors import InputError
+from eduplan.reporting.loading import FORMS_DIR, forms_load
+from eduplan.reporting.models import Form
+from eduplan.reporting.periods import PeriodCodeError, period_from_code
+from eduplan.reporting.services import expected_reports_open
+
+
+class Command(BaseCommand):
+    help = "Load report forms, or open periods (fix who must report)"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        load = sub.add_parser("load", help="load form files")
+        load.add_argument("folder", nargs="?", type=Path, default=FORMS_DIR)
+        open_ = sub.add_parser("open", help="open periods for every form of their type")
+        open_.add_argument("periods", nargs="+", help="period codes, e.g. 2016B1 2016T1")
+        open_.add_argument("--form", help="only this form")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            if options["action"] == "load":
+                for form, version, created in forms_load(options["folder"]):
+                    state = "新版本" if created else "未变化"
+                    self.stdout.write(f"{form.code} v{version.number}（{state}）{form.name}")
+            else:
+                self.open(options["periods"], options["form"])
+        except (InputError, PeriodCodeError) as exc:
+            raise CommandError(str(exc)) from None
+
+    def open(self, codes: list[str], form_code: str | None) -> None:
+        periods = [period_from_code(code) for code in codes]
+        forms = Form.objects.all() if not form_code else Form.objects.filter(code=form_code)
+        if not forms.exists():
+            raise CommandError(f"没有报表：{form_code or '（尚未载入报表）'}")
+        for period in periods:
+            for form in forms.filter(period_type=period.type):
+                added = expected_reports_open(form=form, period_code=period.code)
+                self.stdout.write(f"{period.label} {form.name}：应报单位 +{added}")

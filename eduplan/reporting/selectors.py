@@ -1,0 +1,158 @@
+"""Reads in reporting: completeness and timeliness, what a unit has due, approval queues."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from eduplan.org.access import Action, can, membership_of
+from eduplan.org.models import OrgUnit, Role, UnitType
+from eduplan.reporting.models import ExpectedReport, Form, Status, Submission
+
+DONE = (Status.SUBMITTED, Status.APPROVED)
+
+
+@dataclass(frozen=True)
+class Completeness:
+    """Reporting rates for one form, period and subtree. A report counts as submitted
+    once it is submitted or approved (a returned one does not), on time when it was
+    first submitted by its due date."""
+
+    expected: int
+    submitted: int
+    on_time: int
+    approved: int
+
+    @property
+    def late(self) -> int:
+        return self.submitted - self.on_time
+
+    @property
+    def missing(self) -> int:
+        return self.expected - self.submitted
+
+    @property
+    def rate(self) -> float | None:
+        return None if self.expected == 0 else 100.0 * self.submitted / self.expected
+
+    @property
+    def timely_rate(self) -> float | None:
+        return None if self.expected == 0 else 100.0 * self.on_time / self.expected
+
+
+def _expected(form: Form, period: str, unit: OrgUnit) -> QuerySet[ExpectedReport]:
+    return ExpectedReport.objects.filter(
+        form=form, period=period, org_unit__path__startswith=unit.path
+    )
+
+
+def _done(form: Form, period: str, unit: OrgUnit) -> QuerySet[Submission]:
+    """Submitted or approved reports under `unit` that were expected, with their due date."""
+    due = ExpectedReport.objects.filter(
+        form=form, period=period, org_unit=OuterRef("org_unit"), subject=OuterRef("subject")
+    ).values("due_on")[:1]
+    return (
+        Submission.objects.filter(
+            form=form, period=period, status__in=DONE, org_unit__path__startswith=unit.path
+        )
+        .annotate(due=Subquery(due))
+        .filter(due__isnull=False)
+    )
+
+
+COUNTS = {
+    "submitted": Count("pk"),
+    "approved": Count("pk", filter=Q(status=Status.APPROVED)),
+    "on_time": Count("pk", filter=Q(first_submitted_at__date__lte=F("due"))),
+}
+
+
+def completeness(*, form: Form, period: str, unit: OrgUnit) -> Completeness:
+    """Expected, submitted, on time, late, missing under `unit`, in two queries."""
+    expected = _expected(form, period, unit).count()
+    row = _done(form, period, unit).aggregate(**COUNTS)
+    return Completeness(expected=expected, **row)
+
+
+def _child_code(path: str, depth: int) -> str:
+    # path "/root/district/school/": the child of a unit at `depth` is segment depth + 2.
+    return path.split("/")[depth + 2]
+
+
+def completeness_by_child(*, form: Form, period: str, unit: OrgUnit) -> list[dict[str, Any]]:
+    """One row per child unit of `unit` (e.g. per district) that has reports expected,
+    in three queries whatever the number of children."""
+    children = list(OrgUnit.objects.filter(parent=unit).order_by("type", "code"))
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for path in (
+        _expected(form, period, unit)
+        .exclude(org_unit=unit)
+        .values_list("org_unit__path", flat=True)
+    ):
+        counts[_child_code(path, unit.depth)]["expected"] += 1
+    for path, status, first_at, due in (
+        _done(form, period, unit)
+        .exclude(org_unit=unit)
+        .values_list("org_unit__path", "status", "first_submitted_at", "due")  # type: ignore[misc]
+    ):
+        row = counts[_child_code(path, unit.depth)]
+        row["submitted"] += 1
+        row["approved"] += status == Status.APPROVED
+        row["on_time"] += first_at is not None and timezone.localdate(first_at) <= due
+    return [
+        {
+            "unit": child,
+            "completeness": Completeness(
+                expected=counts[child.code]["expected"],
+                submitted=counts[child.code]["submitted"],
+                on_time=counts[child.code]["on_time"],
+                approved=counts[child.code]["approved"],
+            ),
+        }
+        for child in children
+        if counts[child.code]["expected"]
+    ]
+
+
+def reports_due_for(*, user: Any, period: str | None = None) -> QuerySet[ExpectedReport]:
+    """What the user's unit (and units beneath, for a district) must report."""
+    membership = membership_of(user)
+    if membership is None or membership.scope is None:
+        return ExpectedReport.objects.none()
+    if membership.role == Role.DEPARTMENT:
+        units = Q(org_unit=membership.department)
+    elif membership.role in (Role.SCHOOL_REPORTER, Role.DISTRICT_ADMIN):
+        units = Q(org_unit__path__startswith=membership.scope.path)
+    else:
+        return ExpectedReport.objects.none()
+    qs = ExpectedReport.objects.filter(units).select_related("form", "org_unit")
+    if period:
+        qs = qs.filter(period=period)
+    return qs.order_by("due_on", "form__code", "org_unit__code")
+
+
+def approval_queue(*, user: Any) -> list[Submission]:
+    """Submitted reports the user may approve or return, oldest first."""
+    membership = membership_of(user)
+    if membership is None or membership.scope is None:
+        return []
+    scope = membership.scope
+    qs = Submission.objects.filter(
+        status=Status.SUBMITTED, org_unit__path__startswith=scope.path
+    ).select_related("form", "org_unit", "form__owner")
+    if membership.role == Role.DISTRICT_ADMIN:
+        qs = qs.filter(org_unit__depth__gt=scope.depth)
+    elif membership.role == Role.DEPARTMENT:
+        qs = qs.filter(form__owner=membership.department, org_unit__depth=1).exclude(
+            org_unit__type=UnitType.DEPARTMENT
+        )
+    elif membership.role == Role.SUPERVISION:
+        qs = qs.filter(Q(org_unit__type=UnitType.DEPARTMENT) | Q(org_unit__depth=1))
+    else:
+        return []
+    # The same rule the services enforce, applied to what the database narrowed down.
+    return [s for s in qs.order_by("submitted_at") if can(user, Action.REPORT_APPROVE, s)]

@@ -1,0 +1,490 @@
+"""Writes in reporting: loading forms, opening periods, and a submission's lifecycle.
+
+Status changes only through `_set_status`, which enforces the transition map; every
+change is an event in the audit trail; every write checks the caller's right here.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from eduplan.core.errors import InputError
+from eduplan.org.access import Action, require
+from eduplan.org.models import OrgUnit, UnitType
+from eduplan.org.selectors import units_open_between
+from eduplan.reporting.definitions import FormDefinition, definition_from_json
+from eduplan.reporting.models import (
+    DataElement,
+    DataValue,
+    ExpectedReport,
+    Form,
+    FormVersion,
+    IdempotencyKey,
+    Status,
+    Submission,
+    SubmissionEvent,
+)
+from eduplan.reporting.periods import Period, period_from_code
+from eduplan.reporting.rules import holds
+from eduplan.reporting.values import ValueRefused, display_value, parse_value
+
+TRANSITIONS: dict[str, set[str]] = {
+    Status.DRAFT: {Status.SUBMITTED},
+    Status.SUBMITTED: {Status.APPROVED, Status.RETURNED},
+    Status.RETURNED: {Status.SUBMITTED},
+    Status.APPROVED: {Status.RETURNED},  # reopened by an approver
+}
+EDITABLE = {Status.DRAFT, Status.RETURNED}
+
+ERR_STALE = _("Someone else changed this report after you opened it; reload to see their changes.")
+ERR_LOCKED = _("This report is %(status)s and cannot be edited.")
+ERR_TRANSITION = _("A %(old)s report cannot become %(new)s.")
+ERR_REASON = _("A reason is required.")
+ERR_COMMENT = _("The report has warnings: explain them in the comment before submitting.")
+ERR_NOT_EXPECTED = _("%(unit)s is not expected to report %(form)s for %(period)s.")
+ERR_KEY_REUSED = _("This idempotency key was used for a different request.")
+
+
+class ConflictError(Exception):
+    """A stale revision: the user's edit would overwrite someone else's."""
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    element: str
+    message: str
+    severity: str = "error"
+
+
+class SubmissionInvalid(Exception):
+    """Values or rules refuse the write; nothing was stored."""
+
+    def __init__(self, problems: list[FieldProblem]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(f"{p.element}: {p.message}" for p in problems))
+
+
+# Forms -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def form_load(*, definition: FormDefinition) -> tuple[Form, FormVersion, bool]:
+    """Create or update a form from its definition; a changed definition becomes a new
+    version (returned with created=True), an unchanged one is left as it is."""
+    try:
+        owner = OrgUnit.objects.get(code=definition.owner, type=UnitType.DEPARTMENT)
+    except OrgUnit.DoesNotExist:
+        raise InputError(
+            _("unknown department: %(code)s") % {"code": definition.owner},
+            where=f"{definition.code}.owner",
+        ) from None
+    form, _created = Form.objects.update_or_create(
+        code=definition.code,
+        defaults={
+            "name": definition.name,
+            "description": definition.description,
+            "period_type": definition.period_type,
+            "due_days": definition.due_days,
+            "owner": owner,
+            "assigned_types": list(definition.assigned_types),
+        },
+    )
+    for element in definition.elements:
+        DataElement.objects.update_or_create(
+            code=element.code,
+            defaults={
+                "name": element.name,
+                "value_type": element.type,
+                "unit": element.unit,
+                "aggregation": element.aggregation,
+            },
+        )
+    existing = form.versions.filter(digest=definition.digest).first()
+    if existing is not None:
+        created = False
+        version = existing
+    else:
+        number = (
+            form.versions.order_by("-number").values_list("number", flat=True).first() or 0
+        ) + 1
+        version = FormVersion.objects.create(
+            form=form, number=number, digest=definition.digest, definition=definition.as_json()
+        )
+        created = True
+    if form.current_version_id != version.pk:
+        form.current_version = version
+        form.save(update_fields=["current_version"])
+    return form, version, created
+
+
+def form_definition(version: FormVersion) -> FormDefinition:
+    return definition_from_json(version.definition)
+
+
+def due_date(form: Form, period: Period) -> datetime.date:
+    return period.end + datetime.timedelta(days=form.due_days)
+
+
+def _subjects_for(form: Form, unit: OrgUnit) -> list[str]:
+    definition = form_definition(form.current_version) if form.current_version else None
+    if definition is None or definition.subjects != "measures":
+        return [""]
+    from eduplan.plans.models import Measure
+
+    ids = Measure.objects.filter(
+        project__project_owners__department=unit, project__project_owners__role="lead"
+    ).values_list("pk", flat=True)
+    return [f"measure:{pk}" for pk in ids]
+
+
+@transaction.atomic
+def expected_reports_open(*, form: Form, period_code: str) -> int:
+    """Fix who must report this form for this period (units assigned by type or by
+    list and open at some time in the period); idempotent. Returns rows added."""
+    period = period_from_code(period_code)
+    assigned = OrgUnit.objects.filter(
+        Q(type__in=form.assigned_types) | Q(pk__in=form.assigned_units.values("pk"))
+    )
+    units = units_open_between(assigned, start=period.start, end=period.end)
+    due_on = due_date(form, period)
+    existing = set(
+        ExpectedReport.objects.filter(form=form, period=period.code).values_list(
+            "org_unit_id", "subject"
+        )
+    )
+    rows = [
+        ExpectedReport(form=form, period=period.code, org_unit=unit, subject=subject, due_on=due_on)
+        for unit in units.only("pk", "type")
+        for subject in _subjects_for(form, unit)
+        if (unit.pk, subject) not in existing
+    ]
+    ExpectedReport.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+# Submissions ---------------------------------------------------------------------------
+
+
+def _fingerprint(payload: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _check_revision(submission: Submission, revision: int | None) -> None:
+    """Refuse an edit made on an older revision (none given counts as "never seen")."""
+    if (revision or 0) != submission.revision:
+        raise ConflictError(ERR_STALE)
+
+
+def _set_status(submission: Submission, new: str) -> None:
+    if new not in TRANSITIONS.get(submission.status, set()):
+        raise InputError(
+            ERR_TRANSITION % {"old": Status(submission.status).label, "new": Status(new).label},
+            where=str(submission),
+        )
+    submission.status = new
+
+
+def _event(submission: Submission, user: Any, action: str, **extra: Any) -> None:
+    SubmissionEvent.objects.create(submission=submission, actor=user, action=action, **extra)
+
+
+def _parse_values(
+    definition: FormDefinition, raw: dict[str, Any]
+) -> dict[str, tuple[Decimal | None, str]]:
+    problems: list[FieldProblem] = []
+    parsed: dict[str, tuple[Decimal | None, str]] = {}
+    known = {e.code for e in definition.elements}
+    for code in raw:
+        if code not in known:
+            problems.append(FieldProblem(code, _("not an element of this form")))
+    for element in definition.elements:
+        if element.code not in raw:
+            continue
+        try:
+            parsed[element.code] = parse_value(element, raw[element.code])
+        except ValueRefused as exc:
+            problems.append(FieldProblem(element.code, str(exc)))
+    if problems:
+        raise SubmissionInvalid(problems)
+    return parsed
+
+
+def _locked_submission(pk: int) -> Submission:
+    return Submission.objects.select_for_update().select_related("form", "org_unit").get(pk=pk)
+
+
+@transaction.atomic
+def submission_save(
+    *,
+    user: Any,
+    form: Form,
+    org_unit: OrgUnit,
+    period_code: str,
+    values: dict[str, Any],
+    revision: int | None = None,
+    subject: str = "",
+    idempotency_key: str | None = None,
+) -> Submission:
+    """Save values as a draft (creating the submission on first save).
+
+    Refuses, storing nothing: a user who may not enter for the unit, a unit not expected
+    to report, a value that does not fit its element, a stale revision, a locked report.
+    A retry with the same idempotency key returns the first result without writing again.
+    """
+    require(user, Action.REPORT_ENTER, org_unit)
+    period = period_from_code(period_code)
+    key_row: IdempotencyKey | None = None
+    if idempotency_key:
+        fingerprint = _fingerprint(
+            {
+                "form": form.pk,
+                "unit": org_unit.pk,
+                "period": period.code,
+                "subject": subject,
+                "values": values,
+            }
+        )
+        try:
+            # Claim the key first: a concurrent retry waits on this row and then replays.
+            with transaction.atomic():
+                key_row = IdempotencyKey.objects.create(
+                    user=user, key=idempotency_key, fingerprint=fingerprint
+                )
+        except IntegrityError:
+            replay = IdempotencyKey.objects.select_related("submission").get(
+                user=user, key=idempotency_key
+            )
+            if replay.fingerprint != fingerprint or replay.submission is None:
+                raise InputError(ERR_KEY_REUSED, where=idempotency_key) from None
+            return replay.submission
+    if not ExpectedReport.objects.filter(
+        form=form, period=period.code, org_unit=org_unit, subject=subject
+    ).exists():
+        raise InputError(
+            ERR_NOT_EXPECTED % {"unit": org_unit.name, "form": form.name, "period": period.label},
+            where=f"{form.code} {period.code} {org_unit.code}",
+        )
+    assert form.current_version is not None
+    definition = form_definition(form.current_version)
+    parsed = _parse_values(definition, values)
+    lookup = {"form": form, "org_unit": org_unit, "period": period.code, "subject": subject}
+    created = False
+    submission = Submission.objects.filter(**lookup).first()
+    if submission is None:
+        try:
+            with transaction.atomic():
+                submission = Submission.objects.create(**lookup, form_version=form.current_version)
+                created = True
+        except IntegrityError:
+            # Another first save won the race: this edit was made without seeing it.
+            raise ConflictError(ERR_STALE) from None
+    submission = _locked_submission(submission.pk)
+    if not created:
+        _check_revision(submission, revision)
+    if submission.status not in EDITABLE:
+        raise InputError(
+            ERR_LOCKED % {"status": Status(submission.status).label}, where=str(submission)
+        )
+    # Values are stored against the version now in force.
+    submission.form_version = form.current_version
+    changes = _store_values(submission, definition, parsed)
+    if changes or created:
+        submission.revision += 1
+        submission.save(update_fields=["revision", "form_version", "updated_at"])
+        _event(submission, user, "create" if created else "save", changes=changes)
+    if key_row is not None:
+        key_row.submission = submission
+        key_row.save(update_fields=["submission"])
+    return submission
+
+
+def _store_values(
+    submission: Submission,
+    definition: FormDefinition,
+    parsed: dict[str, tuple[Decimal | None, str]],
+) -> list[dict[str, str]]:
+    elements = {e.code: e for e in DataElement.objects.filter(code__in=parsed)}
+    current = {v.element.code: v for v in submission.values.select_related("element")}
+    changes: list[dict[str, str]] = []
+    to_create, to_update, to_delete = [], [], []
+    for code, (number, text) in parsed.items():
+        element = definition.element(code)
+        old = current.get(code)
+        old_display = display_value(element, old.number, old.text) if old else ""
+        new_display = display_value(element, number, text)
+        if old_display == new_display:
+            continue
+        changes.append({"element": code, "old": old_display, "new": new_display})
+        if number is None and not text:
+            if old:
+                to_delete.append(old.pk)
+        elif old:
+            old.number, old.text = number, text
+            to_update.append(old)
+        else:
+            to_create.append(
+                DataValue(
+                    submission=submission,
+                    element=elements[code],
+                    org_unit_id=submission.org_unit_id,
+                    period=submission.period,
+                    number=number,
+                    text=text,
+                )
+            )
+    DataValue.objects.bulk_create(to_create)
+    DataValue.objects.bulk_update(to_update, ["number", "text"])
+    DataValue.objects.filter(pk__in=to_delete).delete()
+    return changes
+
+
+def submission_values(submission: Submission) -> dict[str, tuple[Decimal | None, str]]:
+    return {v.element.code: (v.number, v.text) for v in submission.values.select_related("element")}
+
+
+def submission_check(submission: Submission) -> list[FieldProblem]:
+    """Every problem blocking (error) or questioning (warning) a submission's values."""
+    definition = form_definition(submission.form_version)
+    stored = submission_values(submission)
+    problems = [
+        FieldProblem(e.code, _("%(name)s is required") % {"name": e.name})
+        for e in definition.elements
+        if e.required
+        and (e.code not in stored or (stored[e.code][0] is None and not stored[e.code][1]))
+    ]
+    numbers = {code: number for code, (number, _text) in stored.items() if number is not None}
+    for rule in definition.rules:
+        if holds(rule.left, rule.operator, rule.right, numbers) is False:
+            problems.append(FieldProblem(rule.code, rule.message, rule.severity))
+    return problems
+
+
+@transaction.atomic
+def submission_submit(
+    *, user: Any, submission: Submission, revision: int | None, comment: str = ""
+) -> Submission:
+    """Submit for approval: errors block; warnings need a comment."""
+    require(user, Action.REPORT_ENTER, submission.org_unit)
+    submission = _locked_submission(submission.pk)
+    _check_revision(submission, revision)
+    problems = submission_check(submission)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise SubmissionInvalid(errors)
+    if any(p.severity == "warning" for p in problems) and not comment.strip():
+        raise SubmissionInvalid([FieldProblem("comment", ERR_COMMENT)])
+    _set_status(submission, Status.SUBMITTED)
+    now = timezone.now()
+    submission.submitted_at = now
+    submission.first_submitted_at = submission.first_submitted_at or now
+    submission.submitted_by = user
+    submission.comment = comment.strip()
+    submission.revision += 1
+    submission.save(
+        update_fields=[
+            "status",
+            "submitted_at",
+            "first_submitted_at",
+            "submitted_by",
+            "comment",
+            "revision",
+            "updated_at",
+        ]
+    )
+    _event(submission, user, "submit", reason=submission.comment)
+    return submission
+
+
+def _decide(
+    *, user: Any, submission: Submission, revision: int | None, new: str, reason: str, action: str
+) -> Submission:
+    submission = _locked_submission(submission.pk)
+    require(user, Action.REPORT_APPROVE, submission)
+    _check_revision(submission, revision)
+    if new == Status.RETURNED and not reason.strip():
+        raise InputError(ERR_REASON, where="reason")
+    _set_status(submission, new)
+    submission.decided_by = user
+    submission.decided_at = timezone.now()
+    submission.returned_reason = reason.strip() if new == Status.RETURNED else ""
+    submission.revision += 1
+    submission.save(
+        update_fields=[
+            "status",
+            "decided_by",
+            "decided_at",
+            "returned_reason",
+            "revision",
+            "updated_at",
+        ]
+    )
+    _event(submission, user, action, reason=reason.strip())
+    return submission
+
+
+@transaction.atomic
+def submission_approve(*, user: Any, submission: Submission, revision: int | None) -> Submission:
+    """Approve a submitted report; it is locked until an approver reopens it."""
+    if submission.status != Status.SUBMITTED:
+        raise InputError(
+            ERR_TRANSITION % {"old": Status(submission.status).label, "new": Status.APPROVED.label},
+            where=str(submission),
+        )
+    return _decide(
+        user=user,
+        submission=submission,
+        revision=revision,
+        new=Status.APPROVED,
+        reason="",
+        action="approve",
+    )
+
+
+@transaction.atomic
+def submission_return(
+    *, user: Any, submission: Submission, revision: int | None, reason: str
+) -> Submission:
+    """Return a submitted report to its unit with a reason."""
+    if submission.status != Status.SUBMITTED:
+        raise InputError(
+            ERR_TRANSITION % {"old": Status(submission.status).label, "new": Status.RETURNED.label},
+            where=str(submission),
+        )
+    return _decide(
+        user=user,
+        submission=submission,
+        revision=revision,
+        new=Status.RETURNED,
+        reason=reason,
+        action="return",
+    )
+
+
+@transaction.atomic
+def submission_reopen(
+    *, user: Any, submission: Submission, revision: int | None, reason: str
+) -> Submission:
+    """Reopen an approved report (it goes back to its unit as returned)."""
+    if submission.status != Status.APPROVED:
+        raise InputError(
+            ERR_TRANSITION % {"old": Status(submission.status).label, "new": Status.RETURNED.label},
+            where=str(submission),
+        )
+    return _decide(
+        user=user,
+        submission=submission,
+        revision=revision,
+        new=Status.RETURNED,
+        reason=reason,
+        action="reopen",
+    )
