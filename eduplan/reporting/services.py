@@ -128,7 +128,19 @@ def form_load(*, definition: FormDefinition) -> tuple[Form, FormVersion, bool]:
 
 
 def form_definition(version: FormVersion) -> FormDefinition:
-    return definition_from_json(version.definition)
+    """A version's definition; versions never change, so it is parsed once per process."""
+    key = (version.pk, version.digest)
+    if key not in _DEFINITIONS:
+        _DEFINITIONS[key] = definition_from_json(version.definition)
+    return _DEFINITIONS[key]
+
+
+_DEFINITIONS: dict[tuple[int, str], FormDefinition] = {}
+
+
+def _element_ids(codes: tuple[str, ...]) -> dict[str, int]:
+    """Element ids by code (one query; ids are not cached, since rows may be recreated)."""
+    return dict(DataElement.objects.filter(code__in=codes).values_list("code", "pk"))
 
 
 def due_date(form: Form, period: Period) -> datetime.date:
@@ -288,8 +300,8 @@ def submission_save(
         except IntegrityError:
             # Another first save won the race: this edit was made without seeing it.
             raise ConflictError(ERR_STALE) from None
-    submission = _locked_submission(submission.pk)
     if not created:
+        submission = _locked_submission(submission.pk)
         _check_revision(submission, revision)
     if submission.status not in EDITABLE:
         raise InputError(
@@ -313,8 +325,9 @@ def _store_values(
     definition: FormDefinition,
     parsed: dict[str, tuple[Decimal | None, str]],
 ) -> list[dict[str, str]]:
-    elements = {e.code: e for e in DataElement.objects.filter(code__in=parsed)}
-    current = {v.element.code: v for v in submission.values.select_related("element")}
+    element_ids = _element_ids(tuple(e.code for e in definition.elements))
+    codes_by_id = {pk: code for code, pk in element_ids.items()}
+    current = {codes_by_id.get(v.element_id, ""): v for v in submission.values.all()}
     changes: list[dict[str, str]] = []
     to_create, to_update, to_delete = [], [], []
     for code, (number, text) in parsed.items():
@@ -335,7 +348,7 @@ def _store_values(
             to_create.append(
                 DataValue(
                     submission=submission,
-                    element=elements[code],
+                    element_id=element_ids[code],
                     org_unit_id=submission.org_unit_id,
                     period=submission.period,
                     number=number,
