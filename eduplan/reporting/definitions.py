@@ -19,7 +19,8 @@ from eduplan.reporting.periods import PeriodType
 from eduplan.reporting.rules import RuleSyntaxError, rule_names
 
 VALUE_TYPES = frozenset({"number", "integer", "percentage", "boolean", "text", "date", "choice"})
-AGGREGATIONS = frozenset({"sum", "average", "latest", "none"})
+AGGREGATIONS = frozenset({"sum", "average", "none"})
+OVER_TIME = frozenset({"latest", "sum"})
 OPERATORS = frozenset({"<=", "<", ">=", ">", "==", "!="})
 SEVERITIES = frozenset({"error", "warning"})
 SUBJECTS = frozenset({"", "measures"})
@@ -37,6 +38,7 @@ class ElementDef:
     max: float | None = None
     choices: tuple[str, ...] = ()
     aggregation: str = "sum"
+    over_time: str = "latest"  # "sum" for flows reported per period (matches played)
 
     @property
     def numeric(self) -> bool:
@@ -144,6 +146,11 @@ def definition_from_data(data: Any, *, source: str) -> FormDefinition:
             raise InputError(
                 _("unknown aggregation: %(v)s") % {"v": aggregation}, where=f"{where}.aggregation"
             )
+        over_time = item.get("over_time", "latest")
+        if over_time not in OVER_TIME:
+            raise InputError(
+                _("unknown aggregation: %(v)s") % {"v": over_time}, where=f"{where}.over_time"
+            )
         low, high = _bound(item, "min", where), _bound(item, "max", where)
         if value_type == "percentage":
             low = 0.0 if low is None else low
@@ -161,6 +168,7 @@ def definition_from_data(data: Any, *, source: str) -> FormDefinition:
                 max=high,
                 choices=choices,
                 aggregation=aggregation,
+                over_time=over_time,
             )
         )
     codes = [e.code for e in elements]

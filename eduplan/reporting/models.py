@@ -83,6 +83,8 @@ class DataElement(models.Model):
     value_type = models.CharField(_("value type"), max_length=12)
     unit = models.CharField(_("unit"), max_length=20, blank=True)
     aggregation = models.CharField(_("aggregation"), max_length=12, default="sum")
+    over_time = models.CharField(_("aggregation over time"), max_length=8, default="latest")
+    period_type = models.CharField(_("period type"), max_length=12, default="yearly")
 
     class Meta:
         verbose_name = _("data element")

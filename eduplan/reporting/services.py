@@ -107,6 +107,8 @@ def form_load(*, definition: FormDefinition) -> tuple[Form, FormVersion, bool]:
                 "value_type": element.type,
                 "unit": element.unit,
                 "aggregation": element.aggregation,
+                "over_time": element.over_time,
+                "period_type": definition.period_type,
             },
         )
     existing = form.versions.filter(digest=definition.digest).first()

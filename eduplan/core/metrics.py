@@ -1,0 +1,90 @@
+"""The metric contract: a metric is provided by one app and yields rows per org unit and
+period; `indicators.aggregation` adds them up the tree in the database.
+
+The contract lives in core so that providers (org, construction, reporting, ledgers,
+domain apps) register their metrics without importing `indicators`, which sits to their
+right in the flow of data.
+
+A provider gives, for a list of period codes, a queryset with four columns:
+`unit_path` (the org unit's path), `period` (a period code), `num` and `den` (den is 1
+unless the metric is a share). Forms, ledgers and domain apps provide metrics the same
+way, so a new provider never touches this module.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+
+
+class OverUnits(enum.StrEnum):
+    SUM = "sum"  # counts, totals: add the units' values
+    SHARE = "share"  # sum of numerators / sum of denominators, divided at the very end
+    AVERAGE = "average"  # mean of the units' values
+
+
+class OverTime(enum.StrEnum):
+    SUM = "sum"  # flows (matches played, schools opened): add the periods
+    LATEST = "latest"  # stocks (classes, teams): each unit's latest period in the range
+
+
+Rows = Callable[[list[str]], QuerySet[Any]]
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str
+    name: str
+    unit: str
+    over_units: OverUnits
+    over_time: OverTime
+    period_type: str
+    rows: Rows | None
+    provider: str
+    description: str = ""
+    # A ratio of two metrics, each aggregated on its own and divided at the end
+    # (e.g. 毛入园率 = children in kindergarten / children aged 3–5), in percent.
+    ratio_of: tuple[str, str] | None = None
+
+
+_METRICS: dict[str, Metric] = {}
+_FAMILIES: dict[str, Callable[[str], Metric | None]] = {}
+
+
+class UnknownMetric(KeyError):
+    pass
+
+
+def register(metric: Metric) -> Metric:
+    """Add a metric; a key may be provided by one app only."""
+    if metric.key in _METRICS and _METRICS[metric.key].provider != metric.provider:
+        raise ValueError(
+            f"metric {metric.key} is already provided by {_METRICS[metric.key].provider}"
+        )
+    _METRICS[metric.key] = metric
+    return metric
+
+
+def register_family(prefix: str, resolve: Callable[[str], Metric | None]) -> None:
+    """Metrics defined by data (e.g. every element of every form): resolved on demand."""
+    _FAMILIES[prefix] = resolve
+
+
+def metric(key: str) -> Metric:
+    """The metric for a key, or UnknownMetric."""
+    if key in _METRICS:
+        return _METRICS[key]
+    prefix = key.split(".", 1)[0]
+    resolve = _FAMILIES.get(prefix)
+    found = resolve(key) if resolve else None
+    if found is None:
+        raise UnknownMetric(key)
+    return found
+
+
+def registered() -> list[Metric]:
+    return sorted(_METRICS.values(), key=lambda m: m.key)

@@ -1,0 +1,139 @@
+"""Metrics the reporting module provides: every element of every form (`form.<code>`),
+shares between two elements of the same report (`form.<a>/<b>`), and the plan's named
+figures built on them.
+
+Only approved reports count (EDUPLAN_FIGURES_INCLUDE_SUBMITTED adds submitted ones), so
+an approval shows in every figure at once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db.models import DecimalField, F, OuterRef, QuerySet, Subquery, Value
+
+from eduplan.core.metrics import Metric, OverTime, OverUnits, register, register_family
+from eduplan.org.models import Ownership
+from eduplan.reporting.models import DataElement, DataValue, Status
+
+NUMBER = DecimalField(max_digits=20, decimal_places=4)
+
+
+def counted_statuses() -> list[str]:
+    if settings.EDUPLAN_FIGURES_INCLUDE_SUBMITTED:
+        return [Status.APPROVED, Status.SUBMITTED]
+    return [Status.APPROVED]
+
+
+def element_rows(code: str, **filters: Any) -> Any:
+    def rows(periods: list[str]) -> QuerySet[Any]:
+        return DataValue.objects.filter(
+            element__code=code,
+            period__in=periods,
+            number__isnull=False,
+            submission__status__in=counted_statuses(),
+            **filters,
+        ).annotate(
+            unit_path=F("org_unit__path"), num=F("number"), den=Value(1, output_field=NUMBER)
+        )
+
+    return rows
+
+
+def share_rows(top: str, bottom: str) -> Any:
+    def rows(periods: list[str]) -> QuerySet[Any]:
+        denominator = DataValue.objects.filter(
+            submission=OuterRef("submission"), element__code=bottom
+        ).values("number")[:1]
+        return element_rows(top)(periods).annotate(den=Subquery(denominator, output_field=NUMBER))
+
+    return rows
+
+
+def _element_metric(key: str) -> Metric | None:
+    spec = key.removeprefix("form.")
+    top, _, bottom = spec.partition("/")
+    element = DataElement.objects.filter(code=top).first()
+    if element is None:
+        return None
+    kind = element.period_type
+    if bottom:
+        if not DataElement.objects.filter(code=bottom).exists():
+            return None
+        return Metric(
+            key=key,
+            name=element.name,
+            unit="%",
+            over_units=OverUnits.SHARE,
+            over_time=OverTime.LATEST,
+            period_type=kind,
+            rows=share_rows(top, bottom),
+            provider="reporting",
+        )
+    over_units = OverUnits.AVERAGE if element.aggregation == "average" else OverUnits.SUM
+    return Metric(
+        key=key,
+        name=element.name,
+        unit=element.unit or ("个" if element.value_type == "boolean" else ""),
+        over_units=over_units,
+        over_time=OverTime(element.over_time),
+        period_type=kind,
+        rows=element_rows(top),
+        provider="reporting",
+    )
+
+
+def register_metrics() -> None:
+    register_family("form", _element_metric)
+    register(
+        Metric(
+            key="preschool.inclusive_share",
+            name="普惠率",
+            unit="%",
+            over_units=OverUnits.SHARE,
+            over_time=OverTime.LATEST,
+            period_type="term",
+            rows=inclusive_rows,
+            provider="reporting",
+            description="在公办园和普惠性民办园就读的幼儿 ÷ 在园幼儿总数（按幼儿计，不按园数）",
+        )
+    )
+    register(
+        Metric(
+            key="preschool.gross_enrolment",
+            name="学前三年毛入园率",
+            unit="%",
+            over_units=OverUnits.SHARE,
+            over_time=OverTime.LATEST,
+            period_type="term",
+            rows=None,
+            provider="reporting",
+            ratio_of=("form.kg_children", "form.pop_3_5"),
+            description="在园幼儿数 ÷ 3—5岁适龄儿童数",
+        )
+    )
+    register(
+        Metric(
+            key="preschool.private_inclusive",
+            name="普惠性民办幼儿园",
+            unit="所",
+            over_units=OverUnits.SUM,
+            over_time=OverTime.LATEST,
+            period_type="term",
+            rows=element_rows("kg_inclusive", org_unit__ownership=Ownership.PRIVATE),
+            provider="reporting",
+        )
+    )
+
+
+def inclusive_rows(periods: list[str]) -> QuerySet[Any]:
+    """Children (numerator only where the kindergarten is 普惠) over all children."""
+    flag = DataValue.objects.filter(
+        submission=OuterRef("submission"), element__code="kg_inclusive"
+    ).values("number")[:1]
+    return (
+        element_rows("kg_children")(periods)
+        .annotate(flag=Subquery(flag, output_field=NUMBER))
+        .annotate(num=F("number") * F("flag"), den=F("number"))
+    )
