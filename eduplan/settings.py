@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "eduplan.plans",
     "eduplan.construction",
     "eduplan.reporting",
+    "eduplan.indicators",
     "eduplan.demo",
 ]
 
@@ -144,6 +145,11 @@ EDUPLAN_LARGE_CLASS_MIN = env_int("EDUPLAN_LARGE_CLASS_MIN", 56)
 EDUPLAN_HUGE_CLASS_MIN = env_int("EDUPLAN_HUGE_CLASS_MIN", 66)
 # Whether "大班额" in targets counts 56–65 only (False) or every class of 56 and more (True).
 EDUPLAN_LARGE_CLASS_INCLUDES_HUGE = env_bool("EDUPLAN_LARGE_CLASS_INCLUDES_HUGE", False)
+# Figures count approved reports; set to also count submitted ones awaiting approval.
+EDUPLAN_FIGURES_INCLUDE_SUBMITTED = env_bool("EDUPLAN_FIGURES_INCLUDE_SUBMITTED", False)
+# Target status thresholds: share of the expected progress reached (DOMAIN.md defaults).
+EDUPLAN_ON_TRACK_MIN = float(env_str("EDUPLAN_ON_TRACK_MIN", "0.95"))
+EDUPLAN_AT_RISK_MIN = float(env_str("EDUPLAN_AT_RISK_MIN", "0.85"))
 EDUPLAN_PLAN_FILE_MAX_BYTES = env_int("EDUPLAN_PLAN_FILE_MAX_BYTES", 5 * 1024 * 1024)
 
 LOGGING = {
