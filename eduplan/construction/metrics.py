@@ -34,7 +34,11 @@ def _census_rows(flag: Q | None) -> Any:
 
 
 def register_metrics() -> None:
-    common = {"over_time": OverTime.LATEST, "period_type": "term", "provider": "construction"}
+    common: dict[str, Any] = {
+        "over_time": OverTime.LAST_PERIOD,
+        "period_type": "term",
+        "provider": "construction",
+    }
     register(
         Metric(
             key="construction.classes",

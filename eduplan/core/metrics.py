@@ -30,6 +30,7 @@ class OverUnits(enum.StrEnum):
 class OverTime(enum.StrEnum):
     SUM = "sum"  # flows (matches played, schools opened): add the periods
     LATEST = "latest"  # stocks (classes, teams): each unit's latest period in the range
+    LAST_PERIOD = "last_period"  # a census: every unit as counted in the range's last census
 
 
 Rows = Callable[[list[str]], QuerySet[Any]]

@@ -59,7 +59,10 @@ BUREAU_SCHOOLS = (  # 局属学校 at scale 1
     Level(UnitType.JUNIOR, "郑州市第{n}初级中学", "J", 15, (7, 8, 9), 53.4, (8, 12)),
     Level(UnitType.VOCATIONAL, "郑州市第{n}职业中专", "V", 20, (), 0, (0, 0)),
 )
-CENSUS_YEARS = (2013, 2016)
+CENSUS_YEARS = (2013, 2014, 2015, 2016, 2017, 2018)
+# Pupils taken out of a crowded class each year by new buildings and enrolment control,
+# city-wide; each district moves at its own pace (DISTRICT_PACE).
+RELIEF_BY_YEAR = {2013: 0.0, 2014: 0.6, 2015: 1.4, 2016: 3.1, 2017: 3.9, 2018: 4.6}
 NEW_SCHOOLS_PER_YEAR = 30  # the plan builds 90 schools in 2016–2018
 KINDERGARTEN_NAMES = (
     *("阳光", "春苗", "彩虹", "童心", "小太阳", "蓝天"),
@@ -72,6 +75,17 @@ KINDERGARTEN_GRADES = (
     "郑州市示范性幼儿园",
     "河南省示范性幼儿园",
 )
+
+
+# Some districts relieve crowding faster than others (a realistic mix of statuses).
+DISTRICT_PACE: dict[str, float] = {
+    "410105": 1.15,
+    "410102": 1.1,
+    "410103": 1.0,
+    "410104": 0.75,  # 管城回族区 lags
+    "410122": 0.7,  # 中牟县 lags
+    "410173": 0.85,
+}
 
 
 @dataclass(frozen=True)
@@ -140,6 +154,7 @@ def generate(
     def add_school(
         level: Level, parent: str, code: str, name: str, index: int, urban: bool, new: bool
     ) -> None:
+        pace = DISTRICT_PACE.get(parent, 1.0)
         opened, closed = _opening(rng, new=new, index=index)
         ownership = (
             Ownership.PRIVATE
@@ -174,15 +189,15 @@ def generate(
             census_day = datetime.date(year, 9, 30)
             if opened > census_day or (closed is not None and closed < census_day):
                 continue
-            # The 2016 census is lighter than 2013: the building programme relieves crowding.
-            relief = 0 if year == 2013 else 3
+            # Crowded classes shrink year by year, fastest where they are most crowded.
+            relief = RELIEF_BY_YEAR[year] * pace
             counters: dict[int, int] = {}
             for grade, pupils in sizes:
                 counters[grade] = counters.get(grade, 0) + 1
                 jitter = rng.randint(-2, 2)
-                city.classes.append(
-                    ClassRow(code, year, grade, counters[grade], max(15, pupils - relief + jitter))
-                )
+                crowded = max(0.0, (pupils - 45) / 10)
+                size = round(pupils - relief * crowded + jitter)
+                city.classes.append(ClassRow(code, year, grade, counters[grade], max(15, size)))
 
     district_codes = sorted(districts)
     for level in LEVELS:

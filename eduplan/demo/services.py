@@ -12,13 +12,16 @@ from django.db import transaction
 
 from eduplan.construction.models import SchoolClass
 from eduplan.demo.generator import DemoCity, generate
+from eduplan.demo.history import history_load
+from eduplan.indicators.loading import bindings_load
+from eduplan.indicators.models import TargetBinding
 from eduplan.org.models import Membership, OrgUnit, Role, UnitType
 from eduplan.org.services import org_units_create, unit_specs_from_data
 from eduplan.plans.loading import plan_spec_from_file
 from eduplan.plans.models import Plan
 from eduplan.plans.services import plan_load
 from eduplan.reporting.loading import forms_load
-from eduplan.reporting.models import ExpectedReport, Form
+from eduplan.reporting.models import ExpectedReport, Form, Submission
 from eduplan.reporting.periods import PeriodType, periods_in_year
 from eduplan.reporting.services import expected_reports_open
 
@@ -145,5 +148,9 @@ def demo_setup(*, scale: float = 1.0, seed: int = 2016) -> dict[str, object]:
             for period in periods_in_year(2016, PeriodType(form.period_type)):
                 expected_reports_open(form=form, period_code=period.code)
         done["expected_reports"] = ExpectedReport.objects.count()
+    if not TargetBinding.objects.exists():
+        done["bindings"] = len(bindings_load())
+    if not Submission.objects.exists():
+        done["history"] = history_load(scale=scale, seed=seed)
     demo_accounts_create()
     return done

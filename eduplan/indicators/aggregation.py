@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import StrIndex, Substr
+from django.db.models import Count, F, QuerySet, Sum, Value, Window
+from django.db.models.functions import Rank, StrIndex, Substr
 
 from eduplan.core.metrics import Metric, OverTime, OverUnits, metric
 from eduplan.org.models import OrgUnit
@@ -56,14 +56,22 @@ def metric_periods(m: Metric, *, start: datetime.date, end: datetime.date) -> li
 def _rows(m: Metric, periods: list[str], unit: OrgUnit) -> QuerySet[Any]:
     assert m.rows is not None
     rows = m.rows(periods).filter(unit_path__startswith=unit.path)
+    if m.over_time is OverTime.LAST_PERIOD:
+        # A census counts everyone at once: the range's last census, for all units (a
+        # school closed before it is rightly absent). Found from the newest period back,
+        # each probe a cheap indexed EXISTS, so only that census's rows are aggregated.
+        for code in reversed(periods):
+            if m.rows([code]).exists():
+                return m.rows([code]).filter(unit_path__startswith=unit.path)
+        return rows.none()
     if m.over_time is OverTime.LATEST:
-        latest = (
-            m.rows(periods)
-            .filter(unit_path=OuterRef("unit_path"))
-            .order_by("-period")
-            .values("period")[:1]
-        )
-        rows = rows.filter(period=Subquery(latest))
+        # Each unit's rows of its latest period in the range (all of them: a school has
+        # many classes in one census), ranked by a window in a subquery of keys so that
+        # the outer query aggregates and groups freely.
+        latest = rows.annotate(
+            recency=Window(Rank(), partition_by=[F("unit_path")], order_by=F("period").desc())
+        ).filter(recency=1)
+        rows = m.rows(periods).filter(pk__in=latest.values("pk"))
     return rows
 
 

@@ -1,0 +1,326 @@
+"""Where each target is and where it should be: actual, expected, status, forecast.
+
+progress = (actual − baseline) / (goal − baseline), so a cut (大班额 −60% against 2013)
+works like a rise. Expected progress follows the trajectory (linear by default, or steps
+the plan sets); the status compares the two with the thresholds in settings.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import enum
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+
+from eduplan.indicators.aggregation import Figure, metric_value
+from eduplan.indicators.models import GoalMode, Reach, TargetAssessment, TargetBinding, Trajectory
+from eduplan.org.models import OrgUnit
+from eduplan.plans.models import Plan, Target
+from eduplan.reporting.periods import Period
+
+HUNDRED = Decimal(100)
+
+
+class Status(enum.StrEnum):
+    ON_TRACK = "on_track"
+    AT_RISK = "at_risk"
+    OFF_TRACK = "off_track"
+    DONE = "done"
+    NOT_APPORTIONED = "not_apportioned"  # a city-wide count has no goal for one district
+    NO_DATA = "no_data"
+    UNMEASURED = "unmeasured"  # neither bound to a metric nor assessed yet
+
+
+STATUS_LABELS = {
+    Status.ON_TRACK: "正常",
+    Status.AT_RISK: "预警",
+    Status.OFF_TRACK: "滞后",
+    Status.DONE: "已完成",
+    Status.NOT_APPORTIONED: "未分解到本单位",
+    Status.NO_DATA: "暂无数据",
+    Status.UNMEASURED: "待评估",
+}
+
+
+@dataclass(frozen=True)
+class TargetStatus:
+    target: Target
+    unit: OrgUnit
+    kind: str  # "measured" | "judged"
+    baseline: Decimal | None
+    goal: Decimal | None
+    due: datetime.date | None
+    actual: Decimal | None
+    expected: Decimal | None
+    status: Status
+    forecast: Decimal | None
+    progress: Decimal | None  # share of the way from baseline to goal, in percent
+    expected_progress: Decimal | None
+    assessment: TargetAssessment | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        t = self.target
+        project = t.goal.project.number if t.goal is not None else None
+        return {
+            "target_id": t.pk,
+            "project": project,
+            "work_point": t.work_point.number if t.work_point is not None else None,
+            "indicator": t.indicator,
+            "unit": t.unit,
+            "org": self.unit.code,
+            "kind": self.kind,
+            "metric": t.binding.metric_key if hasattr(t, "binding") else None,
+            "baseline": _num(self.baseline),
+            "goal": _num(self.goal),
+            "due": self.due.isoformat() if self.due else None,
+            "actual": _num(self.actual),
+            "expected": _num(self.expected),
+            "status": str(self.status),
+            "status_label": STATUS_LABELS[self.status],
+            "forecast": _num(self.forecast),
+            "progress": _num(self.progress),
+            "expected_progress": _num(self.expected_progress),
+            "assessment": self.assessment.comment if self.assessment else None,
+        }
+
+
+def _num(value: Decimal | None) -> float | None:
+    return None if value is None else round(float(value), 2)
+
+
+def goal_for(binding: TargetBinding, baseline: Decimal | None, value: Decimal) -> Decimal | None:
+    """The value to reach, from the target's figure and the baseline."""
+    match binding.goal_mode:
+        case GoalMode.ABSOLUTE:
+            return value
+        case GoalMode.ADD:
+            return None if baseline is None else baseline + value
+        case GoalMode.REDUCE_PERCENT:
+            return None if baseline is None else baseline * (1 - value / HUNDRED)
+        case GoalMode.INCREASE_PERCENT:
+            return None if baseline is None else baseline * (1 + value / HUNDRED)
+        case GoalMode.PER_YEAR:
+            years = binding.due_on.year - binding.start_on.year + 1
+            return (baseline or Decimal(0)) + value * years
+    return None
+
+
+def expected_at(
+    binding: TargetBinding, baseline: Decimal, goal: Decimal, day: datetime.date
+) -> Decimal:
+    """Where the trajectory says the figure should be on `day`."""
+    if binding.trajectory == Trajectory.STEPS and binding.steps:
+        reached = baseline
+        for step in sorted(binding.steps, key=lambda s: s["on"]):
+            if datetime.date.fromisoformat(step["on"]) <= day:
+                step_value = Decimal(str(step["value"]))
+                reached = goal_for(binding, baseline, step_value) or baseline
+        return reached
+    total = (binding.due_on - binding.start_on).days
+    done = (min(max(day, binding.start_on), binding.due_on) - binding.start_on).days
+    fraction = Decimal(1) if total <= 0 else Decimal(done) / Decimal(total)
+    return baseline + (goal - baseline) * fraction
+
+
+def classify(progress: Decimal | None, expected_progress: Decimal | None) -> Status:
+    """On track at ≥ 95% of the expected progress, at risk from 85%, else off track."""
+    if progress is None:
+        return Status.NO_DATA
+    if progress >= HUNDRED:
+        return Status.DONE
+    if expected_progress is None or expected_progress <= 0:
+        return Status.ON_TRACK
+    ratio = progress / expected_progress
+    if ratio >= Decimal(str(settings.EDUPLAN_ON_TRACK_MIN)):
+        return Status.ON_TRACK
+    if ratio >= Decimal(str(settings.EDUPLAN_AT_RISK_MIN)):
+        return Status.AT_RISK
+    return Status.OFF_TRACK
+
+
+def _share(actual: Decimal | None, baseline: Decimal, goal: Decimal) -> Decimal | None:
+    if actual is None or goal == baseline:
+        return None
+    return HUNDRED * (actual - baseline) / (goal - baseline)
+
+
+def _forecast(points: list[tuple[datetime.date, Decimal]], due: datetime.date) -> Decimal | None:
+    """Least-squares line through the figures so far, read at the due date."""
+    if len(points) < 2:
+        return points[0][1] if points else None
+    xs = [Decimal((d - points[0][0]).days) for d, _v in points]
+    ys = [v for _d, v in points]
+    n = Decimal(len(points))
+    mean_x, mean_y = sum(xs) / n, sum(ys) / n
+    spread = sum((x - mean_x) ** 2 for x in xs)
+    if spread == 0:
+        return ys[-1]
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / spread
+    return mean_y + slope * (Decimal((due - points[0][0]).days) - mean_x)
+
+
+def _meets(comparator: str, actual: Decimal, goal: Decimal) -> bool:
+    return actual <= goal if comparator == "<=" else actual >= goal
+
+
+def _value(binding: TargetBinding, unit: OrgUnit, day: datetime.date) -> Figure:
+    return metric_value(key=binding.metric_key, unit=unit, start=binding.start_on, end=day)
+
+
+def baseline_for(binding: TargetBinding, unit: OrgUnit, *, is_plan_area: bool) -> Decimal | None:
+    if binding.baseline_value is not None and is_plan_area:
+        return binding.baseline_value
+    if binding.baseline_value is not None and binding.reach == Reach.PLAN:
+        return None
+    figure = metric_value(
+        key=binding.metric_key, unit=unit, start=binding.baseline_on, end=binding.baseline_on
+    )
+    if figure.value is None and binding.goal_mode == GoalMode.ABSOLUTE:
+        return Decimal(0)
+    return figure.value
+
+
+def measured_status(
+    target: Target, binding: TargetBinding, *, unit: OrgUnit, at: Period, is_plan_area: bool
+) -> TargetStatus:
+    """The status of a bound target for one org unit as of the end of a period."""
+    day = min(at.end, binding.due_on)
+    actual = _value(binding, unit, at.end).value
+    common: dict[str, Any] = {
+        "target": target,
+        "unit": unit,
+        "kind": "measured",
+        "due": binding.due_on,
+        "actual": actual,
+    }
+    if binding.reach == Reach.PLAN and not is_plan_area:
+        return TargetStatus(
+            **common,
+            baseline=None,
+            goal=None,
+            expected=None,
+            status=Status.NOT_APPORTIONED,
+            forecast=None,
+            progress=None,
+            expected_progress=None,
+        )
+    baseline = baseline_for(binding, unit, is_plan_area=is_plan_area)
+    goal = goal_for(binding, baseline, target.value) if baseline is not None else None
+    if baseline is None or goal is None:
+        return TargetStatus(
+            **common,
+            baseline=baseline,
+            goal=goal,
+            expected=None,
+            status=Status.NO_DATA,
+            forecast=None,
+            progress=None,
+            expected_progress=None,
+        )
+    expected = expected_at(binding, baseline, goal, day)
+    if goal == baseline:
+        # Nothing to move (a floor already met at the start): judge the level itself.
+        met = actual is not None and _meets(target.comparator, actual, goal)
+        return TargetStatus(
+            **common,
+            baseline=baseline,
+            goal=goal,
+            expected=expected,
+            status=Status.DONE if met else Status.OFF_TRACK,
+            forecast=actual,
+            progress=HUNDRED if met else Decimal(0),
+            expected_progress=HUNDRED,
+        )
+    progress = _share(actual, baseline, goal)
+    expected_progress = _share(expected, baseline, goal)
+    # The trend so far: from the baseline at the start to the figure now, carried on to
+    # the due date (no extra queries, so a status list stays cheap).
+    points = [(binding.start_on, baseline)] + ([(day, actual)] if actual is not None else [])
+    return TargetStatus(
+        **common,
+        baseline=baseline,
+        goal=goal,
+        expected=expected,
+        status=classify(progress, expected_progress),
+        forecast=_forecast(points, binding.due_on),
+        progress=progress,
+        expected_progress=expected_progress,
+    )
+
+
+def target_status(*, target: Target, at: Period, unit: OrgUnit, plan_area: OrgUnit) -> TargetStatus:
+    """A target's status: measured where it is bound, else its latest assessment.
+
+    An owner's assessment marked as an override replaces the measured status (shown as
+    such through `assessment`)."""
+    # From the prefetched assessments: the latest one up to this period.
+    candidates = [a for a in target.assessments.all() if a.period <= at.code]
+    candidates.sort(key=lambda a: (a.period, a.assessed_at), reverse=True)
+    assessment = candidates[0] if candidates else None
+    binding = getattr(target, "binding", None) if _has_binding(target) else None
+    if binding is not None:
+        measured = measured_status(
+            target, binding, unit=unit, at=at, is_plan_area=unit.pk == plan_area.pk
+        )
+        if assessment is not None and assessment.overrides:
+            return TargetStatus(
+                **{
+                    **measured.__dict__,
+                    "status": Status(assessment.status),
+                    "assessment": assessment,
+                }
+            )
+        return measured
+    if assessment is None:
+        return TargetStatus(
+            target=target,
+            unit=unit,
+            kind="judged",
+            baseline=None,
+            goal=target.value,
+            due=None,
+            actual=None,
+            expected=None,
+            status=Status.UNMEASURED,
+            forecast=None,
+            progress=None,
+            expected_progress=None,
+        )
+    return TargetStatus(
+        target=target,
+        unit=unit,
+        kind="judged",
+        baseline=None,
+        goal=target.value,
+        due=None,
+        actual=None,
+        expected=None,
+        status=Status(assessment.status),
+        forecast=None,
+        progress=assessment.progress,
+        expected_progress=None,
+        assessment=assessment,
+    )
+
+
+def _has_binding(target: Target) -> bool:
+    try:
+        target.binding  # noqa: B018
+    except TargetBinding.DoesNotExist:
+        return False
+    return True
+
+
+def target_status_list(*, plan: Plan, at: Period, unit: OrgUnit) -> list[TargetStatus]:
+    """Every target of the plan, for one org unit, as of the end of `at`."""
+    targets = (
+        Target.objects.filter(plan=plan)
+        .select_related("goal__project", "work_point", "binding")
+        .prefetch_related("assessments")
+        .order_by("order", "pk")
+    )
+    return [target_status(target=t, at=at, unit=unit, plan_area=plan.organisation) for t in targets]
