@@ -48,7 +48,11 @@ INSTALLED_APPS = [
     "eduplan.plans",
     "eduplan.construction",
     "eduplan.reporting",
+    "eduplan.api",
     "eduplan.indicators",
+    "django_tasks",
+    "django_tasks_db",
+    "eduplan.supervision",
     "eduplan.demo",
 ]
 
@@ -140,6 +144,15 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
+# Background work (rules runs, reminders) goes through Django's tasks interface; the
+# database backend keeps the queue in the database, run by `eduplan worker`.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+
 # Domain settings (DOMAIN.md): defaults that another city may change.
 EDUPLAN_LARGE_CLASS_MIN = env_int("EDUPLAN_LARGE_CLASS_MIN", 56)
 EDUPLAN_HUGE_CLASS_MIN = env_int("EDUPLAN_HUGE_CLASS_MIN", 66)
@@ -151,6 +164,29 @@ EDUPLAN_FIGURES_INCLUDE_SUBMITTED = env_bool("EDUPLAN_FIGURES_INCLUDE_SUBMITTED"
 EDUPLAN_ON_TRACK_MIN = float(env_str("EDUPLAN_ON_TRACK_MIN", "0.95"))
 EDUPLAN_AT_RISK_MIN = float(env_str("EDUPLAN_AT_RISK_MIN", "0.85"))
 EDUPLAN_PLAN_FILE_MAX_BYTES = env_int("EDUPLAN_PLAN_FILE_MAX_BYTES", 5 * 1024 * 1024)
+
+# Supervision (督办, DOMAIN.md "How bureaus supervise"): days a unit has to respond to an
+# order, to sign for it before it counts as behind schedule, how near the deadline an order
+# turns blue, how long after it an undone order turns red, and each rule's grace days.
+EDUPLAN_SUPERVISION_RESPOND_DAYS = env_int("EDUPLAN_SUPERVISION_RESPOND_DAYS", 7)
+EDUPLAN_SUPERVISION_SIGN_DAYS = env_int("EDUPLAN_SUPERVISION_SIGN_DAYS", 2)
+EDUPLAN_SUPERVISION_BLUE_DAYS = env_int("EDUPLAN_SUPERVISION_BLUE_DAYS", 3)
+EDUPLAN_SUPERVISION_RED_DAYS = env_int("EDUPLAN_SUPERVISION_RED_DAYS", 7)
+EDUPLAN_SUPERVISION_REPORT_MISSING_DAYS = env_int("EDUPLAN_SUPERVISION_REPORT_MISSING_DAYS", 5)
+EDUPLAN_SUPERVISION_MILESTONE_GRACE_DAYS = env_int("EDUPLAN_SUPERVISION_MILESTONE_GRACE_DAYS", 0)
+EDUPLAN_SUPERVISION_APPROVAL_PENDING_DAYS = env_int("EDUPLAN_SUPERVISION_APPROVAL_PENDING_DAYS", 5)
+# An overdue order is reminded again every so many days (one reminder per window).
+EDUPLAN_SUPERVISION_REMIND_EVERY_DAYS = env_int("EDUPLAN_SUPERVISION_REMIND_EVERY_DAYS", 7)
+# Targets are judged as of the last period of this type that has ended.
+EDUPLAN_SUPERVISION_TARGET_PERIOD_TYPE = env_str(
+    "EDUPLAN_SUPERVISION_TARGET_PERIOD_TYPE", "bimonthly"
+)
+# The supervision office's own department (督查室): responsible for work points' targets.
+EDUPLAN_SUPERVISION_OFFICE_CODE = env_str("EDUPLAN_SUPERVISION_OFFICE_CODE", "DEPT-DCS")
+# The daily rules run is queued for this hour (Asia/Shanghai) by `eduplan worker`.
+EDUPLAN_SUPERVISION_RUN_HOUR = env_int("EDUPLAN_SUPERVISION_RUN_HOUR", 6)
+# Where links in reminder e-mails point.
+EDUPLAN_SITE_URL = env_str("EDUPLAN_SITE_URL", "http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,

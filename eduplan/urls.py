@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 from django.views.i18n import set_language
 
+from eduplan.api.urls import api_urls
 from eduplan.construction import views as construction
 from eduplan.core import views as core
 from eduplan.org import views as org
@@ -30,5 +31,9 @@ urlpatterns = [
     path("units/<str:code>/", org.unit_detail, name="unit_detail"),
     path("units/<str:code>/classes/", construction.class_list, name="class_list"),
     path("classes/<int:pk>/edit/", construction.class_edit, name="class_edit"),
+    path("reports/", include("eduplan.reporting.urls")),
+    path("reports/xlsx/", include("eduplan.reporting.urls_xlsx")),
+    path("supervision/", include("eduplan.supervision.urls")),
+    path("api/v1/", api_urls),
     path("admin/", admin.site.urls),
 ]

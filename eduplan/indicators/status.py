@@ -267,12 +267,8 @@ def target_status(*, target: Target, at: Period, unit: OrgUnit, plan_area: OrgUn
             target, binding, unit=unit, at=at, is_plan_area=unit.pk == plan_area.pk
         )
         if assessment is not None and assessment.overrides:
-            return TargetStatus(
-                **{
-                    **measured.__dict__,
-                    "status": Status(assessment.status),
-                    "assessment": assessment,
-                }
+            return dataclasses.replace(
+                measured, status=Status(assessment.status), assessment=assessment
             )
         return measured
     if assessment is None:

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from eduplan.core.errors import InputError
 from eduplan.org.access import Action, require
@@ -46,13 +47,17 @@ TRANSITIONS: dict[str, set[str]] = {
 }
 EDITABLE = {Status.DRAFT, Status.RETURNED}
 
-ERR_STALE = _("Someone else changed this report after you opened it; reload to see their changes.")
-ERR_LOCKED = _("This report is %(status)s and cannot be edited.")
-ERR_TRANSITION = _("A %(old)s report cannot become %(new)s.")
-ERR_REASON = _("A reason is required.")
-ERR_COMMENT = _("The report has warnings: explain them in the comment before submitting.")
-ERR_NOT_EXPECTED = _("%(unit)s is not expected to report %(form)s for %(period)s.")
-ERR_KEY_REUSED = _("This idempotency key was used for a different request.")
+ERR_STALE = gettext_lazy(
+    "Someone else changed this report after you opened it; reload to see their changes."
+)
+ERR_LOCKED = gettext_lazy("This report is %(status)s and cannot be edited.")
+ERR_TRANSITION = gettext_lazy("A %(old)s report cannot become %(new)s.")
+ERR_REASON = gettext_lazy("A reason is required.")
+ERR_COMMENT = gettext_lazy(
+    "The report has warnings: explain them in the comment before submitting."
+)
+ERR_NOT_EXPECTED = gettext_lazy("%(unit)s is not expected to report %(form)s for %(period)s.")
+ERR_KEY_REUSED = gettext_lazy("This idempotency key was used for a different request.")
 
 
 class ConflictError(Exception):

@@ -163,3 +163,48 @@ def test_unknown_units_and_metrics(agg_form, city):
     with pytest.raises(UnknownMetric):
         metric_value(key="form.nope", unit=city.root, start=START, end=END)
     assert OrgUnit.objects.exists()
+
+
+@st.composite
+def shallow_trees_with_values(draw):
+    """Trees at most five levels deep, as org trees are (city, district, school …)."""
+    size = draw(st.integers(min_value=1, max_value=25))
+    parents, depths = [-1], [0]
+    for _i in range(1, size):
+        parent = draw(st.sampled_from([j for j, d in enumerate(depths) if d < 4]))
+        parents.append(parent)
+        depths.append(depths[parent] + 1)
+    values = [
+        (
+            draw(st.integers(min_value=0, max_value=500)),
+            draw(st.integers(min_value=1, max_value=500)),
+        )
+        if draw(st.booleans())
+        else None
+        for _ in range(size)
+    ]
+    return parents, values
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=shallow_trees_with_values())
+def test_the_whole_tree_at_once_equals_each_unit_on_its_own(agg_form, data):
+    from eduplan.indicators.rollup import metric_all_units
+
+    form, version = agg_form
+    parents, values = data
+    run = next(_runs)
+    specs = [
+        UnitSpec(f"W{run}N{i}", f"节点{i}", UnitType.PRIMARY, None if p < 0 else f"W{run}N{p}")
+        for i, p in enumerate(parents)
+    ]
+    units = org_units_create(specs=specs)
+    _store(form, version, units, values)
+    everything = metric_all_units(key="form.agg_a", start=START, end=END)
+    for unit in units:
+        alone = metric_value(key="form.agg_a", unit=unit, start=START, end=END)
+        together = everything.get(unit.path)
+        assert (together.value if together else None) == alone.value

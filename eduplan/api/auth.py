@@ -1,0 +1,67 @@
+"""Who is calling the API: a bearer token (programs) or the browser's session (pages).
+
+A request that sends an Authorization header is judged by its token alone, so a bad
+token is a 401 and never falls back to a session. A session must pass Django's CSRF
+check on unsafe methods, as a form post would.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import secrets
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja.security import HttpBearer, SessionAuth
+
+from eduplan.api.models import ApiToken
+
+TOKEN_PREFIX = "ep_"
+# Writing last_used on every request would turn each read into a write.
+LAST_USED_PRECISION = datetime.timedelta(minutes=5)
+
+
+def token_hash(key: str) -> str:
+    """The SHA-256 a token is stored and looked up by."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def api_token_create(*, user: Any, name: str) -> tuple[ApiToken, str]:
+    """A new token for the user; the key is returned once and only its hash is stored."""
+    key = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, name=name.strip(), key_hash=token_hash(key))
+    return token, key
+
+
+def api_token_user(*, key: str) -> Any | None:
+    """The active user the token belongs to, or None; notes when it was last used."""
+    if not key.startswith(TOKEN_PREFIX) or len(key) > 200:
+        return None
+    token = ApiToken.objects.select_related("user").filter(key_hash=token_hash(key)).first()
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used is None or now - token.last_used > LAST_USED_PRECISION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used=now)
+    return token.user
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer ep_…`"""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any | None:
+        user = api_token_user(key=token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class BrowserSessionAuth(SessionAuth):
+    """The logged-in browser session, with Django's CSRF check on unsafe methods."""
+
+    def __call__(self, request: HttpRequest) -> Any | None:
+        if "Authorization" in request.headers or not request.user.is_authenticated:
+            return None
+        return super().__call__(request)

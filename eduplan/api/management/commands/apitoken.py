@@ -1,0 +1,50 @@
+"""`eduplan apitoken create USERNAME [--name N]` prints a new token once;
+`eduplan apitoken list [USERNAME]` and `eduplan apitoken revoke ID` manage them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from eduplan.api.auth import api_token_create
+from eduplan.api.models import ApiToken
+
+
+class Command(BaseCommand):
+    help = "Create, list or revoke API tokens"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        create = sub.add_parser("create", help="create a token and print it once")
+        create.add_argument("username")
+        create.add_argument("--name", default="api", help="what the token is for")
+        listing = sub.add_parser("list", help="list tokens (never their keys)")
+        listing.add_argument("username", nargs="?")
+        revoke = sub.add_parser("revoke", help="delete a token by id")
+        revoke.add_argument("id", type=int)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        action = options["action"]
+        if action == "create":
+            user = get_user_model().objects.filter(username=options["username"]).first()
+            if user is None:
+                raise CommandError(f"没有用户：{options['username']}")
+            if not user.is_active:
+                raise CommandError(f"用户已停用：{options['username']}")
+            token, key = api_token_create(user=user, name=options["name"])
+            self.stderr.write(f"令牌 #{token.pk}（{token.name}）只显示这一次，请妥善保存：")
+            self.stdout.write(key)
+        elif action == "list":
+            tokens = ApiToken.objects.select_related("user").order_by("pk")
+            if options["username"]:
+                tokens = tokens.filter(user__username=options["username"])
+            for token in tokens:
+                used = f"{token.last_used:%Y-%m-%d %H:%M}" if token.last_used else "从未使用"
+                self.stdout.write(f"#{token.pk}\t{token.user.username}\t{token.name}\t{used}")
+        else:
+            deleted, _ = ApiToken.objects.filter(pk=options["id"]).delete()
+            if not deleted:
+                raise CommandError(f"没有令牌 #{options['id']}")
+            self.stdout.write(f"已撤销令牌 #{options['id']}")

@@ -1,0 +1,75 @@
+"""GET /forms: every form with its current version and elements."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from eduplan.api.routers.base import Detail, caller
+from eduplan.org.access import Action, can, membership_of
+from eduplan.reporting.models import Form
+from eduplan.reporting.services import form_definition
+
+router = Router(tags=["forms"])
+
+
+class ElementOut(Schema):
+    code: str
+    name: str
+    type: str
+    unit: str
+    required: bool
+    min: float | None
+    max: float | None
+    choices: list[str]
+
+
+class FormOut(Schema):
+    code: str
+    name: str
+    period_type: str
+    due_days: int
+    version: int | None
+    digest: str
+    elements: list[ElementOut]
+
+
+@router.get("", response={200: list[FormOut], 401: Detail, 403: Detail})
+def form_list(request: HttpRequest) -> list[FormOut]:
+    """Every form, for anyone who may read reports somewhere (checked: REPORT_VIEW on
+    the caller's own scope)."""
+    user = caller(request)
+    membership = membership_of(user)
+    if membership is None or membership.scope is None:
+        raise PermissionDenied
+    if not can(user, Action.REPORT_VIEW, membership.scope):
+        raise PermissionDenied
+    out = []
+    for form in Form.objects.select_related("current_version").order_by("code"):
+        version = form.current_version
+        elements = form_definition(version).elements if version else ()
+        out.append(
+            FormOut(
+                code=form.code,
+                name=form.name,
+                period_type=form.period_type,
+                due_days=form.due_days,
+                version=version.number if version else None,
+                digest=version.digest if version else "",
+                elements=[
+                    ElementOut(
+                        code=e.code,
+                        name=e.name,
+                        type=e.type,
+                        unit=e.unit,
+                        required=e.required,
+                        min=e.min,
+                        max=e.max,
+                        choices=list(e.choices),
+                    )
+                    for e in elements
+                ],
+            )
+        )
+    return out

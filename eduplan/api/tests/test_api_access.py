@@ -1,0 +1,177 @@
+"""Every API operation against every user of the test city: who gets 200, who 403, and
+nobody without a token or session gets anything. An operation missing from the matrix
+fails `test_every_operation_is_in_the_matrix`, so no endpoint exists unchecked."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from eduplan.api.tests.conftest import FORM, PERIOD, SCHOOL
+from eduplan.api.urls import CHECKED_INSIDE, api, api_urls
+from eduplan.org.access import declared_rule
+from eduplan.reporting.models import Submission, SubmissionEvent
+from eduplan.reporting.services import submission_approve, submission_save, submission_submit
+from eduplan.reporting.tests.conftest import GOOD
+
+WHO = ["alice", "bob", "charlie", "dora", "dan", "sue", "lee", "nobody"]
+READERS_OF_ALICES_SCHOOL = {"alice", "bob", "dan", "sue", "lee"}
+
+
+def _draft(city, form) -> Submission:
+    return submission_save(
+        user=city.users["alice"],
+        form=form,
+        org_unit=city.jinshui_one,
+        period_code=PERIOD,
+        values=GOOD,
+    )
+
+
+def _submitted(city, form) -> Submission:
+    sub = _draft(city, form)
+    return submission_submit(user=city.users["alice"], submission=sub, revision=sub.revision)
+
+
+def _approved(city, form) -> Submission:
+    sub = _submitted(city, form)
+    return submission_approve(user=city.users["bob"], submission=sub, revision=sub.revision)
+
+
+def _nothing(city, form) -> None:
+    return None
+
+
+Setup = Callable[[Any, Any], Submission | None]
+
+# (method, path in the schema) -> (set-up, path, body, who gets 200; everyone else 403)
+MATRIX: dict[tuple[str, str], tuple[Setup, str, Any, set[str]]] = {
+    ("GET", "/api/v1/forms"): (_nothing, "/api/v1/forms", None, set(WHO) - {"nobody"}),
+    ("GET", "/api/v1/submissions/{form}/{period}/{org}"): (
+        _draft,
+        SCHOOL,
+        None,
+        READERS_OF_ALICES_SCHOOL,
+    ),
+    ("PUT", "/api/v1/submissions/{form}/{period}/{org}"): (
+        _draft,
+        SCHOOL,
+        lambda sub: {"values": {"note": "改"}, "revision": sub.revision},
+        {"alice", "bob"},
+    ),
+    ("POST", "/api/v1/submissions/{form}/{period}/{org}/submit"): (
+        _draft,
+        SCHOOL + "/submit",
+        lambda sub: {"revision": sub.revision},
+        {"alice", "bob"},
+    ),
+    ("POST", "/api/v1/submissions/{form}/{period}/{org}/approve"): (
+        _submitted,
+        SCHOOL + "/approve",
+        lambda sub: {"revision": sub.revision},
+        {"bob"},
+    ),
+    ("POST", "/api/v1/submissions/{form}/{period}/{org}/return"): (
+        _submitted,
+        SCHOOL + "/return",
+        lambda sub: {"revision": sub.revision, "reason": "请核实"},
+        {"bob"},
+    ),
+    ("POST", "/api/v1/submissions/{form}/{period}/{org}/reopen"): (
+        _approved,
+        SCHOOL + "/reopen",
+        lambda sub: {"revision": sub.revision, "reason": "复核"},
+        {"bob"},
+    ),
+    ("GET", "/api/v1/completeness/{form}/{period}"): (
+        _nothing,
+        f"/api/v1/completeness/{FORM}/{PERIOD}?org=410105",
+        None,
+        {"bob", "dan", "sue", "lee"},
+    ),
+}
+
+
+def test_every_operation_is_in_the_matrix():
+    schema = api.get_openapi_schema()
+    operations = {(method.upper(), path) for path, ops in schema["paths"].items() for method in ops}
+    assert operations == set(MATRIX)
+
+
+def test_every_api_url_declares_that_it_checks_inside():
+    patterns = api_urls[0]
+    assert len(patterns) >= len({path for _method, path in MATRIX})
+    for pattern in patterns:
+        assert declared_rule(pattern.callback) is CHECKED_INSIDE
+    assert reverse("api_v1:openapi-json") == "/api/v1/openapi.json"
+
+
+def _state() -> list[tuple]:
+    rows = list(Submission.objects.values_list("pk", "status", "revision"))
+    return [*rows, (SubmissionEvent.objects.count(),)]
+
+
+@pytest.mark.parametrize("who", WHO)
+@pytest.mark.parametrize("operation", list(MATRIX), ids=lambda op: " ".join(op))
+def test_permission_matrix(api, city, class_form, operation, who):
+    setup, path, body, allowed = MATRIX[operation]
+    sub = setup(city, class_form)
+    payload = body(sub) if callable(body) else body
+    before = _state()
+    response = api.call(who, operation[0], path, payload)
+    expected = 200 if who in allowed else 403
+    assert response.status_code == expected, response.content
+    assert response["Content-Type"].startswith("application/json")
+    if expected == 403:
+        assert "detail" in response.json()
+        assert _state() == before  # a refused call changes nothing
+
+
+@pytest.mark.parametrize("operation", list(MATRIX), ids=lambda op: " ".join(op))
+def test_without_a_token_every_operation_is_401(api, city, class_form, operation):
+    setup, path, body, _allowed = MATRIX[operation]
+    sub = setup(city, class_form)
+    payload = body(sub) if callable(body) else body
+    for headers in ({}, {"Authorization": "Bearer ep_not-a-token"}, {"Authorization": "Basic x"}):
+        response = api.call(None, operation[0], path, payload, **headers)
+        assert response.status_code == 401
+        assert response.json()["detail"]
+
+
+def test_a_revoked_token_or_an_inactive_user_is_401(api, city, class_form):
+    assert api.call("alice", "GET", "/api/v1/forms").status_code == 200
+    city.users["alice"].is_active = False
+    city.users["alice"].save(update_fields=["is_active"])
+    assert api.call("alice", "GET", "/api/v1/forms").status_code == 401
+    city.users["bob"].api_tokens.all().delete()
+    assert api.call("bob", "GET", "/api/v1/forms").status_code == 401
+
+
+def test_a_browser_session_reads_and_must_send_the_csrf_token_to_write(api, city, class_form):
+    sub = _draft(city, class_form)
+    client = api.client
+    client.force_login(city.users["alice"])
+    assert client.get(SCHOOL).status_code == 200
+    body = {"values": {"note": "网页"}, "revision": sub.revision}
+    refused = api.call(None, "PUT", SCHOOL, body)
+    assert refused.status_code == 403
+    assert "CSRF" in refused.json()["detail"]
+    client.get("/accounts/login/")  # any page with a form sets the CSRF cookie
+    token = client.cookies["csrftoken"].value
+    accepted = api.call(None, "PUT", SCHOOL, body, **{"X-CSRFToken": token})
+    assert accepted.status_code == 200
+    assert accepted.json()["values"]["note"] == "网页"
+
+
+def test_a_token_needs_no_csrf_token(api, city, class_form):
+    response = api.call("alice", "PUT", SCHOOL, {"values": GOOD})
+    assert response.status_code == 200
+
+
+def test_the_department_reads_everywhere_but_enters_only_for_itself(api, city, class_form):
+    _draft(city, class_form)
+    assert api.call("dan", "GET", SCHOOL).status_code == 200
+    assert api.call("dan", "PUT", SCHOOL, {"values": {"note": "x"}}).status_code == 403

@@ -1,0 +1,168 @@
+"""The JSON API under /api/v1/: ninja routers over the reporting services.
+
+`AccessMiddleware` refuses any view without an access rule. The API's URLs carry
+`CHECKED_INSIDE`: the middleware lets them through because ninja authenticates every
+operation (401 without a token or session) and every operation checks the caller's
+scope itself, through `require`/`can` and the services (see each router's docstring;
+`tests/test_api_access.py` fails if an operation is not in its permission matrix).
+
+No docs page: ninja's Swagger page loads its assets from a CDN, and intranets have no
+internet. The schema is at /api/v1/openapi.json.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import URLPattern
+from django.utils.translation import gettext_lazy
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+from ninja.operation import Operation
+
+from eduplan.api.auth import BrowserSessionAuth, TokenAuth
+from eduplan.api.routers import completeness, forms, submissions
+from eduplan.api.routers.base import BadRequest
+from eduplan.api.routers.submissions import KeyReused
+from eduplan.core.errors import InputError
+from eduplan.org.access import AccessRule
+from eduplan.reporting.services import ConflictError, SubmissionInvalid
+
+ERR_UNAUTHENTICATED = gettext_lazy(
+    "Authentication required: send “Authorization: Bearer <token>” or log in."
+)
+ERR_FORBIDDEN = gettext_lazy("You may not do this here.")
+ERR_NOT_FOUND = gettext_lazy("Not found.")
+ERR_INVALID = gettext_lazy("The request was refused; see the problems.")
+ERR_KEY_REUSED = gettext_lazy("This Idempotency-Key was used for a different request.")
+# Fields whose InputError (e.g. "a reason is required") belongs to one field of the body.
+BODY_FIELDS = frozenset({"reason", "comment", "revision"})
+
+
+class EduPlanApi(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        """Operation ids are the view functions' names (form_list, submission_put …)."""
+        return operation.view_func.__name__
+
+
+api = EduPlanApi(
+    title="EduPlan API",
+    version="1",
+    description="教育重点工作督办平台 JSON API: forms, submissions, completeness.",
+    auth=[TokenAuth(), BrowserSessionAuth()],
+    docs_url=None,
+    urls_namespace="api_v1",
+)
+api.add_router("/forms", forms.router)
+api.add_router("/submissions", submissions.router)
+api.add_router("/completeness", completeness.router)
+
+
+def _detail(request: HttpRequest, message: str, status: int) -> HttpResponse:
+    return api.create_response(request, {"detail": message}, status=status)
+
+
+def _problems(request: HttpRequest, problems: list[dict[str, str]]) -> HttpResponse:
+    body = {"detail": str(ERR_INVALID), "problems": problems}
+    return api.create_response(request, body, status=400)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _detail(request, str(ERR_UNAUTHENTICATED), 401)
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return _detail(request, str(exc) or str(ERR_FORBIDDEN), 403)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _detail(request, str(exc) or str(ERR_NOT_FOUND), 404)
+
+
+@api.exception_handler(ConflictError)
+def _conflict(request: HttpRequest, exc: ConflictError) -> HttpResponse:
+    return _detail(request, str(exc), 409)
+
+
+@api.exception_handler(KeyReused)
+def _key_reused(request: HttpRequest, exc: KeyReused) -> HttpResponse:
+    return _detail(request, str(ERR_KEY_REUSED), 422)
+
+
+@api.exception_handler(SubmissionInvalid)
+def _invalid(request: HttpRequest, exc: SubmissionInvalid) -> HttpResponse:
+    return _problems(
+        request,
+        [
+            {"element": p.element, "message": p.message, "severity": p.severity}
+            for p in exc.problems
+        ],
+    )
+
+
+@api.exception_handler(InputError)
+def _input_error(request: HttpRequest, exc: InputError) -> HttpResponse:
+    element = exc.where if exc.where in BODY_FIELDS else ""
+    return _problems(request, [{"element": element, "message": exc.message, "severity": "error"}])
+
+
+@api.exception_handler(BadRequest)
+def _bad_request(request: HttpRequest, exc: BadRequest) -> HttpResponse:
+    return _problems(
+        request, [{"element": exc.element, "message": exc.message, "severity": "error"}]
+    )
+
+
+@api.exception_handler(ValidationError)
+def _malformed(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    problems = []
+    for error in exc.errors:
+        where = [str(part) for part in error.get("loc", ()) if part not in ("body", "payload")]
+        problems.append(
+            {
+                "element": ".".join(where),
+                "message": str(error.get("msg", "")),
+                "severity": "error",
+            }
+        )
+    return _problems(request, problems)
+
+
+@dataclass(frozen=True)
+class CheckedInside(AccessRule):
+    """The view authenticates its caller and checks scope in every operation."""
+
+
+CHECKED_INSIDE = CheckedInside(None)
+
+
+def checked_inside(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap one of the API's views so that it declares `CHECKED_INSIDE`."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        return view(request, *args, **kwargs)
+
+    wrapper.access_rule = CHECKED_INSIDE  # type: ignore[attr-defined]
+    return wrapper
+
+
+def _declared(patterns: list[Any]) -> list[URLPattern]:
+    out = []
+    for p in patterns:
+        assert isinstance(p, URLPattern), "the API has no nested includes"
+        out.append(URLPattern(p.pattern, checked_inside(p.callback), p.default_args, p.name))
+    return out
+
+
+_patterns, _app_name, _namespace = api.urls
+# Included as `path("api/v1/", api_urls)` in eduplan/urls.py.
+api_urls = (_declared(_patterns), _app_name, _namespace)

@@ -1,0 +1,657 @@
+"""Reporting pages: my reports, the entry page (fill, submit, decide, evidence, history),
+the approval queue and the completeness drill-down.
+
+Views are thin: load, check, call a service, render. Every write goes through
+reporting.services, which check the caller's right again and store nothing on refusal.
+"""
+
+from __future__ import annotations
+
+import functools
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseBase,
+)
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from eduplan.core.errors import InputError
+from eduplan.org.access import AccessRule, Action, can, granted_actions, membership_of, require
+from eduplan.org.models import OrgUnit
+from eduplan.org.selectors import unit_ancestors
+from eduplan.plans.models import Measure
+from eduplan.reporting.definitions import FormDefinition
+from eduplan.reporting.forms import (
+    HISTORY_ACTIONS,
+    Refusal,
+    ReportRow,
+    entry_fields,
+    posted_values,
+    shown_values,
+    status_label,
+)
+from eduplan.reporting.models import (
+    Attachment,
+    ExpectedReport,
+    Form,
+    Status,
+    Submission,
+    SubmissionEvent,
+)
+from eduplan.reporting.periods import (
+    Period,
+    PeriodCodeError,
+    PeriodType,
+    period_containing,
+    period_from_code,
+    periods_in_year,
+)
+from eduplan.reporting.selectors import (
+    approval_queue,
+    completeness,
+    completeness_by_child,
+    reports_due_for,
+)
+from eduplan.reporting.services import (
+    EDITABLE,
+    ConflictError,
+    SubmissionInvalid,
+    form_definition,
+    submission_approve,
+    submission_check,
+    submission_reopen,
+    submission_return,
+    submission_save,
+    submission_submit,
+    submission_values,
+)
+
+PER_PAGE = 100
+ERR_FILE_MISSING = gettext_lazy("Choose a file to upload.")
+ERR_FILE_EMPTY = gettext_lazy("The file is empty.")
+ERR_FILE_TOO_LARGE = gettext_lazy("The file is %(size)s; a file may be at most %(max)s.")
+ERR_FILE_NEEDS_DRAFT = gettext_lazy("Save a draft before adding evidence files.")
+ERR_FILE_LOCKED = gettext_lazy(
+    "Evidence files can be added only while the report is a draft or returned."
+)
+
+
+# Access ------------------------------------------------------------------------------
+
+
+def _requires_with_request(
+    action: Action, *, load: Callable[..., OrgUnit | Any]
+) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
+    """`access.requires` for pages whose target depends on the request (the user's own
+    scope, or `?org=`): the loader gets the request too. The check is `access.require`."""
+
+    def decorate(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, **kwargs: Any) -> HttpResponseBase:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            target = load(request, **kwargs)
+            require(request.user, action, target)
+            return view(request, target)
+
+        wrapper.access_rule = AccessRule(action)  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorate
+
+
+def _my_scope(request: HttpRequest) -> OrgUnit:
+    """The signed-in user's scope; a user without one may open no reporting page."""
+    membership = membership_of(request.user)
+    if membership is None or membership.scope is None:
+        raise PermissionDenied(_("You may not do this here."))
+    return membership.scope
+
+
+def _period(form: Form, code: str) -> Period:
+    try:
+        period = period_from_code(code)
+    except PeriodCodeError:
+        raise Http404 from None
+    if period.type != form.period_type:
+        raise Http404
+    return period
+
+
+def _form(code: str) -> Form:
+    return get_object_or_404(Form.objects.select_related("current_version"), code=code)
+
+
+@dataclass(frozen=True)
+class ReportSlot:
+    """One report's place: form, period, org unit and subject (may not exist yet)."""
+
+    form: Form
+    period: Period
+    unit: OrgUnit
+    subject: str = ""
+
+    @property
+    def scope_unit(self) -> OrgUnit:
+        return self.unit
+
+    @property
+    def url(self) -> str:
+        return _entry_url(self.form.code, self.period.code, self.unit.code, self.subject)
+
+
+def _entry_url(form_code: str, period: str, org_code: str, subject: str = "") -> str:
+    url = reverse("reporting:entry", args=[form_code, period, org_code])
+    return f"{url}?{urlencode({'subject': subject})}" if subject else url
+
+
+def _slot(request: HttpRequest, form_code: str, period: str, org_code: str) -> ReportSlot:
+    form = _form(form_code)
+    return ReportSlot(
+        form=form,
+        period=_period(form, period),
+        unit=get_object_or_404(OrgUnit, code=org_code),
+        subject=request.GET.get("subject", "")[:40],
+    )
+
+
+def _org_or_scope(request: HttpRequest) -> OrgUnit:
+    """The unit named by `?org=`, or the user's own scope."""
+    code = request.GET.get("org", "")
+    return get_object_or_404(OrgUnit, code=code) if code else _my_scope(request)
+
+
+def _completeness_slot(request: HttpRequest, form_code: str, period: str) -> ReportSlot:
+    form = _form(form_code)
+    return ReportSlot(form=form, period=_period(form, period), unit=_org_or_scope(request))
+
+
+@dataclass(frozen=True)
+class Evidence:
+    attachment: Attachment
+
+    @property
+    def scope_unit(self) -> OrgUnit:
+        return self.attachment.submission.org_unit
+
+
+def _evidence(request: HttpRequest, pk: int) -> Evidence:
+    return Evidence(
+        get_object_or_404(Attachment.objects.select_related("submission__org_unit"), pk=pk)
+    )
+
+
+# Reading helpers (candidates for reporting.selectors) --------------------------------
+
+
+def _subject_labels(subjects: Iterable[str]) -> dict[str, str]:
+    """Readable names for subjects such as "measure:12" (one query, none if no subjects)."""
+    ids = {int(s.split(":", 1)[1]) for s in subjects if s.startswith("measure:")}
+    if not ids:
+        return {}
+    return {
+        f"measure:{pk}": f"{project}.{number} {text[:40]}"
+        for pk, project, number, text in Measure.objects.filter(pk__in=ids).values_list(
+            "pk", "project__number", "number", "text"
+        )
+    }
+
+
+def _submissions_for(expected: list[ExpectedReport]) -> dict[tuple[int, str, int, str], Submission]:
+    """The submissions matching a page of expected reports, keyed like them (one query)."""
+    if not expected:
+        return {}
+    rows = Submission.objects.filter(
+        form_id__in={e.form_id for e in expected},
+        period__in={e.period for e in expected},
+        org_unit_id__in={e.org_unit_id for e in expected},
+    ).only("pk", "form_id", "period", "org_unit_id", "subject", "status", "returned_reason")
+    return {(s.form_id, s.period, s.org_unit_id, s.subject): s for s in rows}
+
+
+def _periods_expected(form: Form) -> list[Period]:
+    """The periods for which the form has expected reports, in order (one query)."""
+    codes = ExpectedReport.objects.filter(form=form).values_list("period", flat=True).distinct()
+    return sorted(period_from_code(c) for c in codes)
+
+
+def _form_periods(expected: list[Period], period_type: str) -> list[Period]:
+    """Every period of the type in the years that have expected reports (for the picker)."""
+    years = sorted({p.year for p in expected})
+    return [p for year in years for p in periods_in_year(year, PeriodType(period_type))]
+
+
+def _default_period(form: Form) -> Period:
+    """The latest period with expected reports that has begun (else the first one)."""
+    periods = _periods_expected(form)
+    today = timezone.localdate()
+    begun = [p for p in periods if p.start <= today]
+    if begun:
+        return begun[-1]
+    return periods[0] if periods else period_containing(today, PeriodType(form.period_type))
+
+
+def _history(submission: Submission, definition: FormDefinition) -> list[dict[str, Any]]:
+    names = {e.code: e.name for e in definition.elements}
+    events = SubmissionEvent.objects.filter(submission=submission).select_related("actor")
+    return [
+        {
+            "actor": event.actor.get_full_name() or event.actor.get_username(),
+            "at": event.at,
+            "action": event.action,
+            "label": HISTORY_ACTIONS.get(event.action, event.action),
+            "changes": [
+                {**c, "name": names.get(c.get("element", ""), c.get("element", ""))}
+                for c in event.changes
+            ],
+            "reason": event.reason,
+        }
+        for event in events.order_by("-at", "-id")
+    ]
+
+
+# Writes without a service yet (candidate for reporting.services.attachment_add) ------
+
+
+@transaction.atomic
+def _attachment_add(
+    *, user: Any, submission: Submission | None, upload: UploadedFile | None
+) -> Attachment:
+    """Store an evidence file for an editable submission, refusing empty or large files."""
+    if submission is None:
+        raise InputError(str(ERR_FILE_NEEDS_DRAFT), where="file")
+    require(user, Action.REPORT_ENTER, submission.org_unit)
+    if submission.status not in EDITABLE:
+        raise InputError(str(ERR_FILE_LOCKED), where="file")
+    if upload is None:
+        raise InputError(str(ERR_FILE_MISSING), where="file")
+    limit = settings.EDUPLAN_UPLOAD_MAX_BYTES
+    size = upload.size or 0
+    if size == 0:
+        raise InputError(str(ERR_FILE_EMPTY), where="file")
+    if size > limit:
+        raise InputError(
+            str(ERR_FILE_TOO_LARGE) % {"size": filesizeformat(size), "max": filesizeformat(limit)},
+            where="file",
+        )
+    name = (upload.name or "file")[-200:]
+    attachment = Attachment.objects.create(
+        submission=submission, file=upload, name=name, size=size, uploaded_by=user
+    )
+    SubmissionEvent.objects.create(
+        submission=submission,
+        actor=user,
+        action="attach",
+        changes=[{"element": "attachment", "old": "", "new": name}],
+    )
+    return attachment
+
+
+# Pages ---------------------------------------------------------------------------------
+
+
+def _tabs(request: HttpRequest, active: str) -> dict[str, Any]:
+    return {
+        "tab": active,
+        "may_approve_somewhere": Action.REPORT_APPROVE in granted_actions(request.user),
+    }
+
+
+@_requires_with_request(Action.REPORT_VIEW, load=_my_scope)
+def my_reports(request: HttpRequest, scope: OrgUnit) -> HttpResponse:
+    period = request.GET.get("period", "")
+    due = reports_due_for(user=request.user)
+    periods = sorted(
+        {period_from_code(c) for c in due.order_by().values_list("period", flat=True).distinct()},
+        key=lambda p: (p.end, p.code),
+    )
+    if period:
+        due = due.filter(period=period)
+    page = Paginator(due, PER_PAGE).get_page(request.GET.get("page"))
+    expected = list(page.object_list)
+    submissions = _submissions_for(expected)
+    labels = _subject_labels(e.subject for e in expected)
+    today = timezone.localdate()
+    groups: dict[str, list[ReportRow]] = {}
+    for e in expected:
+        groups.setdefault(e.period, []).append(
+            ReportRow(
+                expected=e,
+                submission=submissions.get((e.form_id, e.period, e.org_unit_id, e.subject)),
+                subject_label=labels.get(e.subject, e.subject),
+                url=_entry_url(e.form.code, e.period, e.org_unit.code, e.subject),
+                today=today,
+            )
+        )
+    return render(
+        request,
+        "reporting/my_reports.html",
+        {
+            **_tabs(request, "mine"),
+            "groups": [(period_from_code(code), rows) for code, rows in groups.items()],
+            "periods": periods,
+            "period": period,
+            "page": page,
+        },
+    )
+
+
+def _revision(request: HttpRequest) -> int:
+    try:
+        return int(request.POST.get("revision", "0"))
+    except ValueError:
+        return -1  # never a stored revision: refused as stale
+
+
+def _submission_of(slot: ReportSlot) -> Submission | None:
+    return (
+        Submission.objects.filter(
+            form=slot.form, period=slot.period.code, org_unit=slot.unit, subject=slot.subject
+        )
+        .select_related("form_version", "form", "org_unit", "decided_by", "submitted_by")
+        .first()
+    )
+
+
+def _save(
+    request: HttpRequest, slot: ReportSlot, submission: Submission | None, *, submit: bool
+) -> Outcome:
+    assert slot.form.current_version is not None
+    values = posted_values(form_definition(slot.form.current_version), request.POST)
+    revision = _revision(request)
+    comment = request.POST.get("comment", "")
+    try:
+        saved = submission_save(
+            user=request.user,
+            form=slot.form,
+            org_unit=slot.unit,
+            period_code=slot.period.code,
+            values=values,
+            revision=revision,
+            subject=slot.subject,
+            idempotency_key=request.POST.get("idempotency_key", "")[:100] or None,
+        )
+    except SubmissionInvalid as exc:
+        return Refusal(problems=exc.problems, posted=values, revision=revision, comment=comment)
+    except ConflictError as exc:
+        return Refusal(conflict=str(exc), posted=values, revision=revision, comment=comment)
+    except InputError as exc:
+        return Refusal(alert=exc.message, posted=values, revision=revision, comment=comment)
+    # A retried POST (same idempotency key) replays the first save: if that one went on
+    # to submit, there is nothing left to do.
+    if submit and saved.status in EDITABLE:
+        try:
+            submission_submit(
+                user=request.user, submission=saved, revision=saved.revision, comment=comment
+            )
+        except SubmissionInvalid as exc:
+            return Refusal(problems=exc.problems, revision=saved.revision, comment=comment)
+        except ConflictError as exc:
+            return Refusal(conflict=str(exc), revision=saved.revision, comment=comment)
+        except InputError as exc:
+            return Refusal(alert=exc.message, revision=saved.revision, comment=comment)
+    messages.success(request, _("Report submitted") if submit else _("Draft saved"))
+    return redirect(slot.url)
+
+
+def _decide(
+    request: HttpRequest, slot: ReportSlot, submission: Submission | None, *, action: str
+) -> Outcome:
+    if submission is None:
+        raise Http404
+    revision = _revision(request)
+    reason = request.POST.get("reason", "")
+    try:
+        if action == "approve":
+            submission_approve(user=request.user, submission=submission, revision=revision)
+        elif action == "return":
+            submission_return(
+                user=request.user, submission=submission, revision=revision, reason=reason
+            )
+        else:
+            submission_reopen(
+                user=request.user, submission=submission, revision=revision, reason=reason
+            )
+    except ConflictError as exc:
+        return Refusal(conflict=str(exc), revision=revision, reason=reason)
+    except InputError as exc:
+        if exc.where == "reason":
+            return Refusal(reason_error=exc.message, revision=revision, reason=reason)
+        return Refusal(alert=exc.message, revision=revision, reason=reason)
+    done = {
+        "approve": _("Report approved"),
+        "return": _("Report returned to its unit"),
+        "reopen": _("Report reopened"),
+    }
+    messages.success(request, done[action])
+    return redirect(slot.url)
+
+
+def _upload(request: HttpRequest, slot: ReportSlot, submission: Submission | None) -> Outcome:
+    try:
+        _attachment_add(user=request.user, submission=submission, upload=request.FILES.get("file"))
+    except InputError as exc:
+        return Refusal(file_error=exc.message)
+    messages.success(request, _("Evidence file added"))
+    return redirect(slot.url)
+
+
+Outcome = HttpResponse | Refusal
+POST_ACTIONS: dict[str, Callable[[HttpRequest, ReportSlot, Submission | None], Outcome]] = {
+    "save": functools.partial(_save, submit=False),
+    "submit": functools.partial(_save, submit=True),
+    "approve": functools.partial(_decide, action="approve"),
+    "return": functools.partial(_decide, action="return"),
+    "reopen": functools.partial(_decide, action="reopen"),
+    "upload": _upload,
+}
+
+
+@_requires_with_request(Action.REPORT_VIEW, load=_slot)
+def entry(request: HttpRequest, slot: ReportSlot) -> HttpResponse:
+    submission = _submission_of(slot)
+    expected = (
+        ExpectedReport.objects.filter(
+            form=slot.form, period=slot.period.code, org_unit=slot.unit, subject=slot.subject
+        )
+        .only("due_on")
+        .first()
+    )
+    if submission is None and expected is None:
+        raise Http404
+    refusal = Refusal()
+    if request.method == "POST":
+        handler = POST_ACTIONS.get(request.POST.get("action", ""))
+        if handler is None:
+            return HttpResponseBadRequest()
+        outcome = handler(request, slot, submission)
+        if not isinstance(outcome, Refusal):
+            return outcome
+        refusal = outcome
+        submission = _submission_of(slot)  # a refused submit may follow a stored save
+    return render(
+        request,
+        "reporting/entry.html",
+        _entry_context(request, slot, submission, expected, refusal),
+    )
+
+
+def _entry_context(
+    request: HttpRequest,
+    slot: ReportSlot,
+    submission: Submission | None,
+    expected: ExpectedReport | None,
+    refusal: Refusal,
+) -> dict[str, Any]:
+    status = submission.status if submission else "none"
+    may_enter = can(request.user, Action.REPORT_ENTER, slot.unit) and status in {
+        "none",
+        *EDITABLE,
+    }
+    may_approve = submission is not None and can(request.user, Action.REPORT_APPROVE, submission)
+    # An editable report is filled against the version now in force; a locked one is
+    # shown as it was filled.
+    version = submission.form_version if submission and not may_enter else slot.form.current_version
+    assert version is not None
+    definition = form_definition(version)
+    stored = submission_values(submission) if submission else {}
+    problems = list(refusal.problems)
+    if submission and refusal.posted is None:
+        # Warnings on what is stored (not on refused input, which was not stored): the
+        # reporter explains them, the approver reads them beside the explanation.
+        problems += [
+            p for p in submission_check(submission) if p.severity == "warning" and p not in problems
+        ]
+    fields, summary = entry_fields(
+        definition,
+        shown=refusal.posted if refusal.posted is not None else shown_values(definition, stored),
+        problems=problems,
+    )
+    first_invalid = next((f.code for f in fields if f.errors), fields[0].code if fields else "")
+    revision = (
+        refusal.revision
+        if refusal.revision is not None
+        else (submission.revision if submission else 0)
+    )
+    attachments = (
+        list(submission.attachments.select_related("uploaded_by"))
+        if submission and definition.attachments
+        else []
+    )
+    return {
+        **_tabs(request, "entry"),
+        "slot": slot,
+        "subject_label": _subject_labels([slot.subject]).get(slot.subject, slot.subject),
+        "submission": submission,
+        "status": status,
+        "status_label": status_label(status),
+        "due_on": expected.due_on if expected else None,
+        "definition": definition,
+        "fields": fields,
+        "summary": summary,
+        "focus": first_invalid,
+        "may_enter": may_enter,
+        "may_decide": may_approve and status == Status.SUBMITTED,
+        "may_reopen": may_approve and status == Status.APPROVED,
+        "show_comment": bool(summary.warnings or summary.comment_error or refusal.comment),
+        "comment": refusal.comment or (submission.comment if submission else ""),
+        "revision": revision,
+        "idempotency_key": uuid.uuid4().hex,
+        "refusal": refusal,
+        "attachments_enabled": definition.attachments,
+        "may_upload": definition.attachments and may_enter and submission is not None,
+        "attachments": attachments,
+        "upload_max": settings.EDUPLAN_UPLOAD_MAX_BYTES,
+        "history": _history(submission, definition) if submission else [],
+        "completeness_url": reverse(
+            "reporting:completeness", args=[slot.form.code, slot.period.code]
+        ),
+    }
+
+
+@_requires_with_request(Action.REPORT_VIEW, load=_evidence)
+def evidence_download(request: HttpRequest, evidence: Evidence) -> FileResponse:
+    attachment = evidence.attachment
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=attachment.name)
+
+
+@_requires_with_request(Action.REPORT_VIEW, load=_my_scope)
+def approvals(request: HttpRequest, scope: OrgUnit) -> HttpResponse:
+    queue = approval_queue(user=request.user)
+    labels = _subject_labels(s.subject for s in queue)
+    rows = [
+        {
+            "submission": s,
+            "period": period_from_code(s.period),
+            "subject_label": labels.get(s.subject, s.subject),
+            "url": _entry_url(s.form.code, s.period, s.org_unit.code, s.subject),
+        }
+        for s in queue
+    ]
+    return render(
+        request, "reporting/approvals.html", {**_tabs(request, "approvals"), "rows": rows}
+    )
+
+
+@_requires_with_request(Action.REPORT_VIEW, load=_org_or_scope)
+def completeness_start(request: HttpRequest, unit: OrgUnit) -> HttpResponse:
+    """The picker's target: choose a form and period, then open its canonical page."""
+    code = request.GET.get("form", "")
+    form = get_object_or_404(Form, code=code) if code else Form.objects.order_by("code").first()
+    if form is None:
+        raise Http404
+    try:
+        period = _period(form, request.GET.get("period", ""))
+    except Http404:
+        period = _default_period(form)
+    url = reverse("reporting:completeness", args=[form.code, period.code])
+    org = request.GET.get("org", "")
+    return redirect(f"{url}?{urlencode({'org': org})}" if org else url)
+
+
+@_requires_with_request(Action.REPORT_VIEW, load=_completeness_slot)
+def completeness_page(request: HttpRequest, slot: ReportSlot) -> HttpResponse:
+    form, period, unit = slot.form, slot.period.code, slot.unit
+    scope = _my_scope(request)
+    children = completeness_by_child(form=form, period=period, unit=unit)
+    own = list(
+        ExpectedReport.objects.filter(form=form, period=period, org_unit=unit).order_by("subject")
+    )
+    own_submissions = _submissions_for(own)
+    labels = _subject_labels(e.subject for e in own)
+    today = timezone.localdate()
+    base = reverse("reporting:completeness", args=[form.code, period])
+    return render(
+        request,
+        "reporting/completeness.html",
+        {
+            **_tabs(request, "completeness"),
+            "slot": slot,
+            "total": completeness(form=form, period=period, unit=unit),
+            "children": [
+                {**row, "url": f"{base}?{urlencode({'org': row['unit'].code})}"} for row in children
+            ],
+            "own": [
+                ReportRow(
+                    expected=e,
+                    submission=own_submissions.get((e.form_id, e.period, e.org_unit_id, e.subject)),
+                    subject_label=labels.get(e.subject, e.subject),
+                    url=_entry_url(form.code, period, unit.code, e.subject),
+                    today=today,
+                )
+                for e in own
+            ],
+            "ancestors": [
+                {"unit": a, "url": f"{base}?{urlencode({'org': a.code})}"}
+                for a in unit_ancestors(unit=unit)
+                if scope.contains(a)
+            ],
+            "periods": _form_periods(_periods_expected(form), form.period_type),
+            "forms": list(Form.objects.order_by("code").only("code", "name")),
+        },
+    )
