@@ -82,7 +82,7 @@ def test_an_approved_report_is_locked_until_an_approver_reopens_it(city, class_f
     sub = _fill(city, class_form)
     sub = submission_submit(user=city.users["alice"], submission=sub, revision=sub.revision)
     sub = submission_approve(user=city.users["bob"], submission=sub, revision=sub.revision)
-    with pytest.raises(InputError, match="cannot be edited"):
+    with pytest.raises(InputError, match="不能编辑"):
         _fill(city, class_form, values={"classes_large": "1"}, revision=sub.revision)
     with pytest.raises(PermissionDenied):
         submission_reopen(
@@ -138,7 +138,7 @@ def test_a_bad_value_refuses_the_whole_save_saying_which_field(city, class_form)
 
 
 def test_a_formula_is_refused(city, class_form):
-    with pytest.raises(SubmissionInvalid, match="formula"):
+    with pytest.raises(SubmissionInvalid, match="公式"):
         _fill(city, class_form, values={"note": '=HYPERLINK("http://x")'})
 
 
@@ -181,7 +181,7 @@ def test_a_retried_save_with_the_same_key_is_stored_once(city, class_form):
     assert again.pk == first.pk and again.revision == first.revision
     assert Submission.objects.count() == 1
     assert SubmissionEvent.objects.count() == 1
-    with pytest.raises(InputError, match="different request"):
+    with pytest.raises(InputError, match="另一个请求"):
         _fill(city, class_form, values={"classes_total": "21"}, idempotency_key="k-1")
 
 
@@ -223,7 +223,7 @@ def test_a_bureau_run_school_reports_to_the_forms_owner_department(city, class_f
 
 
 def test_a_unit_not_expected_to_report_is_refused(city, class_form):
-    with pytest.raises(InputError, match="not expected"):
+    with pytest.raises(InputError, match="应报单位"):
         submission_save(
             user=city.users["bob"],
             form=class_form,
