@@ -8,6 +8,7 @@ from django.views.i18n import set_language
 from eduplan.api.urls import api_urls
 from eduplan.construction import views as construction
 from eduplan.core import views as core
+from eduplan.indicators import views as indicators
 from eduplan.org import views as org
 from eduplan.org.access import public
 from eduplan.plans import views as plans
@@ -31,6 +32,7 @@ urlpatterns = [
     path("units/<str:code>/", org.unit_detail, name="unit_detail"),
     path("units/<str:code>/classes/", construction.class_list, name="class_list"),
     path("classes/<int:pk>/edit/", construction.class_edit, name="class_edit"),
+    path("targets/", indicators.target_status, name="target_status"),
     path("reports/", include("eduplan.reporting.urls")),
     path("reports/xlsx/", include("eduplan.reporting.urls_xlsx")),
     path("supervision/", include("eduplan.supervision.urls")),

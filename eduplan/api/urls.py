@@ -26,7 +26,7 @@ from ninja.errors import AuthenticationError, ValidationError
 from ninja.operation import Operation
 
 from eduplan.api.auth import BrowserSessionAuth, TokenAuth
-from eduplan.api.routers import completeness, forms, submissions
+from eduplan.api.routers import completeness, forms, submissions, targets
 from eduplan.api.routers.base import BadRequest
 from eduplan.api.routers.submissions import KeyReused
 from eduplan.core.errors import InputError
@@ -61,6 +61,7 @@ api = EduPlanApi(
 api.add_router("/forms", forms.router)
 api.add_router("/submissions", submissions.router)
 api.add_router("/completeness", completeness.router)
+api.add_router("/targets", targets.router)
 
 
 def _detail(request: HttpRequest, message: str, status: int) -> HttpResponse:

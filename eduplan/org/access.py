@@ -140,8 +140,11 @@ class AccessRule:
 View = Callable[..., HttpResponseBase]
 
 
-def requires(action: Action, *, load: Callable[..., OrgUnit | Scoped]) -> Callable[[View], View]:
-    """Declare that a view needs `action` on the object `load(**url_kwargs)` returns.
+def requires_in_request(
+    action: Action, *, load: Callable[..., OrgUnit | Scoped]
+) -> Callable[[View], View]:
+    """Declare that a view needs `action` on the object `load(request, **url_kwargs)`
+    returns (for targets that depend on the request: the user's scope, `?org=`).
 
     The view is called as `view(request, obj)` once the check has passed.
     """
@@ -151,7 +154,7 @@ def requires(action: Action, *, load: Callable[..., OrgUnit | Scoped]) -> Callab
         def wrapper(request: HttpRequest, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            target = load(**kwargs)
+            target = load(request, **kwargs)
             require(request.user, action, target)
             return view(request, target)
 
@@ -159,6 +162,22 @@ def requires(action: Action, *, load: Callable[..., OrgUnit | Scoped]) -> Callab
         return wrapper
 
     return decorate
+
+
+def requires(action: Action, *, load: Callable[..., OrgUnit | Scoped]) -> Callable[[View], View]:
+    """Declare that a view needs `action` on the object `load(**url_kwargs)` returns.
+
+    The view is called as `view(request, obj)` once the check has passed.
+    """
+    return requires_in_request(action, load=lambda _request, **kwargs: load(**kwargs))
+
+
+def my_scope(request: HttpRequest, **_kwargs: Any) -> OrgUnit:
+    """Loader for pages about the signed-in user's own area: their scope, or refusal."""
+    membership = membership_of(request.user)
+    if membership is None or membership.scope is None:
+        raise PermissionDenied(_("You may not do this here."))
+    return membership.scope
 
 
 def public(view: View) -> View:

@@ -16,6 +16,9 @@ def membership(request: HttpRequest) -> dict[str, Any]:
         "menu": {
             "plan": Action.PLAN_VIEW in actions,
             "units": Action.UNIT_VIEW in actions,
+            "reports": Action.REPORT_VIEW in actions,
+            "approvals": Action.REPORT_APPROVE in actions,
+            "targets": Action.PLAN_VIEW in actions,
         },
         "my_scope": member.scope if member else None,
     }

@@ -16,8 +16,6 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -27,7 +25,6 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseBadRequest,
-    HttpResponseBase,
 )
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
@@ -37,7 +34,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from eduplan.core.errors import InputError
-from eduplan.org.access import AccessRule, Action, can, granted_actions, membership_of, require
+from eduplan.org.access import (
+    Action,
+    can,
+    granted_actions,
+    my_scope,
+    require,
+    requires_in_request,
+)
 from eduplan.org.models import OrgUnit
 from eduplan.org.selectors import unit_ancestors
 from eduplan.plans.models import Measure
@@ -100,35 +104,6 @@ ERR_FILE_LOCKED = gettext_lazy(
 # Access ------------------------------------------------------------------------------
 
 
-def _requires_with_request(
-    action: Action, *, load: Callable[..., OrgUnit | Any]
-) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
-    """`access.requires` for pages whose target depends on the request (the user's own
-    scope, or `?org=`): the loader gets the request too. The check is `access.require`."""
-
-    def decorate(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-        @functools.wraps(view)
-        def wrapper(request: HttpRequest, **kwargs: Any) -> HttpResponseBase:
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            target = load(request, **kwargs)
-            require(request.user, action, target)
-            return view(request, target)
-
-        wrapper.access_rule = AccessRule(action)  # type: ignore[attr-defined]
-        return wrapper
-
-    return decorate
-
-
-def _my_scope(request: HttpRequest) -> OrgUnit:
-    """The signed-in user's scope; a user without one may open no reporting page."""
-    membership = membership_of(request.user)
-    if membership is None or membership.scope is None:
-        raise PermissionDenied(_("You may not do this here."))
-    return membership.scope
-
-
 def _period(form: Form, code: str) -> Period:
     try:
         period = period_from_code(code)
@@ -179,7 +154,7 @@ def _slot(request: HttpRequest, form_code: str, period: str, org_code: str) -> R
 def _org_or_scope(request: HttpRequest) -> OrgUnit:
     """The unit named by `?org=`, or the user's own scope."""
     code = request.GET.get("org", "")
-    return get_object_or_404(OrgUnit, code=code) if code else _my_scope(request)
+    return get_object_or_404(OrgUnit, code=code) if code else my_scope(request)
 
 
 def _completeness_slot(request: HttpRequest, form_code: str, period: str) -> ReportSlot:
@@ -318,7 +293,7 @@ def _tabs(request: HttpRequest, active: str) -> dict[str, Any]:
     }
 
 
-@_requires_with_request(Action.REPORT_VIEW, load=_my_scope)
+@requires_in_request(Action.REPORT_VIEW, load=my_scope)
 def my_reports(request: HttpRequest, scope: OrgUnit) -> HttpResponse:
     period = request.GET.get("period", "")
     due = reports_due_for(user=request.user)
@@ -468,7 +443,7 @@ POST_ACTIONS: dict[str, Callable[[HttpRequest, ReportSlot, Submission | None], O
 }
 
 
-@_requires_with_request(Action.REPORT_VIEW, load=_slot)
+@requires_in_request(Action.REPORT_VIEW, load=_slot)
 def entry(request: HttpRequest, slot: ReportSlot) -> HttpResponse:
     submission = _submission_of(slot)
     expected = (
@@ -570,7 +545,7 @@ def _entry_context(
     }
 
 
-@_requires_with_request(Action.REPORT_VIEW, load=_evidence)
+@requires_in_request(Action.REPORT_VIEW, load=_evidence)
 def evidence_download(request: HttpRequest, evidence: Evidence) -> FileResponse:
     attachment = evidence.attachment
     try:
@@ -580,7 +555,7 @@ def evidence_download(request: HttpRequest, evidence: Evidence) -> FileResponse:
     return FileResponse(handle, as_attachment=True, filename=attachment.name)
 
 
-@_requires_with_request(Action.REPORT_VIEW, load=_my_scope)
+@requires_in_request(Action.REPORT_VIEW, load=my_scope)
 def approvals(request: HttpRequest, scope: OrgUnit) -> HttpResponse:
     queue = approval_queue(user=request.user)
     labels = _subject_labels(s.subject for s in queue)
@@ -598,7 +573,7 @@ def approvals(request: HttpRequest, scope: OrgUnit) -> HttpResponse:
     )
 
 
-@_requires_with_request(Action.REPORT_VIEW, load=_org_or_scope)
+@requires_in_request(Action.REPORT_VIEW, load=_org_or_scope)
 def completeness_start(request: HttpRequest, unit: OrgUnit) -> HttpResponse:
     """The picker's target: choose a form and period, then open its canonical page."""
     code = request.GET.get("form", "")
@@ -614,10 +589,10 @@ def completeness_start(request: HttpRequest, unit: OrgUnit) -> HttpResponse:
     return redirect(f"{url}?{urlencode({'org': org})}" if org else url)
 
 
-@_requires_with_request(Action.REPORT_VIEW, load=_completeness_slot)
+@requires_in_request(Action.REPORT_VIEW, load=_completeness_slot)
 def completeness_page(request: HttpRequest, slot: ReportSlot) -> HttpResponse:
     form, period, unit = slot.form, slot.period.code, slot.unit
-    scope = _my_scope(request)
+    scope = my_scope(request)
     children = completeness_by_child(form=form, period=period, unit=unit)
     own = list(
         ExpectedReport.objects.filter(form=form, period=period, org_unit=unit).order_by("subject")

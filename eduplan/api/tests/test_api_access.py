@@ -13,6 +13,7 @@ from django.urls import reverse
 from eduplan.api.tests.conftest import FORM, PERIOD, SCHOOL
 from eduplan.api.urls import CHECKED_INSIDE, api, api_urls
 from eduplan.org.access import declared_rule
+from eduplan.plans.tests.factories import make_plan
 from eduplan.reporting.models import Submission, SubmissionEvent
 from eduplan.reporting.services import submission_approve, submission_save, submission_submit
 from eduplan.reporting.tests.conftest import GOOD
@@ -43,6 +44,10 @@ def _approved(city, form) -> Submission:
 
 def _nothing(city, form) -> None:
     return None
+
+
+def _city_plan(city, form) -> None:
+    make_plan(code="city", organisation=city.root, owners={1: city.dept_basic})
 
 
 Setup = Callable[[Any, Any], Submission | None]
@@ -89,6 +94,12 @@ MATRIX: dict[tuple[str, str], tuple[Setup, str, Any, set[str]]] = {
     ("GET", "/api/v1/completeness/{form}/{period}"): (
         _nothing,
         f"/api/v1/completeness/{FORM}/{PERIOD}?org=410105",
+        None,
+        {"bob", "dan", "sue", "lee"},
+    ),
+    ("GET", "/api/v1/targets/status"): (
+        _city_plan,
+        "/api/v1/targets/status?at=2016B6&org=410105",
         None,
         {"bob", "dan", "sue", "lee"},
     ),

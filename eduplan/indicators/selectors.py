@@ -1,0 +1,80 @@
+"""Reads for pages and the API: a plan's target statuses for one org unit, checked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from eduplan.indicators.status import TargetStatus, target_status_list
+from eduplan.org.access import Action, membership_of, require
+from eduplan.org.models import OrgUnit
+from eduplan.plans.models import Plan
+from eduplan.reporting.periods import (
+    Period,
+    PeriodCodeError,
+    PeriodType,
+    period_containing,
+    period_from_code,
+)
+
+ERR_NO_PLAN = gettext_lazy("No plan is loaded with code %(code)s.")
+ERR_NO_UNIT = gettext_lazy("No org unit has the code %(code)s.")
+
+
+class PeriodRefused(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class StatusView:
+    plan: Plan
+    unit: OrgUnit
+    at: Period
+    rows: list[TargetStatus]
+
+
+def default_period(plan: Plan) -> Period:
+    """The last bimonthly period that has ended, within the plan's years."""
+    today = timezone.localdate()
+    current = period_containing(today, PeriodType.BIMONTHLY).previous()
+    last = Period(plan.end_year, PeriodType.BIMONTHLY, 6)
+    first = Period(plan.start_year, PeriodType.BIMONTHLY, 1)
+    return min(max(current, first), last)
+
+
+def target_statuses_for(
+    *, user: Any, plan_code: str | None, at_code: str | None, org_code: str | None
+) -> StatusView:
+    """Every target's status for an org unit the user may see (their scope by default).
+
+    Refuses with PermissionDenied outside the user's scope, Http404 for unknown codes and
+    PeriodRefused for a bad period code."""
+    plans = Plan.objects.select_related("organisation").order_by("-start_year", "-id")
+    plan = plans.filter(code=plan_code).first() if plan_code else plans.first()
+    if plan is None:
+        raise Http404(ERR_NO_PLAN % {"code": plan_code or ""})
+    require(user, Action.PLAN_VIEW, plan)
+    if org_code:
+        unit = OrgUnit.objects.filter(code=org_code).first()
+        if unit is None:
+            raise Http404(ERR_NO_UNIT % {"code": org_code})
+    else:
+        membership = membership_of(user)
+        if membership is None or membership.scope is None:
+            raise PermissionDenied
+        scope = membership.scope
+        # Bureau-wide users see the plan's area; others their own.
+        unit = plan.organisation if scope.contains(plan.organisation) else scope
+    require(user, Action.UNIT_VIEW, unit)
+    try:
+        at = period_from_code(at_code) if at_code else default_period(plan)
+    except PeriodCodeError as exc:
+        raise PeriodRefused(str(exc)) from None
+    return StatusView(
+        plan=plan, unit=unit, at=at, rows=target_status_list(plan=plan, at=at, unit=unit)
+    )
