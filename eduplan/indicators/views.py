@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from eduplan.indicators.selectors import PeriodRefused, target_statuses_for
-from eduplan.indicators.status import STATUS_LABELS
+from eduplan.indicators.status import STATUS_LABELS, Status
 from eduplan.org.access import Action, my_scope, requires_in_request
 from eduplan.org.models import OrgUnit
 from eduplan.org.selectors import unit_children_with_school_counts
@@ -64,7 +64,7 @@ def target_status(request: HttpRequest, scope: OrgUnit) -> HttpResponse:
             "periods": periods,
             "children": list(unit_children_with_school_counts(unit=view.unit)),
             "summary": [
-                (STATUS_LABELS[k], STATUS_STYLES[k], counts[k])
+                (STATUS_LABELS[Status(k)], STATUS_STYLES[k], counts[k])
                 for k in STATUS_STYLES
                 if k in counts
             ],

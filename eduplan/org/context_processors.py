@@ -5,6 +5,18 @@ from typing import Any
 from django.http import HttpRequest
 
 from eduplan.org.access import Action, granted_actions, membership_of
+from eduplan.org.models import Role
+
+# The supervision board is for the office that runs it and the leaders it reports to.
+BOARD_ROLES = frozenset({Role.SUPERVISION, Role.LEADER})
+
+
+def unread_count(user: Any) -> int:
+    """Unread inbox messages (the app that owns the inbox is imported lazily: org is
+    to the left of supervision in the flow of data)."""
+    from eduplan.supervision.models import InboxMessage
+
+    return InboxMessage.objects.filter(user=user, read_at__isnull=True).count()
 
 
 def membership(request: HttpRequest) -> dict[str, Any]:
@@ -19,6 +31,9 @@ def membership(request: HttpRequest) -> dict[str, Any]:
             "reports": Action.REPORT_VIEW in actions,
             "approvals": Action.REPORT_APPROVE in actions,
             "targets": Action.PLAN_VIEW in actions,
+            "supervision": Action.REPORT_VIEW in actions,
+            "board": member is not None and member.role in BOARD_ROLES and bool(actions),
         },
+        "unread": unread_count(request.user) if actions else 0,
         "my_scope": member.scope if member else None,
     }

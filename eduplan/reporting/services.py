@@ -284,7 +284,7 @@ def submission_save(
                 user=user, key=idempotency_key
             )
             if replay.fingerprint != fingerprint or replay.submission is None:
-                raise InputError(ERR_KEY_REUSED, where=idempotency_key) from None
+                raise InputError(str(ERR_KEY_REUSED), where=idempotency_key) from None
             return replay.submission
     if not ExpectedReport.objects.filter(
         form=form, period=period.code, org_unit=org_unit, subject=subject
@@ -402,7 +402,7 @@ def submission_submit(
     if errors:
         raise SubmissionInvalid(errors)
     if any(p.severity == "warning" for p in problems) and not comment.strip():
-        raise SubmissionInvalid([FieldProblem("comment", ERR_COMMENT)])
+        raise SubmissionInvalid([FieldProblem("comment", str(ERR_COMMENT))])
     _set_status(submission, Status.SUBMITTED)
     now = timezone.now()
     submission.submitted_at = now
@@ -432,7 +432,7 @@ def _decide(
     require(user, Action.REPORT_APPROVE, submission)
     _check_revision(submission, revision)
     if new == Status.RETURNED and not reason.strip():
-        raise InputError(ERR_REASON, where="reason")
+        raise InputError(str(ERR_REASON), where="reason")
     _set_status(submission, new)
     submission.decided_by = user
     submission.decided_at = timezone.now()

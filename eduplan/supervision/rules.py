@@ -1,0 +1,331 @@
+"""Warning rules (预警规则): the table in data/rules.yaml and the finder for each rule.
+
+A finder reads the plan, reports and targets as they stand on a date and returns
+`Finding`s: what needs a supervision order, the occurrence of it, and the unit that
+must answer. Finders only read; `services.supervision_scan` turns findings into orders.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.conf import settings
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from eduplan.core.errors import InputError
+from eduplan.indicators.status import Status, TargetStatus, target_status_list
+from eduplan.org.models import PATH_SEPARATOR, OrgUnit, UnitType
+from eduplan.plans.models import (
+    Milestone,
+    OwnerRole,
+    Plan,
+    PlanStatus,
+    ProjectOwner,
+    project_ordinal,
+)
+from eduplan.reporting.models import ExpectedReport, Submission
+from eduplan.reporting.models import Status as SubmissionStatus
+from eduplan.reporting.periods import Period, PeriodType, period_containing, period_from_code
+from eduplan.supervision.models import Rule
+
+RULES_FILE = Path(__file__).resolve().parent / "data" / "rules.yaml"
+RULE_KEYS = {"rule", "enabled", "days", "respond_days", "finds", "responsible"}
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """One row of the rules table."""
+
+    rule: Rule
+    enabled: bool
+    days_setting: str | None
+    respond_days_setting: str
+    finds: str
+    responsible: str
+
+    @property
+    def days(self) -> int:
+        return 0 if self.days_setting is None else int(getattr(settings, self.days_setting))
+
+    @property
+    def respond_days(self) -> int:
+        return int(getattr(settings, self.respond_days_setting))
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something a rule found on a date: it needs an order for `unit` to answer."""
+
+    rule: Rule
+    subject: str
+    occurrence: str
+    unit: OrgUnit
+    title: str
+    detail: str
+
+
+def _setting_name(value: Any, where: str, *, optional: bool) -> str | None:
+    if value is None and optional:
+        return None
+    if not isinstance(value, str) or not value.startswith("EDUPLAN_"):
+        raise InputError(_("expected the name of an EDUPLAN_ setting"), where=where)
+    if not isinstance(getattr(settings, value, None), int):
+        raise InputError(_("%(name)s is not a whole-number setting") % {"name": value}, where=where)
+    return value
+
+
+def rule_specs(*, path: Path = RULES_FILE) -> list[RuleSpec]:
+    """The rules table, checked whole: every rule known, once, with its settings."""
+    name = path.name
+    try:
+        rows = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise InputError(str(exc), where=name) from None
+    if not isinstance(rows, list):
+        raise InputError(_("expected a list of rules"), where=name)
+    specs: list[RuleSpec] = []
+    for i, row in enumerate(rows):
+        where = f"{name}[{i}]"
+        if not isinstance(row, dict):
+            raise InputError(_("expected a mapping"), where=where)
+        unknown = set(row) - RULE_KEYS
+        if unknown:
+            raise InputError(
+                _("unknown keys: %(keys)s") % {"keys": ", ".join(sorted(unknown))}, where=where
+            )
+        if row.get("rule") not in Rule.values:
+            raise InputError(
+                _("unknown rule: %(rule)s") % {"rule": row.get("rule")}, where=f"{where}.rule"
+            )
+        rule = Rule(row["rule"])
+        if any(s.rule == rule for s in specs):
+            raise InputError(_("rule listed twice"), where=f"{where}.rule")
+        respond = _setting_name(row.get("respond_days"), f"{where}.respond_days", optional=False)
+        assert respond is not None
+        specs.append(
+            RuleSpec(
+                rule=rule,
+                enabled=bool(row.get("enabled", True)),
+                days_setting=_setting_name(row.get("days"), f"{where}.days", optional=True),
+                respond_days_setting=respond,
+                finds=str(row.get("finds", "")),
+                responsible=str(row.get("responsible", "")),
+            )
+        )
+    missing = set(Rule) - {s.rule for s in specs}
+    if missing:
+        raise InputError(
+            _("rules without a row: %(rules)s") % {"rules": ", ".join(sorted(missing))},
+            where=name,
+        )
+    return specs
+
+
+# Who answers -------------------------------------------------------------------------
+
+
+def office_department() -> OrgUnit | None:
+    """The supervision office's own department (督查室), if the org tree has it."""
+    return OrgUnit.objects.filter(
+        code=settings.EDUPLAN_SUPERVISION_OFFICE_CODE, type=UnitType.DEPARTMENT
+    ).first()
+
+
+def _codes(path: str) -> list[str]:
+    return [code for code in path.split(PATH_SEPARATOR) if code]
+
+
+def _units_by_code(codes: Iterable[str]) -> dict[str, OrgUnit]:
+    wanted = set(codes)
+    return {u.code: u for u in OrgUnit.objects.filter(code__in=wanted)} if wanted else {}
+
+
+def last_period_ended(at: datetime.date, period_type: PeriodType) -> Period:
+    """The latest period of the type whose last day is on or before `at`."""
+    period = period_containing(at, period_type)
+    return period if period.end <= at else period.previous()
+
+
+# Finders -----------------------------------------------------------------------------
+
+
+def _target_where(row: TargetStatus) -> str:
+    target = row.target
+    if target.goal is not None:
+        return project_ordinal(target.goal.project.number)
+    assert target.work_point is not None
+    return target.work_point.section_label
+
+
+def _target_detail(row: TargetStatus, period: Period) -> str:
+    if row.progress is not None and row.expected_progress is not None:
+        return _(
+            "As of %(period)s: %(progress)s%% of the way to the goal, %(expected)s%% expected."
+        ) % {
+            "period": period.label,
+            "progress": f"{row.progress:.1f}",
+            "expected": f"{row.expected_progress:.1f}",
+        }
+    return _("As of %(period)s the target is off track.") % {"period": period.label}
+
+
+def find_targets_off_track(*, at: datetime.date, days: int) -> list[Finding]:
+    """Targets of active plans off track as of the last period ended; the project's lead
+    department answers, the office's department for a work point's targets."""
+    period = last_period_ended(
+        at - datetime.timedelta(days=days),
+        PeriodType(settings.EDUPLAN_SUPERVISION_TARGET_PERIOD_TYPE),
+    )
+    office = office_department()
+    found: list[Finding] = []
+    for plan in Plan.objects.filter(status=PlanStatus.ACTIVE).select_related("organisation"):
+        leads = {
+            owner.project_id: owner.department
+            for owner in ProjectOwner.objects.filter(
+                project__plan=plan, role=OwnerRole.LEAD
+            ).select_related("department")
+        }
+        fallback = office or plan.organisation
+        for row in target_status_list(plan=plan, at=period, unit=plan.organisation):
+            if row.status != Status.OFF_TRACK:
+                continue
+            target = row.target
+            unit = (
+                leads.get(target.goal.project_id, fallback) if target.goal is not None else fallback
+            )
+            found.append(
+                Finding(
+                    rule=Rule.TARGET_OFF_TRACK,
+                    subject=f"target:{target.pk}",
+                    occurrence=period.code,
+                    unit=unit,
+                    title=f"{_target_where(row)}：{target.indicator} {target.figure}",
+                    detail=_target_detail(row, period),
+                )
+            )
+    return found
+
+
+def find_reports_missing(*, at: datetime.date, days: int) -> list[Finding]:
+    """Expected reports more than `days` past due with nothing submitted or approved; the
+    unit that must report answers."""
+    done = Submission.objects.filter(
+        form=OuterRef("form"),
+        period=OuterRef("period"),
+        org_unit=OuterRef("org_unit"),
+        subject=OuterRef("subject"),
+        status__in=(SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED),
+    )
+    missing = (
+        ExpectedReport.objects.filter(due_on__lt=at - datetime.timedelta(days=days))
+        .filter(~Exists(done))
+        .select_related("form", "org_unit")
+        .order_by("due_on", "form__code", "org_unit__path")
+    )
+    return [
+        Finding(
+            rule=Rule.REPORT_MISSING,
+            subject=f"expected:{e.pk}",
+            occurrence="",
+            unit=e.org_unit,
+            title=f"{e.org_unit.name}：{e.form.name}（{period_from_code(e.period).label}）",
+            detail=_("Due on %(due)s and not yet submitted.") % {"due": e.due_on.isoformat()},
+        )
+        for e in missing
+    ]
+
+
+def find_milestones_overdue(*, at: datetime.date, days: int) -> list[Finding]:
+    """Milestones of active plans more than `days` past their due date; the project's
+    lead department answers (the plan's organisation if the project has no lead)."""
+    milestones = (
+        Milestone.objects.filter(
+            project__plan__status=PlanStatus.ACTIVE,
+            due_on__lt=at - datetime.timedelta(days=days),
+        )
+        .select_related("project__plan__organisation")
+        .order_by("due_on", "project__number", "pk")
+    )
+    rows = list(milestones)
+    leads = {
+        owner.project_id: owner.department
+        for owner in ProjectOwner.objects.filter(
+            project_id__in={m.project_id for m in rows}, role=OwnerRole.LEAD
+        ).select_related("department")
+    }
+    return [
+        Finding(
+            rule=Rule.MILESTONE_OVERDUE,
+            subject=f"milestone:{m.pk}",
+            occurrence="",
+            unit=leads.get(m.project_id, m.project.plan.organisation),
+            title=f"{project_ordinal(m.project.number)}：{m.title}",
+            detail=_("Due on %(due)s.") % {"due": m.due_on.isoformat()},
+        )
+        for m in rows
+    ]
+
+
+def _approver_unit(
+    submission: Submission, units: dict[str, OrgUnit], office: OrgUnit | None
+) -> OrgUnit:
+    """Where the approval waits: a school's district; a district's or a bureau-run
+    school's form owner; a department's report, the supervision office."""
+    unit = submission.org_unit
+    codes = _codes(unit.path)
+    if unit.type == UnitType.DEPARTMENT or unit.depth == 0:
+        return office or units[codes[0]]
+    if unit.depth >= 2:
+        return units[codes[1]]
+    return submission.form.owner
+
+
+def find_approvals_pending(*, at: datetime.date, days: int) -> list[Finding]:
+    """Submissions waiting for approval since more than `days` before `at`; the unit
+    whose staff approve answers. A resubmission is a new occurrence."""
+    waiting = list(
+        Submission.objects.filter(
+            status=SubmissionStatus.SUBMITTED,
+            submitted_at__date__lt=at - datetime.timedelta(days=days),
+        )
+        .select_related("form__owner", "org_unit")
+        .order_by("submitted_at", "pk")
+    )
+    needed = {_codes(s.org_unit.path)[i] for s in waiting for i in (0, 1) if s.org_unit.depth >= i}
+    units = _units_by_code(needed)
+    office = office_department()
+    found = []
+    for s in waiting:
+        assert s.submitted_at is not None
+        found.append(
+            Finding(
+                rule=Rule.APPROVAL_PENDING,
+                subject=f"submission:{s.pk}",
+                occurrence=s.submitted_at.isoformat(timespec="seconds"),
+                unit=_approver_unit(s, units, office),
+                title=f"{s.org_unit.name}：{s.form.name}（{period_from_code(s.period).label}）",
+                detail=_("Submitted on %(day)s and still waiting for approval.")
+                % {"day": timezone.localdate(s.submitted_at).isoformat()},
+            )
+        )
+    return found
+
+
+FINDERS: dict[Rule, Callable[..., list[Finding]]] = {
+    Rule.TARGET_OFF_TRACK: find_targets_off_track,
+    Rule.REPORT_MISSING: find_reports_missing,
+    Rule.MILESTONE_OVERDUE: find_milestones_overdue,
+    Rule.APPROVAL_PENDING: find_approvals_pending,
+}
+
+
+def findings(*, spec: RuleSpec, at: datetime.date) -> list[Finding]:
+    """What one rule finds on `at`."""
+    return FINDERS[spec.rule](at=at, days=spec.days)

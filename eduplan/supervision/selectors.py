@@ -1,0 +1,303 @@
+"""Reads in supervision: an order's colour on any date, its history, the orders a user
+answers for, the supervision office's board, and the inbox.
+
+Colours (DOMAIN.md "How bureaus supervise"), for an order not yet answered:
+blue within EDUPLAN_SUPERVISION_BLUE_DAYS of its deadline; yellow once it is behind
+schedule (not signed for within EDUPLAN_SUPERVISION_SIGN_DAYS) or past its deadline; red
+when still undone more than EDUPLAN_SUPERVISION_RED_DAYS after the deadline. An answered
+order is green; in the monthly history a red month later caught up shows yellow.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Case, CharField, Count, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from eduplan.org.access import membership_of
+from eduplan.org.models import Role
+from eduplan.supervision.models import (
+    ANSWERED,
+    SEVERITY,
+    Colour,
+    InboxMessage,
+    OrderColour,
+    OrderEvent,
+    OrderStatus,
+    Rule,
+    SupervisionOrder,
+)
+
+DAY = datetime.timedelta(days=1)
+
+
+def _days(name: str) -> datetime.timedelta:
+    return datetime.timedelta(days=int(getattr(settings, name)))
+
+
+def colour_for(
+    *, status: str, assigned_on: datetime.date, due_on: datetime.date, day: datetime.date
+) -> Colour:
+    """The colour of an order in `status` with deadline `due_on`, on `day`."""
+    if status in ANSWERED:
+        return Colour.GREEN
+    if day > due_on + _days("EDUPLAN_SUPERVISION_RED_DAYS"):
+        return Colour.RED
+    if day > due_on:
+        return Colour.YELLOW
+    if status == OrderStatus.ASSIGNED and day > assigned_on + _days(
+        "EDUPLAN_SUPERVISION_SIGN_DAYS"
+    ):
+        return Colour.YELLOW  # behind schedule: not even signed for
+    if day >= due_on - _days("EDUPLAN_SUPERVISION_BLUE_DAYS"):
+        return Colour.BLUE
+    return Colour.GREEN
+
+
+def worst(colours: Iterable[Colour]) -> Colour:
+    return max(colours, key=lambda c: SEVERITY[c], default=Colour.GREEN)
+
+
+def colour_now(*, order: SupervisionOrder, day: datetime.date | None = None) -> Colour:
+    """The order's colour today (or on `day`) from its current status and deadline."""
+    return colour_for(
+        status=order.status,
+        assigned_on=order.assigned_on,
+        due_on=order.due_on,
+        day=day or timezone.localdate(),
+    )
+
+
+def colour_annotation(day: datetime.date) -> tuple[Case, Case]:
+    """`colour_for` as database expressions (colour, severity), so lists filter and sort
+    by colour without loading every order."""
+    red, sign, blue = (
+        _days("EDUPLAN_SUPERVISION_RED_DAYS"),
+        _days("EDUPLAN_SUPERVISION_SIGN_DAYS"),
+        _days("EDUPLAN_SUPERVISION_BLUE_DAYS"),
+    )
+    conditions = [
+        (Q(status__in=ANSWERED), Colour.GREEN),
+        (Q(due_on__lt=day - red), Colour.RED),
+        (Q(due_on__lt=day), Colour.YELLOW),
+        (Q(status=OrderStatus.ASSIGNED, assigned_on__lt=day - sign), Colour.YELLOW),
+        (Q(due_on__lte=day + blue), Colour.BLUE),
+    ]
+    colour = Case(
+        *[When(q, then=Value(c.value)) for q, c in conditions],
+        default=Value(Colour.GREEN.value),
+        output_field=CharField(),
+    )
+    severity = Case(
+        *[When(q, then=Value(SEVERITY[c])) for q, c in conditions],
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    return colour, severity
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """An order's status and deadline at the end of each day, from its events."""
+
+    assigned_on: datetime.date
+    first_due: datetime.date
+    days: list[datetime.date]
+    states: list[tuple[str, datetime.date]]
+
+    def state_on(self, day: datetime.date) -> tuple[str, datetime.date] | None:
+        if day < self.assigned_on:
+            return None
+        i = bisect.bisect_right(self.days, day)
+        return self.states[i - 1] if i else (OrderStatus.ASSIGNED, self.first_due)
+
+    def colour_on(self, day: datetime.date) -> Colour | None:
+        state = self.state_on(day)
+        if state is None:
+            return None
+        status, due_on = state
+        return colour_for(status=status, assigned_on=self.assigned_on, due_on=due_on, day=day)
+
+    def answered_on(self, day: datetime.date) -> bool:
+        state = self.state_on(day)
+        return state is not None and state[0] in ANSWERED
+
+
+def order_timeline(
+    *, order: SupervisionOrder, events: Iterable[OrderEvent] | None = None
+) -> Timeline:
+    """The order's day-by-day states (uses prefetched `events` when given)."""
+    rows = sorted(order.events.all() if events is None else events, key=lambda e: (e.at, e.pk))
+    days = [timezone.localdate(e.at) for e in rows]
+    return Timeline(
+        assigned_on=order.assigned_on,
+        first_due=rows[0].due_on if rows else order.due_on,
+        days=days,
+        states=[(e.status, e.due_on) for e in rows],
+    )
+
+
+def order_colour_on(
+    *, order: SupervisionOrder, day: datetime.date, timeline: Timeline | None = None
+) -> Colour | None:
+    """The colour the order showed on any date, from its history (None before it was
+    raised)."""
+    return (timeline or order_timeline(order=order)).colour_on(day)
+
+
+def month_start(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def next_month(day: datetime.date) -> datetime.date:
+    return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
+def monthly_colours(
+    *, timeline: Timeline, until: datetime.date, since: datetime.date | None = None
+) -> dict[datetime.date, Colour]:
+    """The worst colour of each month from `since` (default: the month the order was
+    raised) to `until`; once the order is answered by `until`, red months show yellow."""
+    caught_up = timeline.answered_on(until)
+    month = month_start(max(since or timeline.assigned_on, timeline.assigned_on))
+    out: dict[datetime.date, Colour] = {}
+    while month <= until:
+        first = max(month, timeline.assigned_on)
+        last = min(next_month(month) - DAY, until)
+        span = (last - first).days + 1
+        colour = worst(
+            c
+            for c in (timeline.colour_on(first + datetime.timedelta(days=i)) for i in range(span))
+            if c is not None
+        )
+        out[month] = Colour.YELLOW if caught_up and colour == Colour.RED else colour
+        month = next_month(month)
+    return out
+
+
+def order_colour_history(*, order: SupervisionOrder) -> list[OrderColour]:
+    """The stored colour of each month, oldest first."""
+    return list(OrderColour.objects.filter(order=order).order_by("month"))
+
+
+# Lists ----------------------------------------------------------------------------------
+
+
+def _with_colour(
+    qs: QuerySet[SupervisionOrder], day: datetime.date, colour: str = ""
+) -> QuerySet[SupervisionOrder]:
+    """The orders with `colour` and `severity` for `day`, worst first, optionally only
+    those of one colour."""
+    colour_expr, severity = colour_annotation(day)
+    annotated = qs.select_related("responsible_unit").annotate(
+        colour=colour_expr, severity=severity
+    )
+    if colour in Colour.values:
+        annotated = annotated.filter(colour=colour)
+    return annotated.order_by("-severity", "due_on", "pk")
+
+
+def orders_for(
+    *, user: Any, day: datetime.date | None = None, include_closed: bool = False
+) -> QuerySet[SupervisionOrder]:
+    """Orders the user's unit answers for: department staff, their department's; others,
+    those of units in their scope. Each carries `colour` and `severity` for `day`."""
+    membership = membership_of(user)
+    if membership is None or membership.scope is None:
+        return SupervisionOrder.objects.none()
+    if membership.role == Role.DEPARTMENT:
+        qs = SupervisionOrder.objects.filter(responsible_unit_id=membership.department_id)
+    else:
+        qs = SupervisionOrder.objects.filter(
+            responsible_unit__path__startswith=membership.scope.path
+        )
+    if not include_closed:
+        qs = qs.exclude(status=OrderStatus.CLOSED)
+    return _with_colour(qs, day or timezone.localdate())
+
+
+BOARD_ROLES = frozenset({Role.SUPERVISION, Role.LEADER})
+OPEN_FILTER = "open"
+
+
+def _board_base(*, user: Any, status: str, rule: str) -> QuerySet[SupervisionOrder]:
+    membership = membership_of(user)
+    if membership is None or membership.scope is None or membership.role not in BOARD_ROLES:
+        return SupervisionOrder.objects.none()
+    qs = SupervisionOrder.objects.filter(responsible_unit__path__startswith=membership.scope.path)
+    if status == OPEN_FILTER:
+        qs = qs.exclude(status=OrderStatus.CLOSED)
+    elif status in OrderStatus.values:
+        qs = qs.filter(status=status)
+    if rule in Rule.values:
+        qs = qs.filter(rule=rule)
+    return qs
+
+
+def board_orders(
+    *,
+    user: Any,
+    day: datetime.date | None = None,
+    colour: str = "",
+    status: str = OPEN_FILTER,
+    rule: str = "",
+) -> QuerySet[SupervisionOrder]:
+    """Every order in the scope of a supervision office user or leader, filtered by
+    colour, status ("open": all but closed; anything else unknown: all) and rule, worst
+    colour first."""
+    base = _board_base(user=user, status=status, rule=rule)
+    return _with_colour(base, day or timezone.localdate(), colour)
+
+
+def board_counts(*, user: Any, day: datetime.date | None = None) -> dict[str, int]:
+    """Open orders on the user's board by colour (one query)."""
+    colour, _severity = colour_annotation(day or timezone.localdate())
+    rows = (
+        _board_base(user=user, status=OPEN_FILTER, rule="")
+        .annotate(colour=colour)
+        .order_by()
+        .values("colour")
+        .annotate(n=Count("pk"))
+    )
+    counts = dict.fromkeys(Colour.values, 0)
+    for row in rows:
+        counts[row["colour"]] = row["n"]
+    return counts
+
+
+def order_events(*, order: SupervisionOrder) -> list[OrderEvent]:
+    """The order's history, oldest first, with who acted."""
+    return list(order.events.select_related("actor").order_by("at", "pk"))
+
+
+def order_for_page(*, pk: int) -> SupervisionOrder:
+    """One order with what its page shows (raises DoesNotExist)."""
+    return SupervisionOrder.objects.select_related(
+        "responsible_unit",
+        "signed_by",
+        "started_by",
+        "responded_by",
+        "reviewed_by",
+        "closed_by",
+    ).get(pk=pk)
+
+
+# Inbox ----------------------------------------------------------------------------------
+
+
+def inbox_for(*, user: Any, unread_only: bool = False) -> QuerySet[InboxMessage]:
+    """The user's messages, newest first."""
+    qs = InboxMessage.objects.filter(user=user).select_related("order")
+    if unread_only:
+        qs = qs.filter(read_at__isnull=True)
+    return qs.order_by("-created_at", "-pk")
+
+
+def inbox_unread_count(*, user: Any) -> int:
+    return InboxMessage.objects.filter(user=user, read_at__isnull=True).count()

@@ -1,0 +1,578 @@
+"""Writes in supervision: a rules run, an order's lifecycle, colour history, reminders
+and escalation, the inbox.
+
+An order's status changes only in `order_set_status`, which enforces `TRANSITIONS`,
+stamps the step with its time and actor and appends an event. Whoever acts is checked
+here: the responsible unit (Action.REPORT_ENTER on it) signs, handles and answers; only
+the supervision office reviews, closes (办结销号) and sends back. Mail leaves after the
+transaction commits.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mass_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from eduplan.core.errors import InputError
+from eduplan.org.access import Action, can, membership_of
+from eduplan.org.models import Membership, OrgUnit, Role, UnitType
+from eduplan.supervision.models import (
+    UNDONE,
+    Colour,
+    InboxMessage,
+    OrderColour,
+    OrderEvent,
+    OrderStatus,
+    Reminder,
+    ReminderKind,
+    SupervisionOrder,
+)
+from eduplan.supervision.rules import Finding, findings, rule_specs
+from eduplan.supervision.selectors import monthly_colours, order_timeline
+
+logger = logging.getLogger(__name__)
+
+TRANSITIONS: dict[str, frozenset[str]] = {
+    OrderStatus.ASSIGNED: frozenset({OrderStatus.SIGNED}),  # 立项交办 → 签收
+    OrderStatus.SIGNED: frozenset({OrderStatus.IN_PROGRESS}),  # → 办理
+    OrderStatus.IN_PROGRESS: frozenset({OrderStatus.RESPONDED}),  # → 反馈
+    OrderStatus.RESPONDED: frozenset({OrderStatus.REVIEWING, OrderStatus.IN_PROGRESS}),  # → 复核
+    OrderStatus.REVIEWING: frozenset({OrderStatus.CLOSED, OrderStatus.IN_PROGRESS}),  # → 办结销号
+    OrderStatus.CLOSED: frozenset(),
+}
+# Each step's time and actor on the order (the events keep every repetition).
+STEP_FIELDS: dict[str, tuple[str, str]] = {
+    OrderStatus.SIGNED: ("signed_at", "signed_by"),
+    OrderStatus.IN_PROGRESS: ("started_at", "started_by"),
+    OrderStatus.RESPONDED: ("responded_at", "responded_by"),
+    OrderStatus.REVIEWING: ("reviewed_at", "reviewed_by"),
+    OrderStatus.CLOSED: ("closed_at", "closed_by"),
+}
+
+ERR_TRANSITION = gettext_lazy("An order that is %(old)s cannot become %(new)s.")
+ERR_NOT_RESPONSIBLE = gettext_lazy(
+    "Only the responsible unit, or the district above it, may answer this order."
+)
+ERR_OFFICE_ONLY = gettext_lazy("Only the supervision office may review, close or send back orders.")
+ERR_RESPONSE_REQUIRED = gettext_lazy("Write your response before submitting feedback.")
+ERR_NO_RESPONSE = gettext_lazy("An order cannot be closed before its unit has responded.")
+ERR_SIGN_FIRST = gettext_lazy("Sign for the order before answering it.")
+ERR_REASON_REQUIRED = gettext_lazy("Say why the order is sent back.")
+ERR_DUE_IN_PAST = gettext_lazy("A new deadline cannot be in the past.")
+ERR_ANSWERED = gettext_lazy("This order has been answered and can no longer be changed.")
+
+
+# Who may act ----------------------------------------------------------------------------
+
+
+def order_may_answer(*, user: Any, order: SupervisionOrder) -> bool:
+    """Whether the user answers for the order's unit (enters reports for it)."""
+    return can(user, Action.REPORT_ENTER, order)
+
+
+def order_may_supervise(*, user: Any, order: SupervisionOrder) -> bool:
+    """Whether the user is in the supervision office with the order's unit in scope."""
+    membership = membership_of(user)
+    return (
+        membership is not None
+        and membership.role == Role.SUPERVISION
+        and membership.scope is not None
+        and membership.scope.contains(order.responsible_unit)
+    )
+
+
+def _require_answerer(user: Any, order: SupervisionOrder) -> None:
+    if not order_may_answer(user=user, order=order):
+        raise PermissionDenied(str(ERR_NOT_RESPONSIBLE))
+
+
+def _require_office(user: Any, order: SupervisionOrder) -> None:
+    if not order_may_supervise(user=user, order=order):
+        raise PermissionDenied(str(ERR_OFFICE_ONLY))
+
+
+# The lifecycle ---------------------------------------------------------------------------
+
+
+def _event(order: SupervisionOrder, action: str, actor: Any = None, note: str = "") -> OrderEvent:
+    return OrderEvent.objects.create(
+        order=order,
+        action=action,
+        status=order.status,
+        due_on=order.due_on,
+        actor=actor,
+        note=note,
+        at=timezone.now(),
+    )
+
+
+def order_set_status(
+    *,
+    order: SupervisionOrder,
+    new: str,
+    actor: Any,
+    action: str,
+    note: str = "",
+    also: Sequence[str] = (),
+) -> SupervisionOrder:
+    """The one place an order changes status: refuses a move the map does not allow,
+    stamps the step's time and actor, saves (with `also`'s fields) and appends an event."""
+    if new not in TRANSITIONS[order.status]:
+        raise InputError(
+            str(ERR_TRANSITION)
+            % {"old": OrderStatus(order.status).label, "new": OrderStatus(new).label},
+            where=f"#{order.pk}",
+        )
+    order.status = new
+    at_field, by_field = STEP_FIELDS[new]
+    setattr(order, at_field, timezone.now())
+    setattr(order, by_field, actor)
+    order.save(update_fields=["status", at_field, by_field, *also])
+    _event(order, action, actor, note)
+    return order
+
+
+def _locked(order: SupervisionOrder) -> SupervisionOrder:
+    return (
+        SupervisionOrder.objects.select_for_update()
+        .select_related("responsible_unit")
+        .get(pk=order.pk)
+    )
+
+
+@transaction.atomic
+def order_sign(*, user: Any, order: SupervisionOrder) -> SupervisionOrder:
+    """The responsible unit signs for (签收) an assigned order."""
+    order = _locked(order)
+    _require_answerer(user, order)
+    return order_set_status(order=order, new=OrderStatus.SIGNED, actor=user, action="sign")
+
+
+def _start(order: SupervisionOrder, user: Any) -> None:
+    if order.status == OrderStatus.ASSIGNED:
+        raise InputError(str(ERR_SIGN_FIRST), where="response")
+    if order.status == OrderStatus.SIGNED:
+        order_set_status(order=order, new=OrderStatus.IN_PROGRESS, actor=user, action="start")
+    elif order.status != OrderStatus.IN_PROGRESS:
+        raise InputError(str(ERR_ANSWERED), where="response")
+
+
+@transaction.atomic
+def order_response_save(*, user: Any, order: SupervisionOrder, response: str) -> SupervisionOrder:
+    """Save the response as a draft; the first save starts handling (办理)."""
+    order = _locked(order)
+    _require_answerer(user, order)
+    _start(order, user)
+    text = response.strip()
+    if text != order.response:
+        order.response = text
+        order.save(update_fields=["response"])
+        _event(order, "save", user)
+    return order
+
+
+@transaction.atomic
+def order_feedback(
+    *, user: Any, order: SupervisionOrder, response: str | None = None
+) -> SupervisionOrder:
+    """Submit the unit's feedback (反馈): a response is required. Red months in the
+    colour history turn yellow, since the order has now been caught up."""
+    order = _locked(order)
+    _require_answerer(user, order)
+    text = order.response if response is None else response.strip()
+    if not text:
+        raise InputError(str(ERR_RESPONSE_REQUIRED), where="response")
+    _start(order, user)
+    order.response = text
+    order_set_status(
+        order=order,
+        new=OrderStatus.RESPONDED,
+        actor=user,
+        action="feedback",
+        note=text,
+        also=["response"],
+    )
+    OrderColour.objects.filter(order=order, colour=Colour.RED).update(colour=Colour.YELLOW)
+    _colours_store([order], at=timezone.localdate())
+    return order
+
+
+@transaction.atomic
+def order_review(*, user: Any, order: SupervisionOrder, note: str = "") -> SupervisionOrder:
+    """The supervision office takes the feedback into review (复核)."""
+    order = _locked(order)
+    _require_office(user, order)
+    return order_set_status(
+        order=order, new=OrderStatus.REVIEWING, actor=user, action="review", note=note.strip()
+    )
+
+
+@transaction.atomic
+def order_close(*, user: Any, order: SupervisionOrder, note: str = "") -> SupervisionOrder:
+    """The supervision office accepts the response and closes the order (办结销号); an
+    order under feedback passes through review first. Refused without a response."""
+    order = _locked(order)
+    _require_office(user, order)
+    if not order.response.strip():
+        raise InputError(str(ERR_NO_RESPONSE), where=f"#{order.pk}")
+    if order.status == OrderStatus.RESPONDED:
+        order_set_status(order=order, new=OrderStatus.REVIEWING, actor=user, action="review")
+    return order_set_status(
+        order=order, new=OrderStatus.CLOSED, actor=user, action="close", note=note.strip()
+    )
+
+
+@transaction.atomic
+def order_send_back(
+    *, user: Any, order: SupervisionOrder, reason: str, due_on: datetime.date | None = None
+) -> SupervisionOrder:
+    """The office does not accept the feedback: back to handling (办理) with the reason,
+    and a new deadline if one is given."""
+    order = _locked(order)
+    _require_office(user, order)
+    if not reason.strip():
+        raise InputError(str(ERR_REASON_REQUIRED), where="reason")
+    also = []
+    if due_on is not None:
+        if due_on < timezone.localdate():
+            raise InputError(str(ERR_DUE_IN_PAST), where="due_on")
+        order.due_on = due_on
+        also.append("due_on")
+    return order_set_status(
+        order=order,
+        new=OrderStatus.IN_PROGRESS,
+        actor=user,
+        action="send_back",
+        note=reason.strip(),
+        also=also,
+    )
+
+
+# A rules run ----------------------------------------------------------------------------
+
+
+@dataclass
+class ScanResult:
+    at: datetime.date
+    created: dict[str, int] = field(default_factory=dict)
+    already: int = 0
+
+    @property
+    def total_created(self) -> int:
+        return sum(self.created.values())
+
+
+def _chunks(items: Sequence[str], size: int = 500) -> Iterable[Sequence[str]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _known(rule: str, subjects: Sequence[str]) -> tuple[set[str], set[tuple[str, str]]]:
+    """Subjects with an open order, and every (subject, occurrence) ever ordered."""
+    open_subjects: set[str] = set()
+    seen: set[tuple[str, str]] = set()
+    for chunk in _chunks(subjects):
+        rows = SupervisionOrder.objects.filter(rule=rule, subject__in=chunk).values_list(
+            "subject", "occurrence", "status"
+        )
+        for subject, occurrence, status in rows:
+            seen.add((subject, occurrence))
+            if status != OrderStatus.CLOSED:
+                open_subjects.add(subject)
+    return open_subjects, seen
+
+
+def order_create(
+    *, finding: Finding, at: datetime.date, respond_days: int
+) -> SupervisionOrder | None:
+    """Raise (立项交办) an order for a finding, due `respond_days` after `at`; None if an
+    order for it exists already (the database's constraints decide, so runs may race)."""
+    try:
+        with transaction.atomic():
+            order = SupervisionOrder.objects.create(
+                rule=finding.rule,
+                subject=finding.subject,
+                occurrence=finding.occurrence,
+                title=finding.title[:300],
+                detail=finding.detail,
+                responsible_unit=finding.unit,
+                assigned_on=at,
+                due_on=at + datetime.timedelta(days=respond_days),
+            )
+            _event(order, "assign", note=finding.detail)
+    except IntegrityError:
+        return None
+    return order
+
+
+def supervision_scan(*, at: datetime.date) -> ScanResult:
+    """Run every enabled rule as of `at`: one new order per finding that has no open
+    order for its rule and subject and was never raised for this occurrence. Running it
+    again changes nothing; it closes nothing."""
+    result = ScanResult(at=at)
+    with translation.override(settings.LANGUAGE_CODE):
+        for spec in rule_specs():
+            if not spec.enabled:
+                continue
+            found = findings(spec=spec, at=at)
+            open_subjects, seen = _known(spec.rule, sorted({f.subject for f in found}))
+            created = 0
+            for finding in found:
+                if finding.subject in open_subjects or (
+                    (finding.subject, finding.occurrence) in seen
+                ):
+                    result.already += 1
+                    continue
+                if order_create(finding=finding, at=at, respond_days=spec.respond_days):
+                    created += 1
+                    open_subjects.add(finding.subject)
+            result.created[spec.rule] = created
+    return result
+
+
+# Colour history ---------------------------------------------------------------------------
+
+
+def _colours_store(orders: Sequence[SupervisionOrder], *, at: datetime.date) -> int:
+    """Recompute each order's monthly colours from its last stored month to `at`."""
+    if not orders:
+        return 0
+    ids = [o.pk for o in orders]
+    last: dict[int, datetime.date] = {}
+    for order_id, month in OrderColour.objects.filter(order_id__in=ids).values_list(
+        "order_id", "month"
+    ):
+        last[order_id] = max(month, last.get(order_id, month))
+    events: dict[int, list[OrderEvent]] = defaultdict(list)
+    for event in OrderEvent.objects.filter(order_id__in=ids).order_by("at", "pk"):
+        events[event.order_id].append(event)
+    rows = []
+    for order in orders:
+        if order.assigned_on > at:
+            continue
+        timeline = order_timeline(order=order, events=events[order.pk])
+        months = monthly_colours(timeline=timeline, until=at, since=last.get(order.pk))
+        rows += [OrderColour(order=order, month=m, colour=c) for m, c in months.items()]
+    OrderColour.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=["order", "month"], update_fields=["colour"]
+    )
+    return len(rows)
+
+
+@transaction.atomic
+def order_colours_record(*, at: datetime.date) -> int:
+    """Store the colour history of every open order up to `at`. Returns months written."""
+    orders = list(
+        SupervisionOrder.objects.exclude(status=OrderStatus.CLOSED)
+        .filter(assigned_on__lte=at)
+        .order_by("pk")
+    )
+    return sum(_colours_store(orders[i : i + 500], at=at) for i in range(0, len(orders), 500))
+
+
+# Reminders (催办) and escalation ----------------------------------------------------------
+
+
+def reminders_due(
+    *, order: SupervisionOrder, at: datetime.date
+) -> list[tuple[ReminderKind, datetime.date]]:
+    """The reminders an undone order calls for on `at`, each with its date bucket: one
+    before the deadline, one per EDUPLAN_SUPERVISION_REMIND_EVERY_DAYS after it, and one
+    escalation once it is red."""
+    due = order.due_on
+    blue = datetime.timedelta(days=settings.EDUPLAN_SUPERVISION_BLUE_DAYS)
+    red = datetime.timedelta(days=settings.EDUPLAN_SUPERVISION_RED_DAYS)
+    every = max(1, settings.EDUPLAN_SUPERVISION_REMIND_EVERY_DAYS)
+    out: list[tuple[ReminderKind, datetime.date]] = []
+    if due - blue <= at <= due:
+        out.append((ReminderKind.DUE_SOON, due))
+    if at > due:
+        late = (at - due).days - 1
+        out.append((ReminderKind.OVERDUE, due + datetime.timedelta(days=1 + late // every * every)))
+    if at > due + red:
+        out.append((ReminderKind.ESCALATION, due))
+    return out
+
+
+@dataclass(frozen=True)
+class Mail:
+    subject: str
+    body: str
+    to: str
+
+
+def _members_of(units: Iterable[OrgUnit]) -> dict[int, list[Any]]:
+    """Active users per unit: those whose scope is the unit, or for a department, its
+    staff (one query)."""
+    units = list(units)
+    departments = {u.pk for u in units if u.type == UnitType.DEPARTMENT}
+    others = {u.pk for u in units if u.type != UnitType.DEPARTMENT}
+    out: dict[int, list[Any]] = defaultdict(list)
+    rows = Membership.objects.filter(
+        Q(scope_id__in=others) | Q(department_id__in=departments), user__is_active=True
+    ).select_related("user")
+    for m in rows:
+        if m.department_id in departments:
+            out[m.department_id].append(m.user)
+        if m.scope_id in others:
+            out[m.scope_id].append(m.user)
+    return out
+
+
+def _escalation_members() -> list[Membership]:
+    return list(
+        Membership.objects.filter(
+            role__in=(Role.SUPERVISION, Role.LEADER), scope__isnull=False, user__is_active=True
+        ).select_related("user", "scope")
+    )
+
+
+def _order_url(order: SupervisionOrder) -> str:
+    path = reverse("supervision:order_detail", args=[order.pk])
+    return settings.EDUPLAN_SITE_URL.rstrip("/") + path
+
+
+def _message_text(order: SupervisionOrder, kind: str) -> tuple[str, str]:
+    values = {"id": order.pk, "due": order.due_on.isoformat(), "title": order.title}
+    if kind == ReminderKind.DUE_SOON:
+        subject = _("Reminder: supervision order #%(id)s is due on %(due)s") % values
+    elif kind == ReminderKind.OVERDUE:
+        subject = _("Reminder: supervision order #%(id)s was due on %(due)s") % values
+    else:
+        subject = _("Escalation: supervision order #%(id)s is unanswered since %(due)s") % values
+    lines = [
+        order.title,
+        f"{order.get_rule_display()} · {order.responsible_unit.name}",
+        order.detail,
+        _("Respond by %(due)s.") % values,
+        _order_url(order),
+    ]
+    return subject, "\n".join(line for line in lines if line)
+
+
+def _send(mails: list[Mail]) -> None:
+    try:
+        send_mass_mail([(m.subject, m.body, None, [m.to]) for m in mails], fail_silently=False)
+    except Exception:  # the reminders are recorded; a mail server outage must not undo them
+        logger.exception("sending %d supervision mails failed", len(mails))
+
+
+@transaction.atomic
+def reminders_send(*, at: datetime.date) -> int:
+    """Send the reminders due on `at` to the inbox and by e-mail (after commit): to the
+    responsible unit's users, once overdue also to a school's district, and on escalation
+    to the supervision office and bureau leaders. Each (order, kind, bucket) goes out
+    once, whatever the number of runs. Returns the reminders sent."""
+    horizon = at + datetime.timedelta(days=settings.EDUPLAN_SUPERVISION_BLUE_DAYS)
+    candidates = SupervisionOrder.objects.filter(status__in=UNDONE, due_on__lte=horizon)
+    orders = list(candidates.select_related("responsible_unit__parent").order_by("pk"))
+    wanted = [(o, kind, bucket) for o in orders for kind, bucket in reminders_due(order=o, at=at)]
+    if not wanted:
+        return 0
+    sent_before = set(
+        Reminder.objects.filter(order__in=candidates).values_list("order_id", "kind", "bucket")
+    )
+    wanted = [(o, k, b) for o, k, b in wanted if (o.pk, k, b) not in sent_before]
+    units = {o.responsible_unit for o, _k, _b in wanted}
+    districts = {
+        u.parent for u in units if u.is_school and u.parent and u.parent.type == UnitType.DISTRICT
+    }
+    members = _members_of(units | districts)
+    escalation = (
+        _escalation_members() if any(k == ReminderKind.ESCALATION for _o, k, _b in wanted) else []
+    )
+    messages: list[InboxMessage] = []
+    mails: list[Mail] = []
+    count = 0
+    with translation.override(settings.LANGUAGE_CODE):
+        for order, kind, bucket in wanted:
+            unit = order.responsible_unit
+            people = {u.pk: u for u in members.get(unit.pk, [])}
+            if kind != ReminderKind.DUE_SOON and unit.parent in districts:
+                people |= {u.pk: u for u in members.get(unit.parent_id or 0, [])}
+            if kind == ReminderKind.ESCALATION:
+                people = {
+                    m.user.pk: m.user for m in escalation if m.scope and m.scope.contains(unit)
+                }
+            try:
+                with transaction.atomic():
+                    Reminder.objects.create(
+                        order=order, kind=kind, bucket=bucket, recipients=len(people)
+                    )
+            except IntegrityError:  # a concurrent run sent it
+                continue
+            count += 1
+            action = "escalate" if kind == ReminderKind.ESCALATION else "remind"
+            _event(order, action, note=str(ReminderKind(kind).label))
+            subject, body = _message_text(order, kind)
+            for user in people.values():
+                messages.append(
+                    InboxMessage(user=user, order=order, kind=kind, subject=subject, body=body)
+                )
+                if user.email:
+                    mails.append(Mail(subject=subject, body=body, to=user.email))
+    InboxMessage.objects.bulk_create(messages)
+    if mails:
+        transaction.on_commit(functools.partial(_send, mails))
+    return count
+
+
+# The daily run ----------------------------------------------------------------------------
+
+
+@dataclass
+class RunResult:
+    scan: ScanResult
+    colours: int
+    reminders: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "at": self.scan.at.isoformat(),
+            "created": self.scan.created,
+            "already_open": self.scan.already,
+            "colour_months": self.colours,
+            "reminders": self.reminders,
+        }
+
+
+def supervision_run(*, at: datetime.date) -> RunResult:
+    """The daily work: the rules run, the colour history, then reminders and escalation."""
+    scan = supervision_scan(at=at)
+    colours = order_colours_record(at=at)
+    reminders = reminders_send(at=at)
+    return RunResult(scan=scan, colours=colours, reminders=reminders)
+
+
+# Inbox ---------------------------------------------------------------------------------------
+
+
+def inbox_message_mark_read(*, user: Any, message_id: int) -> bool:
+    """Mark one of the user's own messages read (again is harmless); False if the
+    message is not theirs."""
+    mine = InboxMessage.objects.filter(pk=message_id, user=user)
+    if mine.filter(read_at__isnull=True).update(read_at=timezone.now()):
+        return True
+    return mine.exists()
+
+
+def inbox_mark_all_read(*, user: Any) -> int:
+    """Mark every unread message of the user read."""
+    return InboxMessage.objects.filter(user=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
