@@ -361,7 +361,14 @@ def _info_sheet(wb: Any, form: Form, definition: FormDefinition, period: Period)
     for i, step in enumerate(steps, start=1):
         _put(ws, row + i, 1, f"{i}. {step}")
     row += len(steps) + 2
-    columns = [_("Code"), _("Element"), _("Type"), _("Unit of measure"), _("Required"), _("Allowed values")]
+    columns = [
+        _("Code"),
+        _("Element"),
+        _("Type"),
+        _("Unit of measure"),
+        _("Required"),
+        _("Allowed values"),
+    ]
     for col, text in enumerate(columns, start=1):
         cell = _put(ws, row, col, str(text))
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
