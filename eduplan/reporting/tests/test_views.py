@@ -396,8 +396,9 @@ def many(request, city, class_form):
         submission_submit(user=alice, submission=sub, revision=sub.revision)
     return n
 
-
     # Every page also counts the unread inbox messages for the menu (one query).
+
+
 @pytest.mark.parametrize(
     ("who", "url", "most"),
     [
