@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from django.urls import path
 
-from eduplan.supervision import views
+from eduplan.supervision import views, views_bulletin
 
 app_name = "supervision"
 
 urlpatterns = [
     path("", views.my_orders, name="my_orders"),
+    path("bulletin/", views_bulletin.bulletin_page, name="bulletin"),
+    path("bulletin.docx", views_bulletin.bulletin_download, name="bulletin_docx"),
     path("board/", views.board, name="board"),
     path("inbox/", views.inbox, name="inbox"),
     path("orders/<int:pk>/", views.order_detail, name="order_detail"),

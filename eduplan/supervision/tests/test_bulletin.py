@@ -1,0 +1,66 @@
+"""The bimonthly bulletin: its figures, its .docx, who may read it."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import docx
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from eduplan.plans.tests.factories import make_plan
+from eduplan.reporting.periods import period_from_code
+from eduplan.supervision.bulletin import bulletin_build, bulletin_docx
+
+
+@pytest.fixture
+def plan(city):
+    return make_plan(
+        code="city", organisation=city.root, owners={1: city.dept_basic, 2: city.dept_sports}
+    )
+
+
+def test_the_bulletin_lists_every_project_and_the_districts(city, plan):
+    bulletin = bulletin_build(plan=plan, period=period_from_code("2016B6"))
+    assert [p.number for p in bulletin.projects] == [1, 2]
+    assert bulletin.number == "郑教督〔2016〕6号"
+    assert bulletin.orders == {"total": 0, "answered": 0, "open": 0}
+
+
+def test_the_docx_is_laid_out_like_an_official_document(city, plan):
+    document = docx.Document(
+        io.BytesIO(bulletin_docx(bulletin_build(plan=plan, period=period_from_code("2016B6"))))
+    )
+    texts = [p.text for p in document.paragraphs]
+    assert texts[0] == "郑州市教育局督查室" and texts[1] == "郑教督〔2016〕6号"
+    assert "督查通报" in texts[2]
+    assert {
+        "一、重点工程推进情况",
+        "二、滞后目标",
+        "三、报表报送情况（按县市区）",
+        "四、督办事项办理情况",
+    } <= set(texts)
+    assert document.tables[0].rows[1].cells[0].text == "1. 第1项工程"
+
+
+def test_the_cli_writes_the_docx_and_refuses_a_non_bimonthly_period(city, plan, tmp_path: Path):
+    out = tmp_path / "b.docx"
+    call_command("bulletin", "--at", "2016B6", "--out", str(out), stdout=io.StringIO())
+    assert docx.Document(str(out)).paragraphs[1].text == "郑教督〔2016〕6号"
+    with pytest.raises(CommandError, match="双月"):
+        call_command("bulletin", "--at", "2016T1", "--out", str(out), stdout=io.StringIO())
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("lee", 200), ("sue", 200), ("dan", 200), ("bob", 403), ("alice", 403), ("nobody", 403)],
+)
+def test_only_those_who_see_the_whole_plan_area_read_the_bulletin(client, city, plan, who, status):
+    client.force_login(city.users[who])
+    assert client.get("/supervision/bulletin/", {"at": "2016B6"}).status_code == status
+    response = client.get("/supervision/bulletin.docx", {"at": "2016B6"})
+    assert response.status_code == status
+    if status == 200:
+        assert response["Content-Type"].startswith("application/vnd.openxmlformats")

@@ -1,0 +1,76 @@
+"""The bulletin page and its .docx: for those who may see the whole plan area."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from eduplan.indicators.selectors import default_period
+from eduplan.org.access import Action, requires_in_request
+from eduplan.org.models import OrgUnit
+from eduplan.reporting.periods import (
+    Period,
+    PeriodCodeError,
+    PeriodType,
+    period_from_code,
+    periods_in_year,
+)
+from eduplan.supervision.bulletin import (
+    bulletin_build,
+    bulletin_docx,
+    plan_for_bulletin,
+    status_label,
+)
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _plan_area(request: HttpRequest) -> OrgUnit:
+    plan = plan_for_bulletin(request.GET.get("plan"))
+    if plan is None:
+        raise Http404
+    request.bulletin_plan = plan  # type: ignore[attr-defined]
+    return plan.organisation
+
+
+def _period(request: HttpRequest) -> Period:
+    plan = request.bulletin_plan  # type: ignore[attr-defined]
+    code = request.GET.get("at")
+    if code:
+        try:
+            period = period_from_code(code)
+            if period.type is PeriodType.BIMONTHLY:
+                return period
+        except PeriodCodeError:
+            pass
+        messages.error(request, f"不是双月周期：{code}")
+    return default_period(plan)
+
+
+@requires_in_request(Action.UNIT_VIEW, load=_plan_area)
+def bulletin_page(request: HttpRequest, area: OrgUnit) -> HttpResponse:
+    plan = request.bulletin_plan  # type: ignore[attr-defined]
+    period = _period(request)
+    bulletin = bulletin_build(plan=plan, period=period)
+    periods = [
+        p
+        for y in range(plan.start_year, plan.end_year + 1)
+        for p in periods_in_year(y, PeriodType.BIMONTHLY)
+    ]
+    projects = [(p, status_label(p.worst)) for p in bulletin.projects]
+    return render(
+        request,
+        "supervision/bulletin.html",
+        {"bulletin": bulletin, "periods": periods, "projects": projects, "area": area},
+    )
+
+
+@requires_in_request(Action.UNIT_VIEW, load=_plan_area)
+def bulletin_download(request: HttpRequest, area: OrgUnit) -> HttpResponse:
+    plan = request.bulletin_plan  # type: ignore[attr-defined]
+    period = _period(request)
+    body = bulletin_docx(bulletin_build(plan=plan, period=period))
+    response = HttpResponse(body, content_type=DOCX)
+    response["Content-Disposition"] = f'attachment; filename="bulletin-{period.code}.docx"'
+    return response
