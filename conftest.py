@@ -8,3 +8,24 @@ import pytest
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: pytest.FixtureRequest) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def browser_page(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """A Chromium page at 1366×768 (zh-CN) and the requests it sent off the machine."""
+    from playwright.sync_api import sync_playwright
+
+    from eduplan.core.tests.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, LOCAL
+
+    # Playwright's sync API runs an event loop in this thread; the ORM work of a test
+    # happens before it starts, and the live server runs in its own thread.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+        page = context.new_page()
+        external: list[str] = []
+        page.on("request", lambda r: None if r.url.startswith(LOCAL) else external.append(r.url))
+        yield page, external
+        browser.close()

@@ -51,15 +51,15 @@ class TargetStatus:
     target: Target
     unit: OrgUnit
     kind: str  # "measured" | "judged"
-    baseline: Decimal | None
-    goal: Decimal | None
-    due: datetime.date | None
-    actual: Decimal | None
-    expected: Decimal | None
     status: Status
-    forecast: Decimal | None
-    progress: Decimal | None  # share of the way from baseline to goal, in percent
-    expected_progress: Decimal | None
+    baseline: Decimal | None = None
+    goal: Decimal | None = None
+    due: datetime.date | None = None
+    actual: Decimal | None = None
+    expected: Decimal | None = None
+    forecast: Decimal | None = None
+    progress: Decimal | None = None  # share of the way from baseline to goal, in percent
+    expected_progress: Decimal | None = None
     assessment: TargetAssessment | None = None
 
     def as_json(self) -> dict[str, Any]:
@@ -200,13 +200,7 @@ def measured_status(
     if binding.reach == Reach.PLAN and not is_plan_area:
         return TargetStatus(
             **common,
-            baseline=None,
-            goal=None,
-            expected=None,
             status=Status.NOT_APPORTIONED,
-            forecast=None,
-            progress=None,
-            expected_progress=None,
         )
     baseline = baseline_for(binding, unit, is_plan_area=is_plan_area)
     goal = goal_for(binding, baseline, target.value) if baseline is not None else None
@@ -215,11 +209,7 @@ def measured_status(
             **common,
             baseline=baseline,
             goal=goal,
-            expected=None,
             status=Status.NO_DATA,
-            forecast=None,
-            progress=None,
-            expected_progress=None,
         )
     expected = expected_at(binding, baseline, goal, day)
     if goal == baseline:
@@ -276,29 +266,16 @@ def target_status(*, target: Target, at: Period, unit: OrgUnit, plan_area: OrgUn
             target=target,
             unit=unit,
             kind="judged",
-            baseline=None,
             goal=target.value,
-            due=None,
-            actual=None,
-            expected=None,
             status=Status.UNMEASURED,
-            forecast=None,
-            progress=None,
-            expected_progress=None,
         )
     return TargetStatus(
         target=target,
         unit=unit,
         kind="judged",
-        baseline=None,
         goal=target.value,
-        due=None,
-        actual=None,
-        expected=None,
         status=Status(assessment.status),
-        forecast=None,
         progress=assessment.progress,
-        expected_progress=None,
         assessment=assessment,
     )
 

@@ -452,21 +452,38 @@ def _decide(
     return submission
 
 
-@transaction.atomic
-def submission_approve(*, user: Any, submission: Submission, revision: int | None) -> Submission:
-    """Approve a submitted report; it is locked until an approver reopens it."""
-    if submission.status != Status.SUBMITTED:
+# Each decision: the status it starts from, the status it leads to, its audit action.
+DECISIONS: dict[str, tuple[str, str]] = {
+    "approve": (Status.SUBMITTED, Status.APPROVED),
+    "return": (Status.SUBMITTED, Status.RETURNED),
+    "reopen": (Status.APPROVED, Status.RETURNED),
+}
+
+
+def _decision(
+    *, user: Any, submission: Submission, revision: int | None, action: str, reason: str
+) -> Submission:
+    source, target = DECISIONS[action]
+    if submission.status != source:
         raise InputError(
-            ERR_TRANSITION % {"old": Status(submission.status).label, "new": Status.APPROVED.label},
+            ERR_TRANSITION % {"old": Status(submission.status).label, "new": Status(target).label},
             where=str(submission),
         )
     return _decide(
         user=user,
         submission=submission,
         revision=revision,
-        new=Status.APPROVED,
-        reason="",
-        action="approve",
+        new=target,
+        reason=reason,
+        action=action,
+    )
+
+
+@transaction.atomic
+def submission_approve(*, user: Any, submission: Submission, revision: int | None) -> Submission:
+    """Approve a submitted report; it is locked until an approver reopens it."""
+    return _decision(
+        user=user, submission=submission, revision=revision, action="approve", reason=""
     )
 
 
@@ -475,18 +492,8 @@ def submission_return(
     *, user: Any, submission: Submission, revision: int | None, reason: str
 ) -> Submission:
     """Return a submitted report to its unit with a reason."""
-    if submission.status != Status.SUBMITTED:
-        raise InputError(
-            ERR_TRANSITION % {"old": Status(submission.status).label, "new": Status.RETURNED.label},
-            where=str(submission),
-        )
-    return _decide(
-        user=user,
-        submission=submission,
-        revision=revision,
-        new=Status.RETURNED,
-        reason=reason,
-        action="return",
+    return _decision(
+        user=user, submission=submission, revision=revision, action="return", reason=reason
     )
 
 
@@ -495,16 +502,6 @@ def submission_reopen(
     *, user: Any, submission: Submission, revision: int | None, reason: str
 ) -> Submission:
     """Reopen an approved report (it goes back to its unit as returned)."""
-    if submission.status != Status.APPROVED:
-        raise InputError(
-            ERR_TRANSITION % {"old": Status(submission.status).label, "new": Status.RETURNED.label},
-            where=str(submission),
-        )
-    return _decide(
-        user=user,
-        submission=submission,
-        revision=revision,
-        new=Status.RETURNED,
-        reason=reason,
-        action="reopen",
+    return _decision(
+        user=user, submission=submission, revision=revision, action="reopen", reason=reason
     )

@@ -6,59 +6,16 @@ Screenshots go to test-artifacts/ for a person to look at.
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 
+from eduplan.core.tests.browser import ARTIFACTS, needs_browser
 from eduplan.demo.services import PLAN_FILE, org_load_file
 from eduplan.org.models import OrgUnit, Role
 from eduplan.org.tests.factories import OrgUnitFactory, user_with_role
 from eduplan.plans.loading import plan_spec_from_file
 from eduplan.plans.services import plan_load
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)"
-    ),
-]
-
-
-@pytest.fixture
-def browser_page(monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the ORM work of the
-    # test happens before it starts, and the live server runs in its own thread.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        external: list[str] = []
-        context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
-        page = context.new_page()
-        page.on(
-            "request",
-            lambda r: (
-                external.append(r.url)
-                if not r.url.startswith(("http://localhost", "http://127.0.0.1", "data:"))
-                else None
-            ),
-        )
-        yield page, external
-        browser.close()
+pytestmark = needs_browser
 
 
 @pytest.mark.django_db(transaction=True)
@@ -72,7 +29,6 @@ def test_school_reporter_logs_in_reads_the_plan_and_is_kept_to_her_school(
     OrgUnitFactory(code="410105-P0002", name="金水区第二小学", parent=jinshui)
     user_with_role("alice", Role.SCHOOL_REPORTER, school)
     page, external = browser_page
-    ARTIFACTS.mkdir(exist_ok=True)
 
     page.goto(f"{live_server.url}/")
     page.fill("#id_username", "alice")

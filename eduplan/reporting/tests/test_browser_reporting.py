@@ -6,54 +6,20 @@ Screenshots go to test-artifacts/ for a person to look at.
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 from django.utils import translation
 
+from eduplan.core.tests.browser import ARTIFACTS, needs_browser
 from eduplan.reporting.models import Status, Submission
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)"
-    ),
-]
-
-
-@pytest.fixture
-def browser_page(monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the ORM work of the
-    # test happens before it starts, and the live server runs in its own thread.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
-        yield context.new_page()
-        browser.close()
+pytestmark = needs_browser
 
 
 @pytest.mark.django_db(transaction=True)
 def test_alice_fills_the_class_size_form_from_my_reports_and_submits_it(
     live_server, browser_page, city, class_form
 ):
-    page = browser_page
-    ARTIFACTS.mkdir(exist_ok=True)
+    page, external = browser_page
     with translation.override("zh-hans"):
         submitted = str(Status.SUBMITTED.label)  # 已报送 once the catalogue has it
 
@@ -98,3 +64,4 @@ def test_alice_fills_the_class_size_form_from_my_reports_and_submits_it(
     assert sub.status == Status.SUBMITTED
     assert sub.values.get(element__code="classes_total").number == 20
     assert sub.values.get(element__code="note").text == "第一行\n第二行"
+    assert not external, f"pages fetched from outside: {external}"
