@@ -31,6 +31,8 @@ class Action(enum.StrEnum):
     REPORT_VIEW = "report.view"
     REPORT_ENTER = "report.enter"
     REPORT_APPROVE = "report.approve"
+    ORDER_DECIDE = "order.decide"  # review, close or send back a supervision order
+    BOARD_VIEW = "board.view"  # the supervision board and the bulletin's whole picture
 
 
 class Reach(enum.Enum):
@@ -51,12 +53,15 @@ ACTION_REACH: dict[Action, Reach] = {
     Action.REPORT_VIEW: Reach.WITHIN,
     Action.REPORT_ENTER: Reach.ENTRY,
     Action.REPORT_APPROVE: Reach.APPROVAL,
+    Action.ORDER_DECIDE: Reach.WITHIN,
+    Action.BOARD_VIEW: Reach.WITHIN,
 }
 READ = frozenset({Action.PLAN_VIEW, Action.UNIT_VIEW, Action.REPORT_VIEW})
 
 ROLE_GRANTS: dict[str, frozenset[Action]] = {
-    Role.LEADER: READ,
-    Role.SUPERVISION: READ | {Action.PLAN_CHANGE, Action.REPORT_APPROVE},
+    Role.LEADER: READ | {Action.BOARD_VIEW},
+    Role.SUPERVISION: READ
+    | {Action.PLAN_CHANGE, Action.REPORT_APPROVE, Action.ORDER_DECIDE, Action.BOARD_VIEW},
     Role.DEPARTMENT: READ | {Action.PLAN_CHANGE, Action.REPORT_ENTER, Action.REPORT_APPROVE},
     Role.DISTRICT_ADMIN: READ
     | {Action.UNIT_DATA_CHANGE, Action.REPORT_ENTER, Action.REPORT_APPROVE},

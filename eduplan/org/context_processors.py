@@ -5,10 +5,6 @@ from typing import Any
 from django.http import HttpRequest
 
 from eduplan.org.access import Action, granted_actions, membership_of
-from eduplan.org.models import Role
-
-# The supervision board is for the office that runs it and the leaders it reports to.
-BOARD_ROLES = frozenset({Role.SUPERVISION, Role.LEADER})
 
 
 def unread_count(user: Any) -> int:
@@ -32,7 +28,7 @@ def membership(request: HttpRequest) -> dict[str, Any]:
             "approvals": Action.REPORT_APPROVE in actions,
             "targets": Action.PLAN_VIEW in actions,
             "supervision": Action.REPORT_VIEW in actions,
-            "board": member is not None and member.role in BOARD_ROLES and bool(actions),
+            "board": Action.BOARD_VIEW in actions,
         },
         "unread": unread_count(request.user) if actions else 0,
         "my_scope": member.scope if member else None,

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db.models import Case, CharField, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from eduplan.org.access import membership_of
+from eduplan.org.access import Action, can, membership_of
 from eduplan.org.models import Role
 from eduplan.supervision.models import (
     ANSWERED,
@@ -228,7 +228,9 @@ OPEN_FILTER = "open"
 
 def _board_base(*, user: Any, status: str, rule: str) -> QuerySet[SupervisionOrder]:
     membership = membership_of(user)
-    if membership is None or membership.scope is None or membership.role not in BOARD_ROLES:
+    if membership is None or membership.scope is None:
+        return SupervisionOrder.objects.none()
+    if not can(user, Action.BOARD_VIEW, membership.scope):
         return SupervisionOrder.objects.none()
     qs = SupervisionOrder.objects.filter(responsible_unit__path__startswith=membership.scope.path)
     if status == OPEN_FILTER:

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from eduplan.core.errors import InputError
-from eduplan.org.access import Action, can, membership_of
+from eduplan.org.access import Action, can
 from eduplan.org.models import Membership, OrgUnit, Role, UnitType
 from eduplan.supervision.models import (
     UNDONE,
@@ -87,13 +87,7 @@ def order_may_answer(*, user: Any, order: SupervisionOrder) -> bool:
 
 def order_may_supervise(*, user: Any, order: SupervisionOrder) -> bool:
     """Whether the user is in the supervision office with the order's unit in scope."""
-    membership = membership_of(user)
-    return (
-        membership is not None
-        and membership.role == Role.SUPERVISION
-        and membership.scope is not None
-        and membership.scope.contains(order.responsible_unit)
-    )
+    return can(user, Action.ORDER_DECIDE, order)
 
 
 def _require_answerer(user: Any, order: SupervisionOrder) -> None:

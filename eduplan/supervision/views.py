@@ -8,17 +8,14 @@ supervision.services, which checks the caller's right again.
 from __future__ import annotations
 
 import datetime
-import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -26,8 +23,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from eduplan.core.errors import InputError
-from eduplan.org.access import AccessRule, Action, membership_of, require, requires
-from eduplan.org.models import OrgUnit, Role
+from eduplan.org.access import (
+    Action,
+    granted_actions,
+    my_scope,
+    requires,
+    requires_in_request,
+)
+from eduplan.org.models import OrgUnit
 from eduplan.supervision.models import (
     UNDONE,
     Colour,
@@ -36,7 +39,6 @@ from eduplan.supervision.models import (
     SupervisionOrder,
 )
 from eduplan.supervision.selectors import (
-    BOARD_ROLES,
     OPEN_FILTER,
     board_counts,
     board_orders,
@@ -82,29 +84,6 @@ EVENT_LABELS = {
 # Access ------------------------------------------------------------------------------
 
 
-def _requires_own_scope(
-    action: Action,
-) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
-    """`access.requires` for pages about the signed-in user's own scope: the target is
-    that scope, checked with `access.require`."""
-
-    def decorate(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-        @functools.wraps(view)
-        def wrapper(request: HttpRequest, **kwargs: Any) -> HttpResponseBase:
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            membership = membership_of(request.user)
-            if membership is None or membership.scope is None:
-                raise PermissionDenied(_("You may not do this here."))
-            require(request.user, action, membership.scope)
-            return view(request, membership.scope, **kwargs)
-
-        wrapper.access_rule = AccessRule(action)  # type: ignore[attr-defined]
-        return wrapper
-
-    return decorate
-
-
 def _order(pk: int) -> SupervisionOrder:
     try:
         return order_for_page(pk=pk)
@@ -113,11 +92,10 @@ def _order(pk: int) -> SupervisionOrder:
 
 
 def _nav(request: HttpRequest, tab: str) -> dict[str, Any]:
-    membership = membership_of(request.user)
     return {
         "tab": tab,
         "unread": inbox_unread_count(user=request.user),
-        "show_board": membership is not None and membership.role in BOARD_ROLES,
+        "show_board": Action.BOARD_VIEW in granted_actions(request.user),
     }
 
 
@@ -149,7 +127,7 @@ def _rows(
     return rows
 
 
-@_requires_own_scope(Action.REPORT_VIEW)
+@requires_in_request(Action.REPORT_VIEW, load=my_scope)
 def my_orders(request: HttpRequest, scope: OrgUnit) -> HttpResponse:
     include_closed = request.GET.get("closed") == "1"
     today = timezone.localdate()
@@ -169,11 +147,8 @@ def my_orders(request: HttpRequest, scope: OrgUnit) -> HttpResponse:
     )
 
 
-@_requires_own_scope(Action.REPORT_VIEW)
+@requires_in_request(Action.BOARD_VIEW, load=my_scope)
 def board(request: HttpRequest, scope: OrgUnit) -> HttpResponse:
-    membership = membership_of(request.user)
-    if membership is None or membership.role not in BOARD_ROLES:
-        raise PermissionDenied(_("Only the supervision office and bureau leaders see the board."))
     today = timezone.localdate()
     colour = request.GET.get("colour", "")
     status = request.GET.get("status", OPEN_FILTER)
@@ -185,7 +160,10 @@ def board(request: HttpRequest, scope: OrgUnit) -> HttpResponse:
         "supervision/board.html",
         {
             **_nav(request, "board"),
-            "rows": _rows(page.object_list, may_supervise=membership.role == Role.SUPERVISION),
+            "rows": _rows(
+                page.object_list,
+                may_supervise=Action.ORDER_DECIDE in granted_actions(request.user),
+            ),
             "board": True,
             "page": page,
             "counts": _counts(request, today),
@@ -323,7 +301,7 @@ def order_detail(request: HttpRequest, order: SupervisionOrder) -> HttpResponse:
 # Inbox -------------------------------------------------------------------------------
 
 
-@_requires_own_scope(Action.REPORT_VIEW)
+@requires_in_request(Action.REPORT_VIEW, load=my_scope)
 def inbox(request: HttpRequest, scope: OrgUnit) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action", "")

@@ -82,7 +82,14 @@ def test_every_action_is_granted_to_some_role_and_known_to_the_matrices():
     assert granted == set(Action)
     # Plan actions: plans/tests/test_plan_access.py;
     # approval: reporting/tests/test_approval_matrix.py.
-    others = {Action.PLAN_VIEW, Action.PLAN_CHANGE, Action.REPORT_APPROVE}
+    # orders and the board: test_supervision_actions_belong_to_the_office_and_leaders.
+    others = {
+        Action.PLAN_VIEW,
+        Action.PLAN_CHANGE,
+        Action.REPORT_APPROVE,
+        Action.ORDER_DECIDE,
+        Action.BOARD_VIEW,
+    }
     assert set(UNIT_ACTIONS) | others == set(Action)
 
 
@@ -99,3 +106,12 @@ def test_a_user_without_membership_may_do_nothing(city):
     stranger = UserFactory(username="stranger")
     for action in Action:
         assert not can(stranger, action, city.jinshui_one)
+
+
+@pytest.mark.parametrize("who", ["lee", "sue", "dan", "bob", "dora", "alice", "charlie", "nobody"])
+def test_supervision_actions_belong_to_the_office_and_leaders(city, who):
+    user = city.users[who]
+    inside, outside = city.jinshui_one, city.erqi
+    assert can(user, Action.ORDER_DECIDE, inside) is (who == "sue")
+    assert can(user, Action.BOARD_VIEW, inside) is (who in {"sue", "lee"})
+    assert can(user, Action.BOARD_VIEW, outside) is (who in {"sue", "lee"})
