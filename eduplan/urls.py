@@ -33,6 +33,7 @@ urlpatterns = [
     path("units/<str:code>/classes/", construction.class_list, name="class_list"),
     path("classes/<int:pk>/edit/", construction.class_edit, name="class_edit"),
     path("targets/", indicators.target_status, name="target_status"),
+    path("targets/<int:pk>/assess/", indicators.target_assess, name="target_assess"),
     path("reports/", include("eduplan.reporting.urls")),
     path("reports/xlsx/", include("eduplan.reporting.urls_xlsx")),
     path("supervision/", include("eduplan.supervision.urls")),

@@ -293,7 +293,7 @@ def target_status_list(*, plan: Plan, at: Period, unit: OrgUnit) -> list[TargetS
     targets = (
         Target.objects.filter(plan=plan)
         .select_related("goal__project", "work_point", "binding")
-        .prefetch_related("assessments")
+        .prefetch_related("assessments", "goal__project__project_owners")
         .order_by("order", "pk")
     )
     return [target_status(target=t, at=at, unit=unit, plan_area=plan.organisation) for t in targets]

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from eduplan.core.errors import InputError
+from eduplan.indicators.models import Judgement
 from eduplan.indicators.selectors import PeriodRefused, target_statuses_for
+from eduplan.indicators.services import target_assessment_record, target_may_assess
 from eduplan.indicators.status import STATUS_LABELS, Status
-from eduplan.org.access import Action, my_scope, requires_in_request
+from eduplan.org.access import Action, my_scope, requires, requires_in_request
 from eduplan.org.models import OrgUnit
 from eduplan.org.selectors import unit_children_with_school_counts
+from eduplan.plans.models import Target
 from eduplan.reporting.periods import PeriodType, periods_in_year
 
 STATUS_STYLES = {
@@ -49,7 +57,12 @@ def target_status(request: HttpRequest, scope: OrgUnit) -> HttpResponse:
         for p in periods_in_year(year, PeriodType.BIMONTHLY)
     ]
     rows = [
-        {"status": s, "label": STATUS_LABELS[s.status], "style": STATUS_STYLES[str(s.status)]}
+        {
+            "status": s,
+            "label": STATUS_LABELS[s.status],
+            "style": STATUS_STYLES[str(s.status)],
+            "may_assess": target_may_assess(user=request.user, target=s.target),
+        }
         for s in view.rows
     ]
     counts: dict[str, int] = {}
@@ -69,5 +82,61 @@ def target_status(request: HttpRequest, scope: OrgUnit) -> HttpResponse:
                 if k in counts
             ],
             "scope": scope,
+        },
+    )
+
+
+class AssessmentForm(forms.Form):
+    status = forms.ChoiceField(label=gettext_lazy("Status"), choices=Judgement.choices)
+    progress = forms.DecimalField(
+        label=gettext_lazy("progress (%)"), required=False, min_value=0, max_value=100
+    )
+    comment = forms.CharField(
+        label=gettext_lazy("comment"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    evidence = forms.CharField(
+        label=gettext_lazy("evidence"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    overrides = forms.BooleanField(
+        label=gettext_lazy("overrides the measured status"), required=False
+    )
+
+
+def _target(pk: int) -> Target:
+    return get_object_or_404(
+        Target.objects.select_related("plan__organisation", "goal__project"), pk=pk
+    )
+
+
+@requires(Action.PLAN_VIEW, load=_target)
+def target_assess(request: HttpRequest, target: Target) -> HttpResponse:
+    period = request.GET.get("at") or request.POST.get("at") or ""
+    form = AssessmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            target_assessment_record(
+                user=request.user,
+                target=target,
+                period=period,
+                status=data["status"],
+                comment=data["comment"],
+                progress=None if data["progress"] is None else str(data["progress"]),
+                evidence=data["evidence"],
+                overrides=data["overrides"],
+            )
+        except InputError as exc:
+            form.add_error(exc.where if exc.where in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("Saved"))
+            return redirect(f"{reverse('target_status')}?at={period}")
+    return render(
+        request,
+        "indicators/target_assess.html",
+        {
+            "target": target,
+            "form": form,
+            "period": period,
+            "may_assess": target_may_assess(user=request.user, target=target),
         },
     )
