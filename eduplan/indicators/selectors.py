@@ -14,6 +14,7 @@ from eduplan.indicators.status import TargetStatus, target_status_list
 from eduplan.org.access import Action, membership_of, require
 from eduplan.org.models import OrgUnit
 from eduplan.plans.models import Plan
+from eduplan.plans.selectors import plan_default
 from eduplan.reporting.periods import (
     Period,
     PeriodCodeError,
@@ -54,8 +55,7 @@ def target_statuses_for(
 
     Refuses with PermissionDenied outside the user's scope, Http404 for unknown codes and
     PeriodRefused for a bad period code."""
-    plans = Plan.objects.select_related("organisation").order_by("-start_year", "-id")
-    plan = plans.filter(code=plan_code).first() if plan_code else plans.first()
+    plan = plan_default(plan_code)
     if plan is None:
         raise Http404(ERR_NO_PLAN % {"code": plan_code or ""})
     require(user, Action.PLAN_VIEW, plan)

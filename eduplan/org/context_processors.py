@@ -4,7 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from eduplan.org.access import Action, granted_actions, membership_of
+from eduplan.org.access import Action, can, granted_actions, membership_of
 
 
 def unread_count(user: Any) -> int:
@@ -25,6 +25,10 @@ def membership(request: HttpRequest) -> dict[str, Any]:
             "plan": Action.PLAN_VIEW in actions,
             "units": Action.UNIT_VIEW in actions,
             "reports": Action.REPORT_VIEW in actions,
+            # The same check the import pages make: changing plans of one's own area.
+            "plan_import": member is not None
+            and member.scope is not None
+            and can(request.user, Action.PLAN_CHANGE, member.scope),
             "approvals": Action.REPORT_APPROVE in actions,
             "targets": Action.PLAN_VIEW in actions,
             "supervision": Action.REPORT_VIEW in actions,

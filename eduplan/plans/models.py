@@ -250,10 +250,11 @@ class Target(models.Model):
         verbose_name_plural = _("targets")
         ordering = ["plan", "order", "id"]
         constraints = [
+            # A target belongs to a goal, a work point, or (neither) the plan itself:
+            # an imported document may state targets without projects or work points.
             models.CheckConstraint(
-                condition=Q(goal__isnull=False, work_point__isnull=True)
-                | Q(goal__isnull=True, work_point__isnull=False),
-                name="target_belongs_to_goal_or_work_point",
+                condition=Q(goal__isnull=True) | Q(work_point__isnull=True),
+                name="target_belongs_to_at_most_one_place",
             ),
             models.CheckConstraint(
                 condition=Q(comparator="between", value_max__isnull=False)
@@ -268,6 +269,10 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator} {self.figure}"
+
+    @property
+    def scope_unit(self) -> OrgUnit:
+        return self.plan.organisation
 
     @property
     def figure(self) -> str:

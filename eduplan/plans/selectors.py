@@ -5,15 +5,37 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Case, Count, Prefetch, QuerySet, Value, When
 
 from eduplan.org.access import Action, can
-from eduplan.plans.models import Goal, Plan, Project, ProjectOwner, Section, Target, WorkPoint
+from eduplan.plans.models import (
+    Goal,
+    Plan,
+    PlanStatus,
+    Project,
+    ProjectOwner,
+    Section,
+    Target,
+    WorkPoint,
+)
+
+
+def plans_in_preference() -> QuerySet[Plan]:
+    """Plans with the one to show by default first: active before draft and closed,
+    then the newest (an imported draft never displaces the plan being run)."""
+    active_first = Case(When(status=PlanStatus.ACTIVE, then=Value(0)), default=Value(1))
+    return Plan.objects.select_related("organisation").order_by(active_first, "-start_year", "-id")
+
+
+def plan_default(code: str | None = None) -> Plan | None:
+    """The plan with this code, or the plan shown by default."""
+    plans = plans_in_preference()
+    return plans.filter(code=code).first() if code else plans.first()
 
 
 def plans_visible_to(*, user: Any) -> list[Plan]:
     """The plans whose area overlaps the user's scope."""
-    plans = Plan.objects.select_related("organisation").order_by("-start_year", "code")
+    plans = plans_in_preference()
     return [plan for plan in plans if can(user, Action.PLAN_VIEW, plan)]
 
 
@@ -115,7 +137,10 @@ def plan_as_json(*, plan: Plan) -> dict[str, Any]:
         for section in plan_sections(plan=plan)
         for wp in section.work_points.all()
     ]
+    loose = Target.objects.filter(plan=plan, goal__isnull=True, work_point__isnull=True)
     return {
+        # Targets a document states for the plan as a whole (imported plans only).
+        "targets": [target_as_exchange(t, section="") for t in loose],
         "plan": {
             "code": plan.code,
             "name": plan.name,

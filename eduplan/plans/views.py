@@ -34,7 +34,12 @@ def plan_overview(request: HttpRequest, plan: Plan) -> HttpResponse:
     return render(
         request,
         "plans/plan_overview.html",
-        {"plan": plan, "projects": projects, "sections": plan_sections(plan=plan)},
+        {
+            "plan": plan,
+            "projects": projects,
+            "sections": plan_sections(plan=plan),
+            "plan_targets": list(plan.targets.filter(goal__isnull=True, work_point__isnull=True)),
+        },
     )
 
 

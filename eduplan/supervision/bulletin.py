@@ -19,6 +19,7 @@ from docx.shared import Pt
 from eduplan.indicators.status import STATUS_LABELS, Status, TargetStatus, target_status_list
 from eduplan.org.models import UnitType
 from eduplan.plans.models import Plan
+from eduplan.plans.selectors import plan_default
 from eduplan.reporting.models import Form
 from eduplan.reporting.periods import Period, PeriodType, period_containing
 from eduplan.reporting.selectors import completeness_by_child
@@ -245,5 +246,4 @@ def status_label(status: Status | None) -> str:
 
 
 def plan_for_bulletin(code: str | None = None) -> Plan | None:
-    plans = Plan.objects.select_related("organisation").order_by("-start_year", "-id")
-    return plans.filter(code=code).first() if code else plans.first()
+    return plan_default(code)

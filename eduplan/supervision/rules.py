@@ -160,8 +160,9 @@ def _target_where(row: TargetStatus) -> str:
     target = row.target
     if target.goal is not None:
         return project_ordinal(target.goal.project.number)
-    assert target.work_point is not None
-    return target.work_point.section_label
+    if target.work_point is not None:
+        return target.work_point.section_label
+    return str(target.plan)  # a target stated for the plan as a whole
 
 
 def _target_detail(row: TargetStatus, period: Period) -> str:

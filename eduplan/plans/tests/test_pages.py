@@ -77,7 +77,7 @@ def test_plan_pages_run_a_fixed_number_of_queries(
     make_plan(code="sized", organisation=city.root, owners=owners)
     client.force_login(city.users["lee"])
     client.get("/plans/sized/")  # warm the session
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         assert client.get("/plans/sized/").status_code == 200
     with django_assert_max_num_queries(16):
         assert client.get("/plans/sized/projects/1/").status_code == 200
@@ -86,3 +86,15 @@ def test_plan_pages_run_a_fixed_number_of_queries(
 def test_home_sends_a_reader_to_the_plan(client, zhengzhou, reader):
     client.force_login(reader)
     assert client.get("/")["Location"] == "/plans/zhengzhou-2016/"
+
+
+def test_an_imported_draft_never_displaces_the_plan_being_run(city):
+    from eduplan.plans.models import Plan
+    from eduplan.plans.selectors import plan_default
+
+    running = make_plan(code="running", organisation=city.root)
+    Plan.objects.filter(pk=running.pk).update(status="active")
+    draft = make_plan(code="draft", organisation=city.root)
+    Plan.objects.filter(pk=draft.pk).update(start_year=2021, end_year=2025)
+    assert plan_default().code == "running"
+    assert plan_default("draft").code == "draft"

@@ -13,7 +13,7 @@ from eduplan.core.errors import InputError
 from eduplan.indicators.loading import BINDINGS_FILE, bindings_load
 from eduplan.indicators.status import STATUS_LABELS, target_status_list
 from eduplan.org.models import OrgUnit
-from eduplan.plans.models import Plan
+from eduplan.plans.selectors import plan_default
 from eduplan.reporting.periods import PeriodCodeError, period_from_code
 
 
@@ -44,8 +44,7 @@ class Command(BaseCommand):
             at = period_from_code(options["at"])
         except PeriodCodeError as exc:
             raise CommandError(str(exc)) from None
-        plans = Plan.objects.select_related("organisation").order_by("-start_year", "-id")
-        plan = plans.filter(code=options["plan"]).first() if options["plan"] else plans.first()
+        plan = plan_default(options["plan"])
         if plan is None:
             raise CommandError("没有找到规划")
         unit = plan.organisation
