@@ -14,16 +14,24 @@ import datetime
 import random
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from eduplan.demo.reports import demo_values
 from eduplan.org.models import OrgUnit, Ownership, UnitType
-from eduplan.reporting.models import DataElement, DataValue, Form, Status, Submission
+from eduplan.reporting.models import (
+    DataElement,
+    DataValue,
+    ExpectedReport,
+    Form,
+    Status,
+    Submission,
+)
 from eduplan.reporting.periods import Period, period_from_code, periods_between
-from eduplan.reporting.services import due_date, expected_reports_open
+from eduplan.reporting.services import due_date, expected_reports_open, form_definition
+from eduplan.reporting.values import parse_value
 
 SCHOOLS = [
     UnitType.PRIMARY,
@@ -34,6 +42,10 @@ SCHOOLS = [
 ]
 FIRST = {"bimonthly": "2016B1", "term": "2015T2", "yearly": "2015"}
 LAST = {"bimonthly": "2016B6", "term": "2016T2", "yearly": "2016"}
+
+
+# (form, unit, period code, values, and optionally the subject)
+Row = tuple[Any, ...]
 
 
 @dataclass(frozen=True)
@@ -101,7 +113,7 @@ def history_load(*, scale: float, seed: int, until_year: int = 2018) -> int:
         rng, private, Adoption(0.30, {2016: 0.9, 2017: 3.0, 2018: 6.0}, 20), scale=scale
     )
     per_school = {u.pk: rng.random() for u in schools}  # each school's own keenness
-    rows: list[tuple[Form, OrgUnit, str, dict[str, Any]]] = []
+    rows: list[Row] = []
 
     def active(dates: dict[int, datetime.date | None], unit: OrgUnit, day: datetime.date) -> bool:
         when = dates.get(unit.pk)
@@ -208,8 +220,33 @@ def history_load(*, scale: float, seed: int, until_year: int = 2018) -> int:
         for form in {r[0] for r in rows}:
             for code in sorted({r[2] for r in rows if r[0] is form}):
                 expected_reports_open(form=form, period_code=code)
+        rows += _routine_rows(forms, rng, until_year)
         _write(rows, elements, rng)
     return len(rows)
+
+
+# Forms reported every period that no target is bound to: every expected unit reports,
+# except that a few fall behind from the autumn of 2016 on (so that warnings show).
+ROUTINE = ("class-size", "construction-progress", "measure-progress")
+BEHIND_FROM = datetime.date(2016, 9, 1)
+
+
+def _routine_rows(forms: dict[str, Form], rng: random.Random, until_year: int) -> list[Row]:
+    rows: list[Row] = []
+    for code in ROUTINE:
+        form = forms.get(code)
+        if form is None or form.current_version is None:
+            continue
+        definition = form_definition(form.current_version)
+        for period in _periods(form.period_type, until_year):
+            expected_reports_open(form=form, period_code=period.code)
+            expected = ExpectedReport.objects.filter(form=form, period=period.code)
+            for row in expected.select_related("org_unit").order_by("org_unit__code", "subject"):
+                if period.end > BEHIND_FROM and rng.random() < 0.03:
+                    continue
+                values = demo_values(definition, rng)
+                rows.append((form, row.org_unit, period.code, values, row.subject))
+    return rows
 
 
 def _open(units: Iterable[OrgUnit], period: Period) -> list[OrgUnit]:
@@ -221,14 +258,10 @@ def _open(units: Iterable[OrgUnit], period: Period) -> list[OrgUnit]:
     ]
 
 
-def _write(
-    rows: list[tuple[Form, OrgUnit, str, dict[str, Any]]],
-    elements: dict[str, int],
-    rng: random.Random,
-) -> None:
+def _write(rows: list[Row], elements: dict[str, int], rng: random.Random) -> None:
     now = timezone.now()
     subs = []
-    for form, unit, code, _values in rows:
+    for form, unit, code, _values, *rest in rows:
         period = period_from_code(code)
         due = due_date(form, period)
         late = rng.random() < 0.08
@@ -244,6 +277,7 @@ def _write(
                 form_version=form.current_version,
                 org_unit=unit,
                 period=code,
+                subject=rest[0] if rest else "",
                 status=Status.APPROVED,
                 revision=3,
                 submitted_at=submitted,
@@ -252,15 +286,22 @@ def _write(
             )
         )
     created = Submission.objects.bulk_create(subs, batch_size=2000)
-    values = [
-        DataValue(
-            submission=sub,
-            element_id=elements[key],
-            org_unit_id=unit.pk,
-            period=code,
-            number=Decimal(value),
-        )
-        for sub, (_form, unit, code, data) in zip(created, rows, strict=True)
-        for key, value in data.items()
-    ]
+    definitions = {
+        f.pk: form_definition(f.current_version) for f in {r[0] for r in rows} if f.current_version
+    }
+    values = []
+    for sub, (form, unit, code, data, *_rest) in zip(created, rows, strict=True):
+        for key, value in data.items():
+            # Through the same parsing as entered values (是/否, choices, text).
+            number, text = parse_value(definitions[form.pk].element(key), value)
+            values.append(
+                DataValue(
+                    submission=sub,
+                    element_id=elements[key],
+                    org_unit_id=unit.pk,
+                    period=code,
+                    number=number,
+                    text=text,
+                )
+            )
     DataValue.objects.bulk_create(values, batch_size=5000)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,10 +25,12 @@ from eduplan.reporting.loading import forms_load
 from eduplan.reporting.models import ExpectedReport, Form, Submission
 from eduplan.reporting.periods import PeriodType, periods_in_year
 from eduplan.reporting.services import expected_reports_open
+from eduplan.supervision.services import supervision_scan
 
 ORG_FILE = Path(settings.BASE_DIR) / "org" / "data" / "zhengzhou.yaml"
 PLAN_FILE = Path(settings.BASE_DIR) / "plans" / "data" / "zhengzhou-2016.yaml"
 DEMO_PASSWORD = "eduplan2016"
+DEMO_SCAN_DAY = datetime.date(2017, 1, 10)
 
 
 @dataclass(frozen=True)
@@ -152,5 +155,7 @@ def demo_setup(*, scale: float = 1.0, seed: int = 2016) -> dict[str, object]:
         done["bindings"] = len(bindings_load())
     if not Submission.objects.exists():
         done["history"] = history_load(scale=scale, seed=seed)
+        # The demo's "now" for supervision: just after the 2016 bimonthly round was due.
+        done["orders"] = supervision_scan(at=DEMO_SCAN_DAY).total_created
     demo_accounts_create()
     return done

@@ -192,3 +192,19 @@ def test_a_bad_period_or_org_is_refused(demo_city):
         _status("--at", "2016X9")
     with pytest.raises(CommandError, match="999"):
         _status("--at", "2016B6", "--org", "999")
+
+
+@pytest.mark.django_db
+def test_the_demo_city_starts_with_a_mix_of_statuses_and_warnings(demo_city):
+    from eduplan.supervision.models import SupervisionOrder
+
+    measured = [r for r in _status("--at", "2016B6")["targets"] if r["kind"] == "measured"]
+    statuses = {r["status"] for r in measured}
+    assert {"on_track", "done"} & statuses and "off_track" in statuses
+    rules = set(SupervisionOrder.objects.values_list("rule", flat=True))
+    assert {"report_missing", "target_off_track"} <= rules
+    # Most reports arrive: warnings about missing ones are a small share of those due.
+    from eduplan.reporting.models import ExpectedReport
+
+    due = ExpectedReport.objects.filter(due_on__lt="2017-01-05").count()
+    assert 0 < SupervisionOrder.objects.filter(rule="report_missing").count() < 0.1 * due
