@@ -1,6 +1,6 @@
 """Benchmark of the plan parser (eduplan.plans.parsing): speed, memory and accuracy.
 
-Run:  /work/main/.venv/bin/python bench/bench_parse.py [--runs 50] [--big-runs 7] [--mb 1.0]
+Run:  .venv/bin/python bench/bench_parse.py [--runs 50] [--big-runs 7] [--mb 1.0]
 
 Times parse_plan on the seed plan (aim: median <= 50 ms) and on ~1 MB of plan text made
 of the seed and the test documents concatenated with projects and work points renumbered

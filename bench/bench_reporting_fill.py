@@ -157,8 +157,9 @@ def main() -> None:
         import pstats
 
         reset()
-        cProfile.runctx("service_round()", globals(), locals(), "/tmp/fill.prof")
-        pstats.Stats("/tmp/fill.prof").sort_stats("cumulative").print_stats(25)
+        profile = Path(scratch) / "fill.prof"
+        cProfile.runctx("service_round()", globals(), locals(), str(profile))
+        pstats.Stats(str(profile)).sort_stats("cumulative").print_stats(25)
         return
     service_times, reference_times = [], []
     for _round in range(args.repeat):

@@ -83,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "eduplan.org.context_processors.membership",
+                "eduplan.supervision.context_processors.inbox",
             ],
         },
     },

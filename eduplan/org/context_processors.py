@@ -7,14 +7,6 @@ from django.http import HttpRequest
 from eduplan.org.access import Action, can, granted_actions, membership_of
 
 
-def unread_count(user: Any) -> int:
-    """Unread inbox messages (the app that owns the inbox is imported lazily: org is
-    to the left of supervision in the flow of data)."""
-    from eduplan.supervision.models import InboxMessage
-
-    return InboxMessage.objects.filter(user=user, read_at__isnull=True).count()
-
-
 def membership(request: HttpRequest) -> dict[str, Any]:
     """The signed-in user's membership and the menu their role opens."""
     actions = granted_actions(request.user)
@@ -34,6 +26,5 @@ def membership(request: HttpRequest) -> dict[str, Any]:
             "supervision": Action.REPORT_VIEW in actions,
             "board": Action.BOARD_VIEW in actions,
         },
-        "unread": unread_count(request.user) if actions else 0,
         "my_scope": member.scope if member else None,
     }

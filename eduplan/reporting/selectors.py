@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,7 +12,10 @@ from django.utils import timezone
 
 from eduplan.org.access import Action, can, membership_of
 from eduplan.org.models import OrgUnit, Role, UnitType
-from eduplan.reporting.models import ExpectedReport, Form, Status, Submission
+from eduplan.plans.models import Measure
+from eduplan.reporting.definitions import FormDefinition
+from eduplan.reporting.models import ExpectedReport, Form, Status, Submission, SubmissionEvent
+from eduplan.reporting.periods import Period, period_from_code
 
 DONE = (Status.SUBMITTED, Status.APPROVED)
 
@@ -79,7 +83,8 @@ def completeness(*, form: Form, period: str, unit: OrgUnit) -> Completeness:
 
 
 def _child_code(path: str, depth: int) -> str:
-    # path "/root/district/school/": the child of a unit at `depth` is segment depth + 2.
+    # A path reads "/<city>/<district>/<school>/": the child of a unit at `depth` is
+    # segment depth + 2 (segment 0 is the empty string before the first "/").
     return path.split("/")[depth + 2]
 
 
@@ -156,3 +161,55 @@ def approval_queue(*, user: Any) -> list[Submission]:
         return []
     # The same rule the services enforce, applied to what the database narrowed down.
     return [s for s in qs.order_by("submitted_at") if can(user, Action.REPORT_APPROVE, s)]
+
+
+def subject_labels(subjects: Iterable[str]) -> dict[str, str]:
+    """Readable names for subjects such as "measure:12" (one query, none if no subjects)."""
+    ids = {int(s.split(":", 1)[1]) for s in subjects if s.startswith("measure:")}
+    if not ids:
+        return {}
+    return {
+        f"measure:{pk}": f"{project}.{number} {text[:40]}"
+        for pk, project, number, text in Measure.objects.filter(pk__in=ids).values_list(
+            "pk", "project__number", "number", "text"
+        )
+    }
+
+
+def submissions_for_expected(
+    expected: list[ExpectedReport],
+) -> dict[tuple[int, str, int, str], Submission]:
+    """The submissions matching a page of expected reports, keyed like them (one query)."""
+    if not expected:
+        return {}
+    rows = Submission.objects.filter(
+        form_id__in={e.form_id for e in expected},
+        period__in={e.period for e in expected},
+        org_unit_id__in={e.org_unit_id for e in expected},
+    ).only("pk", "form_id", "period", "org_unit_id", "subject", "status", "returned_reason")
+    return {(s.form_id, s.period, s.org_unit_id, s.subject): s for s in rows}
+
+
+def periods_expected(form: Form) -> list[Period]:
+    """The periods for which the form has expected reports, in order (one query)."""
+    codes = ExpectedReport.objects.filter(form=form).values_list("period", flat=True).distinct()
+    return sorted(period_from_code(c) for c in codes)
+
+
+def submission_history(submission: Submission, definition: FormDefinition) -> list[dict[str, Any]]:
+    """The submission's audit trail, newest first, with element names (one query)."""
+    names = {e.code: e.name for e in definition.elements}
+    events = SubmissionEvent.objects.filter(submission=submission).select_related("actor")
+    return [
+        {
+            "actor": event.actor.get_full_name() or event.actor.get_username(),
+            "at": event.at,
+            "action": event.action,
+            "changes": [
+                {**c, "name": names.get(c.get("element", ""), c.get("element", ""))}
+                for c in event.changes
+            ],
+            "reason": event.reason,
+        }
+        for event in events.order_by("-at", "-id")
+    ]

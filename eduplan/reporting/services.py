@@ -13,8 +13,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,6 +28,7 @@ from eduplan.org.models import OrgUnit, UnitType
 from eduplan.org.selectors import units_open_between
 from eduplan.reporting.definitions import FormDefinition, definition_from_json
 from eduplan.reporting.models import (
+    Attachment,
     DataElement,
     DataValue,
     ExpectedReport,
@@ -57,6 +61,13 @@ ERR_COMMENT = gettext_lazy(
     "The report has warnings: explain them in the comment before submitting."
 )
 ERR_NOT_EXPECTED = gettext_lazy("%(unit)s is not expected to report %(form)s for %(period)s.")
+ERR_FILE_MISSING = gettext_lazy("Choose a file to upload.")
+ERR_FILE_EMPTY = gettext_lazy("The file is empty.")
+ERR_FILE_TOO_LARGE = gettext_lazy("The file is %(size)s; a file may be at most %(max)s.")
+ERR_FILE_NEEDS_DRAFT = gettext_lazy("Save a draft before adding evidence files.")
+ERR_FILE_LOCKED = gettext_lazy(
+    "Evidence files can be added only while the report is a draft or returned."
+)
 ERR_KEY_REUSED = gettext_lazy("This idempotency key was used for a different request.")
 
 
@@ -505,3 +516,40 @@ def submission_reopen(
     return _decision(
         user=user, submission=submission, revision=revision, action="reopen", reason=reason
     )
+
+
+# Evidence files ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def attachment_add(
+    *, user: Any, submission: Submission | None, upload: UploadedFile | None
+) -> Attachment:
+    """Store an evidence file for an editable submission, refusing empty or large files."""
+    if submission is None:
+        raise InputError(str(ERR_FILE_NEEDS_DRAFT), where="file")
+    require(user, Action.REPORT_ENTER, submission.org_unit)
+    if submission.status not in EDITABLE:
+        raise InputError(str(ERR_FILE_LOCKED), where="file")
+    if upload is None:
+        raise InputError(str(ERR_FILE_MISSING), where="file")
+    limit = settings.EDUPLAN_UPLOAD_MAX_BYTES
+    size = upload.size or 0
+    if size == 0:
+        raise InputError(str(ERR_FILE_EMPTY), where="file")
+    if size > limit:
+        raise InputError(
+            str(ERR_FILE_TOO_LARGE) % {"size": filesizeformat(size), "max": filesizeformat(limit)},
+            where="file",
+        )
+    name = (upload.name or "file")[-200:]
+    attachment = Attachment.objects.create(
+        submission=submission, file=upload, name=name, size=size, uploaded_by=user
+    )
+    SubmissionEvent.objects.create(
+        submission=submission,
+        actor=user,
+        action="attach",
+        changes=[{"element": "attachment", "old": "", "new": name}],
+    )
+    return attachment

@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import functools
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import (
     FileResponse,
     Http404,
@@ -27,11 +25,9 @@ from django.http import (
     HttpResponseBadRequest,
 )
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from eduplan.core.errors import InputError
 from eduplan.org.access import (
@@ -39,13 +35,10 @@ from eduplan.org.access import (
     can,
     granted_actions,
     my_scope,
-    require,
     requires_in_request,
 )
 from eduplan.org.models import OrgUnit
 from eduplan.org.selectors import unit_ancestors
-from eduplan.plans.models import Measure
-from eduplan.reporting.definitions import FormDefinition
 from eduplan.reporting.forms import (
     HISTORY_ACTIONS,
     Refusal,
@@ -61,7 +54,6 @@ from eduplan.reporting.models import (
     Form,
     Status,
     Submission,
-    SubmissionEvent,
 )
 from eduplan.reporting.periods import (
     Period,
@@ -75,12 +67,17 @@ from eduplan.reporting.selectors import (
     approval_queue,
     completeness,
     completeness_by_child,
+    periods_expected,
     reports_due_for,
+    subject_labels,
+    submission_history,
+    submissions_for_expected,
 )
 from eduplan.reporting.services import (
     EDITABLE,
     ConflictError,
     SubmissionInvalid,
+    attachment_add,
     form_definition,
     submission_approve,
     submission_check,
@@ -92,13 +89,6 @@ from eduplan.reporting.services import (
 )
 
 PER_PAGE = 100
-ERR_FILE_MISSING = gettext_lazy("Choose a file to upload.")
-ERR_FILE_EMPTY = gettext_lazy("The file is empty.")
-ERR_FILE_TOO_LARGE = gettext_lazy("The file is %(size)s; a file may be at most %(max)s.")
-ERR_FILE_NEEDS_DRAFT = gettext_lazy("Save a draft before adding evidence files.")
-ERR_FILE_LOCKED = gettext_lazy(
-    "Evidence files can be added only while the report is a draft or returned."
-)
 
 
 # Access ------------------------------------------------------------------------------
@@ -180,37 +170,6 @@ def _evidence(request: HttpRequest, pk: int) -> Evidence:
 # Reading helpers (candidates for reporting.selectors) --------------------------------
 
 
-def _subject_labels(subjects: Iterable[str]) -> dict[str, str]:
-    """Readable names for subjects such as "measure:12" (one query, none if no subjects)."""
-    ids = {int(s.split(":", 1)[1]) for s in subjects if s.startswith("measure:")}
-    if not ids:
-        return {}
-    return {
-        f"measure:{pk}": f"{project}.{number} {text[:40]}"
-        for pk, project, number, text in Measure.objects.filter(pk__in=ids).values_list(
-            "pk", "project__number", "number", "text"
-        )
-    }
-
-
-def _submissions_for(expected: list[ExpectedReport]) -> dict[tuple[int, str, int, str], Submission]:
-    """The submissions matching a page of expected reports, keyed like them (one query)."""
-    if not expected:
-        return {}
-    rows = Submission.objects.filter(
-        form_id__in={e.form_id for e in expected},
-        period__in={e.period for e in expected},
-        org_unit_id__in={e.org_unit_id for e in expected},
-    ).only("pk", "form_id", "period", "org_unit_id", "subject", "status", "returned_reason")
-    return {(s.form_id, s.period, s.org_unit_id, s.subject): s for s in rows}
-
-
-def _periods_expected(form: Form) -> list[Period]:
-    """The periods for which the form has expected reports, in order (one query)."""
-    codes = ExpectedReport.objects.filter(form=form).values_list("period", flat=True).distinct()
-    return sorted(period_from_code(c) for c in codes)
-
-
 def _form_periods(expected: list[Period], period_type: str) -> list[Period]:
     """Every period of the type in the years that have expected reports (for the picker)."""
     years = sorted({p.year for p in expected})
@@ -219,68 +178,12 @@ def _form_periods(expected: list[Period], period_type: str) -> list[Period]:
 
 def _default_period(form: Form) -> Period:
     """The latest period with expected reports that has begun (else the first one)."""
-    periods = _periods_expected(form)
+    periods = periods_expected(form)
     today = timezone.localdate()
     begun = [p for p in periods if p.start <= today]
     if begun:
         return begun[-1]
     return periods[0] if periods else period_containing(today, PeriodType(form.period_type))
-
-
-def _history(submission: Submission, definition: FormDefinition) -> list[dict[str, Any]]:
-    names = {e.code: e.name for e in definition.elements}
-    events = SubmissionEvent.objects.filter(submission=submission).select_related("actor")
-    return [
-        {
-            "actor": event.actor.get_full_name() or event.actor.get_username(),
-            "at": event.at,
-            "action": event.action,
-            "label": HISTORY_ACTIONS.get(event.action, event.action),
-            "changes": [
-                {**c, "name": names.get(c.get("element", ""), c.get("element", ""))}
-                for c in event.changes
-            ],
-            "reason": event.reason,
-        }
-        for event in events.order_by("-at", "-id")
-    ]
-
-
-# Writes without a service yet (candidate for reporting.services.attachment_add) ------
-
-
-@transaction.atomic
-def _attachment_add(
-    *, user: Any, submission: Submission | None, upload: UploadedFile | None
-) -> Attachment:
-    """Store an evidence file for an editable submission, refusing empty or large files."""
-    if submission is None:
-        raise InputError(str(ERR_FILE_NEEDS_DRAFT), where="file")
-    require(user, Action.REPORT_ENTER, submission.org_unit)
-    if submission.status not in EDITABLE:
-        raise InputError(str(ERR_FILE_LOCKED), where="file")
-    if upload is None:
-        raise InputError(str(ERR_FILE_MISSING), where="file")
-    limit = settings.EDUPLAN_UPLOAD_MAX_BYTES
-    size = upload.size or 0
-    if size == 0:
-        raise InputError(str(ERR_FILE_EMPTY), where="file")
-    if size > limit:
-        raise InputError(
-            str(ERR_FILE_TOO_LARGE) % {"size": filesizeformat(size), "max": filesizeformat(limit)},
-            where="file",
-        )
-    name = (upload.name or "file")[-200:]
-    attachment = Attachment.objects.create(
-        submission=submission, file=upload, name=name, size=size, uploaded_by=user
-    )
-    SubmissionEvent.objects.create(
-        submission=submission,
-        actor=user,
-        action="attach",
-        changes=[{"element": "attachment", "old": "", "new": name}],
-    )
-    return attachment
 
 
 # Pages ---------------------------------------------------------------------------------
@@ -305,8 +208,8 @@ def my_reports(request: HttpRequest, scope: OrgUnit) -> HttpResponse:
         due = due.filter(period=period)
     page = Paginator(due, PER_PAGE).get_page(request.GET.get("page"))
     expected = list(page.object_list)
-    submissions = _submissions_for(expected)
-    labels = _subject_labels(e.subject for e in expected)
+    submissions = submissions_for_expected(expected)
+    labels = subject_labels(e.subject for e in expected)
     today = timezone.localdate()
     groups: dict[str, list[ReportRow]] = {}
     for e in expected:
@@ -425,7 +328,7 @@ def _decide(
 
 def _upload(request: HttpRequest, slot: ReportSlot, submission: Submission | None) -> Outcome:
     try:
-        _attachment_add(user=request.user, submission=submission, upload=request.FILES.get("file"))
+        attachment_add(user=request.user, submission=submission, upload=request.FILES.get("file"))
     except InputError as exc:
         return Refusal(file_error=exc.message)
     messages.success(request, _("Evidence file added"))
@@ -517,7 +420,7 @@ def _entry_context(
     return {
         **_tabs(request, "entry"),
         "slot": slot,
-        "subject_label": _subject_labels([slot.subject]).get(slot.subject, slot.subject),
+        "subject_label": subject_labels([slot.subject]).get(slot.subject, slot.subject),
         "submission": submission,
         "status": status,
         "status_label": status_label(status),
@@ -538,7 +441,10 @@ def _entry_context(
         "may_upload": definition.attachments and may_enter and submission is not None,
         "attachments": attachments,
         "upload_max": settings.EDUPLAN_UPLOAD_MAX_BYTES,
-        "history": _history(submission, definition) if submission else [],
+        "history": [
+            {**event, "label": HISTORY_ACTIONS.get(event["action"], event["action"])}
+            for event in (submission_history(submission, definition) if submission else [])
+        ],
         "completeness_url": reverse(
             "reporting:completeness", args=[slot.form.code, slot.period.code]
         ),
@@ -558,7 +464,7 @@ def evidence_download(request: HttpRequest, evidence: Evidence) -> FileResponse:
 @requires_in_request(Action.REPORT_VIEW, load=my_scope)
 def approvals(request: HttpRequest, scope: OrgUnit) -> HttpResponse:
     queue = approval_queue(user=request.user)
-    labels = _subject_labels(s.subject for s in queue)
+    labels = subject_labels(s.subject for s in queue)
     rows = [
         {
             "submission": s,
@@ -597,8 +503,8 @@ def completeness_page(request: HttpRequest, slot: ReportSlot) -> HttpResponse:
     own = list(
         ExpectedReport.objects.filter(form=form, period=period, org_unit=unit).order_by("subject")
     )
-    own_submissions = _submissions_for(own)
-    labels = _subject_labels(e.subject for e in own)
+    own_submissions = submissions_for_expected(own)
+    labels = subject_labels(e.subject for e in own)
     today = timezone.localdate()
     base = reverse("reporting:completeness", args=[form.code, period])
     return render(
@@ -626,7 +532,7 @@ def completeness_page(request: HttpRequest, slot: ReportSlot) -> HttpResponse:
                 for a in unit_ancestors(unit=unit)
                 if scope.contains(a)
             ],
-            "periods": _form_periods(_periods_expected(form), form.period_type),
+            "periods": _form_periods(periods_expected(form), form.period_type),
             "forms": list(Form.objects.order_by("code").only("code", "name")),
         },
     )

@@ -44,7 +44,6 @@ from eduplan.supervision.selectors import (
     board_orders,
     colour_now,
     inbox_for,
-    inbox_unread_count,
     order_colour_history,
     order_events,
     order_for_page,
@@ -94,7 +93,6 @@ def _order(pk: int) -> SupervisionOrder:
 def _nav(request: HttpRequest, tab: str) -> dict[str, Any]:
     return {
         "tab": tab,
-        "unread": inbox_unread_count(user=request.user),
         "show_board": Action.BOARD_VIEW in granted_actions(request.user),
     }
 

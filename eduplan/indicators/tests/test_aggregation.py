@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from eduplan.indicators.aggregation import metric_by_child, metric_value
-from eduplan.org.models import OrgUnit, UnitType
+from eduplan.org.models import UnitType
 from eduplan.org.services import UnitSpec, org_units_create
 from eduplan.reporting.definitions import definition_from_data
 from eduplan.reporting.models import DataElement, DataValue, Submission
@@ -35,9 +35,16 @@ _runs = itertools.count()
 
 
 @st.composite
-def trees_with_values(draw):
-    size = draw(st.integers(min_value=1, max_value=25))
-    parents = [-1] + [draw(st.integers(min_value=0, max_value=i - 1)) for i in range(1, size)]
+def trees_with_values(draw, max_depth: int | None = None):
+    """A random tree (parent index per node; node 0 is the root) with a value pair or
+    nothing on each node; `max_depth` bounds its depth as org trees are bounded."""
+    size = draw(st.integers(min_value=1, max_value=25 if max_depth else 40))
+    parents, depths = [-1], [0]
+    for _i in range(1, size):
+        allowed = [j for j, d in enumerate(depths) if max_depth is None or d < max_depth]
+        parent = draw(st.sampled_from(allowed))
+        parents.append(parent)
+        depths.append(depths[parent] + 1)
     values = [
         (
             draw(st.integers(min_value=0, max_value=500)),
@@ -162,35 +169,15 @@ def test_unknown_units_and_metrics(agg_form, city):
 
     with pytest.raises(UnknownMetric):
         metric_value(key="form.nope", unit=city.root, start=START, end=END)
-    assert OrgUnit.objects.exists()
-
-
-@st.composite
-def shallow_trees_with_values(draw):
-    """Trees at most five levels deep, as org trees are (city, district, school …)."""
-    size = draw(st.integers(min_value=1, max_value=25))
-    parents, depths = [-1], [0]
-    for _i in range(1, size):
-        parent = draw(st.sampled_from([j for j, d in enumerate(depths) if d < 4]))
-        parents.append(parent)
-        depths.append(depths[parent] + 1)
-    values = [
-        (
-            draw(st.integers(min_value=0, max_value=500)),
-            draw(st.integers(min_value=1, max_value=500)),
-        )
-        if draw(st.booleans())
-        else None
-        for _ in range(size)
-    ]
-    return parents, values
+    with pytest.raises(UnknownMetric):
+        metric_value(key="form.agg_a/nope", unit=city.root, start=START, end=END)
 
 
 @pytest.mark.django_db
 @settings(
     max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(data=shallow_trees_with_values())
+@given(data=trees_with_values(max_depth=4))
 def test_the_whole_tree_at_once_equals_each_unit_on_its_own(agg_form, data):
     from eduplan.indicators.rollup import metric_all_units
 
