@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "eduplan.supervision",
+    "eduplan.football",
+    "eduplan.dashboards",
+    "eduplan.public",
     "eduplan.demo",
 ]
 

@@ -38,6 +38,8 @@ urlpatterns = [
     path("reports/", include("eduplan.reporting.urls")),
     path("reports/xlsx/", include("eduplan.reporting.urls_xlsx")),
     path("supervision/", include("eduplan.supervision.urls")),
+    path("dashboards/", include("eduplan.dashboards.urls")),
+    path("public/", include("eduplan.public.urls")),
     path("api/v1/", api_urls),
     path("admin/", admin.site.urls),
 ]

@@ -28,12 +28,12 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from eduplan.core.errors import InputError
+from eduplan.core.xlsx import cell_put
 from eduplan.org.access import Action, can
 from eduplan.org.models import OrgUnit
 from eduplan.reporting.definitions import ElementDef, FormDefinition
@@ -63,8 +63,6 @@ MAX_COLUMNS = 300
 # A small .xlsx may unpack to a huge one (zip bomb): refuse past this many times the limit.
 UNZIPPED_FACTOR = 10
 NUMBER_LIMIT = 10**15  # the largest magnitude values.parse_value accepts
-# A text starting with one of these would be a formula (or DDE) once retyped in a cell.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 ERR_TOO_LARGE = gettext_lazy("The file is %(size)s, larger than the limit of %(limit)s.")
 ERR_UNZIPPED = gettext_lazy("The workbook unpacks to %(size)s, too large to read.")
@@ -125,23 +123,6 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 LOCKED_FILL = PatternFill("solid", fgColor="F2F2F2")
 CODE_FONT = Font(size=8, color="808080")
 UNLOCKED = Protection(locked=False)
-
-
-def _put(ws: Any, row: int, column: int, value: Any) -> Any:
-    """Write a value; text is always stored as text, never as a formula."""
-    cell = ws.cell(row=row, column=column)
-    if isinstance(value, str):
-        # Control characters (other than tab and newlines) are not allowed in the XML.
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        cell.value = value
-        # openpyxl reads "=..." as a formula: force a string cell, and mark it like a
-        # typed apostrophe so that Excel keeps it text when someone edits the cell.
-        cell.data_type = "s"
-        if value.startswith(FORMULA_PREFIXES):
-            cell.quotePrefix = True
-    else:
-        cell.value = value
-    return cell
 
 
 def _header(element: ElementDef) -> str:
@@ -249,33 +230,33 @@ def xlsx_template(*, form: Form, period_code: str, units: Sequence[OrgUnit]) -> 
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = DATA_SHEET
-    _put(ws, TITLE_ROW, 1, f"{form.name} · {period.label}").font = TITLE_FONT
+    cell_put(ws, TITLE_ROW, 1, f"{form.name} · {period.label}").font = TITLE_FONT
     ws.merge_cells(f"A{TITLE_ROW}:{last_col}{TITLE_ROW}")
     headers = [str(_("Unit code")), str(_("Unit name")), *(_header(e) for e in elements)]
     for col, text in enumerate(headers, start=1):
-        cell = _put(ws, HEADER_ROW, col, text)
+        cell = cell_put(ws, HEADER_ROW, col, text)
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     codes = [UNIT_KEY, NAME_KEY, *(e.code for e in elements), REVISION_KEY]
     for col, code in enumerate(codes, start=1):
-        _put(ws, CODE_ROW, col, code).font = CODE_FONT
+        cell_put(ws, CODE_ROW, col, code).font = CODE_FONT
     ws.row_dimensions[CODE_ROW].hidden = True
-    _put(ws, HEADER_ROW, revision_col, str(_("Revision")))
+    cell_put(ws, HEADER_ROW, revision_col, str(_("Revision")))
 
     for i, unit in enumerate(units):
         row = FIRST_ROW + i
         submission, values = stored.get(unit.pk, (None, {}))
         for col, text in ((1, unit.code), (2, unit.name)):
-            _put(ws, row, col, text).fill = LOCKED_FILL
+            cell_put(ws, row, col, text).fill = LOCKED_FILL
         for col, element in enumerate(elements, start=3):
-            cell = _put(ws, row, col, _cell_value(element, values.get(element.code)))
+            cell = cell_put(ws, row, col, _cell_value(element, values.get(element.code)))
             cell.protection = UNLOCKED
             if element.type == "date":
                 cell.number_format = "yyyy-mm-dd"
             elif element.type in {"text", "choice", "boolean"}:
                 cell.number_format = "@"
         if submission is not None:
-            _put(ws, row, revision_col, submission.revision)
+            cell_put(ws, row, revision_col, submission.revision)
 
     if units:
         last_row = FIRST_ROW + len(units) - 1
@@ -321,7 +302,7 @@ TYPE_LABELS = {
 def _info_sheet(wb: Any, form: Form, definition: FormDefinition, period: Period) -> None:
     assert form.current_version is not None
     ws = wb.create_sheet(INFO_SHEET)
-    _put(ws, 1, 1, str(_("How to fill in this template"))).font = TITLE_FONT
+    cell_put(ws, 1, 1, str(_("How to fill in this template"))).font = TITLE_FONT
     facts = [
         (_("Form"), form.name, ""),
         (_("Form code"), form.code, INFO_FORM),
@@ -332,12 +313,12 @@ def _info_sheet(wb: Any, form: Form, definition: FormDefinition, period: Period)
         (_("Generated at"), timezone.localtime().strftime("%Y-%m-%d %H:%M"), ""),
     ]
     for row, (label, value, key) in enumerate(facts, start=3):
-        _put(ws, row, 1, str(label)).font = HEADER_FONT
-        _put(ws, row, 2, value)
+        cell_put(ws, row, 1, str(label)).font = HEADER_FONT
+        cell_put(ws, row, 2, value)
         if key:
-            _put(ws, row, 3, key).font = CODE_FONT
+            cell_put(ws, row, 3, key).font = CODE_FONT
     row = len(facts) + 4
-    _put(ws, row, 1, str(_("Instructions"))).font = HEADER_FONT
+    cell_put(ws, row, 1, str(_("Instructions"))).font = HEADER_FONT
     steps = [
         _("Fill in the sheet 填报, one row per unit; the grey unit code and name are fixed."),
         _(
@@ -359,7 +340,7 @@ def _info_sheet(wb: Any, form: Form, definition: FormDefinition, period: Period)
         _("A blank cell clears a stored value; a report already submitted or approved is kept."),
     ]
     for i, step in enumerate(steps, start=1):
-        _put(ws, row + i, 1, f"{i}. {step}")
+        cell_put(ws, row + i, 1, f"{i}. {step}")
     row += len(steps) + 2
     columns = [
         _("Code"),
@@ -370,7 +351,7 @@ def _info_sheet(wb: Any, form: Form, definition: FormDefinition, period: Period)
         _("Allowed values"),
     ]
     for col, text in enumerate(columns, start=1):
-        cell = _put(ws, row, col, str(text))
+        cell = cell_put(ws, row, col, str(text))
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
     for i, element in enumerate(definition.elements, start=1):
         allowed = "、".join(element.choices)
@@ -387,7 +368,7 @@ def _info_sheet(wb: Any, form: Form, definition: FormDefinition, period: Period)
             allowed,
         ]
         for col, text in enumerate(line, start=1):
-            _put(ws, row + i, col, text)
+            cell_put(ws, row + i, col, text)
     ws.column_dimensions["A"].width = 18
     ws.column_dimensions["B"].width = 70
     ws.column_dimensions["C"].width = 10

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FootballConfig(AppConfig):
+    name = "eduplan.football"
+    verbose_name = _("Campus football")
