@@ -29,3 +29,12 @@ def browser_page(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-de
         page.on("request", lambda r: None if r.url.startswith(LOCAL) else external.append(r.url))
         yield page, external
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_figures_cache() -> None:
+    """Each test's database starts from the same figures counter: forget what an earlier
+    test cached under it."""
+    from django.core.cache import caches
+
+    caches["figures"].clear()

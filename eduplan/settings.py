@@ -114,6 +114,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Computed figures are cached under a counter that every data change raises
+# (core/figures_cache.py). Each web process keeps its own copy by default; point
+# FIGURES_CACHE_URL at a shared cache table ("db://") to compute them once for all.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "figures": (
+        {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "eduplan_cache"}
+        if env_str("FIGURES_CACHE_URL", "") == "db://"
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "figures",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    ),
+}
+FIGURES_CACHE = "figures"
+# The big screen (大屏) reloads itself this often.
+EDUPLAN_SCREEN_REFRESH_SECONDS = env_int("EDUPLAN_SCREEN_REFRESH_SECONDS", 300)
+FIGURES_CACHE_SECONDS = env_int("FIGURES_CACHE_SECONDS", 24 * 3600)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
 ]

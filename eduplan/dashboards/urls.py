@@ -1,6 +1,15 @@
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from eduplan.dashboards import views
 
 app_name = "dashboards"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.cockpit, name="cockpit"),
+    path("screen/", views.screen, name="screen"),
+    path("projects/<int:number>/", views.project, name="project"),
+    path("projects/<int:number>/report.docx", views.project_report, name="project_report"),
+    path("districts/", views.districts, name="districts"),
+    path("schools/<str:code>/", views.school, name="school"),
+]

@@ -19,6 +19,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from eduplan.core.figures_cache import figures_changed
 from eduplan.demo.reports import demo_values
 from eduplan.org.models import OrgUnit, Ownership, UnitType
 from eduplan.reporting.models import (
@@ -226,6 +227,7 @@ def history_load(*, scale: float, seed: int, until_year: int = 2018) -> int:
                 expected_reports_open(form=form, period_code=code)
         rows += _routine_rows(forms, rng, until_year)
         _write(rows, elements, rng)
+        figures_changed()
     return len(rows)
 
 

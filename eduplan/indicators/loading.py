@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from eduplan.core.errors import InputError
+from eduplan.core.figures_cache import figures_changed
 from eduplan.core.metrics import UnknownMetric, metric
 from eduplan.indicators.models import GoalMode, Reach, TargetBinding, Trajectory
 from eduplan.plans.models import Plan, Target
@@ -110,4 +111,6 @@ def bindings_load(*, path: Path = BINDINGS_FILE, check_metrics: bool = True) -> 
             )
         )
     TargetBinding.objects.filter(target__plan=plan).delete()
-    return TargetBinding.objects.bulk_create(bindings)
+    created = TargetBinding.objects.bulk_create(bindings)
+    figures_changed()
+    return created

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 
-from eduplan.indicators.aggregation import Figure, metric_value
+from eduplan.indicators.aggregation import Figure, metric_by_child, metric_value
 from eduplan.indicators.models import GoalMode, Reach, TargetAssessment, TargetBinding, Trajectory
 from eduplan.org.models import OrgUnit
 from eduplan.plans.models import Plan, Target
@@ -188,8 +188,69 @@ def measured_status(
     target: Target, binding: TargetBinding, *, unit: OrgUnit, at: Period, is_plan_area: bool
 ) -> TargetStatus:
     """The status of a bound target for one org unit as of the end of a period."""
-    day = min(at.end, binding.due_on)
     actual = _value(binding, unit, at.end).value
+    if binding.reach == Reach.PLAN and not is_plan_area:
+        baseline = None  # not needed: a city-wide count is not apportioned
+    else:
+        baseline = baseline_for(binding, unit, is_plan_area=is_plan_area)
+    return status_from_figures(
+        target,
+        binding,
+        unit=unit,
+        at=at,
+        is_plan_area=is_plan_area,
+        actual=actual,
+        baseline=baseline,
+    )
+
+
+def measured_status_by_child(
+    target: Target, binding: TargetBinding, *, parent: OrgUnit, at: Period
+) -> dict[str, TargetStatus]:
+    """The target's status for every child of `parent` (e.g. every district), each against
+    its own baseline: two queries whatever the number of children."""
+    children = {c.code: c for c in OrgUnit.objects.filter(parent=parent)}
+    actual = metric_by_child(
+        key=binding.metric_key, unit=parent, start=binding.start_on, end=at.end
+    )
+    base: dict[str, Figure] = {}
+    if binding.reach != Reach.PLAN:
+        base = metric_by_child(
+            key=binding.metric_key, unit=parent, start=binding.baseline_on, end=binding.baseline_on
+        )
+    out = {}
+    for code, child in children.items():
+        baseline = base[code].value if code in base else None
+        if (
+            baseline is None
+            and binding.reach != Reach.PLAN
+            and binding.goal_mode == GoalMode.ABSOLUTE
+        ):
+            baseline = Decimal(0)
+        out[code] = status_from_figures(
+            target,
+            binding,
+            unit=child,
+            at=at,
+            is_plan_area=False,
+            actual=actual[code].value if code in actual else None,
+            baseline=baseline,
+        )
+    return out
+
+
+def status_from_figures(
+    target: Target,
+    binding: TargetBinding,
+    *,
+    unit: OrgUnit,
+    at: Period,
+    is_plan_area: bool,
+    actual: Decimal | None,
+    baseline: Decimal | None,
+) -> TargetStatus:
+    """Status, expected value and forecast from the figures already read (no queries)."""
+    day = min(at.end, binding.due_on)
     common: dict[str, Any] = {
         "target": target,
         "unit": unit,
@@ -202,7 +263,6 @@ def measured_status(
             **common,
             status=Status.NOT_APPORTIONED,
         )
-    baseline = baseline_for(binding, unit, is_plan_area=is_plan_area)
     goal = goal_for(binding, baseline, target.value) if baseline is not None else None
     if baseline is None or goal is None:
         return TargetStatus(

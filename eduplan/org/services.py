@@ -13,6 +13,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
 from eduplan.core.errors import InputError
+from eduplan.core.figures_cache import figures_changed
 from eduplan.org.models import PATH_SEPARATOR, OrgUnit, Ownership, UnitType
 
 UNIT_TYPES = frozenset(UnitType.values)
@@ -52,6 +53,19 @@ def _date(value: Any, where: str) -> datetime.date | None:
         ) from None
 
 
+def _tile(value: Any, where: str) -> list[int]:
+    """A place on the schematic map: [row, column], counted from 0."""
+    if (
+        not isinstance(value, list)
+        or len(value) != 2
+        or not all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 20 for v in value)
+    ):
+        raise InputError(
+            _("a map tile is [row, column], two whole numbers from 0 to 19"), where=where
+        )
+    return [int(value[0]), int(value[1])]
+
+
 def unit_specs_from_data(*, data: Any, source: str) -> list[UnitSpec]:
     """Read an organisation file (root, departments, districts, units) into specs,
     refusing the first problem with its place in the file."""
@@ -81,7 +95,9 @@ def unit_specs_from_data(*, data: Any, source: str) -> list[UnitSpec]:
             where = f"{source}: {key}[{i}]"
             if not isinstance(item, Mapping):
                 raise InputError(_("a mapping with code and name is required"), where=where)
-            attributes = {"kind": item["kind"]} if "kind" in item else {}
+            attributes: dict[str, Any] = {"kind": item["kind"]} if "kind" in item else {}
+            if "tile" in item:
+                attributes["tile"] = _tile(item["tile"], f"{where}.tile")
             specs.append(
                 UnitSpec(
                     code=_text(item.get("code"), f"{where}.code"),
@@ -183,6 +199,7 @@ def org_units_create(*, specs: Iterable[UnitSpec], source: str = "") -> list[Org
     for unit, spec in zip(units, specs, strict=True):
         unit.parent_id = by_code[spec.parent_code].pk if spec.parent_code else None
     OrgUnit.objects.bulk_update(units, ["parent"], batch_size=1000)
+    figures_changed()
     return units
 
 
@@ -199,6 +216,7 @@ def org_unit_move(*, unit: OrgUnit, new_parent: OrgUnit) -> None:
         depth=F("depth") + depth_shift,
     )
     OrgUnit.objects.filter(pk=unit.pk).update(parent=new_parent)
+    figures_changed()
     unit.refresh_from_db()
 
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from eduplan.core.errors import InputError
+from eduplan.core.figures_cache import figures_changed
 from eduplan.org.models import OrgUnit, UnitType
 from eduplan.plans.loading import PlanSpec, TargetSpec
 from eduplan.plans.models import (
@@ -120,4 +121,5 @@ def plan_load(*, spec: PlanSpec, status: str = PlanStatus.ACTIVE) -> Plan:
                 for i, t in enumerate(wp_spec.targets)
             ]
     Target.objects.bulk_create(targets)
+    figures_changed()
     return plan

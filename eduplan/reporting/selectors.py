@@ -15,7 +15,7 @@ from eduplan.org.models import OrgUnit, Role, UnitType
 from eduplan.plans.models import Measure
 from eduplan.reporting.definitions import FormDefinition
 from eduplan.reporting.models import ExpectedReport, Form, Status, Submission, SubmissionEvent
-from eduplan.reporting.periods import Period, period_from_code
+from eduplan.reporting.periods import Period, PeriodType, period_containing, period_from_code
 
 DONE = (Status.SUBMITTED, Status.APPROVED)
 
@@ -120,6 +120,46 @@ def completeness_by_child(*, form: Form, period: str, unit: OrgUnit) -> list[dic
         }
         for child in children
         if counts[child.code]["expected"]
+    ]
+
+
+def forms_due_in(period: Period) -> list[tuple[Form, Period]]:
+    """Each form with the latest period of its own type that ended within `period`."""
+    out = []
+    for form in Form.objects.order_by("code"):
+        kind = PeriodType(form.period_type)
+        own = period_containing(period.end, kind)
+        if own.end > period.end:
+            own = own.previous()
+        out.append((form, own))
+    return out
+
+
+def completeness_due_in(*, period: Period, unit: OrgUnit) -> list[dict[str, Any]]:
+    """Every child of `unit` with its reporting over all forms due in `period` (each form's
+    latest period ended by then): three queries per form, none per child."""
+    totals: dict[str, dict[str, Any]] = {}
+    for form, own in forms_due_in(period):
+        for row in completeness_by_child(form=form, period=own.code, unit=unit):
+            child, rates = row["unit"], row["completeness"]
+            line = totals.setdefault(child.code, {"unit": child, "counts": Counter()})
+            line["counts"].update(
+                expected=rates.expected,
+                submitted=rates.submitted,
+                on_time=rates.on_time,
+                approved=rates.approved,
+            )
+    return [
+        {
+            "unit": line["unit"],
+            "completeness": Completeness(
+                expected=line["counts"]["expected"],
+                submitted=line["counts"]["submitted"],
+                on_time=line["counts"]["on_time"],
+                approved=line["counts"]["approved"],
+            ),
+        }
+        for line in sorted(totals.values(), key=lambda line: line["unit"].path)
     ]
 
 

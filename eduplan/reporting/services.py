@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from eduplan.core.errors import InputError
+from eduplan.core.figures_cache import figures_changed
 from eduplan.org.access import Action, require
 from eduplan.org.models import OrgUnit, UnitType
 from eduplan.org.selectors import units_open_between
@@ -199,6 +200,7 @@ def expected_reports_open(*, form: Form, period_code: str) -> int:
         if (unit.pk, subject) not in existing
     ]
     ExpectedReport.objects.bulk_create(rows, batch_size=2000)
+    figures_changed()
     return len(rows)
 
 

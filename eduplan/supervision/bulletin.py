@@ -5,37 +5,21 @@ laid out like an official document."""
 from __future__ import annotations
 
 import datetime
-import io
-from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q
-from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Pt
 
+from eduplan.core.docx import centred, document_bytes, document_new, table_add
+from eduplan.indicators.projects import ProjectStatus, project_statuses_from
 from eduplan.indicators.status import STATUS_LABELS, Status, TargetStatus, target_status_list
 from eduplan.org.models import UnitType
 from eduplan.plans.models import Plan
 from eduplan.plans.selectors import plan_default
-from eduplan.reporting.models import Form
-from eduplan.reporting.periods import Period, PeriodType, period_containing
-from eduplan.reporting.selectors import completeness_by_child
+from eduplan.reporting.periods import Period
+from eduplan.reporting.selectors import completeness_due_in
 from eduplan.supervision.models import ANSWERED, Rule, SupervisionOrder
-
-MEASURED_OK = {Status.ON_TRACK, Status.DONE}
-WORST_FIRST = [Status.OFF_TRACK, Status.AT_RISK, Status.ON_TRACK, Status.DONE]
-
-
-@dataclass
-class ProjectLine:
-    number: int
-    name: str
-    counts: Counter[str]
-    worst: Status | None
-    share_on_track: float | None
 
 
 @dataclass
@@ -52,23 +36,11 @@ class Bulletin:
     period: Period
     number: str  # 文号
     issued_on: datetime.date
-    projects: list[ProjectLine]
+    projects: list[ProjectStatus]
     off_track: list[TargetStatus]
     districts: list[DistrictLine]
     orders: dict[str, int] = field(default_factory=dict)
     orders_by_rule: list[tuple[str, int, int]] = field(default_factory=list)
-
-
-def _forms_due_in(period: Period) -> list[tuple[Form, Period]]:
-    """Each form with the latest period of its type that ended within `period`."""
-    out = []
-    for form in Form.objects.order_by("code"):
-        kind = PeriodType(form.period_type)
-        own = period_containing(period.end, kind)
-        if own.end > period.end:
-            own = own.previous()
-        out.append((form, own))
-    return out
 
 
 def bulletin_build(
@@ -76,36 +48,15 @@ def bulletin_build(
 ) -> Bulletin:
     """Gather the bulletin's figures for a plan as of the end of a bimonthly period."""
     statuses = target_status_list(plan=plan, at=period, unit=plan.organisation)
-    by_project: dict[int, list[TargetStatus]] = defaultdict(list)
-    names: dict[int, str] = {p.number: p.name for p in plan.projects.all()}
-    for s in statuses:
-        if s.target.goal is not None:
-            by_project[s.target.goal.project.number].append(s)
-    projects = []
-    for number in sorted(names):
-        rows = by_project.get(number, [])
-        counts = Counter(str(s.status) for s in rows)
-        measured = [s for s in rows if s.status in set(WORST_FIRST)]
-        worst = next((w for w in WORST_FIRST if any(s.status == w for s in measured)), None)
-        share = (
-            None
-            if not measured
-            else 100.0 * sum(s.status in MEASURED_OK for s in measured) / len(measured)
-        )
-        projects.append(ProjectLine(number, names[number], counts, worst, share))
+    projects = project_statuses_from(plan, statuses)
     off_track = [s for s in statuses if s.status == Status.OFF_TRACK]
     districts: dict[str, DistrictLine] = {}
-    root = plan.organisation
-    for form, own in _forms_due_in(period):
-        for row in completeness_by_child(form=form, period=own.code, unit=root):
-            unit = row["unit"]
-            if unit.type != UnitType.DISTRICT:
-                continue
-            line = districts.setdefault(unit.code, DistrictLine(unit.name))
-            rates = row["completeness"]
-            line.expected += rates.expected
-            line.missing += rates.missing
-            line.late += rates.late
+    for row in completeness_due_in(period=period, unit=plan.organisation):
+        unit, rates = row["unit"], row["completeness"]
+        if unit.type == UnitType.DISTRICT:
+            districts[unit.code] = DistrictLine(
+                unit.name, expected=rates.expected, missing=rates.missing, late=rates.late
+            )
     window = Q(assigned_on__gte=period.start, assigned_on__lte=period.end)
     orders = SupervisionOrder.objects.filter(window)
     answered = Q(status__in=ANSWERED)
@@ -141,44 +92,18 @@ def _num(value: Any) -> str:
     return f"{number:,.0f}" if number == int(number) else f"{number:,.1f}"
 
 
-def _table(doc: Any, header: list[str], rows: list[list[str]]) -> None:
-    table = doc.add_table(rows=1, cols=len(header))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, header, strict=True):
-        cell.text = text
-        for run in cell.paragraphs[0].runs:
-            run.bold = True
-    for values in rows:
-        cells = table.add_row().cells
-        for cell, text in zip(cells, values, strict=True):
-            cell.text = text
-
-
 def bulletin_docx(bulletin: Bulletin) -> bytes:
     """The bulletin as a .docx: red-headed title, 文号, numbered sections, tables."""
-    doc = Document()
-    style = doc.styles["Normal"]
-    style.font.size = Pt(12)
-    # Chinese text takes the East Asian font of the run properties.
-    style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "宋体")
-    head = doc.add_paragraph()
-    head.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = head.add_run("郑州市教育局督查室")
-    run.bold = True
-    run.font.size = Pt(22)
-    number = doc.add_paragraph(bulletin.number)
-    number.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    title = doc.add_paragraph()
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    t = title.add_run(f"关于{bulletin.period.label}重点工作推进情况的督查通报")
-    t.bold = True
-    t.font.size = Pt(16)
+    doc = document_new()
+    centred(doc, "郑州市教育局督查室", size=22, bold=True)
+    centred(doc, bulletin.number)
+    centred(doc, f"关于{bulletin.period.label}重点工作推进情况的督查通报", size=16, bold=True)
     doc.add_paragraph(
         f"根据《{bulletin.plan.name}》和双月报制度，现将截至{bulletin.period.label}末各项重点工程目标推进、"
         "报表报送和督办事项办理情况通报如下。"
     )
     doc.add_heading("一、重点工程推进情况", level=2)
-    _table(
+    table_add(
         doc,
         ["工程", "正常/已完成", "预警", "滞后", "待评估", "达标比例"],
         [
@@ -195,7 +120,7 @@ def bulletin_docx(bulletin: Bulletin) -> bytes:
     )
     doc.add_heading("二、滞后目标", level=2)
     if bulletin.off_track:
-        _table(
+        table_add(
             doc,
             ["工程/要点", "指标", "实际", "应达", "目标值", "预测"],
             [
@@ -215,7 +140,7 @@ def bulletin_docx(bulletin: Bulletin) -> bytes:
     else:
         doc.add_paragraph("本期无滞后目标。")
     doc.add_heading("三、报表报送情况（按县市区）", level=2)
-    _table(
+    table_add(
         doc,
         ["县（市、区）", "应报", "未报", "逾期报送"],
         [[d.name, str(d.expected), str(d.missing), str(d.late)] for d in bulletin.districts],
@@ -226,7 +151,7 @@ def bulletin_docx(bulletin: Bulletin) -> bytes:
         f"本期立项督办 {o['total']} 件，已反馈 {o['answered']} 件，尚未反馈 {o['open']} 件。"
     )
     if bulletin.orders_by_rule:
-        _table(
+        table_add(
             doc,
             ["预警规则", "立项", "已反馈"],
             [[rule, str(n), str(done)] for rule, n, done in bulletin.orders_by_rule],
@@ -236,9 +161,7 @@ def bulletin_docx(bulletin: Bulletin) -> bytes:
         f"郑州市教育局督查室\n{bulletin.issued_on.year}年{bulletin.issued_on.month}月{bulletin.issued_on.day}日"
     )
     signature.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+    return document_bytes(doc)
 
 
 def status_label(status: Status | None) -> str:

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from eduplan.core.docx import DOCX_CONTENT_TYPE
 from eduplan.indicators.selectors import default_period
 from eduplan.org.access import Action, requires_in_request
 from eduplan.org.models import OrgUnit
@@ -22,8 +23,6 @@ from eduplan.supervision.bulletin import (
     plan_for_bulletin,
     status_label,
 )
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _plan_area(request: HttpRequest) -> OrgUnit:
@@ -71,6 +70,6 @@ def bulletin_download(request: HttpRequest, area: OrgUnit) -> HttpResponse:
     plan = request.bulletin_plan  # type: ignore[attr-defined]
     period = _period(request)
     body = bulletin_docx(bulletin_build(plan=plan, period=period))
-    response = HttpResponse(body, content_type=DOCX)
+    response = HttpResponse(body, content_type=DOCX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="bulletin-{period.code}.docx"'
     return response

@@ -1,0 +1,54 @@
+"""Word documents: a Chinese-ready document and plain tables, shared by every report."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from typing import Any
+
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Pt
+
+DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def document_new(*, size: int = 12, east_asian_font: str = "宋体") -> Any:
+    """A document whose Normal style sets the East Asian font Chinese text takes."""
+    doc = Document()
+    style = doc.styles["Normal"]
+    style.font.size = Pt(size)
+    style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), east_asian_font)
+    return doc
+
+
+def centred(doc: Any, text: str, *, size: int | None = None, bold: bool = False) -> Any:
+    paragraph = doc.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = paragraph.add_run(text)
+    run.bold = bold
+    if size:
+        run.font.size = Pt(size)
+    return paragraph
+
+
+def table_add(doc: Any, header: Sequence[str], rows: Sequence[Sequence[str]]) -> Any:
+    """A grid table with a bold header row; every cell is plain text."""
+    table = doc.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        cell.text = text
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
+    for values in rows:
+        cells = table.add_row().cells
+        for cell, text in zip(cells, values, strict=True):
+            cell.text = text
+    return table
+
+
+def document_bytes(doc: Any) -> bytes:
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()

@@ -1,0 +1,49 @@
+"""Figures computed once per change of the data, shared by every page that shows them.
+
+Services and model signals call `figures_changed()` inside the writing transaction;
+readers take `figures_stamp()` once per request and key their cached results by it. A
+reader therefore never sees figures older than the data it could read itself: the
+stamp and the data commit together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db.models import F
+
+from eduplan.core.models import DataStamp
+
+FIGURES = "figures"
+T = TypeVar("T")
+
+
+def figures_stamp() -> int:
+    """The current value of the figures counter (one indexed read)."""
+    row = DataStamp.objects.filter(name=FIGURES).values_list("number", flat=True).first()
+    return row or 0
+
+
+def figures_changed() -> None:
+    """Raise the counter: every cached figure computed before is now out of date."""
+    if not DataStamp.objects.filter(name=FIGURES).update(number=F("number") + 1):
+        DataStamp.objects.get_or_create(name=FIGURES, defaults={"number": 1})
+
+
+def figures_cached(stamp: int, key: str, compute: Callable[[], T]) -> T:
+    """`compute()`'s result for `key` at this stamp, computed at most once per process
+    (or once overall with a shared cache backend)."""
+    cache = caches[settings.FIGURES_CACHE]
+    full_key = f"figures:{stamp}:{key}"
+    found = cache.get(full_key, default=_MISSING)
+    if found is not _MISSING:
+        return found  # type: ignore[no-any-return]
+    value = compute()
+    cache.set(full_key, value, timeout=settings.FIGURES_CACHE_SECONDS)
+    return value
+
+
+_MISSING = object()

@@ -1,0 +1,810 @@
+"""What the dashboards show, built once per data change and per unit and period.
+
+Every builder takes the user and checks access itself (through `org.access`), then
+reads figures through `indicators` (cached under the figures stamp), so the number of
+queries a page makes does not grow with the number of projects, districts or schools.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from eduplan.construction.selectors import class_census_summary
+from eduplan.core.figures_cache import figures_cached, figures_stamp
+from eduplan.dashboards.charts import Chart, Series, Table, day_label, number
+from eduplan.indicators.models import Reach
+from eduplan.indicators.projects import (
+    STATUS_STYLES,
+    ProjectStatus,
+    TargetPath,
+    project_statuses_from,
+    target_statuses_cached,
+    trajectory,
+)
+from eduplan.indicators.selectors import ERR_NO_PLAN, ERR_NO_UNIT, PeriodRefused, default_period
+from eduplan.indicators.status import (
+    STATUS_LABELS,
+    Status,
+    TargetStatus,
+    measured_status_by_child,
+)
+from eduplan.org.access import Action, membership_of, require
+from eduplan.org.models import SCHOOL_TYPES, OrgUnit, Role, UnitType
+from eduplan.plans.models import Milestone, Plan, Project, ProjectOwner, WorkPoint
+from eduplan.plans.selectors import plan_default
+from eduplan.reporting.models import (
+    Attachment,
+    DataValue,
+    ExpectedReport,
+    Form,
+    Submission,
+)
+from eduplan.reporting.models import (
+    Status as ReportStatus,
+)
+from eduplan.reporting.periods import (
+    Period,
+    PeriodCodeError,
+    PeriodType,
+    period_from_code,
+    periods_in_year,
+)
+from eduplan.reporting.selectors import Completeness, completeness_due_in
+from eduplan.supervision.models import Colour
+from eduplan.supervision.selectors import orders_for
+
+MEASURE_FORM = "measure-progress"
+TOP_ORDERS = 8
+
+
+# Shared: plan, unit, period --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The plan, org unit and period a dashboard shows, and the periods one may pick."""
+
+    plan: Plan
+    unit: OrgUnit
+    at: Period
+    periods: list[Period]
+    stamp: int
+
+
+def frame_for(
+    *, user: Any, plan_code: str | None, at_code: str | None, org_code: str | None
+) -> Frame:
+    """The plan (the active one by default), the unit (the plan's area for bureau-wide
+    users, else their scope; `org_code` within the user's reach) and the period (the last
+    bimonthly one ended). Refuses outside the user's scope."""
+    plan = plan_default(plan_code)
+    if plan is None:
+        raise Http404(ERR_NO_PLAN % {"code": plan_code or ""})
+    require(user, Action.PLAN_VIEW, plan)
+    if org_code:
+        unit = OrgUnit.objects.filter(code=org_code).first()
+        if unit is None:
+            raise Http404(ERR_NO_UNIT % {"code": org_code})
+    else:
+        membership = membership_of(user)
+        if membership is None or membership.scope is None:
+            raise PermissionDenied
+        scope = membership.scope
+        unit = plan.organisation if scope.contains(plan.organisation) else scope
+    require(user, Action.UNIT_VIEW, unit)
+    try:
+        at = period_from_code(at_code) if at_code else default_period(plan)
+    except PeriodCodeError as exc:
+        raise PeriodRefused(str(exc)) from None
+    if at.type != PeriodType.BIMONTHLY:
+        raise PeriodRefused(_("Pick a bimonthly period (such as 2016B6)."))
+    periods = [
+        p
+        for year in range(plan.start_year, plan.end_year + 1)
+        for p in periods_in_year(year, PeriodType.BIMONTHLY)
+    ]
+    return Frame(plan=plan, unit=unit, at=at, periods=periods, stamp=figures_stamp())
+
+
+def _f(value: Decimal | None) -> float | int | None:
+    return number(value)
+
+
+def status_cells(s: TargetStatus) -> dict[str, Any]:
+    return {"status": s, "label": STATUS_LABELS[s.status], "style": STATUS_STYLES[s.status]}
+
+
+def path_chart(s: TargetStatus, path: TargetPath, *, spark: bool = False) -> Chart:
+    """A target's trajectory: actual, expected path, forecast to the due date, goal."""
+    dates = list(path.dates)
+    forecast: list[float | int | None] = [None] * len(dates)
+    if path.forecast:
+        (_start, start_value), (due, value) = path.forecast
+        forecast[-1] = start_value
+        dates.append(due)
+        forecast.append(value)
+    pad = len(dates) - len(path.dates)
+    series = [
+        Series(_("Actual"), [*path.actual, *[None] * pad], "actual"),
+        Series(_("Expected path"), [*path.expected, *[None] * pad], "expected"),
+    ]
+    if not spark:
+        series += [
+            Series(_("Forecast"), forecast, "forecast"),
+            Series(_("Goal"), [path.goal] * len(dates), "goal"),
+        ]
+    return Chart(
+        id=f"target-{s.target.pk}",
+        title=s.target.indicator,
+        kind="spark" if spark else "line",
+        categories=[day_label(d) for d in dates],
+        series=series,
+        unit=s.target.unit,
+        category_title=_("As of"),
+    )
+
+
+def targets_table(frame: Frame, rows: list[TargetStatus], table_id: str = "targets") -> Table:
+    return Table(
+        id=table_id,
+        title=_("Targets of %(unit)s as of the end of %(period)s")
+        % {"unit": frame.unit.name, "period": frame.at.label},
+        header=[
+            _("Project"),
+            _("Indicator"),
+            _("Unit"),
+            _("Baseline"),
+            _("Actual"),
+            _("Expected by now"),
+            _("Goal"),
+            _("Due"),
+            _("Forecast"),
+            _("Status"),
+        ],
+        rows=[
+            [
+                s.target.goal.project.number if s.target.goal else None,
+                s.target.indicator,
+                s.target.unit,
+                _f(s.baseline),
+                _f(s.actual),
+                _f(s.expected),
+                _f(s.goal),
+                s.due,
+                _f(s.forecast),
+                STATUS_LABELS[s.status],
+            ]
+            for s in rows
+        ],
+    )
+
+
+# Leaders' cockpit ----------------------------------------------------------------------
+
+
+@dataclass
+class Cockpit:
+    frame: Frame
+    projects: list[ProjectStatus]
+    summary: list[tuple[str, str, int]]
+    key_targets: list[dict[str, Any]]
+    orders: dict[str, int]
+    worst_orders: list[Any]
+    reporting: list[dict[str, Any]]
+    charts: list[Chart] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+
+
+def _summary(statuses: list[TargetStatus]) -> list[tuple[str, str, int]]:
+    counts = Counter(s.status for s in statuses)
+    return [(STATUS_LABELS[k], STATUS_STYLES[k], counts[k]) for k in STATUS_STYLES if counts[k]]
+
+
+def _reporting_rows(frame: Frame) -> list[dict[str, Any]]:
+    """Reports due in the period, by child unit (districts under the city)."""
+
+    def compute() -> list[dict[str, Any]]:
+        return completeness_due_in(period=frame.at, unit=frame.unit)
+
+    return figures_cached(frame.stamp, f"due:{frame.unit.pk}:{frame.at.code}", compute)
+
+
+def cockpit_build(*, user: Any, frame: Frame) -> Cockpit:
+    statuses = target_statuses_cached(
+        stamp=frame.stamp, plan=frame.plan, at=frame.at, unit=frame.unit
+    )
+    projects = project_statuses_from(frame.plan, statuses)
+    key_targets = []
+    charts = []
+    for p in projects:
+        key = p.key_target
+        if key is None:
+            continue
+        path = trajectory(stamp=frame.stamp, status=key, at=frame.at)
+        chart = path_chart(key, path, spark=True) if path else None
+        if chart:
+            charts.append(chart)
+        key_targets.append({"project": p.project, "chart": chart, **status_cells(key)})
+    day = timezone.localdate()
+    mine = orders_for(user=user, day=day)
+    counts = dict.fromkeys(Colour.values, 0)
+    for row in mine.order_by().values("colour").annotate(n=Count("pk")):  # type: ignore[misc]
+        counts[row["colour"]] = row["n"]
+    reporting = _reporting_rows(frame)
+    charts.append(reporting_chart(frame, reporting))
+    projects_table = Table(
+        id="projects",
+        title=_("Key projects as of the end of %(period)s") % {"period": frame.at.label},
+        header=[_("No."), _("Project"), _("Status"), _("Targets on track (%)")]
+        + [STATUS_LABELS[k] for k in STATUS_STYLES],
+        rows=[
+            [p.number, p.name, p.label, number(p.share_on_track, 0)]
+            + [p.counts.get(str(k), 0) for k in STATUS_STYLES]
+            for p in projects
+        ],
+    )
+    return Cockpit(
+        frame=frame,
+        projects=projects,
+        summary=_summary(statuses),
+        key_targets=key_targets,
+        orders=counts,
+        worst_orders=list(mine[:TOP_ORDERS]),
+        reporting=reporting,
+        charts=charts,
+        tables=[projects_table, targets_table(frame, statuses), reporting_table(frame, reporting)]
+        + [c.table() for c in charts],
+    )
+
+
+def reporting_chart(frame: Frame, rows: list[dict[str, Any]]) -> Chart:
+    return Chart(
+        id="reports-missing",
+        title=_("Reports missing and late by unit, %(period)s") % {"period": frame.at.label},
+        kind="bar",
+        categories=[r["unit"].name for r in rows],
+        series=[
+            Series(_("Missing"), [r["completeness"].missing for r in rows], "bar"),
+            Series(_("Late"), [r["completeness"].late for r in rows], "bar"),
+        ],
+        category_title=_("Unit"),
+    )
+
+
+def reporting_table(frame: Frame, rows: list[dict[str, Any]]) -> Table:
+    def rate(value: float | None) -> float | int | None:
+        return number(value, 1)
+
+    return Table(
+        id="reporting",
+        title=_("Reports due in %(period)s by unit") % {"period": frame.at.label},
+        header=[
+            _("Unit"),
+            _("Expected"),
+            _("Submitted"),
+            _("Missing"),
+            _("Late"),
+            _("Completion (%)"),
+            _("On time (%)"),
+        ],
+        rows=[
+            [
+                r["unit"].name,
+                r["completeness"].expected,
+                r["completeness"].submitted,
+                r["completeness"].missing,
+                r["completeness"].late,
+                rate(r["completeness"].rate),
+                rate(r["completeness"].timely_rate),
+            ]
+            for r in rows
+        ],
+    )
+
+
+# Project page ----------------------------------------------------------------------------
+
+
+@dataclass
+class ProjectPage:
+    frame: Frame
+    project: Project
+    status: ProjectStatus
+    owners: list[ProjectOwner]
+    goals: list[Any]
+    targets: list[dict[str, Any]]
+    measures: list[dict[str, Any]]
+    milestones: list[dict[str, Any]]
+    work_points: list[WorkPoint]
+    charts: list[Chart]
+    tables: list[Table]
+
+
+def _measure_progress(project: Project, at: Period) -> dict[int, dict[str, Any]]:
+    """Each measure's latest progress report up to `at` (approved or submitted), with its
+    narrative and evidence files: three queries."""
+    form = Form.objects.filter(code=MEASURE_FORM).first()
+    if form is None:
+        return {}
+    subjects = {f"measure:{m.pk}": m.pk for m in project.measures.all()}
+    subs = (
+        Submission.objects.filter(
+            form=form,
+            subject__in=list(subjects),
+            period__lte=at.code,
+            status__in=[ReportStatus.SUBMITTED, ReportStatus.APPROVED],
+        )
+        .select_related("org_unit")
+        .order_by("subject", "-period", "-pk")
+    )
+    latest: dict[str, Submission] = {}
+    for sub in subs:
+        latest.setdefault(sub.subject, sub)
+    values: dict[int, dict[str, str]] = {}
+    for sub_id, code, num, text in DataValue.objects.filter(
+        submission__in=list(latest.values())
+    ).values_list("submission_id", "element__code", "number", "text"):
+        values.setdefault(sub_id, {})[code] = text if text else ("" if num is None else str(num))
+    files: dict[int, list[Attachment]] = {}
+    for attachment in Attachment.objects.filter(submission__in=list(latest.values())).order_by(
+        "pk"
+    ):
+        files.setdefault(attachment.submission_id, []).append(attachment)
+    out = {}
+    for subject, sub in latest.items():
+        v = values.get(sub.pk, {})
+        percent = v.get("mp_percent")
+        out[subjects[subject]] = {
+            "submission": sub,
+            "status": v.get("mp_status", ""),
+            "percent": None if not percent else float(Decimal(percent)),
+            "narrative": v.get("mp_narrative", ""),
+            "problems": v.get("mp_problems", ""),
+            "files": files.get(sub.pk, []),
+        }
+    return out
+
+
+def project_page_build(*, frame: Frame, number_: int) -> ProjectPage:
+    project = (
+        Project.objects.filter(plan=frame.plan, number=number_)
+        .prefetch_related("goals", "measures")
+        .first()
+    )
+    if project is None:
+        raise Http404(_("The plan has no project %(n)s.") % {"n": number_})
+    statuses = target_statuses_cached(
+        stamp=frame.stamp, plan=frame.plan, at=frame.at, unit=frame.unit
+    )
+    status = next(p for p in project_statuses_from(frame.plan, statuses) if p.project == project)
+    targets, charts = [], []
+    for s in status.targets:
+        path = trajectory(stamp=frame.stamp, status=s, at=frame.at)
+        chart = path_chart(s, path) if path else None
+        if chart:
+            charts.append(chart)
+        targets.append({"chart": chart, **status_cells(s)})
+    progress = _measure_progress(project, frame.at)
+    measures: list[dict[str, Any]] = [
+        {"measure": m, "progress": progress.get(m.pk)} for m in project.measures.all()
+    ]
+    milestones = [
+        {
+            "milestone": m,
+            "state": _("due") if m.due_on > frame.at.end else _("date passed"),
+            "passed": m.due_on <= frame.at.end,
+        }
+        for m in Milestone.objects.filter(project=project).order_by("due_on", "pk")
+    ]
+    owners = list(
+        ProjectOwner.objects.filter(project=project)
+        .select_related("department")
+        .order_by("role", "pk")
+    )
+    work_points = list(
+        WorkPoint.objects.filter(projects=project).select_related("section").order_by("number")
+    )
+    tables = [
+        targets_table(frame, status.targets),
+        Table(
+            id="measures",
+            title=_("Measures of project %(n)s") % {"n": project.number},
+            header=[
+                _("No."),
+                _("Measure"),
+                _("Progress status"),
+                _("Done (%)"),
+                _("Progress"),
+                _("Period"),
+            ],
+            rows=[
+                [
+                    m["measure"].number,
+                    m["measure"].text,
+                    m["progress"]["status"] if m["progress"] else "",
+                    m["progress"]["percent"] if m["progress"] else None,
+                    m["progress"]["narrative"] if m["progress"] else "",
+                    m["progress"]["submission"].period if m["progress"] else "",
+                ]
+                for m in measures
+            ],
+        ),
+    ] + [c.table() for c in charts]
+    return ProjectPage(
+        frame=frame,
+        project=project,
+        status=status,
+        owners=owners,
+        goals=list(project.goals.all()),
+        targets=targets,
+        measures=measures,
+        milestones=milestones,
+        work_points=work_points,
+        charts=charts,
+        tables=tables,
+    )
+
+
+# Districts: ranking and map ------------------------------------------------------------
+
+MEASURES = ("completion", "timeliness", "on_track")
+
+
+@dataclass
+class DistrictRow:
+    unit: OrgUnit
+    completeness: Completeness
+    statuses: dict[int, TargetStatus]
+    on_track: float | None
+    visible: bool
+    rank: dict[str, int] = field(default_factory=dict)
+
+    def measure(self, key: str) -> float | None:
+        if key == "completion":
+            return self.completeness.rate
+        if key == "timeliness":
+            return self.completeness.timely_rate
+        if key == "on_track":
+            return self.on_track
+        status = self.statuses.get(int(key))
+        return None if status is None or status.progress is None else float(status.progress)
+
+
+@dataclass
+class Districts:
+    frame: Frame
+    targets: list[Any]
+    rows: list[DistrictRow]
+    measure: str
+    measures: list[tuple[str, str]]
+    sort: str
+    tiles: list[dict[str, Any]]
+    grid: tuple[int, int]
+    tables: list[Table]
+
+
+def _district_statuses(frame: Frame) -> tuple[list[Any], dict[str, dict[int, TargetStatus]]]:
+    """Each district's own status on every target measured unit by unit (two queries per
+    target, whatever the number of districts)."""
+    statuses = target_statuses_cached(
+        stamp=frame.stamp, plan=frame.plan, at=frame.at, unit=frame.plan.organisation
+    )
+    targets = [
+        s.target
+        for s in statuses
+        if s.kind == "measured" and s.target.binding.reach == Reach.EACH_UNIT
+    ]
+
+    def compute() -> dict[str, dict[int, TargetStatus]]:
+        by_district: dict[str, dict[int, TargetStatus]] = {}
+        for target in targets:
+            for code, status in measured_status_by_child(
+                target, target.binding, parent=frame.plan.organisation, at=frame.at
+            ).items():
+                by_district.setdefault(code, {})[target.pk] = status
+        return by_district
+
+    return targets, figures_cached(
+        frame.stamp, f"districts:{frame.plan.pk}:{frame.at.code}", compute
+    )
+
+
+def districts_build(*, user: Any, frame: Frame, measure: str, sort: str) -> Districts:
+    """Every district side by side; rows outside the user's scope are ranked but hidden."""
+    area = frame.plan.organisation
+    targets, by_district = _district_statuses(frame)
+    reporting = {
+        r["unit"].code: r["completeness"]
+        for r in figures_cached(
+            frame.stamp,
+            f"due:{area.pk}:{frame.at.code}",
+            lambda: completeness_due_in(period=frame.at, unit=area),
+        )
+    }
+    membership = membership_of(user)
+    scope = membership.scope if membership else None
+    rows = []
+    for unit in OrgUnit.objects.filter(parent=area, type=UnitType.DISTRICT).order_by("code"):
+        statuses = by_district.get(unit.code, {})
+        judged = [s for s in statuses.values() if s.status in STATUS_STYLES_JUDGED]
+        on_track = (
+            None
+            if not judged
+            else 100.0
+            * sum(s.status in (Status.ON_TRACK, Status.DONE) for s in judged)
+            / len(judged)
+        )
+        rows.append(
+            DistrictRow(
+                unit=unit,
+                completeness=reporting.get(unit.code, Completeness(0, 0, 0, 0)),
+                statuses=statuses,
+                on_track=on_track,
+                visible=(scope is not None and scope.contains(unit))
+                or (scope is not None and unit.contains(scope)),
+            )
+        )
+    keys = [*MEASURES, *(str(t.pk) for t in targets)]
+    for key in keys:
+        ordered = sorted(rows, key=lambda r: _descending(r.measure(key)))
+        for i, row in enumerate(ordered, start=1):
+            row.rank[key] = i
+    if measure not in keys:
+        measure = "completion"
+    if sort not in keys and sort != "name":
+        sort = measure
+    if sort == "name":
+        rows.sort(key=lambda r: r.unit.code)
+    else:
+        rows.sort(key=lambda r: r.rank[sort])
+    visible = [r for r in rows if r.visible]
+    measures = [
+        ("completion", _("Reports submitted (%)")),
+        ("timeliness", _("Reports on time (%)")),
+        ("on_track", _("Targets on track (%)")),
+    ] + [(str(t.pk), _("Progress: %(indicator)s") % {"indicator": t.indicator}) for t in targets]
+    tiles, grid = _tiles(rows, measure)
+    table = Table(
+        id="districts",
+        title=_("Districts as of the end of %(period)s") % {"period": frame.at.label},
+        header=[
+            _("Rank"),
+            _("District"),
+            _("Expected"),
+            _("Missing"),
+            _("Late"),
+            _("Reports submitted (%)"),
+            _("Reports on time (%)"),
+            _("Targets on track (%)"),
+        ]
+        + [t.indicator for t in targets],
+        rows=[
+            [
+                r.rank[sort if sort != "name" else measure],
+                r.unit.name,
+                r.completeness.expected,
+                r.completeness.missing,
+                r.completeness.late,
+                number(r.completeness.rate, 1),
+                number(r.completeness.timely_rate, 1),
+                number(r.on_track, 1),
+            ]
+            + [
+                STATUS_LABELS[r.statuses[t.pk].status] if t.pk in r.statuses else ""
+                for t in targets
+            ]
+            for r in visible
+        ],
+    )
+    return Districts(
+        frame=frame,
+        targets=targets,
+        rows=visible,
+        measure=measure,
+        measures=measures,
+        sort=sort,
+        tiles=tiles,
+        grid=grid,
+        tables=[table],
+    )
+
+
+def _descending(value: float | None) -> float:
+    """Sort key: highest first, no figure last."""
+    return 1.0 if value is None else -value
+
+
+STATUS_STYLES_JUDGED = {Status.ON_TRACK, Status.DONE, Status.AT_RISK, Status.OFF_TRACK}
+# Five classes, low to high: the map's legend (colour-blind safe, from light to dark).
+MAP_CLASSES = ("#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c")
+
+
+def _tiles(rows: list[DistrictRow], measure: str) -> tuple[list[dict[str, Any]], tuple[int, int]]:
+    """The schematic map: each district at its [row, column] tile, coloured by the measure
+    in five equal bands of 0–100; districts without a tile go on a row below."""
+    placed = []
+    spare_row = 1 + max(
+        (r.unit.attributes.get("tile", [0, 0])[0] for r in rows if "tile" in r.unit.attributes),
+        default=-1,
+    )
+    spare_col = 0
+    for r in sorted(rows, key=lambda r: r.unit.code):
+        tile = r.unit.attributes.get("tile")
+        if tile:
+            row, col = tile
+        else:
+            row, col = spare_row, spare_col
+            spare_col += 1
+        value = r.measure(measure) if r.visible else None
+        band = None if value is None else min(4, max(0, int(value // 20)))
+        placed.append(
+            {
+                "unit": r.unit,
+                "row": row + 1,
+                "col": col + 1,
+                "value": value,
+                "visible": r.visible,
+                "colour": "#e9ecef" if band is None else MAP_CLASSES[band],
+                "dark": band is not None and band >= 3,
+            }
+        )
+    rows_n = max((t["row"] for t in placed), default=1)
+    cols_n = max((t["col"] for t in placed), default=1)
+    return placed, (rows_n, cols_n)
+
+
+# School page ------------------------------------------------------------------------------
+
+
+@dataclass
+class SchoolPage:
+    unit: OrgUnit
+    due: list[dict[str, Any]]
+    returned: list[Submission]
+    census: list[dict[str, Any]]
+    figures: list[Table]
+    charts: list[Chart]
+    tables: list[Table]
+
+
+def school_page_build(
+    *, user: Any, unit: OrgUnit, today: datetime.date | None = None
+) -> SchoolPage:
+    """A school's reports due and returned, and its figures over time."""
+    if unit.type not in SCHOOL_TYPES:
+        raise Http404(_("%(unit)s is not a school or kindergarten.") % {"unit": unit.name})
+    today = today or timezone.localdate()
+    expected = list(
+        ExpectedReport.objects.filter(org_unit=unit)
+        .select_related("form")
+        .order_by("-due_on", "form__code")[:60]
+    )
+    subs = {
+        (s.form_id, s.period, s.subject): s
+        for s in Submission.objects.filter(org_unit=unit).only(
+            "pk", "form_id", "period", "subject", "status", "returned_reason", "revision"
+        )
+    }
+    due: list[dict[str, Any]] = []
+    for e in expected:
+        sub = subs.get((e.form_id, e.period, e.subject))
+        state = sub.status if sub else "missing"
+        due.append(
+            {
+                "expected": e,
+                "submission": sub,
+                "state": state,
+                "overdue": (sub is None and e.due_on < today)
+                or (
+                    sub is not None
+                    and sub.status in (ReportStatus.DRAFT, ReportStatus.RETURNED)
+                    and e.due_on < today
+                ),
+            }
+        )
+    returned = [s for s in subs.values() if s.status == ReportStatus.RETURNED]
+    census = class_census_summary(unit=unit)
+    census_chart = Chart(
+        id="census",
+        title=_("Classes by school year"),
+        kind="bar",
+        categories=[str(r["school_year"]) for r in census],
+        series=[
+            Series(_("Classes"), [r["classes"] for r in census], "bar"),
+            Series(_("Large classes (56–65)"), [r["large"] for r in census], "bar"),
+            Series(_("Very large classes (66+)"), [r["huge"] for r in census], "bar"),
+            Series(_("Average class size"), [number(r["average"], 1) for r in census], "actual"),
+        ],
+        category_title=_("School year"),
+    )
+    figures = _school_figures(unit)
+    charts = [census_chart] if census else []
+    return SchoolPage(
+        unit=unit,
+        due=due,
+        returned=returned,
+        census=census,
+        figures=figures,
+        charts=charts,
+        tables=[
+            Table(
+                id="due",
+                title=_("Reports of %(unit)s") % {"unit": unit.name},
+                header=[_("Form"), _("Period"), _("Due"), _("Status")],
+                rows=[
+                    [
+                        d["expected"].form.name,
+                        d["expected"].period,
+                        d["expected"].due_on,
+                        str(ReportStatus(d["state"]).label)
+                        if d["submission"]
+                        else _("not started"),
+                    ]
+                    for d in due
+                ],
+            ),
+            *figures,
+            *[c.table() for c in charts],
+        ],
+    )
+
+
+def _school_figures(unit: OrgUnit) -> list[Table]:
+    """The school's approved numeric figures, one table per form, periods as rows (one
+    query)."""
+    rows = (
+        DataValue.objects.filter(
+            org_unit=unit, submission__status=ReportStatus.APPROVED, number__isnull=False
+        )
+        .values_list(
+            "submission__form__code",
+            "submission__form__name",
+            "period",
+            "element__code",
+            "element__name",
+            "number",
+        )
+        .order_by("submission__form__code", "period", "element_id")
+    )
+    forms: dict[str, dict[str, Any]] = {}
+    for code, name, period, element, element_name, value in rows:
+        form = forms.setdefault(code, {"name": name, "elements": {}, "periods": {}})
+        form["elements"].setdefault(element, element_name)
+        form["periods"].setdefault(period, {})[element] = number(value)
+    tables = []
+    for code, form in forms.items():
+        elements = list(form["elements"])
+        tables.append(
+            Table(
+                id=f"form-{code}",
+                title=form["name"],
+                header=[_("Period")] + [form["elements"][e] for e in elements],
+                rows=[
+                    [period_from_code(p).label] + [values.get(e) for e in elements]
+                    for p, values in form["periods"].items()
+                ],
+            )
+        )
+    return tables
+
+
+def school_of(user: Any) -> OrgUnit | None:
+    membership = membership_of(user)
+    if (
+        membership
+        and membership.role == Role.SCHOOL_REPORTER
+        and membership.scope
+        and membership.scope.type in SCHOOL_TYPES
+    ):
+        return membership.scope
+    return None

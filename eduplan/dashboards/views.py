@@ -1,0 +1,153 @@
+"""The dashboards: leaders' cockpit and big screen, project, districts, school.
+
+Each view declares its access rule; the builders in `selectors` check the plan and the
+org unit asked for (`?org=`) against the user's scope on every request."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from eduplan.dashboards.charts import Chart, Table
+from eduplan.dashboards.exports import DOCX_CONTENT_TYPE, project_report_docx
+from eduplan.dashboards.selectors import (
+    Frame,
+    cockpit_build,
+    districts_build,
+    frame_for,
+    project_page_build,
+    school_of,
+    school_page_build,
+)
+from eduplan.indicators.selectors import PeriodRefused
+from eduplan.org.access import Action, my_scope, requires, requires_in_request
+from eduplan.org.models import OrgUnit
+from eduplan.supervision.models import Colour
+
+
+def _frame(request: HttpRequest) -> Frame:
+    """The plan, unit and period of the request; a bad period falls back to the default
+    with a message saying what was wrong."""
+    args: dict[str, Any] = {
+        "user": request.user,
+        "plan_code": request.GET.get("plan"),
+        "org_code": request.GET.get("org"),
+    }
+    try:
+        return frame_for(at_code=request.GET.get("at"), **args)
+    except PeriodRefused as exc:
+        messages.error(request, str(exc))
+        return frame_for(at_code=None, **args)
+
+
+def _export(request: HttpRequest, tables: list[Table]) -> HttpResponse | None:
+    """The workbook of the table named by `?export=`, if asked for; unknown names are 404."""
+    wanted = request.GET.get("export")
+    if not wanted:
+        return None
+    for table in tables:
+        if table.id == wanted:
+            return table.xlsx_response()
+    raise Http404(_("This page has no table named “%(name)s”.") % {"name": wanted})
+
+
+def _charts_json(charts: list[Chart]) -> list[dict[str, Any]]:
+    return [c.as_json() for c in charts]
+
+
+def _context(frame: Frame, **extra: Any) -> dict[str, Any]:
+    return {"frame": frame, "colours": Colour, **extra}
+
+
+@requires_in_request(Action.PLAN_VIEW, load=my_scope)
+def cockpit(request: HttpRequest, scope: OrgUnit) -> HttpResponse:
+    school = school_of(request.user)
+    if school is not None and not request.GET.get("org"):
+        return redirect("dashboards:school", code=school.code)
+    frame = _frame(request)
+    data = cockpit_build(user=request.user, frame=frame)
+    return _export(request, data.tables) or render(
+        request,
+        "dashboards/cockpit.html",
+        _context(frame, data=data, charts=_charts_json(data.charts)),
+    )
+
+
+@requires_in_request(Action.PLAN_VIEW, load=my_scope)
+def screen(request: HttpRequest, scope: OrgUnit) -> HttpResponse:
+    frame = _frame(request)
+    data = cockpit_build(user=request.user, frame=frame)
+    return render(
+        request,
+        "dashboards/screen.html",
+        _context(
+            frame,
+            data=data,
+            charts=_charts_json(data.charts),
+            refresh=settings.EDUPLAN_SCREEN_REFRESH_SECONDS,
+        ),
+    )
+
+
+def _number(request: HttpRequest) -> int:
+    assert request.resolver_match is not None
+    return int(request.resolver_match.kwargs["number"])
+
+
+@requires_in_request(Action.PLAN_VIEW, load=my_scope)
+def project(request: HttpRequest, scope: OrgUnit) -> HttpResponse:
+    frame = _frame(request)
+    page = project_page_build(frame=frame, number_=_number(request))
+    return _export(request, page.tables) or render(
+        request,
+        "dashboards/project.html",
+        _context(frame, page=page, charts=_charts_json(page.charts)),
+    )
+
+
+@requires_in_request(Action.PLAN_VIEW, load=my_scope)
+def project_report(request: HttpRequest, scope: OrgUnit) -> HttpResponse:
+    frame = _frame(request)
+    page = project_page_build(frame=frame, number_=_number(request))
+    body = project_report_docx(page)
+    response = HttpResponse(body, content_type=DOCX_CONTENT_TYPE)
+    name = f"{page.project.number}-{page.project.name}-{frame.at.code}"
+    response["Content-Disposition"] = (
+        f'attachment; filename="project-{page.project.number}-{frame.at.code}.docx"; '
+        f"filename*=UTF-8''{quote(name)}.docx"
+    )
+    return response
+
+
+@requires_in_request(Action.PLAN_VIEW, load=my_scope)
+def districts(request: HttpRequest, scope: OrgUnit) -> HttpResponse:
+    frame = _frame(request)
+    data = districts_build(
+        user=request.user,
+        frame=frame,
+        measure=request.GET.get("measure", "completion"),
+        sort=request.GET.get("sort", ""),
+    )
+    return _export(request, data.tables) or render(
+        request, "dashboards/districts.html", _context(frame, data=data)
+    )
+
+
+def _school(code: str) -> OrgUnit:
+    return get_object_or_404(OrgUnit, code=code)
+
+
+@requires(Action.UNIT_VIEW, load=_school)
+def school(request: HttpRequest, unit: OrgUnit) -> HttpResponse:
+    page = school_page_build(user=request.user, unit=unit)
+    return _export(request, page.tables) or render(
+        request,
+        "dashboards/school.html",
+        {"page": page, "charts": _charts_json(page.charts)},
+    )

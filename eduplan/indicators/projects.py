@@ -1,0 +1,176 @@
+"""Targets gathered by project: one status per project, and figures cached per change.
+
+A project's status is the worst status among its targets that can be judged (off track,
+at risk, on track, done); targets with no data or not yet assessed do not make a
+project look better or worse. Both the cockpit and the bulletin read it from here.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from eduplan.core.figures_cache import figures_cached
+from eduplan.indicators.aggregation import metric_value
+from eduplan.indicators.models import Reach
+from eduplan.indicators.status import (
+    STATUS_LABELS,
+    Status,
+    TargetStatus,
+    expected_at,
+    target_status_list,
+)
+from eduplan.org.models import OrgUnit
+from eduplan.plans.models import Plan, Project
+from eduplan.reporting.periods import Period, PeriodType, period_containing, periods_between
+
+MEASURED_OK = {Status.ON_TRACK, Status.DONE}
+WORST_FIRST = [Status.OFF_TRACK, Status.AT_RISK, Status.ON_TRACK, Status.DONE]
+STATUS_STYLES = {
+    Status.ON_TRACK: "success",
+    Status.DONE: "primary",
+    Status.AT_RISK: "warning",
+    Status.OFF_TRACK: "danger",
+    Status.NOT_APPORTIONED: "light",
+    Status.NO_DATA: "secondary",
+    Status.UNMEASURED: "secondary",
+}
+
+
+@dataclass(frozen=True)
+class ProjectStatus:
+    project: Project
+    targets: list[TargetStatus]
+    status: Status | None  # None: nothing that can be judged yet
+    counts: Counter[str]
+
+    @property
+    def number(self) -> int:
+        return self.project.number
+
+    @property
+    def name(self) -> str:
+        return self.project.name
+
+    @property
+    def worst(self) -> Status | None:
+        return self.status
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self.status] if self.status else STATUS_LABELS[Status.NO_DATA]
+
+    @property
+    def style(self) -> str:
+        return STATUS_STYLES[self.status] if self.status else "secondary"
+
+    @property
+    def share_on_track(self) -> float | None:
+        judged = [s for s in self.targets if s.status in WORST_FIRST]
+        if not judged:
+            return None
+        return 100.0 * sum(s.status in MEASURED_OK for s in judged) / len(judged)
+
+    @property
+    def key_target(self) -> TargetStatus | None:
+        """The first measured target with a figure (the one a leader looks at first)."""
+        measured = [s for s in self.targets if s.kind == "measured" and s.actual is not None]
+        return measured[0] if measured else None
+
+
+def target_statuses_cached(
+    *, stamp: int, plan: Plan, at: Period, unit: OrgUnit
+) -> list[TargetStatus]:
+    """`target_status_list`, computed once per data change."""
+    return figures_cached(
+        stamp,
+        f"status:{plan.pk}:{unit.pk}:{at.code}",
+        lambda: target_status_list(plan=plan, at=at, unit=unit),
+    )
+
+
+def project_statuses_from(plan: Plan, statuses: list[TargetStatus]) -> list[ProjectStatus]:
+    """Group target statuses (of one unit and period) by project, in plan order."""
+    by_project: dict[int, list[TargetStatus]] = defaultdict(list)
+    for s in statuses:
+        if s.target.goal is not None:
+            by_project[s.target.goal.project_id].append(s)
+    out = []
+    for project in plan.projects.order_by("number"):
+        rows = by_project.get(project.pk, [])
+        judged = {s.status for s in rows}
+        worst = next((w for w in WORST_FIRST if w in judged), None)
+        out.append(ProjectStatus(project, rows, worst, Counter(str(s.status) for s in rows)))
+    return out
+
+
+def project_statuses(*, plan: Plan, at: Period, unit: OrgUnit, stamp: int) -> list[ProjectStatus]:
+    """Every project of the plan with its status for `unit` as of the end of `at`."""
+    return project_statuses_from(
+        plan, target_statuses_cached(stamp=stamp, plan=plan, at=at, unit=unit)
+    )
+
+
+@dataclass(frozen=True)
+class TargetPath:
+    """A measured target's path: dates, the actual figure as of each, the expected path,
+    then the forecast to the due date and the goal."""
+
+    dates: list[datetime.date]
+    actual: list[float | None]
+    expected: list[float | None]
+    forecast: list[tuple[datetime.date, float]]
+    goal: float | None
+    baseline: float | None
+
+
+def _f(value: object) -> float | None:
+    return None if value is None else round(float(value), 2)  # type: ignore[arg-type]
+
+
+def trajectory_points(status: TargetStatus, at: Period) -> list[Period]:
+    """Bimonthly points from the start of counting to `at` (no later than the due date)."""
+    binding = status.target.binding
+    first = period_containing(binding.start_on, PeriodType.BIMONTHLY)
+    last = min(at, period_containing(binding.due_on, PeriodType.BIMONTHLY))
+    return list(periods_between(first, last)) if first <= last else []
+
+
+def trajectory(*, stamp: int, status: TargetStatus, at: Period) -> TargetPath | None:
+    """The path of a measured target for its unit, computed once per data change."""
+    if status.kind != "measured" or status.baseline is None or status.goal is None:
+        return None
+    binding = status.target.binding
+    if binding.reach == Reach.PLAN and status.unit.pk != status.target.plan.organisation_id:
+        return None
+
+    def compute() -> TargetPath:
+        assert status.baseline is not None and status.goal is not None
+        points = trajectory_points(status, at)
+        dates = [binding.baseline_on] + [p.end for p in points]
+        actual: list[float | None] = [_f(status.baseline)]
+        for p in points:
+            figure = metric_value(
+                key=binding.metric_key, unit=status.unit, start=binding.start_on, end=p.end
+            )
+            actual.append(_f(figure.value))
+        expected = [
+            _f(expected_at(binding, status.baseline, status.goal, min(d, binding.due_on)))
+            for d in dates
+        ]
+        forecast = []
+        if status.forecast is not None and dates[-1] < binding.due_on and actual[-1] is not None:
+            forecast = [(dates[-1], actual[-1]), (binding.due_on, float(_f(status.forecast) or 0))]
+        return TargetPath(
+            dates=dates,
+            actual=actual,
+            expected=expected,
+            forecast=forecast,
+            goal=_f(status.goal),
+            baseline=_f(status.baseline),
+        )
+
+    return figures_cached(
+        stamp, f"trajectory:{status.target.pk}:{status.unit.pk}:{at.code}", compute
+    )

@@ -1,0 +1,40 @@
+"""Every saved or deleted row that can move a figure raises the figures counter.
+
+Bulk writes (which send no signals) call `figures_changed()` themselves: the loaders of
+org units, plans, bindings, expected reports and the demo history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models.signals import post_delete, post_save
+
+from eduplan.construction.models import SchoolClass
+from eduplan.core.figures_cache import figures_changed
+from eduplan.indicators.models import TargetAssessment, TargetBinding
+from eduplan.org.models import OrgUnit
+from eduplan.plans.models import Milestone, Plan, Project, Target
+from eduplan.reporting.models import ExpectedReport, Submission
+
+FIGURE_MODELS = (
+    OrgUnit,
+    Plan,
+    Project,
+    Target,
+    Milestone,
+    SchoolClass,
+    ExpectedReport,
+    Submission,
+    TargetBinding,
+    TargetAssessment,
+)
+
+
+def _changed(**_kwargs: Any) -> None:
+    figures_changed()
+
+
+def connect() -> None:
+    for model in FIGURE_MODELS:
+        post_save.connect(_changed, sender=model, dispatch_uid=f"figures-save-{model.__name__}")
+        post_delete.connect(_changed, sender=model, dispatch_uid=f"figures-del-{model.__name__}")
