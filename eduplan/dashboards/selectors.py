@@ -198,7 +198,7 @@ class Cockpit:
     projects: list[ProjectStatus]
     summary: list[tuple[str, str, int]]
     key_targets: list[dict[str, Any]]
-    orders: dict[str, int]
+    orders: list[tuple[str, str, int]]
     worst_orders: list[Any]
     reporting: list[dict[str, Any]]
     charts: list[Chart] = field(default_factory=list)
@@ -258,7 +258,7 @@ def cockpit_build(*, user: Any, frame: Frame) -> Cockpit:
         projects=projects,
         summary=_summary(statuses),
         key_targets=key_targets,
-        orders=counts,
+        orders=[(c, str(Colour(c).label), counts[c]) for c in reversed(Colour.values)],
         worst_orders=list(mine[:TOP_ORDERS]),
         reporting=reporting,
         charts=charts,
@@ -468,6 +468,7 @@ class DistrictRow:
     on_track: float | None
     visible: bool
     rank: dict[str, int] = field(default_factory=dict)
+    position: int = 0  # the rank by the column the table is sorted by
 
     def measure(self, key: str) -> float | None:
         if key == "completion":
@@ -567,6 +568,8 @@ def districts_build(*, user: Any, frame: Frame, measure: str, sort: str) -> Dist
         rows.sort(key=lambda r: r.unit.code)
     else:
         rows.sort(key=lambda r: r.rank[sort])
+    for row in rows:
+        row.position = row.rank[measure if sort == "name" else sort]
     visible = [r for r in rows if r.visible]
     measures = [
         ("completion", _("Reports submitted (%)")),
@@ -590,7 +593,7 @@ def districts_build(*, user: Any, frame: Frame, measure: str, sort: str) -> Dist
         + [t.indicator for t in targets],
         rows=[
             [
-                r.rank[sort if sort != "name" else measure],
+                r.position,
                 r.unit.name,
                 r.completeness.expected,
                 r.completeness.missing,
@@ -691,9 +694,9 @@ def school_page_build(
     )
     subs = {
         (s.form_id, s.period, s.subject): s
-        for s in Submission.objects.filter(org_unit=unit).only(
-            "pk", "form_id", "period", "subject", "status", "returned_reason", "revision"
-        )
+        for s in Submission.objects.filter(org_unit=unit)
+        .select_related("form")
+        .only("pk", "form__code", "form__name", "period", "subject", "status", "returned_reason")
     }
     due: list[dict[str, Any]] = []
     for e in expected:

@@ -23,6 +23,7 @@ def membership(request: HttpRequest) -> dict[str, Any]:
             and can(request.user, Action.PLAN_CHANGE, member.scope),
             "approvals": Action.REPORT_APPROVE in actions,
             "targets": Action.PLAN_VIEW in actions,
+            "cockpit": Action.PLAN_VIEW in actions,
             "supervision": Action.REPORT_VIEW in actions,
             "board": Action.BOARD_VIEW in actions,
         },
