@@ -14,7 +14,7 @@ from eduplan.core.figures_cache import figures_changed
 from eduplan.indicators.models import TargetAssessment, TargetBinding
 from eduplan.org.models import OrgUnit
 from eduplan.plans.models import Milestone, Plan, Project, Target
-from eduplan.reporting.models import ExpectedReport, Submission
+from eduplan.reporting.models import DataValue, ExpectedReport, Submission
 
 FIGURE_MODELS = (
     OrgUnit,
@@ -25,6 +25,7 @@ FIGURE_MODELS = (
     SchoolClass,
     ExpectedReport,
     Submission,
+    DataValue,
     TargetBinding,
     TargetAssessment,
 )

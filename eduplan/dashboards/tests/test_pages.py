@@ -1,0 +1,146 @@
+"""Cockpit, big screen, project, districts and school pages on the demo city: what each
+role sees, in Chinese, with exports that open, and nothing outside the user's scope."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+
+import openpyxl
+import pytest
+from docx import Document
+
+from eduplan.org.models import OrgUnit, UnitType
+from eduplan.reporting.models import Submission
+
+AT = {"at": "2016B6"}
+
+
+def charts_of(body: str) -> list[dict]:
+    found = re.search(r'<script id="charts-data" type="application/json">(.*?)</script>', body, re.S)
+    assert found, "the page carries its chart data as JSON"
+    return json.loads(found.group(1))
+
+
+def test_the_cockpit_shows_every_project_with_its_status_in_chinese(as_user):
+    body = as_user("leader").get("/dashboards/", AT).content.decode()
+    assert "领导驾驶舱" in body and "2016年第6双月" in body
+    assert len(re.findall(r'data-project="\d+"', body)) == 17
+    assert "校园足球提升" in body
+    charts = charts_of(body)
+    sparks = [c for c in charts if c["kind"] == "spark"]
+    assert sparks and all(c["series"][0]["data"] for c in sparks)
+    assert any(c["id"] == "reports-missing" for c in charts)
+
+
+def test_picking_a_period_changes_what_the_cockpit_shows(as_user):
+    client = as_user("leader")
+    later = client.get("/dashboards/", {"at": "2017B4"}).content.decode()
+    assert "2017年第4双月" in later
+    assert '<option value="2017B4" selected>' in later
+
+
+def test_a_bad_period_says_what_was_wrong_and_shows_the_default(as_user):
+    response = as_user("leader").get("/dashboards/", {"at": "2016X1"})
+    assert response.status_code == 200
+    assert "2016X1" in response.content.decode()
+
+
+def test_the_big_screen_refreshes_itself(as_user):
+    body = as_user("leader").get("/dashboards/screen/", AT).content.decode()
+    assert re.search(r'<meta http-equiv="refresh" content="\d+">', body)
+    assert len(re.findall(r'data-project="\d+"', body)) == 17
+
+
+def test_the_project_page_draws_each_measured_target_with_its_path(as_user):
+    body = as_user("leader").get("/dashboards/projects/1/", AT).content.decode()
+    assert "学校建设" in body and "举措" in body
+    lines = [c for c in charts_of(body) if c["kind"] == "line"]
+    assert lines
+    roles = {s["role"] for c in lines for s in c["series"]}
+    assert {"actual", "expected", "goal"} <= roles
+    chart = lines[0]
+    assert all(len(s["data"]) == len(chart["categories"]) for s in chart["series"])
+    assert "表格" in body  # every chart has its table view
+
+
+def test_every_chart_and_table_downloads_as_a_workbook(as_user):
+    client = as_user("leader")
+    body = client.get("/dashboards/projects/1/", AT).content.decode()
+    chart = next(c for c in charts_of(body) if c["kind"] == "line")
+    for export in ("targets", "measures", chart["id"]):
+        response = client.get("/dashboards/projects/1/", {**AT, "export": export})
+        assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+        assert sheet.max_row >= 3, export
+    assert client.get("/dashboards/", {**AT, "export": "nothing"}).status_code == 404
+
+
+def test_the_project_report_is_a_word_document(as_user):
+    response = as_user("leader").get("/dashboards/projects/3/report.docx", AT)
+    assert response.status_code == 200
+    text = "\n".join(p.text for p in Document(io.BytesIO(response.content)).paragraphs)
+    assert "校园足球提升" in text and "2016年第6双月" in text
+
+
+def test_the_district_ranking_shows_every_district_to_the_bureau(as_user):
+    body = as_user("leader").get("/dashboards/districts/", AT).content.decode()
+    assert len(re.findall(r'<tr data-district="', body)) == 16
+    assert len(re.findall(r'class="district-tile', body)) == 16
+
+
+def test_a_district_official_sees_only_the_district(as_user):
+    client = as_user("jinshui")
+    body = client.get("/dashboards/districts/", AT).content.decode()
+    assert re.findall(r'<tr data-district="(\d+)"', body) == ["410105"]
+    # The map keeps every tile (it is a map) but shows no figure outside the scope.
+    tiles = dict(re.findall(r'data-district="(\d+)" title="[^"]*">\s*<span>[^<]*</span><span class="value">([^<]*)<', body))
+    assert tiles["410103"] == "&nbsp;"
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(client.get("/dashboards/districts/", {**AT, "export": "districts"}).content)
+    ).active
+    names = [row[1] for row in sheet.iter_rows(min_row=3, values_only=True)]
+    assert names == ["金水区"]
+    cockpit = client.get("/dashboards/", AT).content.decode()
+    assert "金水区" in cockpit
+    assert client.get("/dashboards/", {**AT, "org": "410103"}).status_code == 403
+    assert client.get("/dashboards/projects/1/", {**AT, "org": "410100"}).status_code == 403
+    erqi_school = OrgUnit.objects.filter(path__startswith="/410100/410103/", type=UnitType.PRIMARY).first()
+    assert client.get(f"/dashboards/schools/{erqi_school.code}/").status_code == 403
+
+
+def test_a_school_sees_what_is_due_and_its_figures_but_no_other_school(as_user):
+    client = as_user("jinshui-school1")
+    response = client.get("/dashboards/")
+    assert response.status_code == 302 and "/dashboards/schools/" in response["Location"]
+    body = client.get(response["Location"]).content.decode()
+    assert "应报报表" in body or "报表" in body
+    assert any(c["id"] == "census" for c in charts_of(body))
+    from eduplan.org.models import Membership
+
+    mine = Membership.objects.get(user__username="jinshui-school1").scope
+    other = OrgUnit.objects.filter(type=UnitType.PRIMARY).exclude(pk=mine.pk).first()
+    assert client.get(f"/dashboards/schools/{other.code}/").status_code == 403
+
+
+def test_anonymous_visitors_are_sent_to_log_in(demo, client, db):
+    for url in ("/dashboards/", "/dashboards/screen/", "/dashboards/projects/1/", "/dashboards/districts/"):
+        response = client.get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_a_returned_report_shows_on_the_school_page_with_its_reason(as_user):
+    from eduplan.org.models import Membership
+
+    school = Membership.objects.get(user__username="jinshui-school1").scope
+    sub = Submission.objects.filter(org_unit=school).first()
+    assert sub is not None
+    Submission.objects.filter(pk=sub.pk).update(status="returned", returned_reason="班额数据有误，请核实")
+    body = as_user("jinshui-school1").get(f"/dashboards/schools/{school.code}/").content.decode()
+    assert "班额数据有误，请核实" in body
+
+
+@pytest.mark.parametrize("username", ["leader", "duchashi", "jichu", "jinshui"])
+def test_the_cockpit_opens_for_every_role_that_reads_the_plan(as_user, username):
+    assert as_user(username).get("/dashboards/", AT).status_code == 200
