@@ -18,7 +18,9 @@ AT = {"at": "2016B6"}
 
 
 def charts_of(body: str) -> list[dict]:
-    found = re.search(r'<script id="charts-data" type="application/json">(.*?)</script>', body, re.S)
+    found = re.search(
+        r'<script id="charts-data" type="application/json">(.*?)</script>', body, re.S
+    )
     assert found, "the page carries its chart data as JSON"
     return json.loads(found.group(1))
 
@@ -95,7 +97,12 @@ def test_a_district_official_sees_only_the_district(as_user):
     body = client.get("/dashboards/districts/", AT).content.decode()
     assert re.findall(r'<tr data-district="(\d+)"', body) == ["410105"]
     # The map keeps every tile (it is a map) but shows no figure outside the scope.
-    tiles = dict(re.findall(r'data-district="(\d+)" title="[^"]*">\s*<span>[^<]*</span><span class="value">([^<]*)<', body))
+    tiles = dict(
+        re.findall(
+            r'data-district="(\d+)" title="[^"]*">\s*<span>[^<]*</span><span class="value">([^<]*)<',
+            body,
+        )
+    )
     assert tiles["410103"] == "&nbsp;"
     sheet = openpyxl.load_workbook(
         io.BytesIO(client.get("/dashboards/districts/", {**AT, "export": "districts"}).content)
@@ -106,7 +113,9 @@ def test_a_district_official_sees_only_the_district(as_user):
     assert "金水区" in cockpit
     assert client.get("/dashboards/", {**AT, "org": "410103"}).status_code == 403
     assert client.get("/dashboards/projects/1/", {**AT, "org": "410100"}).status_code == 403
-    erqi_school = OrgUnit.objects.filter(path__startswith="/410100/410103/", type=UnitType.PRIMARY).first()
+    erqi_school = OrgUnit.objects.filter(
+        path__startswith="/410100/410103/", type=UnitType.PRIMARY
+    ).first()
     assert client.get(f"/dashboards/schools/{erqi_school.code}/").status_code == 403
 
 
@@ -125,7 +134,12 @@ def test_a_school_sees_what_is_due_and_its_figures_but_no_other_school(as_user):
 
 
 def test_anonymous_visitors_are_sent_to_log_in(demo, client, db):
-    for url in ("/dashboards/", "/dashboards/screen/", "/dashboards/projects/1/", "/dashboards/districts/"):
+    for url in (
+        "/dashboards/",
+        "/dashboards/screen/",
+        "/dashboards/projects/1/",
+        "/dashboards/districts/",
+    ):
         response = client.get(url)
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
@@ -136,7 +150,9 @@ def test_a_returned_report_shows_on_the_school_page_with_its_reason(as_user):
     school = Membership.objects.get(user__username="jinshui-school1").scope
     sub = Submission.objects.filter(org_unit=school).first()
     assert sub is not None
-    Submission.objects.filter(pk=sub.pk).update(status="returned", returned_reason="班额数据有误，请核实")
+    Submission.objects.filter(pk=sub.pk).update(
+        status="returned", returned_reason="班额数据有误，请核实"
+    )
     body = as_user("jinshui-school1").get(f"/dashboards/schools/{school.code}/").content.decode()
     assert "班额数据有误，请核实" in body
 
@@ -144,3 +160,28 @@ def test_a_returned_report_shows_on_the_school_page_with_its_reason(as_user):
 @pytest.mark.parametrize("username", ["leader", "duchashi", "jichu", "jinshui"])
 def test_the_cockpit_opens_for_every_role_that_reads_the_plan(as_user, username):
     assert as_user(username).get("/dashboards/", AT).status_code == 200
+
+
+def test_district_statuses_in_one_pass_match_those_computed_one_by_one(as_user):
+    from eduplan.indicators.models import Reach, TargetBinding
+    from eduplan.indicators.status import measured_status, measured_status_by_child
+    from eduplan.plans.selectors import plan_default
+    from eduplan.reporting.periods import period_from_code
+
+    plan = plan_default()
+    at = period_from_code("2016B6")
+    bindings = TargetBinding.objects.filter(reach=Reach.EACH_UNIT).select_related("target")
+    assert bindings.exists()
+    for binding in bindings:
+        together = measured_status_by_child(
+            binding.target, binding, parent=plan.organisation, at=at
+        )
+        for unit in OrgUnit.objects.filter(parent=plan.organisation, type=UnitType.DISTRICT):
+            alone = measured_status(binding.target, binding, unit=unit, at=at, is_plan_area=False)
+            mine = together[unit.code]
+            assert (mine.actual, mine.baseline, mine.goal, mine.status) == (
+                alone.actual,
+                alone.baseline,
+                alone.goal,
+                alone.status,
+            ), (binding.metric_key, unit.code)
