@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from django.contrib.auth import get_user_model
@@ -73,5 +74,4 @@ def test_no_page_or_stylesheet_refers_to_another_host(as_user):
     for url in stylesheets:
         path = finders.find(url.removeprefix("/static/"))
         assert path, url
-        with open(path, encoding="utf-8") as fh:
-            assert not EXTERNAL.search(fh.read()), url
+        assert not EXTERNAL.search(Path(path).read_text(encoding="utf-8")), url

@@ -99,7 +99,8 @@ def test_a_district_official_sees_only_the_district(as_user):
     # The map keeps every tile (it is a map) but shows no figure outside the scope.
     tiles = dict(
         re.findall(
-            r'data-district="(\d+)" title="[^"]*">\s*<span>[^<]*</span><span class="value">([^<]*)<',
+            r'data-district="(\d+)" title="[^"]*">\s*<span>[^<]*</span>'
+            r'<span class="value">([^<]*)<',
             body,
         )
     )
