@@ -214,7 +214,11 @@ def _reporting_rows(frame: Frame) -> list[dict[str, Any]]:
     """Reports due in the period, by child unit (districts under the city)."""
 
     def compute() -> list[dict[str, Any]]:
-        return completeness_due_in(period=frame.at, unit=frame.unit)
+        rows = completeness_due_in(period=frame.at, unit=frame.unit)
+        # Under the city: the districts (departments and bureau-run schools have their
+        # own pages); under a district: its schools.
+        districts = [r for r in rows if r["unit"].type == UnitType.DISTRICT]
+        return districts or rows
 
     return figures_cached(frame.stamp, f"due:{frame.unit.pk}:{frame.at.code}", compute)
 

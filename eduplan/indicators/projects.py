@@ -11,6 +11,8 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 from eduplan.core.figures_cache import figures_cached
 from eduplan.indicators.aggregation import metric_value
 from eduplan.indicators.models import Reach
@@ -59,11 +61,19 @@ class ProjectStatus:
 
     @property
     def label(self) -> str:
-        return STATUS_LABELS[self.status] if self.status else STATUS_LABELS[Status.NO_DATA]
+        if self.status is not None:
+            return STATUS_LABELS[self.status]
+        if not self.targets:
+            return str(_("No quantitative targets"))
+        if all(s.status == Status.UNMEASURED for s in self.targets):
+            return STATUS_LABELS[Status.UNMEASURED]
+        return STATUS_LABELS[Status.NO_DATA]
 
     @property
     def style(self) -> str:
-        return STATUS_STYLES[self.status] if self.status else "secondary"
+        if self.status is None:
+            return "light" if not self.targets else "secondary"
+        return STATUS_STYLES[self.status]
 
     @property
     def share_on_track(self) -> float | None:

@@ -1,0 +1,135 @@
+"""Benchmark: server time and SQL queries of the dashboards on the demo city.
+
+    .venv/bin/python bench/bench_dashboards.py [--scale 1] [--requests 40] [--cold 3]
+    DATABASE_URL=postgres://… .venv/bin/python bench/bench_dashboards.py --scale 10
+
+Each page is requested through Django's request handler in this process (the server's
+whole work: middleware, access checks, queries, templates; no network), signed in as
+the demo leader (and, for the districts page, as a district official):
+
+- cold: the first request after the figures changed (the cache emptied), median of
+  `--cold` rounds: what the first reader after an approval waits;
+- warm: `--requests` requests in a row, p50 and p95: what everyone else waits;
+- queries: SQL statements per request, cold and warm.
+
+The reference is the login page, timed the same way in the same process; each page's
+median is also given as a multiple of it, so runs on noisy machines compare.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--requests", type=int, default=40)
+    parser.add_argument("--cold", type=int, default=3)
+    parser.add_argument("--at", default="2016B6")
+    args = parser.parse_args()
+    scratch = tempfile.mkdtemp(prefix="eduplan-dash-")
+    os.environ.setdefault("EDUPLAN_VAR_DIR", scratch)
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{scratch}/bench.sqlite3")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "eduplan.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.core.cache import caches
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from eduplan.demo.services import demo_setup
+    from eduplan.org.models import Membership, OrgUnit
+
+    settings.ALLOWED_HOSTS = ["testserver"]
+    call_command("migrate", verbosity=0)
+    if connection.vendor == "postgresql":
+        call_command("flush", interactive=False, verbosity=0)
+    t0 = time.perf_counter()
+    demo_setup(scale=args.scale, seed=2016)
+    units = OrgUnit.objects.count()
+    print(
+        f"demo at scale {args.scale}: {units:,} org units, set up in "
+        f"{time.perf_counter() - t0:.0f} s on {connection.vendor}"
+    )
+    users = get_user_model().objects
+    leader, district = Client(), Client()
+    leader.force_login(users.get(username="leader"))
+    district.force_login(users.get(username="jinshui"))
+    school = Membership.objects.get(user__username="jinshui-school1").scope
+    at = {"at": args.at}
+    pages = [
+        ("reference: login page", Client(), "/accounts/login/", {}),
+        ("cockpit (city)", leader, "/dashboards/", at),
+        ("big screen (city)", leader, "/dashboards/screen/", at),
+        ("project 1 page", leader, "/dashboards/projects/1/", at),
+        ("project 3 page", leader, "/dashboards/projects/3/", at),
+        ("districts (city)", leader, "/dashboards/districts/", at),
+        ("cockpit (district)", district, "/dashboards/", at),
+        ("districts (district)", district, "/dashboards/districts/", at),
+        ("school page", leader, f"/dashboards/schools/{school.code}/", {}),
+        ("project report .docx", leader, "/dashboards/projects/1/report.docx", at),
+    ]
+
+    def timed(client: Client, url: str, data: dict[str, str]) -> tuple[float, int]:
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            response = client.get(url, data)
+            elapsed = time.perf_counter() - start
+        assert response.status_code == 200, (url, response.status_code)
+        return elapsed * 1000, len(captured)
+
+    for _name, client, url, data in pages:  # sessions, templates, translations loaded
+        timed(client, url, data)
+    rows = []
+    for name, client, url, data in pages:
+        cold_ms, cold_q = [], set()
+        for _ in range(args.cold):
+            caches["figures"].clear()
+            ms, q = timed(client, url, data)
+            cold_ms.append(ms)
+            cold_q.add(q)
+        warm_ms, warm_q = [], set()
+        for _ in range(args.requests):
+            ms, q = timed(client, url, data)
+            warm_ms.append(ms)
+            warm_q.add(q)
+        warm_ms.sort()
+        rows.append(
+            (
+                name,
+                statistics.median(cold_ms),
+                statistics.median(warm_ms),
+                warm_ms[max(0, int(round(0.95 * len(warm_ms))) - 1)],
+                "/".join(map(str, sorted(cold_q))),
+                "/".join(map(str, sorted(warm_q))),
+            )
+        )
+    reference = rows[0][2]
+    print(
+        f"\n{args.requests} warm requests per page, {args.cold} cold; times in ms "
+        f"(server time in this process); ×ref = warm median / the login page's"
+    )
+    print(
+        f"{'page':<24}{'cold p50':>10}{'warm p50':>10}{'warm p95':>10}{'×ref':>8}"
+        f"{'queries cold':>14}{'warm':>6}"
+    )
+    for name, cold, p50, p95, cq, wq in rows:
+        print(f"{name:<24}{cold:>10.1f}{p50:>10.1f}{p95:>10.1f}{p50 / reference:>8.1f}{cq:>14}{wq:>6}")
+
+
+if __name__ == "__main__":
+    main()

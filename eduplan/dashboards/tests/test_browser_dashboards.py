@@ -1,0 +1,78 @@
+"""The dashboards in a real Chromium: a leader logs in, opens the cockpit, picks a
+period, opens a project, reads a chart as a table and downloads it; the big screen; a
+phone-width cockpit; then a district official sees only the district.
+
+Runs where Debian's Chromium is installed (CI installs it); skipped elsewhere with a
+message. Screenshots go to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import openpyxl
+import pytest
+
+from eduplan.core.tests.browser import ARTIFACTS, needs_browser
+
+pytestmark = needs_browser
+
+
+def _log_in(page, base: str, username: str, next_url: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{base}{next_url}")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "eduplan2016")
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_leader_and_district_official_use_the_dashboards(live_server, browser_page, tmp_path):
+    from eduplan.demo.services import demo_setup
+
+    demo_setup(scale=0.05, seed=2016)
+    page, external = browser_page
+    base = live_server.url
+
+    _log_in(page, base, "leader", "/dashboards/?at=2016B6")
+    assert page.locator("h1").first.inner_text().startswith("领导驾驶舱")
+    assert page.locator(".project-tile").count() == 17
+    page.wait_for_selector("[data-chart][data-drawn] svg")
+    page.screenshot(path=str(ARTIFACTS / "cockpit-1366.png"), full_page=True)
+
+    page.select_option("#at", "2017B2")
+    page.wait_for_url("**at=2017B2**")
+    assert "2017年第2双月" in page.locator("h1 + span").inner_text()
+
+    page.locator(".project-tile[data-project='1']").click()
+    page.wait_for_url("**/dashboards/projects/1/**")
+    page.wait_for_selector("[data-chart][data-drawn] svg")
+    chart = page.locator("figure").first
+    chart.locator("summary").click()
+    assert chart.locator("table tbody tr").count() >= 2
+    page.screenshot(path=str(ARTIFACTS / "project-1366.png"), full_page=True)
+    with page.expect_download() as download:
+        chart.locator("a[href*='export=']").click()
+    saved = tmp_path / "chart.xlsx"
+    download.value.save_as(saved)
+    sheet = openpyxl.load_workbook(saved).active
+    assert sheet.max_row >= 4
+    with page.expect_download() as report:
+        page.locator("a[href*='report.docx']").click()
+    assert report.value.suggested_filename.endswith(".docx")
+
+    page.goto(f"{base}/dashboards/screen/?at=2016B6")
+    page.wait_for_selector("[data-chart][data-drawn] svg")
+    page.screenshot(path=str(ARTIFACTS / "big-screen-1366.png"))
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{base}/dashboards/?at=2016B6")
+    page.screenshot(path=str(ARTIFACTS / "cockpit-phone.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 392
+    page.set_viewport_size({"width": 1366, "height": 768})
+
+    page.context.clear_cookies()
+    _log_in(page, base, "jinshui", "/dashboards/districts/?at=2016B6")
+    rows = page.locator("tbody tr[data-district]")
+    assert rows.count() == 1 and rows.first.get_attribute("data-district") == "410105"
+    page.screenshot(path=str(ARTIFACTS / "districts-jinshui-1366.png"), full_page=True)
+
+    assert external == []
