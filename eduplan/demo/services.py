@@ -15,6 +15,8 @@ from eduplan.construction.models import SchoolClass
 from eduplan.core.figures_cache import figures_changed
 from eduplan.demo.generator import DemoCity, generate
 from eduplan.demo.history import history_load
+from eduplan.football.demo import football_demo_seed
+from eduplan.football.models import Competition
 from eduplan.indicators.loading import bindings_load
 from eduplan.indicators.models import TargetBinding
 from eduplan.org.models import Membership, OrgUnit, Role, UnitType
@@ -22,6 +24,8 @@ from eduplan.org.services import org_units_create, unit_specs_from_data
 from eduplan.plans.loading import plan_spec_from_file
 from eduplan.plans.models import Plan
 from eduplan.plans.services import plan_load
+from eduplan.public.demo import public_demo_seed
+from eduplan.public.models import DirectoryEntry, FeeItem
 from eduplan.reporting.loading import forms_load
 from eduplan.reporting.models import ExpectedReport, Form, Submission
 from eduplan.reporting.periods import PeriodType, periods_in_year
@@ -159,5 +163,9 @@ def demo_setup(*, scale: float = 1.0, seed: int = 2016) -> dict[str, object]:
         done["history"] = history_load(scale=scale, seed=seed)
         # The demo's "now" for supervision: just after the 2016 bimonthly round was due.
         done["orders"] = supervision_scan(at=DEMO_SCAN_DAY).total_created
+    if not FeeItem.objects.exists() and not DirectoryEntry.objects.exists():
+        done.update({k: v for k, v in public_demo_seed(seed=seed).items() if v})
+    if not Competition.objects.exists():
+        done.update({k: v for k, v in football_demo_seed(seed=seed).items() if v})
     demo_accounts_create()
     return done

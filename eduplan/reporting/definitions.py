@@ -39,6 +39,7 @@ class ElementDef:
     choices: tuple[str, ...] = ()
     aggregation: str = "sum"
     over_time: str = "latest"  # "sum" for flows reported per period (matches played)
+    public: bool = False  # shown on the public pages once a submission is approved
 
     @property
     def numeric(self) -> bool:
@@ -77,7 +78,13 @@ class FormDefinition:
         raise KeyError(code)
 
     def as_json(self) -> dict[str, Any]:
-        return json.loads(json.dumps(asdict(self), default=str))
+        data: dict[str, Any] = json.loads(json.dumps(asdict(self), default=str))
+        # `public` is left out while false, so the definitions (and content hashes) of
+        # forms that publish nothing stay what they were before the key existed.
+        for element in data["elements"]:
+            if not element.get("public"):
+                element.pop("public", None)
+        return data
 
     @property
     def digest(self) -> str:
@@ -151,6 +158,9 @@ def definition_from_data(data: Any, *, source: str) -> FormDefinition:
             raise InputError(
                 _("unknown aggregation: %(v)s") % {"v": over_time}, where=f"{where}.over_time"
             )
+        public = item.get("public", False)
+        if not isinstance(public, bool):
+            raise InputError(_("true or false is required"), where=f"{where}.public")
         low, high = _bound(item, "min", where), _bound(item, "max", where)
         if value_type == "percentage":
             low = 0.0 if low is None else low
@@ -169,6 +179,7 @@ def definition_from_data(data: Any, *, source: str) -> FormDefinition:
                 choices=choices,
                 aggregation=aggregation,
                 over_time=over_time,
+                public=public,
             )
         )
     codes = [e.code for e in elements]

@@ -1,0 +1,97 @@
+"""Reads of campus football: published competitions, their tables and fixtures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+from django.http import Http404
+
+from eduplan.football.models import Competition, Match, Team
+from eduplan.football.standings import Result, Row, Rules, standings
+
+
+@dataclass(frozen=True)
+class TableLine:
+    """A row of the table with its team (for display)."""
+
+    team: Team
+    row: Row
+
+
+@dataclass(frozen=True)
+class CompetitionSummary:
+    competition: Competition
+    teams: int
+    played: int
+    matches: int
+
+
+def competitions_published() -> list[CompetitionSummary]:
+    """Published competitions, newest season first, with their team and match counts
+    (one query)."""
+    rows = (
+        Competition.objects.filter(published=True)
+        .annotate(
+            team_count=Count("teams", distinct=True),
+            played_count=Count(
+                "matches", filter=Q(matches__home_goals__isnull=False), distinct=True
+            ),
+            match_count=Count("matches", distinct=True),
+        )
+        .order_by("-season", "name", "group", "stage")
+    )
+    return [
+        CompetitionSummary(
+            competition=c,
+            teams=c.team_count,
+            played=c.played_count,
+            matches=c.match_count,
+        )
+        for c in rows
+    ]
+
+
+def competition_published(pk: int) -> Competition:
+    """A published competition, or 404 (an unpublished one does not exist to the public)."""
+    competition = Competition.objects.filter(pk=pk, published=True).first()
+    if competition is None:
+        raise Http404
+    return competition
+
+
+def competition_matches(*, competition: Competition) -> list[Match]:
+    """Every fixture of the competition with its teams and schools, by round."""
+    return list(
+        competition.matches.select_related("home__school", "away__school").order_by(
+            "round", "played_on", "id"
+        )
+    )
+
+
+def competition_rules(competition: Competition) -> Rules:
+    return Rules(
+        points_win=competition.points_win,
+        points_draw=competition.points_draw,
+        tie_breakers=tuple(competition.tie_breakers or ()),
+        lots_seed=competition.lots_seed,
+    )
+
+
+def competition_table(*, competition: Competition, matches: list[Match]) -> list[TableLine]:
+    """The standings computed from the played matches (the teams read once)."""
+    teams = {team.pk: team for team in competition.teams.select_related("school")}
+    results = [
+        Result(
+            home=m.home_id,
+            away=m.away_id,
+            home_goals=m.home_goals,
+            away_goals=m.away_goals,
+            home_fair_play=m.home_fair_play,
+            away_fair_play=m.away_fair_play,
+        )
+        for m in matches
+        if m.home_goals is not None and m.away_goals is not None
+    ]
+    rows = standings(teams=sorted(teams), results=results, rules=competition_rules(competition))
+    return [TableLine(team=teams[row.team], row=row) for row in rows]

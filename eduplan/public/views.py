@@ -1,0 +1,298 @@
+"""Public pages (no login): fee disclosure, the private-school directory, school
+construction progress and the plan overview, each with an xlsx download of what it shows.
+
+Every view is `@public`; what may be shown is decided in public/selectors.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+
+from eduplan.core.xlsx import XLSX_CONTENT_TYPE, table_xlsx
+from eduplan.org.access import public
+from eduplan.org.models import OrgUnit, UnitType
+from eduplan.plans.models import Plan, Project
+from eduplan.plans.selectors import plan_default
+from eduplan.public.selectors import (
+    DIRECTORY_TYPES,
+    NAME_SEARCH_MAX,
+    construction_progress_public,
+    directory_entries,
+    district_by_code,
+    districts,
+    fee_items_published,
+    fee_school_years,
+    fee_schools,
+    plan_projects_public,
+)
+
+FEE_SCHOOLS_PER_PAGE = 20
+DIRECTORY_PER_PAGE = 25
+
+
+def xlsx_response(
+    *, title: str, header: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> HttpResponse:
+    """A download of one table as a workbook named after its title."""
+    response = HttpResponse(
+        table_xlsx(title=title, header=header, rows=rows), content_type=XLSX_CONTENT_TYPE
+    )
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"{title}.xlsx"
+    )
+    return response
+
+
+def _param(request: HttpRequest, name: str, *, limit: int = NAME_SEARCH_MAX) -> str:
+    """A query parameter as plain text: trimmed, bounded, without NUL characters."""
+    return request.GET.get(name, "").replace("\x00", "").strip()[:limit]
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def _parent_name(school: OrgUnit) -> str:
+    return school.parent.name if school.parent else ""
+
+
+@public
+def index(request: HttpRequest) -> HttpResponse:
+    return render(request, "public/index.html", {"public_tab": "index"})
+
+
+@dataclass(frozen=True)
+class FeeFilters:
+    district: OrgUnit | None
+    name: str
+    year: int | None
+    years: list[int]
+
+
+def _fee_filters(request: HttpRequest) -> FeeFilters:
+    years = fee_school_years()
+    asked = _param(request, "year", limit=4)
+    year = int(asked) if asked.isdigit() and int(asked) in years else None
+    return FeeFilters(
+        district=district_by_code(_param(request, "district")),
+        name=_param(request, "name"),
+        year=year if year is not None else (years[0] if years else None),
+        years=years,
+    )
+
+
+@public
+def fees(request: HttpRequest) -> HttpResponse:
+    filters = _fee_filters(request)
+    schools = (
+        fee_schools(school_year=filters.year, district=filters.district, name=filters.name)
+        if filters.year is not None
+        else OrgUnit.objects.none()
+    )
+    page = Paginator(schools, FEE_SCHOOLS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "public/fees.html",
+        {
+            "public_tab": "fees",
+            "filters": filters,
+            "districts": list(districts()),
+            "page": page,
+            "query": _query_without_page(request),
+        },
+    )
+
+
+@public
+def fees_xlsx(request: HttpRequest) -> HttpResponse:
+    filters = _fee_filters(request)
+    items = (
+        fee_items_published(school_year=filters.year, district=filters.district, name=filters.name)
+        if filters.year is not None
+        else []
+    )
+    return xlsx_response(
+        title=_("School fee disclosure"),
+        header=[
+            _("District"),
+            _("School"),
+            _("School year"),
+            _("Fee item"),
+            _("Standard"),
+            _("Billing unit"),
+            _("Approving body"),
+            _("Document number"),
+            _("Scope of charge"),
+            _("Complaint hotline"),
+            _("Waivers for pupils from poor families"),
+        ],
+        rows=[
+            [
+                _parent_name(fee.school),
+                fee.school.name,
+                fee.school_year,
+                fee.item,
+                fee.amount,
+                fee.unit,
+                fee.approving_body,
+                fee.document_number,
+                fee.scope,
+                fee.hotline,
+                fee.waivers,
+            ]
+            for fee in items
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class DirectoryFilters:
+    district: OrgUnit | None
+    type: str
+
+
+def _directory_filters(request: HttpRequest) -> DirectoryFilters:
+    asked = _param(request, "type")
+    return DirectoryFilters(
+        district=district_by_code(_param(request, "district")),
+        type=asked if asked in DIRECTORY_TYPES else "",
+    )
+
+
+@public
+def directory(request: HttpRequest) -> HttpResponse:
+    filters = _directory_filters(request)
+    entries = directory_entries(district=filters.district, school_type=filters.type)
+    page = Paginator(entries, DIRECTORY_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "public/directory.html",
+        {
+            "public_tab": "directory",
+            "filters": filters,
+            "districts": list(districts()),
+            "types": [(t.value, t.label) for t in DIRECTORY_TYPES],
+            "page": page,
+            "query": _query_without_page(request),
+        },
+    )
+
+
+@public
+def directory_xlsx(request: HttpRequest) -> HttpResponse:
+    filters = _directory_filters(request)
+    entries = directory_entries(district=filters.district, school_type=filters.type)
+    return xlsx_response(
+        title=_("Directory of private schools"),
+        header=[
+            _("School"),
+            _("District"),
+            _("Type"),
+            _("Licence number"),
+            _("Sponsor"),
+            _("Address"),
+            _("Phone"),
+            _("Levels"),
+            _("Approved by"),
+        ],
+        rows=[
+            [
+                e.school.name,
+                _parent_name(e.school),
+                UnitType(e.school.type).label,
+                e.licence_number,
+                e.sponsor,
+                e.address,
+                e.phone,
+                e.levels,
+                e.approved_by,
+            ]
+            for e in entries
+        ],
+    )
+
+
+@public
+def construction(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "public/construction.html",
+        {"public_tab": "construction", "progress": construction_progress_public()},
+    )
+
+
+@public
+def construction_xlsx(request: HttpRequest) -> HttpResponse:
+    progress = construction_progress_public()
+    return xlsx_response(
+        title=_("School construction progress"),
+        header=[
+            _("District"),
+            _("Period"),
+            *[f"{e.name}（{e.unit}）" if e.unit else e.name for e in progress.elements],
+        ],
+        rows=[
+            [row.district.name, row.period.label if row.period else "", *row.values]
+            for row in progress.rows
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class ProjectLine:
+    """A project on the public overview: its goal text and the city-level status only."""
+
+    project: Project
+    goal: str
+    label: str
+    style: str
+
+
+def _plan_lines(plan: Plan) -> list[ProjectLine]:
+    lines = []
+    for project in plan_projects_public(plan=plan):
+        goals = getattr(project, "three_year_goals", [])
+        lines.append(
+            ProjectLine(
+                project=project,
+                goal="\n".join(g.text for g in goals),
+                label=_("Not yet assessed"),
+                style="secondary",
+            )
+        )
+    return lines
+
+
+@public
+def plan(request: HttpRequest) -> HttpResponse:
+    found = plan_default()
+    return render(
+        request,
+        "public/plan.html",
+        {
+            "public_tab": "plan",
+            "plan": found,
+            "lines": _plan_lines(found) if found else [],
+        },
+    )
+
+
+@public
+def plan_xlsx(request: HttpRequest) -> HttpResponse:
+    found = plan_default()
+    lines = _plan_lines(found) if found else []
+    return xlsx_response(
+        title=found.name if found else _("Plan overview"),
+        header=[_("Number"), _("Project"), _("Status"), _("Three-year goal")],
+        rows=[[line.project.number, line.project.name, line.label, line.goal] for line in lines],
+    )
