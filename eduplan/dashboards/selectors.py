@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 
 from eduplan.construction.selectors import class_census_summary
 from eduplan.core.figures_cache import figures_cached, figures_stamp
-from eduplan.dashboards.charts import Chart, Series, Table, day_label, number
+from eduplan.core.tables import Table, number
+from eduplan.dashboards.charts import Chart, Series, day_label
 from eduplan.indicators.models import Reach
 from eduplan.indicators.projects import (
     STATUS_STYLES,
@@ -29,6 +30,7 @@ from eduplan.indicators.projects import (
     TargetPath,
     project_statuses_from,
     target_statuses_cached,
+    targets_table,
     trajectory,
 )
 from eduplan.indicators.selectors import ERR_NO_PLAN, ERR_NO_UNIT, PeriodRefused, default_period
@@ -59,7 +61,7 @@ from eduplan.reporting.periods import (
     period_from_code,
     periods_in_year,
 )
-from eduplan.reporting.selectors import Completeness, completeness_due_in
+from eduplan.reporting.selectors import Completeness, completeness_due_in, completeness_table
 from eduplan.supervision.models import Colour
 from eduplan.supervision.selectors import orders_for
 
@@ -154,41 +156,6 @@ def path_chart(s: TargetStatus, path: TargetPath, *, spark: bool = False) -> Cha
     )
 
 
-def targets_table(frame: Frame, rows: list[TargetStatus], table_id: str = "targets") -> Table:
-    return Table(
-        id=table_id,
-        title=_("Targets of %(unit)s as of the end of %(period)s")
-        % {"unit": frame.unit.name, "period": frame.at.label},
-        header=[
-            _("Project"),
-            _("Indicator"),
-            _("Unit"),
-            _("Baseline"),
-            _("Actual"),
-            _("Expected by now"),
-            _("Goal"),
-            _("Due"),
-            _("Forecast"),
-            _("Status"),
-        ],
-        rows=[
-            [
-                s.target.goal.project.number if s.target.goal else None,
-                s.target.indicator,
-                s.target.unit,
-                _f(s.baseline),
-                _f(s.actual),
-                _f(s.expected),
-                _f(s.goal),
-                s.due,
-                _f(s.forecast),
-                STATUS_LABELS[s.status],
-            ]
-            for s in rows
-        ],
-    )
-
-
 # Leaders' cockpit ----------------------------------------------------------------------
 
 
@@ -266,7 +233,15 @@ def cockpit_build(*, user: Any, frame: Frame) -> Cockpit:
         worst_orders=list(mine[:TOP_ORDERS]),
         reporting=reporting,
         charts=charts,
-        tables=[projects_table, targets_table(frame, statuses), reporting_table(frame, reporting)]
+        tables=[
+            projects_table,
+            targets_table(unit=frame.unit, at=frame.at, rows=statuses),
+            completeness_table(
+                table_id="reporting",
+                title=_("Reports due in %(period)s by unit") % {"period": frame.at.label},
+                rows=reporting,
+            ),
+        ]
         + [c.table() for c in charts],
     )
 
@@ -282,37 +257,6 @@ def reporting_chart(frame: Frame, rows: list[dict[str, Any]]) -> Chart:
             Series(_("Late"), [r["completeness"].late for r in rows], "bar"),
         ],
         category_title=_("Unit"),
-    )
-
-
-def reporting_table(frame: Frame, rows: list[dict[str, Any]]) -> Table:
-    def rate(value: float | None) -> float | int | None:
-        return number(value, 1)
-
-    return Table(
-        id="reporting",
-        title=_("Reports due in %(period)s by unit") % {"period": frame.at.label},
-        header=[
-            _("Unit"),
-            _("Expected"),
-            _("Submitted"),
-            _("Missing"),
-            _("Late"),
-            _("Completion (%)"),
-            _("On time (%)"),
-        ],
-        rows=[
-            [
-                r["unit"].name,
-                r["completeness"].expected,
-                r["completeness"].submitted,
-                r["completeness"].missing,
-                r["completeness"].late,
-                rate(r["completeness"].rate),
-                rate(r["completeness"].timely_rate),
-            ]
-            for r in rows
-        ],
     )
 
 
@@ -419,7 +363,7 @@ def project_page_build(*, frame: Frame, number_: int) -> ProjectPage:
         WorkPoint.objects.filter(projects=project).select_related("section").order_by("number")
     )
     tables = [
-        targets_table(frame, status.targets),
+        targets_table(unit=frame.unit, at=frame.at, rows=status.targets),
         Table(
             id="measures",
             title=_("Measures of project %(n)s") % {"n": project.number},

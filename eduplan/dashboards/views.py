@@ -10,11 +10,11 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _
 
-from eduplan.dashboards.charts import Chart, Table
+from eduplan.core.tables import table_export
+from eduplan.dashboards.charts import Chart
 from eduplan.dashboards.exports import DOCX_CONTENT_TYPE, project_report_docx
 from eduplan.dashboards.selectors import (
     Frame,
@@ -46,17 +46,6 @@ def _frame(request: HttpRequest) -> Frame:
         return frame_for(at_code=None, **args)
 
 
-def _export(request: HttpRequest, tables: list[Table]) -> HttpResponse | None:
-    """The workbook of the table named by `?export=`, if asked for; unknown names are 404."""
-    wanted = request.GET.get("export")
-    if not wanted:
-        return None
-    for table in tables:
-        if table.id == wanted:
-            return table.xlsx_response()
-    raise Http404(_("This page has no table named “%(name)s”.") % {"name": wanted})
-
-
 def _charts_json(charts: list[Chart]) -> list[dict[str, Any]]:
     return [c.as_json() for c in charts]
 
@@ -72,7 +61,7 @@ def cockpit(request: HttpRequest, scope: OrgUnit) -> HttpResponse:
         return redirect("dashboards:school", code=school.code)
     frame = _frame(request)
     data = cockpit_build(user=request.user, frame=frame)
-    return _export(request, data.tables) or render(
+    return table_export(request, data.tables) or render(
         request,
         "dashboards/cockpit.html",
         _context(frame, data=data, charts=_charts_json(data.charts)),
@@ -104,7 +93,7 @@ def _number(request: HttpRequest) -> int:
 def project(request: HttpRequest, scope: OrgUnit) -> HttpResponse:
     frame = _frame(request)
     page = project_page_build(frame=frame, number_=_number(request))
-    return _export(request, page.tables) or render(
+    return table_export(request, page.tables) or render(
         request,
         "dashboards/project.html",
         _context(frame, page=page, charts=_charts_json(page.charts)),
@@ -134,7 +123,7 @@ def districts(request: HttpRequest, scope: OrgUnit) -> HttpResponse:
         measure=request.GET.get("measure", "completion"),
         sort=request.GET.get("sort", ""),
     )
-    return _export(request, data.tables) or render(
+    return table_export(request, data.tables) or render(
         request, "dashboards/districts.html", _context(frame, data=data)
     )
 
@@ -146,7 +135,7 @@ def _school(code: str) -> OrgUnit:
 @requires(Action.UNIT_VIEW, load=_school)
 def school(request: HttpRequest, unit: OrgUnit) -> HttpResponse:
     page = school_page_build(user=request.user, unit=unit)
-    return _export(request, page.tables) or render(
+    return table_export(request, page.tables) or render(
         request,
         "dashboards/school.html",
         {"page": page, "charts": _charts_json(page.charts)},

@@ -11,9 +11,11 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
 from eduplan.core.figures_cache import figures_cached
+from eduplan.core.tables import Table, number
 from eduplan.indicators.aggregation import metric_value
 from eduplan.indicators.models import Reach
 from eduplan.indicators.status import (
@@ -183,4 +185,42 @@ def trajectory(*, stamp: int, status: TargetStatus, at: Period) -> TargetPath | 
 
     return figures_cached(
         stamp, f"trajectory:{status.target.pk}:{status.unit.pk}:{at.code}", compute
+    )
+
+
+def targets_table(
+    *, unit: OrgUnit, at: Period, rows: list[TargetStatus], table_id: str = "targets"
+) -> Table:
+    """Target statuses as a table of plain values (for a page's download)."""
+    return Table(
+        id=table_id,
+        title=gettext_now("Targets of %(unit)s as of the end of %(period)s")
+        % {"unit": unit.name, "period": at.label},
+        header=[
+            gettext_now("Project"),
+            gettext_now("Indicator"),
+            gettext_now("Unit"),
+            gettext_now("Baseline"),
+            gettext_now("Actual"),
+            gettext_now("Expected by now"),
+            gettext_now("Goal"),
+            gettext_now("Due"),
+            gettext_now("Forecast"),
+            gettext_now("Status"),
+        ],
+        rows=[
+            [
+                s.target.goal.project.number if s.target.goal else None,
+                s.target.indicator,
+                s.target.unit,
+                number(s.baseline),
+                number(s.actual),
+                number(s.expected),
+                number(s.goal),
+                s.due,
+                number(s.forecast),
+                STATUS_LABELS[s.status],
+            ]
+            for s in rows
+        ],
     )

@@ -11,7 +11,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from eduplan.core.errors import InputError
+from eduplan.core.tables import table_export
 from eduplan.indicators.models import Judgement
+from eduplan.indicators.projects import targets_table
 from eduplan.indicators.selectors import PeriodRefused, target_statuses_for
 from eduplan.indicators.services import target_assessment_record, target_may_assess
 from eduplan.indicators.status import STATUS_LABELS, Status
@@ -65,6 +67,10 @@ def target_status(request: HttpRequest, scope: OrgUnit) -> HttpResponse:
         }
         for s in view.rows
     ]
+    table = targets_table(unit=view.unit, at=view.at, rows=view.rows)
+    exported = table_export(request, [table])
+    if exported is not None:
+        return exported
     counts: dict[str, int] = {}
     for s in view.rows:
         counts[str(s.status)] = counts.get(str(s.status), 0) + 1

@@ -9,7 +9,9 @@ from typing import Any
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from eduplan.core.tables import Table, number
 from eduplan.org.access import Action, can, membership_of
 from eduplan.org.models import OrgUnit, Role, UnitType
 from eduplan.plans.models import Measure
@@ -253,3 +255,36 @@ def submission_history(submission: Submission, definition: FormDefinition) -> li
         }
         for event in events.order_by("-at", "-id")
     ]
+
+
+def completeness_table(*, table_id: str, title: str, rows: list[dict[str, Any]]) -> Table:
+    """Completeness rows (unit and its rates) as a table of plain values."""
+
+    def rate(value: float | None) -> float | int | None:
+        return number(value, 1)
+
+    return Table(
+        id=table_id,
+        title=title,
+        header=[
+            _("Unit"),
+            _("Expected"),
+            _("Submitted"),
+            _("Missing"),
+            _("Late"),
+            _("Completion (%)"),
+            _("On time (%)"),
+        ],
+        rows=[
+            [
+                r["unit"].name,
+                r["completeness"].expected,
+                r["completeness"].submitted,
+                r["completeness"].missing,
+                r["completeness"].late,
+                rate(r["completeness"].rate),
+                rate(r["completeness"].timely_rate),
+            ]
+            for r in rows
+        ],
+    )

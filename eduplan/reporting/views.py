@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from eduplan.core.errors import InputError
+from eduplan.core.tables import table_export
 from eduplan.org.access import (
     Action,
     can,
@@ -67,6 +68,7 @@ from eduplan.reporting.selectors import (
     approval_queue,
     completeness,
     completeness_by_child,
+    completeness_table,
     periods_expected,
     reports_due_for,
     subject_labels,
@@ -500,6 +502,18 @@ def completeness_page(request: HttpRequest, slot: ReportSlot) -> HttpResponse:
     form, period, unit = slot.form, slot.period.code, slot.unit
     scope = my_scope(request)
     children = completeness_by_child(form=form, period=period, unit=unit)
+    exported = table_export(
+        request,
+        [
+            completeness_table(
+                table_id="completeness",
+                title=f"{form.name} · {slot.period.label} · {unit.name}",
+                rows=children,
+            )
+        ],
+    )
+    if exported is not None:
+        return exported
     own = list(
         ExpectedReport.objects.filter(form=form, period=period, org_unit=unit).order_by("subject")
     )

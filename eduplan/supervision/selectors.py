@@ -19,7 +19,9 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Case, CharField, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from eduplan.core.tables import Table
 from eduplan.org.access import Action, can, membership_of
 from eduplan.org.models import Role
 from eduplan.supervision.models import (
@@ -303,3 +305,32 @@ def inbox_for(*, user: Any, unread_only: bool = False) -> QuerySet[InboxMessage]
 
 def inbox_unread_count(*, user: Any) -> int:
     return InboxMessage.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def orders_table(orders: QuerySet[SupervisionOrder], *, title: str) -> Table:
+    """Orders (annotated with their colour) as a table of plain values, worst first."""
+    return Table(
+        id="orders",
+        title=title,
+        header=[
+            _("Title"),
+            _("Responsible unit"),
+            _("Rule"),
+            _("Status"),
+            _("Colour"),
+            _("Assigned on"),
+            _("Respond by"),
+        ],
+        rows=[
+            [
+                o.title,
+                o.responsible_unit.name,
+                str(Rule(o.rule).label),
+                str(OrderStatus(o.status).label),
+                str(Colour(o.colour).label),  # type: ignore[attr-defined]
+                o.assigned_on,
+                o.due_on,
+            ]
+            for o in orders
+        ],
+    )

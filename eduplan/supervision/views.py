@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from eduplan.core.errors import InputError
+from eduplan.core.tables import table_export
 from eduplan.org.access import (
     Action,
     granted_actions,
@@ -48,6 +49,7 @@ from eduplan.supervision.selectors import (
     order_events,
     order_for_page,
     orders_for,
+    orders_table,
 )
 from eduplan.supervision.services import (
     inbox_mark_all_read,
@@ -152,6 +154,9 @@ def board(request: HttpRequest, scope: OrgUnit) -> HttpResponse:
     status = request.GET.get("status", OPEN_FILTER)
     rule = request.GET.get("rule", "")
     qs = board_orders(user=request.user, day=today, colour=colour, status=status, rule=rule)
+    exported = table_export(request, [orders_table(qs, title=_("Supervision orders"))])
+    if exported is not None:
+        return exported
     page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
