@@ -523,7 +523,10 @@ def districts_build(*, user: Any, frame: Frame, measure: str, sort: str) -> Dist
         ("completion", _("Reports submitted (%)")),
         ("timeliness", _("Reports on time (%)")),
         ("on_track", _("Targets on track (%)")),
-    ] + [(str(t.pk), _("Progress: %(indicator)s") % {"indicator": t.indicator}) for t in targets]
+    ] + [
+        (str(t.pk), _("Progress: %(indicator)s") % {"indicator": f"{t.indicator}（{t.year}）"})
+        for t in targets
+    ]
     tiles, grid = _tiles(rows, measure)
     table = Table(
         id="districts",
@@ -538,7 +541,7 @@ def districts_build(*, user: Any, frame: Frame, measure: str, sort: str) -> Dist
             _("Reports on time (%)"),
             _("Targets on track (%)"),
         ]
-        + [t.indicator for t in targets],
+        + [f"{t.indicator}（{t.year}）" if t.year else t.indicator for t in targets],
         rows=[
             [
                 r.position,

@@ -1,6 +1,7 @@
 """The dashboards in a real Chromium: a leader logs in, opens the cockpit, picks a
 period, opens a project, reads a chart as a table and downloads it; the big screen; a
-phone-width cockpit; then a district official sees only the district.
+phone-width cockpit; then a district official sees only the district, a school reporter
+lands on the school page, and a department opens its project.
 
 Runs where Debian's Chromium is installed (CI installs it); skipped elsewhere with a
 message. Screenshots go to test-artifacts/.
@@ -25,7 +26,7 @@ def _log_in(page, base: str, username: str, next_url: str) -> None:  # type: ign
 
 
 @pytest.mark.django_db(transaction=True)
-def test_leader_and_district_official_use_the_dashboards(live_server, browser_page, tmp_path):
+def test_each_role_uses_the_dashboards(live_server, browser_page, tmp_path):
     from eduplan.demo.services import demo_setup
 
     demo_setup(scale=0.05, seed=2016)
@@ -74,5 +75,19 @@ def test_leader_and_district_official_use_the_dashboards(live_server, browser_pa
     rows = page.locator("tbody tr[data-district]")
     assert rows.count() == 1 and rows.first.get_attribute("data-district") == "410105"
     page.screenshot(path=str(ARTIFACTS / "districts-jinshui-1366.png"), full_page=True)
+
+    page.context.clear_cookies()
+    _log_in(page, base, "jinshui-school1", "/dashboards/")
+    page.wait_for_url("**/dashboards/schools/**")
+    assert page.locator("h2", has_text="应报报表").count() == 1
+    page.wait_for_selector("[data-chart='census'][data-drawn] svg")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(ARTIFACTS / "school-phone.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 392
+    page.set_viewport_size({"width": 1366, "height": 768})
+
+    page.context.clear_cookies()
+    _log_in(page, base, "tiweiyi", "/dashboards/projects/3/?at=2016B6")
+    assert "校园足球提升" in page.locator("h1").inner_text()
 
     assert external == []
