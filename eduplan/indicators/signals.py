@@ -14,7 +14,7 @@ from eduplan.core.figures_cache import figures_changed
 from eduplan.indicators.models import TargetAssessment, TargetBinding
 from eduplan.org.models import OrgUnit
 from eduplan.plans.models import Milestone, Plan, Project, Target
-from eduplan.reporting.models import DataValue, ExpectedReport, Submission
+from eduplan.reporting.models import DataValue, ExpectedReport, Status, Submission
 
 FIGURE_MODELS = (
     OrgUnit,
@@ -31,7 +31,11 @@ FIGURE_MODELS = (
 )
 
 
-def _changed(**_kwargs: Any) -> None:
+def _changed(*, sender: type, instance: Any, **_kwargs: Any) -> None:
+    # A draft never counts in a figure (no transition leads back to draft), and drafts
+    # are most of the saves during a reporting round: they leave the cache alone.
+    if sender is Submission and instance.status == Status.DRAFT:
+        return
     figures_changed()
 
 

@@ -89,3 +89,28 @@ def test_a_cached_figure_is_recomputed_once_the_stamp_moves(city):
     )
     assert figures_cached(figures_stamp(), "large", compute) == 1
     assert len(calls) == 2
+
+
+@pytest.mark.django_db
+def test_saving_a_draft_leaves_the_figures_alone_and_submitting_moves_them(city):
+    from eduplan.reporting.definitions import definition_from_data
+    from eduplan.reporting.services import expected_reports_open, form_load, submission_save
+    from eduplan.reporting.tests.conftest import CLASS_FORM
+
+    form, _version, _created = form_load(definition=definition_from_data(CLASS_FORM, source="t"))
+    expected_reports_open(form=form, period_code="2016T1")
+    before = figures_stamp()
+    submission = submission_save(
+        user=city.users["alice"],
+        form=form,
+        period_code="2016T1",
+        org_unit=city.jinshui_one,
+        values={"classes_total": "20", "pupils_total": "900", "classes_large": "0"},
+    )
+    assert figures_stamp() == before
+    from eduplan.reporting.services import submission_submit
+
+    submission_submit(
+        user=city.users["alice"], submission=submission, revision=submission.revision, comment="ok"
+    )
+    assert figures_stamp() > before
