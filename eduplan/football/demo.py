@@ -106,7 +106,9 @@ def football_demo_seed(*, seed: int) -> dict[str, int]:
             Team(competition=competition, school=s, name=s.name) for s in chosen
         )
         rounds = round_robin([t.pk for t in teams])
-        last_played = len(rounds) - group.unplayed_rounds
+        # A small demo city gives short groups: leave at most a third of their rounds open.
+        unplayed = min(group.unplayed_rounds, len(rounds) // 3 if group.published else len(rounds))
+        last_played = len(rounds) - unplayed
         matches = []
         for number, pairs in enumerate(rounds, start=1):
             day = FIRST_MATCH_DAY + datetime.timedelta(weeks=number - 1)

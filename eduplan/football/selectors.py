@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.http import Http404
 
-from eduplan.football.models import Competition, Match, Team
+from eduplan.football.models import Competition, Match, Team, TieBreaker
 from eduplan.football.standings import Result, Row, Rules, standings
 
 
@@ -17,6 +17,11 @@ class TableLine:
 
     team: Team
     row: Row
+
+    @property
+    def decided_by(self) -> str:
+        """The tie-breaker that set the team apart from those level on points with it."""
+        return str(TieBreaker(self.row.decided_by).label) if self.row.decided_by else ""
 
 
 @dataclass(frozen=True)

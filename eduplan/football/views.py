@@ -101,7 +101,7 @@ def competition_table_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
                 line.row.goals_against,
                 line.row.goal_difference,
                 line.row.points,
-                TieBreaker(line.row.decided_by).label if line.row.decided_by else "",
+                line.decided_by,
             ]
             for line in table
         ],

@@ -11,9 +11,14 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from eduplan.core.figures_cache import figures_stamp
+from eduplan.indicators.projects import project_statuses
+from eduplan.indicators.selectors import default_period
 from eduplan.org.models import SCHOOL_TYPES, OrgUnit, Ownership, UnitType
-from eduplan.plans.models import Goal, Horizon, Plan, Project
+from eduplan.plans.models import Goal, Horizon, Plan, PlanStatus, Project
+from eduplan.plans.selectors import plan_default
 from eduplan.public.models import DirectoryEntry, FeeItem
 from eduplan.reporting.definitions import ElementDef
 from eduplan.reporting.models import DataValue, Form, Status, Submission
@@ -179,14 +184,51 @@ def construction_progress_public() -> ConstructionProgress:
     return ConstructionProgress(form=form, elements=elements, rows=rows)
 
 
-def plan_projects_public(*, plan: Plan) -> list[Project]:
-    """The plan's projects in order, each with `three_year_goals` prefetched (two queries)."""
-    return list(
-        plan.projects.order_by("number").prefetch_related(
-            Prefetch(
-                "goals",
-                queryset=Goal.objects.filter(horizon=Horizon.THREE_YEAR).order_by("id"),
-                to_attr="three_year_goals",
-            )
+@dataclass(frozen=True)
+class ProjectLine:
+    """A project on the public overview: its three-year goal and its status for the
+    whole city only (no units, no orders, no people)."""
+
+    project: Project
+    goal: str
+    label: str
+    style: str
+
+
+@dataclass(frozen=True)
+class PlanOverview:
+    plan: Plan
+    period: Period
+    lines: list[ProjectLine]
+
+
+def plan_overview_public() -> PlanOverview | None:
+    """The active plan's projects with the city-level status as of the default period,
+    or None when no plan is active (a draft is never public)."""
+    plan = plan_default()
+    if plan is None or plan.status != PlanStatus.ACTIVE:
+        return None
+    at = default_period(plan)
+    statuses = {
+        s.project.pk: s
+        for s in project_statuses(plan=plan, at=at, unit=plan.organisation, stamp=figures_stamp())
+    }
+    projects = plan.projects.order_by("number").prefetch_related(
+        Prefetch(
+            "goals",
+            queryset=Goal.objects.filter(horizon=Horizon.THREE_YEAR).order_by("id"),
+            to_attr="three_year_goals",
         )
     )
+    lines = []
+    for project in projects:
+        status = statuses.get(project.pk)
+        lines.append(
+            ProjectLine(
+                project=project,
+                goal="\n".join(g.text for g in getattr(project, "three_year_goals", [])),
+                label=status.label if status else str(_("Not yet assessed")),
+                style=status.style if status else "secondary",
+            )
+        )
+    return PlanOverview(plan=plan, period=at, lines=lines)

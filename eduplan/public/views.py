@@ -19,8 +19,6 @@ from django.utils.translation import gettext as _
 from eduplan.core.xlsx import XLSX_CONTENT_TYPE, table_xlsx
 from eduplan.org.access import public
 from eduplan.org.models import OrgUnit, UnitType
-from eduplan.plans.models import Plan, Project
-from eduplan.plans.selectors import plan_default
 from eduplan.public.selectors import (
     DIRECTORY_TYPES,
     NAME_SEARCH_MAX,
@@ -31,7 +29,7 @@ from eduplan.public.selectors import (
     fee_items_published,
     fee_school_years,
     fee_schools,
-    plan_projects_public,
+    plan_overview_public,
 )
 
 FEE_SCHOOLS_PER_PAGE = 20
@@ -39,11 +37,12 @@ DIRECTORY_PER_PAGE = 25
 
 
 def xlsx_response(
-    *, title: str, header: Sequence[str], rows: Sequence[Sequence[Any]]
+    *, title: str, header: Sequence[str], rows: Sequence[Sequence[Any]], note: str = ""
 ) -> HttpResponse:
     """A download of one table as a workbook named after its title."""
     response = HttpResponse(
-        table_xlsx(title=title, header=header, rows=rows), content_type=XLSX_CONTENT_TYPE
+        table_xlsx(title=title, header=header, rows=rows, note=note),
+        content_type=XLSX_CONTENT_TYPE,
     )
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=f"{title}.xlsx"
@@ -248,51 +247,34 @@ def construction_xlsx(request: HttpRequest) -> HttpResponse:
     )
 
 
-@dataclass(frozen=True)
-class ProjectLine:
-    """A project on the public overview: its goal text and the city-level status only."""
-
-    project: Project
-    goal: str
-    label: str
-    style: str
-
-
-def _plan_lines(plan: Plan) -> list[ProjectLine]:
-    lines = []
-    for project in plan_projects_public(plan=plan):
-        goals = getattr(project, "three_year_goals", [])
-        lines.append(
-            ProjectLine(
-                project=project,
-                goal="\n".join(g.text for g in goals),
-                label=_("Not yet assessed"),
-                style="secondary",
-            )
-        )
-    return lines
-
-
 @public
 def plan(request: HttpRequest) -> HttpResponse:
-    found = plan_default()
+    overview = plan_overview_public()
     return render(
         request,
         "public/plan.html",
         {
             "public_tab": "plan",
-            "plan": found,
-            "lines": _plan_lines(found) if found else [],
+            "plan": overview.plan if overview else None,
+            "period": overview.period if overview else None,
+            "lines": overview.lines if overview else [],
         },
     )
 
 
 @public
 def plan_xlsx(request: HttpRequest) -> HttpResponse:
-    found = plan_default()
-    lines = _plan_lines(found) if found else []
+    overview = plan_overview_public()
     return xlsx_response(
-        title=found.name if found else _("Plan overview"),
+        title=overview.plan.name if overview else _("Plan overview"),
         header=[_("Number"), _("Project"), _("Status"), _("Three-year goal")],
-        rows=[[line.project.number, line.project.name, line.label, line.goal] for line in lines],
+        rows=[
+            [line.project.number, line.project.name, line.label, line.goal]
+            for line in (overview.lines if overview else [])
+        ],
+        note=(
+            _("Status for the whole city as of %(period)s") % {"period": overview.period.label}
+            if overview
+            else ""
+        ),
     )

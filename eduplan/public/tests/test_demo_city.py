@@ -1,0 +1,93 @@
+"""The public pages on a small demo city (the real plan, organisation and forms, 2% of
+the schools): the demo discloses what the pages need and every page reads it."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+import re
+from collections.abc import Iterator
+
+import pytest
+from django.utils import timezone
+
+from eduplan.football.models import Competition, Match
+from eduplan.org.models import SCHOOL_TYPES, OrgUnit, Ownership
+from eduplan.public.models import DirectoryEntry, FeeItem
+from eduplan.public.selectors import open_on
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup: None, django_db_blocker) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    from django.core.management import call_command
+
+    from eduplan.demo.services import demo_setup
+
+    with django_db_blocker.unblock():
+        demo_setup(scale=0.02, seed=2016)
+    yield
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+
+
+def open_schools():
+    return (
+        OrgUnit.objects.filter(type__in=SCHOOL_TYPES)
+        .filter(open_on(timezone.localdate()))
+        .filter(open_on(datetime.date(2016, 9, 1)))
+    )
+
+
+def test_the_demo_discloses_fees_of_every_open_school_and_lists_every_private_one(demo, db):
+    schools = set(open_schools().values_list("pk", flat=True))
+    with_fees = set(FeeItem.objects.values_list("school_id", flat=True))
+    assert schools == with_fees
+    assert FeeItem.objects.filter(published=False).exists()
+    private = set(open_schools().filter(ownership=Ownership.PRIVATE).values_list("pk", flat=True))
+    assert set(DirectoryEntry.objects.values_list("school_id", flat=True)) == private
+    published = DirectoryEntry.objects.filter(published=True).count()
+    assert published > DirectoryEntry.objects.count() / 2
+
+
+def test_the_demo_league_is_a_full_round_robin_mostly_played(demo, db):
+    assert Competition.objects.filter(published=True).count() >= 2
+    assert Competition.objects.filter(published=False).count() == 1
+    for competition in Competition.objects.filter(published=True):
+        teams = list(competition.teams.select_related("school"))
+        assert 2 <= len(teams) <= 8  # 6–8 at full scale; fewer schools here
+        assert {t.school.type for t in teams} == {teams[0].school.type}
+        pairs = [frozenset((m.home_id, m.away_id)) for m in competition.matches.all()]
+        assert sorted(pairs, key=sorted) == sorted(
+            (frozenset(p) for p in itertools.combinations([t.pk for t in teams], 2)), key=sorted
+        )
+        played = Match.objects.filter(competition=competition, home_goals__isnull=False).count()
+        assert played >= len(pairs) * 0.6
+
+
+def test_every_public_page_reads_the_demo(demo, db, client, django_assert_max_num_queries):
+    urls = ["/public/", "/public/plan/", "/public/fees/", "/public/private-schools/"]
+    urls += ["/public/construction/", "/public/football/"]
+    urls += [f"/public/football/{c.pk}/" for c in Competition.objects.filter(published=True)]
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+        # Once the plan's statuses are cached (per data change), every page is cheap.
+        with django_assert_max_num_queries(8):
+            assert client.get(url).status_code == 200, url
+    hidden = Competition.objects.get(published=False)
+    assert client.get(f"/public/football/{hidden.pk}/").status_code == 404
+    assert hidden.group not in client.get("/public/football/").content.decode()
+
+
+def test_the_plan_overview_shows_each_project_with_a_status_and_its_goal_only(demo, db, client):
+    from eduplan.plans.selectors import plan_default
+
+    plan = plan_default()
+    text = client.get("/public/plan/").content.decode()
+    assert plan.name in text
+    badges = re.findall(r'<span class="badge text-bg-(\w+)">', text)
+    assert len(badges) == plan.projects.count() == 17
+    assert "三年总目标" in text
+    # Only the city's status: no links to units, orders, reports or people.
+    for private in ("/units/", "/supervision/", "/reports/", "/dashboards/", "demo"):
+        assert private not in text
+    assert "jinshui" not in text and "督办单" not in text
