@@ -130,6 +130,8 @@ CACHES = {
     ),
 }
 FIGURES_CACHE = "figures"
+# 收费公示: the complaint hotline shown with every fee (12358 is the national price hotline).
+FEE_COMPLAINT_HOTLINE = env_str("FEE_COMPLAINT_HOTLINE", "12358")
 # The big screen (大屏) reloads itself this often.
 EDUPLAN_SCREEN_REFRESH_SECONDS = env_int("EDUPLAN_SCREEN_REFRESH_SECONDS", 300)
 FIGURES_CACHE_SECONDS = env_int("FIGURES_CACHE_SECONDS", 24 * 3600)

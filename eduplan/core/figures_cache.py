@@ -8,8 +8,10 @@ stamp and the data commit together.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import caches
@@ -41,9 +43,36 @@ def figures_cached(stamp: int, key: str, compute: Callable[[], T]) -> T:
     found = cache.get(full_key, default=_MISSING)
     if found is not _MISSING:
         return found  # type: ignore[no-any-return]
-    value = compute()
+    with figures_scope():
+        value = compute()
     cache.set(full_key, value, timeout=settings.FIGURES_CACHE_SECONDS)
     return value
 
 
 _MISSING = object()
+_scope: ContextVar[dict[str, Any] | None] = ContextVar("figures_scope", default=None)
+
+
+@contextmanager
+def figures_scope() -> Iterator[None]:
+    """Within this block, `figures_memo` computes each key once: one page's figures ask
+    the same aggregate many times (a three-year and a yearly target on one metric, a
+    status and the last point of its path). Nested blocks share the outer memo."""
+    if _scope.get() is not None:
+        yield
+        return
+    token = _scope.set({})
+    try:
+        yield
+    finally:
+        _scope.reset(token)
+
+
+def figures_memo(key: str, compute: Callable[[], T]) -> T:
+    """`compute()` once per key inside a `figures_scope`; outside one, every time."""
+    memo = _scope.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]  # type: ignore[no-any-return]

@@ -20,6 +20,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from eduplan.core.figures_cache import figures_memo
+
 
 class OverUnits(enum.StrEnum):
     SUM = "sum"  # counts, totals: add the units' values
@@ -81,7 +83,8 @@ def metric(key: str) -> Metric:
         return _METRICS[key]
     prefix = key.split(".", 1)[0]
     resolve = _FAMILIES.get(prefix)
-    found = resolve(key) if resolve else None
+    # A family reads its definition from the database: once per figures scope.
+    found = figures_memo(f"metric:{key}", lambda: resolve(key)) if resolve else None
     if found is None:
         raise UnknownMetric(key)
     return found

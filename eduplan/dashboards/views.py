@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from eduplan.core.figures_cache import figures_scope
 from eduplan.core.tables import table_export
 from eduplan.dashboards.charts import Chart
 from eduplan.dashboards.exports import DOCX_CONTENT_TYPE, project_report_docx
@@ -60,7 +61,8 @@ def cockpit(request: HttpRequest, scope: OrgUnit) -> HttpResponse:
     if school is not None and not request.GET.get("org"):
         return redirect("dashboards:school", code=school.code)
     frame = _frame(request)
-    data = cockpit_build(user=request.user, frame=frame)
+    with figures_scope():
+        data = cockpit_build(user=request.user, frame=frame)
     return table_export(request, data.tables) or render(
         request,
         "dashboards/cockpit.html",
@@ -71,7 +73,8 @@ def cockpit(request: HttpRequest, scope: OrgUnit) -> HttpResponse:
 @requires_in_request(Action.PLAN_VIEW, load=my_scope)
 def screen(request: HttpRequest, scope: OrgUnit) -> HttpResponse:
     frame = _frame(request)
-    data = cockpit_build(user=request.user, frame=frame)
+    with figures_scope():
+        data = cockpit_build(user=request.user, frame=frame)
     return render(
         request,
         "dashboards/screen.html",
@@ -92,7 +95,8 @@ def _number(request: HttpRequest) -> int:
 @requires_in_request(Action.PLAN_VIEW, load=my_scope)
 def project(request: HttpRequest, scope: OrgUnit) -> HttpResponse:
     frame = _frame(request)
-    page = project_page_build(frame=frame, number_=_number(request))
+    with figures_scope():
+        page = project_page_build(frame=frame, number_=_number(request))
     return table_export(request, page.tables) or render(
         request,
         "dashboards/project.html",
@@ -103,7 +107,8 @@ def project(request: HttpRequest, scope: OrgUnit) -> HttpResponse:
 @requires_in_request(Action.PLAN_VIEW, load=my_scope)
 def project_report(request: HttpRequest, scope: OrgUnit) -> HttpResponse:
     frame = _frame(request)
-    page = project_page_build(frame=frame, number_=_number(request))
+    with figures_scope():
+        page = project_page_build(frame=frame, number_=_number(request))
     body = project_report_docx(page)
     response = HttpResponse(body, content_type=DOCX_CONTENT_TYPE)
     name = f"{page.project.number}-{page.project.name}-{frame.at.code}"
@@ -117,12 +122,13 @@ def project_report(request: HttpRequest, scope: OrgUnit) -> HttpResponse:
 @requires_in_request(Action.PLAN_VIEW, load=my_scope)
 def districts(request: HttpRequest, scope: OrgUnit) -> HttpResponse:
     frame = _frame(request)
-    data = districts_build(
-        user=request.user,
-        frame=frame,
-        measure=request.GET.get("measure", "completion"),
-        sort=request.GET.get("sort", ""),
-    )
+    with figures_scope():
+        data = districts_build(
+            user=request.user,
+            frame=frame,
+            measure=request.GET.get("measure", "completion"),
+            sort=request.GET.get("sort", ""),
+        )
     return table_export(request, data.tables) or render(
         request, "dashboards/districts.html", _context(frame, data=data)
     )

@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import Count, F, QuerySet, Sum, Value, Window
 from django.db.models.functions import Rank, StrIndex, Substr
 
+from eduplan.core.figures_cache import figures_memo
 from eduplan.core.metrics import Metric, OverTime, OverUnits, metric
 from eduplan.org.models import OrgUnit
 from eduplan.reporting.periods import Period, PeriodType, period_containing, periods_between
@@ -97,8 +98,12 @@ def metric_value(*, key: str, unit: OrgUnit, start: datetime.date, end: datetime
     periods = metric_periods(m, start=start, end=end)
     if not periods:
         return Figure(None, None, 0, m.over_units)
-    row = _rows(m, periods, unit).order_by().aggregate(**AGGREGATES)
-    return _figure(m, row)
+
+    def compute() -> Figure:
+        return _figure(m, _rows(m, periods, unit).order_by().aggregate(**AGGREGATES))
+
+    # Keyed by the metric's own periods: dates in one census year give one figure.
+    return figures_memo(f"value:{key}:{unit.path}:{periods[0]}:{periods[-1]}", compute)
 
 
 def metric_by_child(
@@ -120,17 +125,21 @@ def metric_by_child(
     periods = metric_periods(m, start=start, end=end)
     if not periods:
         return {}
-    rest = Substr("unit_path", len(unit.path) + 1)
-    rows = (
-        _rows(m, periods, unit)
-        .exclude(unit_path=unit.path)
-        .annotate(rest=rest)
-        .annotate(child=Substr(F("rest"), 1, StrIndex(F("rest"), Value("/")) - 1))
-        .order_by()
-        .values("child")
-        .annotate(**AGGREGATES)
-    )
-    return {row["child"]: _figure(m, row) for row in rows}
+
+    def compute() -> dict[str, Figure]:
+        rest = Substr("unit_path", len(unit.path) + 1)
+        rows = (
+            _rows(m, periods, unit)
+            .exclude(unit_path=unit.path)
+            .annotate(rest=rest)
+            .annotate(child=Substr(F("rest"), 1, StrIndex(F("rest"), Value("/")) - 1))
+            .order_by()
+            .values("child")
+            .annotate(**AGGREGATES)
+        )
+        return {row["child"]: _figure(m, row) for row in rows}
+
+    return figures_memo(f"by-child:{key}:{unit.path}:{periods[0]}:{periods[-1]}", compute)
 
 
 def metric_series(

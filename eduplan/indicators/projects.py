@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy as _
 from eduplan.core.figures_cache import figures_cached
 from eduplan.core.tables import Table, number
 from eduplan.indicators.aggregation import metric_value
-from eduplan.indicators.models import Reach
 from eduplan.indicators.status import (
     STATUS_LABELS,
     Status,
@@ -154,7 +153,7 @@ def trajectory(*, stamp: int, status: TargetStatus, at: Period) -> TargetPath | 
     if status.kind != "measured" or status.baseline is None or status.goal is None:
         return None
     binding = status.target.binding
-    if binding.reach == Reach.PLAN and status.unit.pk != status.target.plan.organisation_id:
+    if status.status == Status.NOT_APPORTIONED:  # a city-wide count seen from a district
         return None
 
     def compute() -> TargetPath:
