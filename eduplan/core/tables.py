@@ -6,12 +6,13 @@ returns the same rows as an .xlsx (written injection-safe by `core.xlsx`).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
-from urllib.parse import quote
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from eduplan.core.xlsx import XLSX_CONTENT_TYPE, table_xlsx
@@ -38,13 +39,21 @@ class Table:
     note: str = ""
 
     def xlsx_response(self) -> HttpResponse:
-        body = table_xlsx(title=self.title, header=self.header, rows=self.rows, note=self.note)
-        response = HttpResponse(body, content_type=XLSX_CONTENT_TYPE)
-        # RFC 6266/5987: the Chinese title as the UTF-8 filename, an ASCII fallback.
-        response["Content-Disposition"] = (
-            f"attachment; filename=\"{self.id}.xlsx\"; filename*=UTF-8''{quote(self.title)}.xlsx"
-        )
-        return response
+        return xlsx_download(title=self.title, header=self.header, rows=self.rows, note=self.note)
+
+
+def xlsx_download(
+    *, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]], note: str = ""
+) -> HttpResponse:
+    """One table as a workbook download named after its title."""
+    response = HttpResponse(
+        table_xlsx(title=title, header=header, rows=rows, note=note),
+        content_type=XLSX_CONTENT_TYPE,
+    )
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"{title}.xlsx"
+    )
+    return response
 
 
 def table_export(request: HttpRequest, tables: list[Table]) -> HttpResponse | None:

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404
 from django.utils import timezone
@@ -33,17 +32,16 @@ from eduplan.indicators.projects import (
     targets_table,
     trajectory,
 )
-from eduplan.indicators.selectors import ERR_NO_PLAN, ERR_NO_UNIT, PeriodRefused, default_period
+from eduplan.indicators.selectors import PeriodRefused, period_for, plan_and_unit_for
 from eduplan.indicators.status import (
     STATUS_LABELS,
     Status,
     TargetStatus,
     measured_status_by_child,
 )
-from eduplan.org.access import Action, membership_of, require
+from eduplan.org.access import membership_of
 from eduplan.org.models import SCHOOL_TYPES, OrgUnit, Role, UnitType
 from eduplan.plans.models import Milestone, Plan, Project, ProjectOwner, WorkPoint
-from eduplan.plans.selectors import plan_default
 from eduplan.reporting.models import (
     Attachment,
     DataValue,
@@ -56,7 +54,6 @@ from eduplan.reporting.models import (
 )
 from eduplan.reporting.periods import (
     Period,
-    PeriodCodeError,
     PeriodType,
     period_from_code,
     periods_in_year,
@@ -89,25 +86,8 @@ def frame_for(
     """The plan (the active one by default), the unit (the plan's area for bureau-wide
     users, else their scope; `org_code` within the user's reach) and the period (the last
     bimonthly one ended). Refuses outside the user's scope."""
-    plan = plan_default(plan_code)
-    if plan is None:
-        raise Http404(ERR_NO_PLAN % {"code": plan_code or ""})
-    require(user, Action.PLAN_VIEW, plan)
-    if org_code:
-        unit = OrgUnit.objects.filter(code=org_code).first()
-        if unit is None:
-            raise Http404(ERR_NO_UNIT % {"code": org_code})
-    else:
-        membership = membership_of(user)
-        if membership is None or membership.scope is None:
-            raise PermissionDenied
-        scope = membership.scope
-        unit = plan.organisation if scope.contains(plan.organisation) else scope
-    require(user, Action.UNIT_VIEW, unit)
-    try:
-        at = period_from_code(at_code) if at_code else default_period(plan)
-    except PeriodCodeError as exc:
-        raise PeriodRefused(str(exc)) from None
+    plan, unit = plan_and_unit_for(user=user, plan_code=plan_code, org_code=org_code)
+    at = period_for(plan, at_code)
     if at.type != PeriodType.BIMONTHLY:
         raise PeriodRefused(_("Pick a bimonthly period (such as 2016B6)."))
     periods = [

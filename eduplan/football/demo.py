@@ -13,7 +13,7 @@ from django.utils import timezone
 from eduplan.football.models import Competition, Match, Team
 from eduplan.football.standings import FAIR_PLAY, GOAL_DIFFERENCE, GOALS_FOR, HEAD_TO_HEAD, LOTS
 from eduplan.org.models import OrgUnit, UnitType
-from eduplan.public.selectors import open_on
+from eduplan.org.selectors import open_on
 
 LEAGUE = "2016年郑州市“市长杯”校园足球联赛"
 SEASON = 2016

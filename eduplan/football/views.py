@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from eduplan.core.tables import xlsx_download
 from eduplan.football.models import Match, TieBreaker
 from eduplan.football.selectors import (
     competition_matches,
@@ -15,7 +16,6 @@ from eduplan.football.selectors import (
     competitions_published,
 )
 from eduplan.org.access import public
-from eduplan.public.views import xlsx_response
 
 
 def _score(match: Match) -> str:
@@ -33,7 +33,7 @@ def competitions(request: HttpRequest) -> HttpResponse:
 
 @public
 def competitions_xlsx(request: HttpRequest) -> HttpResponse:
-    return xlsx_response(
+    return xlsx_download(
         title=_("Campus football league"),
         header=[_("Competition"), _("Season"), _("Group"), _("Stage"), _("Teams"), _("Played")],
         rows=[
@@ -74,7 +74,7 @@ def competition(request: HttpRequest, pk: int) -> HttpResponse:
 def competition_table_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     found = competition_published(pk)
     table = competition_table(competition=found, matches=competition_matches(competition=found))
-    return xlsx_response(
+    return xlsx_download(
         title=f"{found.name} {found.group}",
         header=[
             _("Position"),
@@ -111,7 +111,7 @@ def competition_table_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 @public
 def competition_fixtures_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     found = competition_published(pk)
-    return xlsx_response(
+    return xlsx_download(
         title=f"{found.name} {found.group} {_('Fixtures')}",
         header=[_("Round"), _("Date"), _("Home team"), _("Score"), _("Away team")],
         rows=[

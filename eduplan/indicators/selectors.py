@@ -48,13 +48,12 @@ def default_period(plan: Plan) -> Period:
     return min(max(current, first), last)
 
 
-def target_statuses_for(
-    *, user: Any, plan_code: str | None, at_code: str | None, org_code: str | None
-) -> StatusView:
-    """Every target's status for an org unit the user may see (their scope by default).
-
-    Refuses with PermissionDenied outside the user's scope, Http404 for unknown codes and
-    PeriodRefused for a bad period code."""
+def plan_and_unit_for(
+    *, user: Any, plan_code: str | None, org_code: str | None
+) -> tuple[Plan, OrgUnit]:
+    """The plan (the active one by default) and the org unit a user asks about: the
+    plan's area for bureau-wide users, else their scope; `org_code` only where they may
+    see it. Refuses with PermissionDenied outside the scope, Http404 for unknown codes."""
     plan = plan_default(plan_code)
     if plan is None:
         raise Http404(ERR_NO_PLAN % {"code": plan_code or ""})
@@ -71,10 +70,26 @@ def target_statuses_for(
         # Bureau-wide users see the plan's area; others their own.
         unit = plan.organisation if scope.contains(plan.organisation) else scope
     require(user, Action.UNIT_VIEW, unit)
+    return plan, unit
+
+
+def period_for(plan: Plan, at_code: str | None) -> Period:
+    """The period asked for, or the plan's default; PeriodRefused for a bad code."""
     try:
-        at = period_from_code(at_code) if at_code else default_period(plan)
+        return period_from_code(at_code) if at_code else default_period(plan)
     except PeriodCodeError as exc:
         raise PeriodRefused(str(exc)) from None
+
+
+def target_statuses_for(
+    *, user: Any, plan_code: str | None, at_code: str | None, org_code: str | None
+) -> StatusView:
+    """Every target's status for an org unit the user may see (their scope by default).
+
+    Refuses with PermissionDenied outside the user's scope, Http404 for unknown codes and
+    PeriodRefused for a bad period code."""
+    plan, unit = plan_and_unit_for(user=user, plan_code=plan_code, org_code=org_code)
+    at = period_for(plan, at_code)
     return StatusView(
         plan=plan, unit=unit, at=at, rows=target_status_list(plan=plan, at=at, unit=unit)
     )

@@ -18,14 +18,25 @@ def unit_subtree(*, unit: OrgUnit, include_self: bool = True) -> QuerySet[OrgUni
     return qs if include_self else qs.exclude(pk=unit.pk)
 
 
+def open_between(start: datetime.date, end: datetime.date, *, prefix: str = "") -> Q:
+    """Units open at any time in [start, end]: a unit closed later still counts for
+    the periods it was open, one opened later does not count before it opened. `prefix`
+    names the relation to the unit ("school__")."""
+    return (Q(**{f"{prefix}opened_on__isnull": True}) | Q(**{f"{prefix}opened_on__lte": end})) & (
+        Q(**{f"{prefix}closed_on__isnull": True}) | Q(**{f"{prefix}closed_on__gte": start})
+    )
+
+
+def open_on(day: datetime.date, *, prefix: str = "") -> Q:
+    """Units open on the day (opened by then and not closed before it)."""
+    return open_between(day, day, prefix=prefix)
+
+
 def units_open_between(
     qs: QuerySet[OrgUnit], *, start: datetime.date, end: datetime.date
 ) -> QuerySet[OrgUnit]:
-    """Units open at any time in [start, end]: a unit closed later still counts for
-    the periods it was open, one opened later does not count before it opened."""
-    return qs.filter(Q(opened_on__isnull=True) | Q(opened_on__lte=end)).filter(
-        Q(closed_on__isnull=True) | Q(closed_on__gte=start)
-    )
+    """Units of `qs` open at any time in [start, end]."""
+    return qs.filter(open_between(start, end))
 
 
 def unit_ancestors(*, unit: OrgUnit) -> list[OrgUnit]:

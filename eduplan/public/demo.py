@@ -13,8 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from eduplan.org.models import OrgUnit, Ownership, UnitType
+from eduplan.org.selectors import open_on
 from eduplan.public.models import DirectoryEntry, FeeItem, fee_complaint_hotline
-from eduplan.public.selectors import open_on
 
 DEMO_SCHOOL_YEAR = 2016
 SCHOOL_YEAR_START = datetime.date(DEMO_SCHOOL_YEAR, 9, 1)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +17,7 @@ from eduplan.core.figures_cache import figures_stamp
 from eduplan.indicators.projects import project_statuses
 from eduplan.indicators.selectors import default_period
 from eduplan.org.models import SCHOOL_TYPES, OrgUnit, Ownership, UnitType
+from eduplan.org.selectors import open_on
 from eduplan.plans.models import Goal, Horizon, Plan, PlanStatus, Project
 from eduplan.plans.selectors import plan_default
 from eduplan.public.models import DirectoryEntry, FeeItem
@@ -32,14 +33,6 @@ NAME_SEARCH_MAX = 50
 
 def _today() -> datetime.date:
     return timezone.localdate()
-
-
-def open_on(day: datetime.date, *, prefix: str = "") -> Q:
-    """Units open on the day (opened by then and not closed before it); `prefix` names
-    the relation to the unit ("school__")."""
-    return (Q(**{f"{prefix}opened_on__isnull": True}) | Q(**{f"{prefix}opened_on__lte": day})) & (
-        Q(**{f"{prefix}closed_on__isnull": True}) | Q(**{f"{prefix}closed_on__gte": day})
-    )
 
 
 def districts() -> QuerySet[OrgUnit]:

