@@ -11,7 +11,7 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Count
 from django.http import Http404
@@ -392,11 +392,12 @@ MEASURES = ("completion", "timeliness", "on_track")
 class DistrictRow:
     unit: OrgUnit
     completeness: Completeness
-    statuses: dict[int, TargetStatus]
+    statuses: dict[int, DistrictStatus]
     on_track: float | None
     visible: bool
     rank: dict[str, int] = field(default_factory=dict)
     position: int = 0  # the rank by the column the table is sorted by
+    cells: list[dict[str, Any] | None] = field(default_factory=list)  # one per target
 
     def measure(self, key: str) -> float | None:
         if key == "completion":
@@ -422,7 +423,16 @@ class Districts:
     tables: list[Table]
 
 
-def _district_statuses(frame: Frame) -> tuple[list[Any], dict[str, dict[int, TargetStatus]]]:
+class DistrictStatus(NamedTuple):
+    """A district's standing on one target: plain values, cheap to cache."""
+
+    status: Status
+    progress: Decimal | None
+
+
+def _district_statuses(
+    frame: Frame,
+) -> tuple[list[Any], dict[str, dict[int, DistrictStatus]]]:
     """Each district's own status on every target measured unit by unit (two queries per
     target, whatever the number of districts)."""
     statuses = target_statuses_cached(
@@ -434,13 +444,15 @@ def _district_statuses(frame: Frame) -> tuple[list[Any], dict[str, dict[int, Tar
         if s.kind == "measured" and s.target.binding.reach == Reach.EACH_UNIT
     ]
 
-    def compute() -> dict[str, dict[int, TargetStatus]]:
-        by_district: dict[str, dict[int, TargetStatus]] = {}
+    def compute() -> dict[str, dict[int, DistrictStatus]]:
+        by_district: dict[str, dict[int, DistrictStatus]] = {}
         for target in targets:
             for code, status in measured_status_by_child(
                 target, target.binding, parent=frame.plan.organisation, at=frame.at
             ).items():
-                by_district.setdefault(code, {})[target.pk] = status
+                by_district.setdefault(code, {})[target.pk] = DistrictStatus(
+                    status.status, status.progress
+                )
         return by_district
 
     return targets, figures_cached(
@@ -498,6 +510,7 @@ def districts_build(*, user: Any, frame: Frame, measure: str, sort: str) -> Dist
         rows.sort(key=lambda r: r.rank[sort])
     for row in rows:
         row.position = row.rank[measure if sort == "name" else sort]
+        row.cells = [_cell(row.statuses.get(t.pk)) for t in targets]
     visible = [r for r in rows if r.visible]
     measures = [
         ("completion", _("Reports submitted (%)")),
@@ -551,6 +564,18 @@ def districts_build(*, user: Any, frame: Frame, measure: str, sort: str) -> Dist
         grid=grid,
         tables=[table],
     )
+
+
+def _cell(status: DistrictStatus | None) -> dict[str, Any] | None:
+    """A district's progress on one target, ready for the table."""
+    if status is None:
+        return None
+    progress = None if status.progress is None else f"{status.progress:.0f}"
+    return {
+        "style": STATUS_STYLES[status.status],
+        "label": STATUS_LABELS[status.status],
+        "progress": progress,
+    }
 
 
 def _descending(value: float | None) -> float:
