@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db.models import Avg, Count, Q, QuerySet, Sum
 
 from eduplan.construction.models import SchoolClass
-from eduplan.org.models import OrgUnit
+from eduplan.org.models import SCHOOL_TYPES, OrgUnit
 
 
 def large_class_filter() -> Q:
@@ -26,9 +26,14 @@ def huge_class_filter() -> Q:
 
 def class_census_summary(*, unit: OrgUnit) -> list[dict[str, Any]]:
     """Per school year under the unit: classes, pupils, average size, 大班额 and 特大班额."""
+    # One school: its own rows by key, not a scan of every class under a path.
+    classes = (
+        SchoolClass.objects.filter(school=unit)
+        if unit.type in SCHOOL_TYPES
+        else SchoolClass.objects.filter(school__path__startswith=unit.path)
+    )
     rows = (
-        SchoolClass.objects.filter(school__path__startswith=unit.path)
-        .values("school_year")
+        classes.values("school_year")
         .annotate(
             classes=Count("pk"),
             pupil_total=Sum("pupils"),

@@ -226,7 +226,16 @@ def cockpit_build(*, user: Any, frame: Frame) -> Cockpit:
     )
 
 
+CHART_UNITS = 30  # a chart of reports missing shows the units furthest behind
+
+
 def reporting_chart(frame: Frame, rows: list[dict[str, Any]]) -> Chart:
+    """Missing and late reports by unit: every district under the city; under a district
+    the schools furthest behind (all of them are in the table's download)."""
+    if len(rows) > CHART_UNITS:
+        behind = [r for r in rows if r["completeness"].missing or r["completeness"].late]
+        behind.sort(key=lambda r: (-r["completeness"].missing, -r["completeness"].late))
+        rows = sorted(behind[:CHART_UNITS], key=lambda r: r["unit"].path)
     return Chart(
         id="reports-missing",
         title=_("Reports missing and late by unit, %(period)s") % {"period": frame.at.label},
