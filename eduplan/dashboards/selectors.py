@@ -157,17 +157,33 @@ def _summary(statuses: list[TargetStatus]) -> list[tuple[str, str, int]]:
     return [(STATUS_LABELS[k], STATUS_STYLES[k], counts[k]) for k in STATUS_STYLES if counts[k]]
 
 
-def _reporting_rows(frame: Frame) -> list[dict[str, Any]]:
-    """Reports due in the period, by child unit (districts under the city)."""
+@dataclass(frozen=True)
+class UnitRef:
+    """What a dashboard row needs of an org unit: cheap to cache for thousands of rows."""
+
+    code: str
+    name: str
+    path: str
+    type: str
+
+
+def reporting_by_unit(*, stamp: int, unit: OrgUnit, at: Period) -> list[dict[str, Any]]:
+    """Reports due in the period by child unit: the districts under the city
+    (departments and bureau-run schools have their own pages), the schools under a
+    district; computed once per data change."""
 
     def compute() -> list[dict[str, Any]]:
-        rows = completeness_due_in(period=frame.at, unit=frame.unit)
-        # Under the city: the districts (departments and bureau-run schools have their
-        # own pages); under a district: its schools.
+        rows = [
+            {
+                "unit": UnitRef(r["unit"].code, r["unit"].name, r["unit"].path, r["unit"].type),
+                "completeness": r["completeness"],
+            }
+            for r in completeness_due_in(period=at, unit=unit)
+        ]
         districts = [r for r in rows if r["unit"].type == UnitType.DISTRICT]
         return districts or rows
 
-    return figures_cached(frame.stamp, f"due:{frame.unit.pk}:{frame.at.code}", compute)
+    return figures_cached(stamp, f"due:{unit.pk}:{at.code}", compute)
 
 
 def cockpit_build(*, user: Any, frame: Frame) -> Cockpit:
@@ -191,7 +207,7 @@ def cockpit_build(*, user: Any, frame: Frame) -> Cockpit:
     counts = dict.fromkeys(Colour.values, 0)
     for row in mine.order_by().values("colour").annotate(n=Count("pk")):  # type: ignore[misc]
         counts[row["colour"]] = row["n"]
-    reporting = _reporting_rows(frame)
+    reporting = reporting_by_unit(stamp=frame.stamp, unit=frame.unit, at=frame.at)
     charts.append(reporting_chart(frame, reporting))
     projects_table = Table(
         id="projects",
@@ -475,11 +491,7 @@ def districts_build(*, user: Any, frame: Frame, measure: str, sort: str) -> Dist
     targets, by_district = _district_statuses(frame)
     reporting = {
         r["unit"].code: r["completeness"]
-        for r in figures_cached(
-            frame.stamp,
-            f"due:{area.pk}:{frame.at.code}",
-            lambda: completeness_due_in(period=frame.at, unit=area),
-        )
+        for r in reporting_by_unit(stamp=frame.stamp, unit=area, at=frame.at)
     }
     membership = membership_of(user)
     scope = membership.scope if membership else None

@@ -186,3 +186,12 @@ def test_district_statuses_in_one_pass_match_those_computed_one_by_one(as_user):
                 alone.goal,
                 alone.status,
             ), (binding.metric_key, unit.code)
+
+
+def test_the_cockpit_counts_reports_by_district_whichever_page_was_opened_first(as_user):
+    client = as_user("leader")
+    client.get("/dashboards/districts/", AT)
+    body = client.get("/dashboards/", AT).content.decode()
+    chart = next(c for c in charts_of(body) if c["id"] == "reports-missing")
+    districts = set(OrgUnit.objects.filter(type=UnitType.DISTRICT).values_list("name", flat=True))
+    assert set(chart["categories"]) == districts
