@@ -29,6 +29,7 @@ urlpatterns = [
         plans.work_point_detail,
         name="work_point_detail",
     ),
+    path("milestones/<int:pk>/done/", plans.milestone_done, name="milestone_done"),
     path("units/mine/", org.my_unit, name="my_unit"),
     path("units/<str:code>/", org.unit_detail, name="unit_detail"),
     path("units/<str:code>/classes/", construction.class_list, name="class_list"),

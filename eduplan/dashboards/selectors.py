@@ -39,7 +39,7 @@ from eduplan.indicators.status import (
     TargetStatus,
     measured_status_by_child,
 )
-from eduplan.org.access import membership_of
+from eduplan.org.access import Action, can, membership_of
 from eduplan.org.models import SCHOOL_TYPES, OrgUnit, Role, UnitType
 from eduplan.plans.models import Milestone, Plan, Project, ProjectOwner, WorkPoint
 from eduplan.reporting.models import (
@@ -328,7 +328,7 @@ def _measure_progress(project: Project, at: Period) -> dict[int, dict[str, Any]]
     return out
 
 
-def project_page_build(*, frame: Frame, number_: int) -> ProjectPage:
+def project_page_build(*, user: Any, frame: Frame, number_: int) -> ProjectPage:
     project = (
         Project.objects.filter(plan=frame.plan, number=number_)
         .prefetch_related("goals", "measures")
@@ -351,14 +351,28 @@ def project_page_build(*, frame: Frame, number_: int) -> ProjectPage:
     measures: list[dict[str, Any]] = [
         {"measure": m, "progress": progress.get(m.pk)} for m in project.measures.all()
     ]
-    milestones = [
-        {
-            "milestone": m,
-            "state": _("due") if m.due_on > frame.at.end else _("date passed"),
-            "passed": m.due_on <= frame.at.end,
-        }
-        for m in Milestone.objects.filter(project=project).order_by("due_on", "pk")
-    ]
+    milestone_states = {
+        "done": (_("done"), "success"),
+        "overdue": (_("overdue"), "danger"),
+        "due": (_("due"), "light"),
+    }
+    milestones = []
+    for m in (
+        Milestone.objects.filter(project=project)
+        .select_related("project__plan__organisation")
+        .order_by("due_on", "pk")
+    ):
+        state = m.state_on(frame.at.end)
+        label, style = milestone_states[state]
+        milestones.append(
+            {
+                "milestone": m,
+                "state": label,
+                "style": style,
+                "passed": state != "due",
+                "may_mark": state != "done" and can(user, Action.PLAN_CHANGE, m),
+            }
+        )
     owners = list(
         ProjectOwner.objects.filter(project=project)
         .select_related("department")

@@ -96,7 +96,7 @@ def _number(request: HttpRequest) -> int:
 def project(request: HttpRequest, scope: OrgUnit) -> HttpResponse:
     frame = _frame(request)
     with figures_scope():
-        page = project_page_build(frame=frame, number_=_number(request))
+        page = project_page_build(user=request.user, frame=frame, number_=_number(request))
     return table_export(request, page.tables) or render(
         request,
         "dashboards/project.html",
@@ -108,7 +108,7 @@ def project(request: HttpRequest, scope: OrgUnit) -> HttpResponse:
 def project_report(request: HttpRequest, scope: OrgUnit) -> HttpResponse:
     frame = _frame(request)
     with figures_scope():
-        page = project_page_build(frame=frame, number_=_number(request))
+        page = project_page_build(user=request.user, frame=frame, number_=_number(request))
     body = project_report_docx(page)
     response = HttpResponse(body, content_type=DOCX_CONTENT_TYPE)
     name = f"{page.project.number}-{page.project.name}-{frame.at.code}"

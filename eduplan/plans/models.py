@@ -3,6 +3,9 @@ work points (工作要点) in their sections."""
 
 from __future__ import annotations
 
+import datetime
+
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -316,6 +319,16 @@ class Milestone(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     title = models.CharField(_("title"), max_length=200)
     due_on = models.DateField(_("due on"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("marked done by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    evidence = models.TextField(_("evidence"), blank=True)
 
     class Meta:
         verbose_name = _("milestone")
@@ -324,6 +337,19 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.title}"
+
+    @property
+    def scope_unit(self) -> OrgUnit:
+        return self.project.scope_unit
+
+    def owner_department_ids(self) -> set[int]:
+        return self.project.owner_department_ids()
+
+    def state_on(self, day: datetime.date) -> str:
+        """ "done" (by that day), "overdue" (past due and not done by then) or "due"."""
+        if self.done_on is not None and self.done_on <= day:
+            return "done"
+        return "overdue" if self.due_on < day else "due"
 
 
 def _plain(value: object) -> str:

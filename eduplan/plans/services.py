@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from eduplan.core.errors import InputError
 from eduplan.core.figures_cache import figures_changed
+from eduplan.org.access import Action, require
 from eduplan.org.models import OrgUnit, UnitType
 from eduplan.plans.loading import PlanSpec, TargetSpec
 from eduplan.plans.models import (
@@ -123,3 +126,30 @@ def plan_load(*, spec: PlanSpec, status: str = PlanStatus.ACTIVE) -> Plan:
     Target.objects.bulk_create(targets)
     figures_changed()
     return plan
+
+
+EVIDENCE_MAX = 2000
+
+
+@transaction.atomic
+def milestone_complete(
+    *, user: Any, milestone: Milestone, done_on: datetime.date, evidence: str
+) -> Milestone:
+    """Mark a milestone done on a day, with what shows it (a document number, a link to
+    the evidence). Only the project's owner departments (and the supervision office) may;
+    refuses a day in the future and missing evidence, changing nothing."""
+    require(user, Action.PLAN_CHANGE, milestone)
+    evidence = evidence.strip()
+    if done_on > timezone.localdate():
+        raise InputError(_("The day it was done cannot be in the future."), where="done_on")
+    if not evidence:
+        raise InputError(_("Say what shows it was done (a document, a link)."), where="evidence")
+    if len(evidence) > EVIDENCE_MAX:
+        raise InputError(
+            _("Keep the evidence under %(n)s characters.") % {"n": EVIDENCE_MAX}, where="evidence"
+        )
+    milestone.done_on = done_on
+    milestone.done_by = user
+    milestone.evidence = evidence
+    milestone.save(update_fields=["done_on", "done_by", "evidence"])
+    return milestone

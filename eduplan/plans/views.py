@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from django import forms
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
+from eduplan.core.errors import InputError
 from eduplan.org.access import Action, requires
-from eduplan.plans.models import Plan, Project, WorkPoint
+from eduplan.plans.models import Milestone, Plan, Project, WorkPoint
 from eduplan.plans.selectors import plan_overview_projects, plan_projects, plan_sections
+from eduplan.plans.services import milestone_complete
 
 
 def _plan(code: str) -> Plan:
@@ -72,3 +81,44 @@ def work_point_detail(request: HttpRequest, work_point: WorkPoint) -> HttpRespon
             "projects": list(work_point.projects.order_by("number")),
         },
     )
+
+
+class MilestoneDoneForm(forms.Form):
+    done_on = forms.DateField(label=gettext_lazy("done on"))
+    evidence = forms.CharField(label=gettext_lazy("evidence"), max_length=2000)
+
+
+def _milestone(pk: int) -> Milestone:
+    return get_object_or_404(Milestone.objects.select_related("project__plan__organisation"), pk=pk)
+
+
+@require_POST
+@requires(Action.PLAN_CHANGE, load=_milestone)
+def milestone_done(request: HttpRequest, milestone: Milestone) -> HttpResponse:
+    """Mark a milestone done (its project's owner departments); back to where it was."""
+    form = MilestoneDoneForm(request.POST)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse(
+            "project_detail", args=[milestone.project.plan.code, milestone.project.number]
+        )
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            messages.error(
+                request, f"{form.fields[field].label}：{'；'.join(str(e) for e in errors)}"
+            )
+        return redirect(back)
+    try:
+        milestone_complete(
+            user=request.user,
+            milestone=milestone,
+            done_on=form.cleaned_data["done_on"],
+            evidence=form.cleaned_data["evidence"],
+        )
+    except InputError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("Milestone marked done: %(title)s") % {"title": milestone.title}
+        )
+    return redirect(back)

@@ -244,13 +244,15 @@ def find_reports_missing(*, at: datetime.date, days: int) -> list[Finding]:
 
 
 def find_milestones_overdue(*, at: datetime.date, days: int) -> list[Finding]:
-    """Milestones of active plans more than `days` past their due date; the project's
+    """Milestones of active plans more than `days` past their due date and not done; the project's
     lead department answers (the plan's organisation if the project has no lead)."""
     milestones = (
         Milestone.objects.filter(
             project__plan__status=PlanStatus.ACTIVE,
             due_on__lt=at - datetime.timedelta(days=days),
         )
+        # Done by then: not overdue (one marked done later was still undone on `at`).
+        .exclude(done_on__lte=at)
         .select_related("project__plan__organisation")
         .order_by("due_on", "project__number", "pk")
     )
