@@ -369,7 +369,6 @@ def project_page_build(*, user: Any, frame: Frame, number_: int) -> ProjectPage:
                 "milestone": m,
                 "state": label,
                 "style": style,
-                "passed": state != "due",
                 "may_mark": state != "done" and can(user, Action.PLAN_CHANGE, m),
             }
         )

@@ -29,7 +29,6 @@ from eduplan.dashboards.selectors import (
 from eduplan.indicators.selectors import PeriodRefused
 from eduplan.org.access import Action, my_scope, requires, requires_in_request
 from eduplan.org.models import OrgUnit
-from eduplan.supervision.models import Colour
 
 
 def _frame(request: HttpRequest) -> Frame:
@@ -52,7 +51,7 @@ def _charts_json(charts: list[Chart]) -> list[dict[str, Any]]:
 
 
 def _context(frame: Frame, **extra: Any) -> dict[str, Any]:
-    return {"frame": frame, "colours": Colour, **extra}
+    return {"frame": frame, **extra}
 
 
 @requires_in_request(Action.PLAN_VIEW, load=my_scope)
