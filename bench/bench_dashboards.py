@@ -19,14 +19,13 @@ median is also given as a multiple of it, so runs on noisy machines compare.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from demo_db import demo_database, django_on_scratch
 
 
 def main() -> None:
@@ -36,34 +35,22 @@ def main() -> None:
     parser.add_argument("--cold", type=int, default=3)
     parser.add_argument("--at", default="2016B6")
     args = parser.parse_args()
-    scratch = tempfile.mkdtemp(prefix="eduplan-dash-")
-    os.environ.setdefault("EDUPLAN_VAR_DIR", scratch)
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{scratch}/bench.sqlite3")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "eduplan.settings")
-    import django
-
-    django.setup()
+    django_on_scratch("eduplan-dash-")
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.core.cache import caches
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from eduplan.demo.services import demo_setup
     from eduplan.org.models import Membership, OrgUnit
 
     settings.ALLOWED_HOSTS = ["testserver"]
-    call_command("migrate", verbosity=0)
-    if connection.vendor == "postgresql":
-        call_command("flush", interactive=False, verbosity=0)
-    t0 = time.perf_counter()
-    demo_setup(scale=args.scale, seed=2016)
+    setup_s = demo_database(args.scale)
     units = OrgUnit.objects.count()
     print(
         f"demo at scale {args.scale}: {units:,} org units, set up in "
-        f"{time.perf_counter() - t0:.0f} s on {connection.vendor}"
+        f"{setup_s:.0f} s on {connection.vendor}"
     )
     users = get_user_model().objects
     leader, district = Client(), Client()

@@ -19,15 +19,15 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime
-import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from demo_db import demo_database, django_on_scratch
+
 START = datetime.date(2014, 1, 1)
 
 
@@ -36,19 +36,11 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    scratch = tempfile.mkdtemp(prefix="eduplan-ind-")
-    os.environ.setdefault("EDUPLAN_VAR_DIR", scratch)
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{scratch}/bench.sqlite3")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "eduplan.settings")
-    import django
-
-    django.setup()
+    scratch = django_on_scratch("eduplan-ind-")
     import duckdb
-    from django.core.management import call_command
     from django.db import connection
 
     from eduplan.core.metrics import OverTime, OverUnits, metric
-    from eduplan.demo.services import demo_setup
     from eduplan.indicators.aggregation import metric_periods
     from eduplan.indicators.models import TargetBinding
     from eduplan.indicators.rollup import metric_all_units
@@ -57,14 +49,8 @@ def main() -> None:
     from eduplan.plans.models import Plan
     from eduplan.reporting.periods import period_from_code, periods_between
 
-    call_command("migrate", verbosity=0)
-    if connection.vendor == "postgresql":
-        call_command("flush", interactive=False, verbosity=0)
-    t0 = time.perf_counter()
-    demo_setup(scale=args.scale, seed=2016)
-    print(
-        f"demo set-up at scale {args.scale}: {time.perf_counter() - t0:.0f} s on {connection.vendor}"
-    )
+    setup_s = demo_database(args.scale)
+    print(f"demo set-up at scale {args.scale}: {setup_s:.0f} s on {connection.vendor}")
 
     keys = sorted(
         set(TargetBinding.objects.values_list("metric_key", flat=True))

@@ -18,12 +18,12 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 import tracemalloc
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from demo_db import demo_database, django_on_scratch
 
 
 def main() -> None:
@@ -31,19 +31,11 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    scratch = tempfile.mkdtemp(prefix="eduplan-bench-")
-    os.environ.setdefault("EDUPLAN_VAR_DIR", scratch)
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{scratch}/bench.sqlite3")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "eduplan.settings")
-    import django
-
-    django.setup()
+    scratch = django_on_scratch("eduplan-bench-")
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
     from django.db import connection, transaction
 
     from eduplan.demo.reports import demo_values
-    from eduplan.demo.services import demo_setup
     from eduplan.org.models import Membership, OrgUnit, Role, UnitType
     from eduplan.reporting.models import (
         DataElement,
@@ -56,12 +48,7 @@ def main() -> None:
     )
     from eduplan.reporting.services import form_definition, submission_save, submission_submit
 
-    call_command("migrate", verbosity=0)
-    if connection.vendor == "postgresql":
-        call_command("flush", interactive=False, verbosity=0)
-    t0 = time.perf_counter()
-    demo_setup(scale=args.scale, seed=2016)
-    setup_s = time.perf_counter() - t0
+    setup_s = demo_database(args.scale)
     periods = ["2016B3", "2016T1"]
     expected = list(
         ExpectedReport.objects.filter(period__in=periods).select_related("form", "org_unit")

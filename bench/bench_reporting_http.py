@@ -25,7 +25,6 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import uuid
@@ -35,6 +34,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 ROUND = ("2019B3", "2019T1")  # after the demo's history (2015–2018)
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+from demo_db import demo_database, django_on_scratch  # noqa: E402
 
 
 def free_port() -> int:
@@ -80,24 +81,13 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--retry-share", type=float, default=0.2)
     args = parser.parse_args()
-    scratch = tempfile.mkdtemp(prefix="eduplan-http-")
-    env = dict(os.environ)
-    env.setdefault("EDUPLAN_VAR_DIR", scratch)
-    env.setdefault("DATABASE_URL", f"sqlite:///{scratch}/bench.sqlite3")
-    env["DJANGO_SETTINGS_MODULE"] = "eduplan.settings"
-    os.environ.update(
-        {k: env[k] for k in ("EDUPLAN_VAR_DIR", "DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
-    )
-    import django
-
-    django.setup()
+    django_on_scratch("eduplan-http-")
+    env = dict(os.environ)  # the web server processes get the same database
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
     from django.db import connection
 
     from eduplan.api.auth import api_token_create
     from eduplan.demo.reports import demo_values
-    from eduplan.demo.services import demo_setup
     from eduplan.org.models import Membership, OrgUnit, Role, UnitType
     from eduplan.reporting.models import (
         ExpectedReport,
@@ -108,10 +98,7 @@ def main() -> None:
     )
     from eduplan.reporting.services import expected_reports_open, form_definition
 
-    call_command("migrate", verbosity=0)
-    if connection.vendor == "postgresql":
-        call_command("flush", interactive=False, verbosity=0)
-    demo_setup(scale=args.scale, seed=2016)
+    demo_database(args.scale)
     # A round after the demo's history: nothing is stored for it yet.
     for form in Form.objects.all():
         code = {"bimonthly": ROUND[0], "term": ROUND[1]}.get(form.period_type)

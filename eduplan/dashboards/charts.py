@@ -4,7 +4,7 @@ can be read as a table and downloaded as a workbook from the same numbers."""
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from eduplan.core.tables import Number, Table
@@ -26,7 +26,6 @@ class Chart:
     series: list[Series]
     unit: str = ""
     category_title: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -36,7 +35,6 @@ class Chart:
             "unit": self.unit,
             "categories": self.categories,
             "series": [{"name": s.name, "data": s.data, "role": s.role} for s in self.series],
-            **self.extra,
         }
 
     def table(self) -> Table:

@@ -7,12 +7,10 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
-from eduplan.core.docx import DOCX_CONTENT_TYPE, centred, document_bytes, document_new, table_add
+from eduplan.core.docx import centred, document_bytes, document_new, table_add
 
 if TYPE_CHECKING:
     from eduplan.dashboards.selectors import ProjectPage
-
-__all__ = ["DOCX_CONTENT_TYPE", "project_report_docx"]
 
 
 def _text(value: object) -> str:
@@ -51,14 +49,14 @@ def project_report_docx(page: ProjectPage) -> bytes:
     doc.add_heading(_("Goals"), level=2)
     for goal in page.goals:
         doc.add_paragraph(f"{goal.get_horizon_display()}（{goal.year}）：{goal.text}")
-    targets = page.tables[0]
+    targets = page.table("targets")
     doc.add_heading(_("Targets"), level=2)
     if targets.rows:
         table_add(doc, targets.header[1:], [[_text(v) for v in row[1:]] for row in targets.rows])
     else:
         doc.add_paragraph(_("The project has no quantitative targets."))
     doc.add_heading(_("Measures and their latest progress"), level=2)
-    measures = page.tables[1]
+    measures = page.table("measures")
     table_add(doc, measures.header, [[_text(v) for v in row] for row in measures.rows])
     doc.add_heading(_("Milestones"), level=2)
     if page.milestones:

@@ -282,6 +282,9 @@ class ProjectPage:
     charts: list[Chart]
     tables: list[Table]
 
+    def table(self, table_id: str) -> Table:
+        return next(t for t in self.tables if t.id == table_id)
+
 
 def _measure_progress(project: Project, at: Period) -> dict[int, dict[str, Any]]:
     """Each measure's latest progress report up to `at` (approved or submitted), with its
@@ -670,10 +673,9 @@ class SchoolPage:
     tables: list[Table]
 
 
-def school_page_build(
-    *, user: Any, unit: OrgUnit, today: datetime.date | None = None
-) -> SchoolPage:
-    """A school's reports due and returned, and its figures over time."""
+def school_page_build(*, unit: OrgUnit, today: datetime.date | None = None) -> SchoolPage:
+    """A school's reports due and returned, and its figures over time (the view has
+    checked the user may see the unit)."""
     if unit.type not in SCHOOL_TYPES:
         raise Http404(_("%(unit)s is not a school or kindergarten.") % {"unit": unit.name})
     today = today or timezone.localdate()

@@ -13,10 +13,11 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from eduplan.core.docx import DOCX_CONTENT_TYPE
 from eduplan.core.figures_cache import figures_scope
 from eduplan.core.tables import table_export
 from eduplan.dashboards.charts import Chart
-from eduplan.dashboards.exports import DOCX_CONTENT_TYPE, project_report_docx
+from eduplan.dashboards.exports import project_report_docx
 from eduplan.dashboards.selectors import (
     Frame,
     cockpit_build,
@@ -139,7 +140,7 @@ def _school(code: str) -> OrgUnit:
 
 @requires(Action.UNIT_VIEW, load=_school)
 def school(request: HttpRequest, unit: OrgUnit) -> HttpResponse:
-    page = school_page_build(user=request.user, unit=unit)
+    page = school_page_build(unit=unit)
     return table_export(request, page.tables) or render(
         request,
         "dashboards/school.html",

@@ -2,33 +2,20 @@
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
 
 import yaml
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from eduplan.core.errors import InputError
+from eduplan.core.errors import InputError, date_from
 from eduplan.core.figures_cache import figures_changed
 from eduplan.core.metrics import UnknownMetric, metric
 from eduplan.indicators.models import GoalMode, Reach, TargetBinding, Trajectory
 from eduplan.plans.models import Plan, Target
 
 BINDINGS_FILE = Path(__file__).resolve().parent / "data" / "zhengzhou-2016-bindings.yaml"
-
-
-def _date(value: Any, where: str) -> datetime.date:
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(str(value))
-    except ValueError:
-        raise InputError(
-            _("not a date (YYYY-MM-DD): %(value)s") % {"value": value}, where=where
-        ) from None
 
 
 def _place(target: Target) -> str:
@@ -94,16 +81,16 @@ def bindings_load(*, path: Path = BINDINGS_FILE, check_metrics: bool = True) -> 
         steps = item.get("steps") or []
         for j, step in enumerate(steps):
             # "by", not "on": YAML reads a bare `on` key as the boolean true.
-            _date(step.get("by"), f"{where}.steps[{j}].by")
+            date_from(step.get("by"), where=f"{where}.steps[{j}].by")
         bindings.append(
             TargetBinding(
                 target=target,
                 metric_key=metric_key,
                 goal_mode=item["goal"],
                 baseline_value=baseline,
-                baseline_on=_date(item.get("baseline_on"), f"{where}.baseline_on"),
-                start_on=_date(item.get("start"), f"{where}.start"),
-                due_on=_date(item.get("due"), f"{where}.due"),
+                baseline_on=date_from(item.get("baseline_on"), where=f"{where}.baseline_on"),
+                start_on=date_from(item.get("start"), where=f"{where}.start"),
+                due_on=date_from(item.get("due"), where=f"{where}.due"),
                 trajectory=choices["trajectory"][0],
                 steps=[{"on": str(s["by"]), "value": s["value"]} for s in steps],
                 reach=choices["reach"][0],

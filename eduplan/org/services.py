@@ -12,7 +12,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
-from eduplan.core.errors import InputError
+from eduplan.core.errors import InputError, date_from
 from eduplan.core.figures_cache import figures_changed
 from eduplan.org.models import PATH_SEPARATOR, OrgUnit, Ownership, UnitType
 
@@ -42,15 +42,8 @@ def _text(value: Any, where: str) -> str:
     return text
 
 
-def _date(value: Any, where: str) -> datetime.date | None:
-    if value is None or isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(str(value))
-    except ValueError:
-        raise InputError(
-            _("not a date (YYYY-MM-DD): %(value)s") % {"value": value}, where=where
-        ) from None
+def _optional_date(value: Any, where: str) -> datetime.date | None:
+    return None if value is None else date_from(value, where=where)
 
 
 def _tile(value: Any, where: str) -> list[int]:
@@ -125,8 +118,8 @@ def unit_specs_from_data(*, data: Any, source: str) -> list[UnitSpec]:
                 type=unit_type,
                 parent_code=_text(item.get("parent"), f"{where}.parent"),
                 ownership=item.get("ownership", Ownership.PUBLIC),
-                opened_on=_date(item.get("opened_on"), f"{where}.opened_on"),
-                closed_on=_date(item.get("closed_on"), f"{where}.closed_on"),
+                opened_on=_optional_date(item.get("opened_on"), f"{where}.opened_on"),
+                closed_on=_optional_date(item.get("closed_on"), f"{where}.closed_on"),
             )
         )
     return specs

@@ -12,12 +12,11 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -35,7 +34,7 @@ from eduplan.plans.loading import (
     TargetSpec,
     WorkPointSpec,
 )
-from eduplan.plans.models import Plan, PlanStatus, Target
+from eduplan.plans.models import Plan, PlanStatus
 from eduplan.plans.parsing import (
     ParsedGoal,
     ParsedMeasure,
@@ -75,14 +74,6 @@ ERR_MAX_BELOW_VALUE = _("The upper value is below the value.")
 ERR_VALUE = _("The value must be a finite number below 10¹⁴.")
 ERR_YEAR = _("A year lies between %(low)s and %(high)s.")
 ERR_UNIT = _("A target needs a unit of at most %(max)s characters.")
-
-
-@dataclass(frozen=True)
-class ImportedPlanSpec(PlanSpec):
-    """A PlanSpec plus the targets that belong to the plan itself (in no project or
-    work point): a document may state targets and nothing else."""
-
-    targets: list[TargetSpec] = field(default_factory=list)
 
 
 def plan_code_problem(code: str) -> str | None:
@@ -215,7 +206,7 @@ def _targets(targets: Iterable[ParsedTarget], where: str) -> list[TargetSpec]:
 
 def parsed_plan_to_spec(
     parsed: ParsedPlan, *, code: str, name: str, organisation_code: str
-) -> ImportedPlanSpec:
+) -> PlanSpec:
     """A parsed plan as a checked specification of a new plan (no owners, no metrics);
     refuses with InputError naming the place (`projects[0].goals[1].targets[2].value_max`)."""
     code = code.strip()
@@ -290,7 +281,7 @@ def parsed_plan_to_spec(
             numbered.append(replace(item, number=number))
         sections.append(SectionSpec(number=position, title=title, work_points=numbered))
 
-    return ImportedPlanSpec(
+    return PlanSpec(
         code=code,
         name=name,
         organisation=organisation_code,
@@ -304,23 +295,6 @@ def parsed_plan_to_spec(
     )
 
 
-def _target_row(spec: TargetSpec, *, plan: Plan, order: int) -> Target:
-    return Target(
-        plan=plan,
-        order=order,
-        indicator=spec.indicator,
-        value=spec.value,
-        value_max=spec.value_max,
-        unit=spec.unit,
-        comparator=spec.comparator,
-        change=spec.change or "",
-        baseline_year=spec.baseline_year,
-        year=spec.year,
-        source=spec.source,
-    )
-
-
-@transaction.atomic
 def plan_import(
     *,
     parsed: ParsedPlan,
@@ -339,12 +313,7 @@ def plan_import(
     if problem is not None:
         raise InputError(problem, where="code")
     spec = parsed_plan_to_spec(parsed, code=code, name=name, organisation_code=organisation.code)
-    plan = plan_load(spec=replace(spec, digest=source_digest), status=PlanStatus.DRAFT)
-    first = Target.objects.filter(plan=plan).count()
-    Target.objects.bulk_create(
-        _target_row(t, plan=plan, order=first + i) for i, t in enumerate(spec.targets)
-    )
-    return plan
+    return plan_load(spec=replace(spec, digest=source_digest), status=PlanStatus.DRAFT)
 
 
 # The review state ---------------------------------------------------------------------

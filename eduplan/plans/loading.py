@@ -84,6 +84,9 @@ class PlanSpec:
     projects: list[ProjectSpec]
     sections: list[SectionSpec]
     digest: str = field(default="")
+    # Targets of the plan as a whole, in no project or work point (an imported document
+    # may state targets and nothing else).
+    targets: list[TargetSpec] = field(default_factory=list)
 
     def department_codes(self) -> set[str]:
         return {code for p in self.projects for code, _role in p.owners}

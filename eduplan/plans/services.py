@@ -123,6 +123,7 @@ def plan_load(*, spec: PlanSpec, status: str = PlanStatus.ACTIVE) -> Plan:
                 _target(t, plan=plan, order=len(targets) + i, work_point=work_point)
                 for i, t in enumerate(wp_spec.targets)
             ]
+    targets += [_target(t, plan=plan, order=len(targets) + i) for i, t in enumerate(spec.targets)]
     Target.objects.bulk_create(targets)
     figures_changed()
     return plan
