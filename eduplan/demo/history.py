@@ -19,6 +19,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from eduplan.core.db import statistics_refresh
 from eduplan.core.figures_cache import figures_changed
 from eduplan.demo.reports import demo_values
 from eduplan.org.models import OrgUnit, Ownership, UnitType
@@ -228,6 +229,7 @@ def history_load(*, scale: float, seed: int, until_year: int = 2018) -> int:
         rows += _routine_rows(forms, rng, until_year)
         _write(rows, elements, rng)
         figures_changed()
+        statistics_refresh(ExpectedReport, Submission, DataValue)
     return len(rows)
 
 

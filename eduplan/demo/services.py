@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from eduplan.construction.models import SchoolClass
+from eduplan.core.db import statistics_refresh
 from eduplan.core.figures_cache import figures_changed
 from eduplan.demo.generator import DemoCity, generate
 from eduplan.demo.history import history_load
@@ -81,6 +82,7 @@ def demo_city_load(*, scale: float, seed: int) -> DemoCity:
         batch_size=2000,
     )
     figures_changed()
+    statistics_refresh(OrgUnit, SchoolClass)
     return city
 
 

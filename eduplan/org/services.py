@@ -12,6 +12,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
+from eduplan.core.db import statistics_refresh
 from eduplan.core.errors import InputError, date_from
 from eduplan.core.figures_cache import figures_changed
 from eduplan.org.models import PATH_SEPARATOR, OrgUnit, Ownership, UnitType
@@ -193,6 +194,7 @@ def org_units_create(*, specs: Iterable[UnitSpec], source: str = "") -> list[Org
         unit.parent_id = by_code[spec.parent_code].pk if spec.parent_code else None
     OrgUnit.objects.bulk_update(units, ["parent"], batch_size=1000)
     figures_changed()
+    statistics_refresh(OrgUnit)
     return units
 
 
