@@ -25,6 +25,7 @@ def _fast_password_hashing(settings: pytest.FixtureRequest) -> None:
 @pytest.fixture
 def browser_page(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     """A Chromium page at 1366×768 (zh-CN) and the requests it sent off the machine."""
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
     from eduplan.core.tests.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, LOCAL
@@ -41,6 +42,9 @@ def browser_page(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-de
         page.on("request", lambda r: None if r.url.startswith(LOCAL) else external.append(r.url))
         yield page, external
         browser.close()
+        # Playwright's sync API runs the test inside its own context: the ORM calls made
+        # there opened a connection of their own, which Django's teardown never sees.
+        connections.close_all()
 
 
 @pytest.fixture(autouse=True)
