@@ -307,6 +307,18 @@ def inbox_unread_count(*, user: Any) -> int:
     return InboxMessage.objects.filter(user=user, read_at__isnull=True).count()
 
 
+def inbox_table(messages: Iterable[InboxMessage], *, title: str) -> Table:
+    """Inbox messages as a table of plain values, in the page's order (newest first)."""
+    return Table(
+        id="messages",
+        title=title,
+        header=[_("Title"), _("Received at"), _("Message"), _("Read")],
+        rows=[
+            [m.subject, m.created_at, m.body, _("Yes") if m.read_at else _("No")] for m in messages
+        ],
+    )
+
+
 def orders_table(orders: QuerySet[SupervisionOrder], *, title: str) -> Table:
     """Orders (annotated with their colour) as a table of plain values, worst first."""
     return Table(
