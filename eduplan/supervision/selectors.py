@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db.models import Case, CharField, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from eduplan.core.tables import Table
 from eduplan.org.access import Action, can, membership_of
@@ -312,7 +313,8 @@ def inbox_table(messages: Iterable[InboxMessage], *, title: str) -> Table:
     return Table(
         id="messages",
         title=title,
-        header=[_("Title"), _("Received at"), _("Message"), _("Read")],
+        # "Read" alone could be the verb: the context says it is the state (已读).
+        header=[_("Title"), _("Received at"), _("Message"), pgettext("message state", "Read")],
         rows=[
             [m.subject, m.created_at, m.body, _("Yes") if m.read_at else _("No")] for m in messages
         ],
