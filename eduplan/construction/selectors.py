@@ -6,8 +6,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Avg, Count, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
 
 from eduplan.construction.models import SchoolClass
+from eduplan.core.tables import Table
 from eduplan.org.models import SCHOOL_TYPES, OrgUnit
 
 
@@ -55,3 +57,17 @@ def school_classes(*, school: OrgUnit, school_year: int | None = None) -> QueryS
             return qs.none()
         school_year = latest
     return qs.filter(school_year=school_year).order_by("grade", "number")
+
+
+def classes_table(*, school: OrgUnit, classes: list[SchoolClass]) -> Table:
+    """A school's classes of one school year as a table of plain values, titled as the
+    page is (the year is in the title, as on the page)."""
+    title = f"{school.name} · {_('Classes')}"
+    if classes:
+        title += f" · {classes[0].school_year}"
+    return Table(
+        id="classes",
+        title=title,
+        header=[_("Grade"), _("Class"), _("Pupils")],
+        rows=[[c.grade, c.number, c.pupils] for c in classes],
+    )

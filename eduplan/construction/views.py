@@ -1,4 +1,5 @@
-"""A school's classes and the form to correct one class's enrolment."""
+"""A school's classes (on the page and as .xlsx) and the form to correct one class's
+enrolment."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from eduplan.construction.models import SchoolClass
-from eduplan.construction.selectors import school_classes
+from eduplan.construction.selectors import classes_table, school_classes
 from eduplan.construction.services import PUPILS_MAX, PUPILS_MIN, school_class_set_pupils
 from eduplan.core.errors import InputError
+from eduplan.core.tables import table_export
 from eduplan.org.access import Action, can, requires
 from eduplan.org.models import OrgUnit
 
@@ -36,12 +38,16 @@ class PupilsForm(forms.Form):
 
 @requires(Action.UNIT_VIEW, load=_school)
 def class_list(request: HttpRequest, school: OrgUnit) -> HttpResponse:
+    classes = list(school_classes(school=school))
+    exported = table_export(request, [classes_table(school=school, classes=classes)])
+    if exported is not None:
+        return exported
     return render(
         request,
         "construction/class_list.html",
         {
             "school": school,
-            "classes": list(school_classes(school=school)),
+            "classes": classes,
             "may_change": can(request.user, Action.UNIT_DATA_CHANGE, school),
         },
     )

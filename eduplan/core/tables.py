@@ -6,7 +6,7 @@ returns the same rows as an .xlsx (written injection-safe by `core.xlsx`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -56,13 +56,19 @@ def xlsx_download(
     return response
 
 
-def table_export(request: HttpRequest, tables: list[Table]) -> HttpResponse | None:
+def table_export(
+    request: HttpRequest, tables: list[Table] | Callable[[], list[Table]]
+) -> HttpResponse | None:
     """The workbook of the table named by `?export=`, if the request asks for one; a
-    name the page does not have is a 404 that says so."""
+    name the page does not have is a 404 that says so.
+
+    `tables` may be a function that builds them: a paginated page then reads every row
+    only when a workbook is asked for, not on each view of one screen of them.
+    """
     wanted = request.GET.get("export")
     if not wanted:
         return None
-    for table in tables:
+    for table in tables() if callable(tables) else tables:
         if table.id == wanted:
             return table.xlsx_response()
     raise Http404(_("This page has no table named “%(name)s”.") % {"name": wanted})

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 import openpyxl
+from django.utils import timezone
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -42,6 +43,10 @@ def cell_put(ws: Any, row: int, column: int, value: Any) -> Any:
     elif isinstance(value, Decimal):
         normal = value.normalize()
         cell.value = int(normal) if normal == normal.to_integral_value() else value
+    elif isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        # Excel has no time zones (openpyxl refuses aware times): write the local time
+        # the pages show, not the stored UTC.
+        cell.value = timezone.localtime(value).replace(tzinfo=None)
     elif value is None or isinstance(value, (int, float, datetime.date)):
         cell.value = value
     else:

@@ -1,5 +1,6 @@
 """What the reporting pages show: the entry page's fields built from a form definition,
-the values read back from a POST, why a POST was refused, and a row of 我的填报.
+the values read back from a POST, why a POST was refused, and a row of 我的填报 (on the
+page and in its workbook).
 
 Nothing here validates a value: `values.parse_value` (called by the services) is the one
 judge, so the web, a spreadsheet and the API refuse the same input with the same message.
@@ -15,8 +16,10 @@ from decimal import Decimal
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from eduplan.core.tables import Table
 from eduplan.reporting.definitions import ElementDef, FormDefinition
 from eduplan.reporting.models import ExpectedReport, Status, Submission
+from eduplan.reporting.periods import Period, period_from_code
 from eduplan.reporting.rules import RuleSyntaxError, rule_names
 from eduplan.reporting.selectors import DONE
 from eduplan.reporting.services import FieldProblem
@@ -221,3 +224,46 @@ class ReportRow:
     @property
     def overdue(self) -> bool:
         return self.status not in DONE and self.expected.due_on < self.today
+
+
+def report_groups(rows: list[ReportRow]) -> list[tuple[Period, list[ReportRow]]]:
+    """Rows grouped by period, each period where its first row falls (the lists' order)."""
+    groups: dict[str, list[ReportRow]] = {}
+    for row in rows:
+        groups.setdefault(row.expected.period, []).append(row)
+    return [(period_from_code(code), members) for code, members in groups.items()]
+
+
+def reports_table(*, title: str, groups: list[tuple[Period, list[ReportRow]]]) -> Table:
+    """我的填报 as a table of plain values, in the page's order."""
+    return Table(
+        id="reports",
+        title=title,
+        header=[
+            gettext("Period"),
+            gettext("Form"),
+            gettext("Measure"),
+            gettext("Unit"),
+            gettext("Due date"),
+            gettext("Status"),
+            gettext("Overdue"),
+            gettext("Reason returned"),
+        ],
+        rows=[
+            [
+                period.label,
+                row.expected.form.name,
+                row.subject_label,
+                row.expected.org_unit.name,
+                row.expected.due_on,
+                row.status_label,
+                gettext("Yes") if row.overdue else "",
+                # The page shows the reason only while the report is returned.
+                row.submission.returned_reason
+                if row.submission and row.status == Status.RETURNED
+                else "",
+            ]
+            for period, rows in groups
+            for row in rows
+        ],
+    )

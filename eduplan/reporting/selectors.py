@@ -205,6 +205,26 @@ def approval_queue(*, user: Any) -> list[Submission]:
     return [s for s in qs.order_by("submitted_at") if can(user, Action.REPORT_APPROVE, s)]
 
 
+def approvals_table(*, queue: list[Submission], labels: dict[str, str], title: str) -> Table:
+    """The approval queue (with its subjects' labels) as a table of plain values, in the
+    page's order."""
+    return Table(
+        id="approvals",
+        title=title,
+        header=[_("Form"), _("Measure"), _("Period"), _("Unit"), _("Submitted at")],
+        rows=[
+            [
+                s.form.name,
+                labels.get(s.subject, s.subject),
+                period_from_code(s.period).label,
+                s.org_unit.name,
+                s.submitted_at,
+            ]
+            for s in queue
+        ],
+    )
+
+
 def subject_labels(subjects: Iterable[str]) -> dict[str, str]:
     """Readable names for subjects such as "measure:12" (one query, none if no subjects)."""
     ids = {int(s.split(":", 1)[1]) for s in subjects if s.startswith("measure:")}

