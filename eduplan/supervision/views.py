@@ -133,6 +133,12 @@ def my_orders(request: HttpRequest, scope: OrgUnit) -> HttpResponse:
     include_closed = request.GET.get("closed") == "1"
     today = timezone.localdate()
     qs = orders_for(user=request.user, day=today, include_closed=include_closed)
+    # The workbook holds every order the filter shows, not one screen of them.
+    exported = table_export(
+        request, lambda: [orders_table(qs, title=_("Supervision orders for your unit"))]
+    )
+    if exported is not None:
+        return exported
     page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -124,3 +124,31 @@ def test_a_download_of_ten_messages_makes_no_more_queries_than_of_one(
         _message(city.users["alice"], f"第{i}条", minutes=i)
     with django_assert_max_num_queries(len(one.captured_queries)):
         assert len(_rows(client.get(INBOX, {"export": "messages"}))) == 10
+
+
+MINE = "/supervision/"
+
+
+def test_bob_downloads_his_districts_open_orders_and_dora_only_hers(client, city):
+    jinshui = raise_order(city.jinshui_one)
+    raise_order(city.erqi_one)
+    client.force_login(city.users["bob"])
+    rows = _rows(client.get(MINE, {"export": "orders"}))
+    assert [r[0] for r in rows] == [jinshui.title]
+    assert rows[0][1] == city.jinshui_one.name
+    client.force_login(city.users["dora"])
+    assert [r[1] for r in _rows(client.get(MINE, {"export": "orders"}))] == [city.erqi_one.name]
+
+
+def test_the_closed_filter_carries_into_the_my_orders_download(client, city):
+    from eduplan.supervision.services import order_close, order_feedback, order_sign
+
+    open_order = raise_order(city.jinshui_one)
+    closed = raise_order(city.jinshui_one)
+    order_sign(user=city.users["alice"], order=closed)
+    order_feedback(user=city.users["alice"], order=closed, response="已完成整改")
+    order_close(user=city.users["sue"], order=closed)
+    client.force_login(city.users["bob"])
+    assert [r[0] for r in _rows(client.get(MINE, {"export": "orders"}))] == [open_order.title]
+    every = _rows(client.get(MINE, {"export": "orders", "closed": "1"}))
+    assert sorted(r[0] for r in every) == sorted([open_order.title, closed.title])
