@@ -198,6 +198,19 @@ def my_scope(request: HttpRequest, **_kwargs: Any) -> OrgUnit:
     return membership.scope
 
 
+def my_entry_unit(request: HttpRequest, **_kwargs: Any) -> OrgUnit:
+    """Loader for pages listing what the user enters (Reach.ENTRY): department staff enter
+    for their department, everyone else for their scope; refusal without either."""
+    membership = membership_of(request.user)
+    if membership is None or membership.scope is None:
+        raise PermissionDenied(_("You may not do this here."))
+    if membership.role == Role.DEPARTMENT:
+        if membership.department is None:
+            raise PermissionDenied(_("You may not do this here."))
+        return membership.department
+    return membership.scope
+
+
 def public(view: View) -> View:
     """Declare a page anyone may read without logging in (wraps, never mutates, the view)."""
 
