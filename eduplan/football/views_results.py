@@ -1,5 +1,5 @@
 """The league officials' pages (login required): the competitions whose results the user
-may record, and a competition's fixtures, each with its result form, beside the table.
+may record, and a competition's table with its fixtures below, each with its result form.
 
 Thin views: the access rule is declared (org/access.py), every write goes through
 football.services.match_result_enter, which checks the user's right again.
