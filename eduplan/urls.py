@@ -40,6 +40,7 @@ urlpatterns = [
     path("reports/xlsx/", include("eduplan.reporting.urls_xlsx")),
     path("supervision/", include("eduplan.supervision.urls")),
     path("dashboards/", include("eduplan.dashboards.urls")),
+    path("football/", include("eduplan.football.urls")),
     path("public/", include("eduplan.public.urls")),
     path("api/v1/", api_urls),
     path("admin/", admin.site.urls),

@@ -13,8 +13,11 @@ class TeamInline(admin.TabularInline):
 
 @admin.register(Competition)
 class CompetitionAdmin(admin.ModelAdmin):
-    list_display = ["name", "season", "group", "stage", "published"]
+    list_display = ["name", "season", "group", "stage", "organiser", "published"]
     list_filter = ["season", "published", "group"]
+    list_select_related = ["organiser"]
+    # The org tree holds thousands of schools: no select box of every unit.
+    raw_id_fields = ["organiser"]
     search_fields = ["name", "group"]
     inlines = [TeamInline]
 

@@ -19,6 +19,8 @@ LEAGUE = "2016年郑州市“市长杯”校园足球联赛"
 SEASON = 2016
 FIRST_MATCH_DAY = datetime.date(2016, 4, 9)  # a Saturday; one round a week
 GOAL_WEIGHTS = (30, 30, 20, 11, 6, 3)  # 0…5 goals
+# 体卫艺处 (体育卫生艺术教育处 in org/data/zhengzhou.yaml) runs the city's league.
+SPORTS_DEPARTMENT_CODE = "DEPT-TWY"
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,11 @@ def football_demo_seed(*, seed: int) -> dict[str, int]:
     today = timezone.localdate()
     start = datetime.date(SEASON, 3, 1)
     used: set[int] = set()
+    # Without the sports department (an org loaded from elsewhere) the competitions stay
+    # without organiser: results are then recorded in Django's admin only.
+    organiser = OrgUnit.objects.filter(
+        type=UnitType.DEPARTMENT, code=SPORTS_DEPARTMENT_CODE
+    ).first()
     created = {"competitions": 0, "teams": 0, "matches": 0}
     for i, group in enumerate(GROUPS):
         schools = [
@@ -101,6 +108,7 @@ def football_demo_seed(*, seed: int) -> dict[str, int]:
             tie_breakers=list(group.tie_breakers),
             lots_seed=seed + i,
             published=group.published,
+            organiser=organiser,
         )
         teams = Team.objects.bulk_create(
             Team(competition=competition, school=s, name=s.name) for s in chosen

@@ -48,6 +48,20 @@ class Competition(models.Model):
     # Drawing lots must give the same table every time it is computed: the seed fixes it.
     lots_seed = models.PositiveIntegerField(_("seed of the drawing of lots"), default=0)
     published = models.BooleanField(_("published"), default=False)
+    # Who may record results (org/access.py, Action.LEAGUE_RESULTS). Empty on rows made
+    # before organisers were kept: such a competition is left to Django's admin.
+    organiser = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("organiser"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_(
+            "The unit that runs the league: the sports department for the city's league, "
+            "a district for its own."
+        ),
+    )
 
     class Meta:
         verbose_name = _("competition")
@@ -64,6 +78,11 @@ class Competition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.group}"
+
+    @property
+    def scope_unit(self) -> OrgUnit | None:
+        """The organiser: access to the competition follows it (None: nobody's)."""
+        return self.organiser
 
     def clean(self) -> None:
         allowed = set(TieBreaker.values)

@@ -1,14 +1,17 @@
-"""Reads of campus football: published competitions, their tables and fixtures."""
+"""Reads of campus football: published competitions, their tables and fixtures; the
+competitions a user may record results for."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from eduplan.football.models import Competition, Match, Team, TieBreaker
 from eduplan.football.standings import Result, Row, Rules, standings
+from eduplan.org.access import Action, can
 
 
 @dataclass(frozen=True)
@@ -32,20 +35,12 @@ class CompetitionSummary:
     matches: int
 
 
-def competitions_published() -> list[CompetitionSummary]:
-    """Published competitions, newest season first, with their team and match counts
-    (one query)."""
-    rows = (
-        Competition.objects.filter(published=True)
-        .annotate(
-            team_count=Count("teams", distinct=True),
-            played_count=Count(
-                "matches", filter=Q(matches__home_goals__isnull=False), distinct=True
-            ),
-            match_count=Count("matches", distinct=True),
-        )
-        .order_by("-season", "name", "group", "stage")
-    )
+def _summaries(competitions: QuerySet[Competition]) -> list[CompetitionSummary]:
+    rows = competitions.annotate(
+        team_count=Count("teams", distinct=True),
+        played_count=Count("matches", filter=Q(matches__home_goals__isnull=False), distinct=True),
+        match_count=Count("matches", distinct=True),
+    ).order_by("-season", "name", "group", "stage")
     return [
         CompetitionSummary(
             competition=c,
@@ -55,6 +50,29 @@ def competitions_published() -> list[CompetitionSummary]:
         )
         for c in rows
     ]
+
+
+def competitions_published() -> list[CompetitionSummary]:
+    """Published competitions, newest season first, with their team and match counts
+    (one query)."""
+    return _summaries(Competition.objects.filter(published=True))
+
+
+def competitions_for_results(*, user: Any) -> list[CompetitionSummary]:
+    """The competitions, published or not, whose results the user may record, with their
+    counts (one query; the few competitions are filtered by the access rule itself)."""
+    summaries = _summaries(
+        Competition.objects.filter(organiser__isnull=False).select_related("organiser")
+    )
+    return [s for s in summaries if can(user, Action.LEAGUE_RESULTS, s.competition)]
+
+
+def competition_with_organiser(pk: int) -> Competition:
+    """Any competition, published or not, with its organiser (for the access check), or 404."""
+    competition = Competition.objects.select_related("organiser").filter(pk=pk).first()
+    if competition is None:
+        raise Http404
+    return competition
 
 
 def competition_published(pk: int) -> Competition:

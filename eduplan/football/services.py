@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from eduplan.core.errors import InputError
 from eduplan.football.models import Competition, Match, Team
+from eduplan.org.access import Action, require
 
 GOALS_MAX = 99
 FAIR_PLAY_MAX = 999
@@ -20,6 +23,7 @@ ERR_OTHER_COMPETITION = _("%(team)s plays in another competition.")
 ERR_SAME_TEAM = _("A team cannot play itself.")
 ERR_NO_FIXTURE = _("No fixture between %(home)s and %(away)s; give the round to add one.")
 ERR_ROUND = _("The round must be a whole number from 1 to 99.")
+ERR_PLAYED_LATER = _("The date played cannot be after today.")
 
 
 def _team(competition: Competition, team: Team | str, where: str) -> Team:
@@ -103,3 +107,33 @@ def match_result_record(
             ]
         )
     return match
+
+
+def match_result_enter(
+    *,
+    user: Any,
+    match: Match,
+    home_goals: int,
+    away_goals: int,
+    played_on: datetime.date,
+    home_fair_play: int | None = None,
+    away_fair_play: int | None = None,
+) -> Match:
+    """Record (or correct) the result of this very fixture, for a user who may record the
+    competition's results; refuses a date after today, changing nothing."""
+    require(user, Action.LEAGUE_RESULTS, match.competition)
+    if played_on > timezone.localdate():
+        raise InputError(str(ERR_PLAYED_LATER), where="played_on")
+    # The fixture's own round: a retried request finds the same fixture again instead of
+    # filling the next open one between the two teams.
+    return match_result_record(
+        competition=match.competition,
+        home=match.home,
+        away=match.away,
+        home_goals=home_goals,
+        away_goals=away_goals,
+        played_on=played_on,
+        round=match.round,
+        home_fair_play=home_fair_play,
+        away_fair_play=away_fair_play,
+    )

@@ -33,6 +33,7 @@ class Action(enum.StrEnum):
     REPORT_APPROVE = "report.approve"
     ORDER_DECIDE = "order.decide"  # review, close or send back a supervision order
     BOARD_VIEW = "board.view"  # the supervision board and the bulletin's whole picture
+    LEAGUE_RESULTS = "league.results"  # record match results of a competition one organises
 
 
 class Reach(enum.Enum):
@@ -55,6 +56,9 @@ ACTION_REACH: dict[Action, Reach] = {
     Action.REPORT_APPROVE: Reach.APPROVAL,
     Action.ORDER_DECIDE: Reach.WITHIN,
     Action.BOARD_VIEW: Reach.WITHIN,
+    # The target is the competition's organiser: a district its own league, the sports
+    # department (not any department) the city's.
+    Action.LEAGUE_RESULTS: Reach.ENTRY,
 }
 READ = frozenset({Action.PLAN_VIEW, Action.UNIT_VIEW, Action.REPORT_VIEW})
 
@@ -62,18 +66,25 @@ ROLE_GRANTS: dict[str, frozenset[Action]] = {
     Role.LEADER: READ | {Action.BOARD_VIEW},
     Role.SUPERVISION: READ
     | {Action.PLAN_CHANGE, Action.REPORT_APPROVE, Action.ORDER_DECIDE, Action.BOARD_VIEW},
-    Role.DEPARTMENT: READ | {Action.PLAN_CHANGE, Action.REPORT_ENTER, Action.REPORT_APPROVE},
+    Role.DEPARTMENT: READ
+    | {Action.PLAN_CHANGE, Action.REPORT_ENTER, Action.REPORT_APPROVE, Action.LEAGUE_RESULTS},
     Role.DISTRICT_ADMIN: READ
-    | {Action.UNIT_DATA_CHANGE, Action.REPORT_ENTER, Action.REPORT_APPROVE},
+    | {
+        Action.UNIT_DATA_CHANGE,
+        Action.REPORT_ENTER,
+        Action.REPORT_APPROVE,
+        Action.LEAGUE_RESULTS,
+    },
     Role.SCHOOL_REPORTER: READ | {Action.UNIT_DATA_CHANGE, Action.REPORT_ENTER},
 }
 
 
 class Scoped(Protocol):
-    """A target that belongs to an area of the org tree."""
+    """A target that belongs to an area of the org tree (None: to no area, so no role
+    may act on it; e.g. a competition whose organiser was never set)."""
 
     @property
-    def scope_unit(self) -> OrgUnit: ...
+    def scope_unit(self) -> OrgUnit | None: ...
 
 
 class Owned(Scoped, Protocol):
@@ -94,7 +105,7 @@ def membership_of(user: Any) -> Membership | None:
         return None
 
 
-def _unit_of(target: OrgUnit | Scoped) -> OrgUnit:
+def _unit_of(target: OrgUnit | Scoped) -> OrgUnit | None:
     return target if isinstance(target, OrgUnit) else target.scope_unit
 
 
@@ -107,6 +118,8 @@ def can(user: Any, action: Action, target: OrgUnit | Scoped) -> bool:
         return False
     scope = membership.scope
     unit = _unit_of(target)
+    if unit is None:
+        return False
     reach = ACTION_REACH[action]
     if reach is Reach.OVERLAP:
         return scope.contains(unit) or unit.contains(scope)
@@ -182,6 +195,19 @@ def my_scope(request: HttpRequest, **_kwargs: Any) -> OrgUnit:
     membership = membership_of(request.user)
     if membership is None or membership.scope is None:
         raise PermissionDenied(_("You may not do this here."))
+    return membership.scope
+
+
+def my_entry_unit(request: HttpRequest, **_kwargs: Any) -> OrgUnit:
+    """Loader for pages listing what the user enters (Reach.ENTRY): department staff enter
+    for their department, everyone else for their scope; refusal without either."""
+    membership = membership_of(request.user)
+    if membership is None or membership.scope is None:
+        raise PermissionDenied(_("You may not do this here."))
+    if membership.role == Role.DEPARTMENT:
+        if membership.department is None:
+            raise PermissionDenied(_("You may not do this here."))
+        return membership.department
     return membership.scope
 
 

@@ -26,6 +26,7 @@ def membership(request: HttpRequest) -> dict[str, Any]:
             "cockpit": Action.PLAN_VIEW in actions,
             "supervision": Action.REPORT_VIEW in actions,
             "board": Action.BOARD_VIEW in actions,
+            "league_results": Action.LEAGUE_RESULTS in actions,
         },
         "my_scope": member.scope if member else None,
     }

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from eduplan.org.access import ROLE_GRANTS, Action, can
-from eduplan.org.models import Role
+from eduplan.org.models import OrgUnit, Role
+from eduplan.org.tests.factories import user_with_role
 
 # (user, target unit) -> actions allowed. Everything not listed is refused.
 EXPECTED: dict[tuple[str, str], set[Action]] = {
@@ -82,13 +83,15 @@ def test_every_action_is_granted_to_some_role_and_known_to_the_matrices():
     assert granted == set(Action)
     # Plan actions: plans/tests/test_plan_access.py;
     # approval: reporting/tests/test_approval_matrix.py.
-    # orders and the board: test_supervision_actions_belong_to_the_office_and_leaders.
+    # orders and the board: test_supervision_actions_belong_to_the_office_and_leaders;
+    # league results: test_league_results_belong_to_the_organiser.
     others = {
         Action.PLAN_VIEW,
         Action.PLAN_CHANGE,
         Action.REPORT_APPROVE,
         Action.ORDER_DECIDE,
         Action.BOARD_VIEW,
+        Action.LEAGUE_RESULTS,
     }
     assert set(UNIT_ACTIONS) | others == set(Action)
 
@@ -115,3 +118,37 @@ def test_supervision_actions_belong_to_the_office_and_leaders(city, who):
     assert can(user, Action.ORDER_DECIDE, inside) is (who == "sue")
     assert can(user, Action.BOARD_VIEW, inside) is (who in {"sue", "lee"})
     assert can(user, Action.BOARD_VIEW, outside) is (who in {"sue", "lee"})
+
+
+# Organiser -> who may record the results of a competition it runs. Sam works in
+# 体卫艺处, which runs the city's league; Dan's department (基础教育处) runs none.
+LEAGUE: dict[str, set[str]] = {
+    "dept_sports": {"sam"},
+    "dept_basic": {"dan"},
+    "jinshui": {"bob"},
+    "erqi": {"dora"},
+    "root": set(),
+    "jinshui_one": {"bob"},
+}
+
+
+@pytest.mark.parametrize("organiser", list(LEAGUE))
+@pytest.mark.parametrize("who", ["lee", "sue", "dan", "sam", "bob", "dora", "alice", "nobody"])
+def test_league_results_belong_to_the_organiser(city, organiser, who):
+    city.users["sam"] = user_with_role("sam", Role.DEPARTMENT, city.root, city.dept_sports)
+    unit = getattr(city, organiser)
+    assert can(city.users[who], Action.LEAGUE_RESULTS, unit) is (who in LEAGUE[organiser])
+
+
+class _Unorganised:
+    """A target that belongs to no area (a competition without organiser)."""
+
+    @property
+    def scope_unit(self) -> OrgUnit | None:
+        return None
+
+
+@pytest.mark.parametrize("who", ["lee", "sue", "dan", "bob", "alice", "nobody"])
+def test_a_target_of_no_area_is_refused_to_every_role(city, who):
+    for action in Action:
+        assert not can(city.users[who], action, _Unorganised())

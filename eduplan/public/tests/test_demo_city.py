@@ -52,6 +52,9 @@ def test_the_demo_discloses_fees_of_every_open_school_and_lists_every_private_on
 def test_the_demo_league_is_a_full_round_robin_mostly_played(demo, db):
     assert Competition.objects.filter(published=True).count() >= 2
     assert Competition.objects.filter(published=False).count() == 1
+    # The city's league is run by 体卫艺处, whose staff record its results.
+    organisers = set(Competition.objects.values_list("organiser__code", flat=True))
+    assert organisers == {"DEPT-TWY"}
     for competition in Competition.objects.filter(published=True):
         teams = list(competition.teams.select_related("school"))
         assert 2 <= len(teams) <= 8  # 6–8 at full scale; fewer schools here

@@ -1,0 +1,15 @@
+"""The league officials' pages, mounted under /football/ by eduplan/urls.py (the public
+league pages are under /public/football/, in eduplan/public/urls.py)."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from eduplan.football import views_results
+
+app_name = "football"
+
+urlpatterns = [
+    path("results/", views_results.results_competitions, name="results"),
+    path("results/<int:pk>/", views_results.results_competition, name="results_competition"),
+]
