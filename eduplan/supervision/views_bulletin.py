@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from eduplan.core.docx import DOCX_CONTENT_TYPE
 from eduplan.indicators.selectors import default_period
@@ -43,7 +44,7 @@ def _period(request: HttpRequest) -> Period:
                 return period
         except PeriodCodeError:
             pass
-        messages.error(request, f"不是双月周期：{code}")
+        messages.error(request, _("Not a bimonthly period: %(code)s") % {"code": code})
     return default_period(plan)
 
 

@@ -64,3 +64,11 @@ def test_only_those_who_see_the_whole_plan_area_read_the_bulletin(client, city, 
     assert response.status_code == status
     if status == 200:
         assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_a_period_that_is_not_bimonthly_is_refused_in_a_red_chinese_alert(client, city, plan):
+    client.force_login(city.users["lee"])
+    response = client.get("/supervision/bulletin/", {"at": "2016T1"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<div class="alert alert-danger" role="status">不是双月周期：2016T1</div>' in html
