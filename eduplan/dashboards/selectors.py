@@ -131,7 +131,7 @@ def path_chart(s: TargetStatus, path: TargetPath, *, spark: bool = False) -> Cha
         kind="spark" if spark else "line",
         categories=[day_label(d) for d in dates],
         series=series,
-        unit=s.target.unit,
+        unit=s.figures_unit,
         category_title=_("As of"),
     )
 

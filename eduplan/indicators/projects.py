@@ -211,7 +211,7 @@ def targets_table(
             [
                 s.target.goal.project.number if s.target.goal else None,
                 s.target.indicator,
-                s.target.unit,
+                s.figures_unit,
                 number(s.baseline),
                 number(s.actual),
                 number(s.expected),

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 
+from eduplan.core.metrics import UnknownMetric, metric
 from eduplan.indicators.aggregation import Figure, metric_by_child, metric_value
 from eduplan.indicators.models import GoalMode, Reach, TargetAssessment, TargetBinding, Trajectory
 from eduplan.org.models import OrgUnit
@@ -61,6 +62,10 @@ class TargetStatus:
     progress: Decimal | None = None  # share of the way from baseline to goal, in percent
     expected_progress: Decimal | None = None
     assessment: TargetAssessment | None = None
+    # The unit baseline, goal, actual, expected and forecast are counted in: the target's,
+    # except for a cut or rise by a percentage ("大班额比2013年减少60%"), whose figures are
+    # the metric's (classes), not percent.
+    figures_unit: str = ""
 
     def as_json(self) -> dict[str, Any]:
         t = self.target
@@ -71,6 +76,7 @@ class TargetStatus:
             "work_point": t.work_point.number if t.work_point is not None else None,
             "indicator": t.indicator,
             "unit": t.unit,
+            "figures_unit": self.figures_unit,
             "org": self.unit.code,
             "kind": self.kind,
             "metric": t.binding.metric_key if hasattr(t, "binding") else None,
@@ -239,6 +245,19 @@ def measured_status_by_child(
     return out
 
 
+PERCENT_CHANGE = frozenset({GoalMode.REDUCE_PERCENT, GoalMode.INCREASE_PERCENT})
+
+
+def figures_unit_for(target: Target, binding: TargetBinding) -> str:
+    """The unit a bound target's figures are in (see `TargetStatus.figures_unit`)."""
+    if binding.goal_mode in PERCENT_CHANGE:
+        try:
+            return metric(binding.metric_key).unit
+        except UnknownMetric:
+            return ""
+    return target.unit
+
+
 def status_from_figures(
     target: Target,
     binding: TargetBinding,
@@ -257,6 +276,7 @@ def status_from_figures(
         "kind": "measured",
         "due": binding.due_on,
         "actual": actual,
+        "figures_unit": figures_unit_for(target, binding),
     }
     if binding.reach == Reach.PLAN and not is_plan_area:
         return TargetStatus(
@@ -328,12 +348,14 @@ def target_status(*, target: Target, at: Period, unit: OrgUnit, plan_area: OrgUn
             kind="judged",
             goal=target.value,
             status=Status.UNMEASURED,
+            figures_unit=target.unit,
         )
     return TargetStatus(
         target=target,
         unit=unit,
         kind="judged",
         goal=target.value,
+        figures_unit=target.unit,
         status=Status(assessment.status),
         progress=assessment.progress,
         assessment=assessment,

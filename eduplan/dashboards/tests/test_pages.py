@@ -49,6 +49,14 @@ def test_a_bad_period_says_what_was_wrong_and_shows_the_default(as_user):
     assert "2016X1" in response.content.decode()
 
 
+def test_a_cut_by_a_percentage_is_shown_in_classes_not_percent(as_user):
+    # 大班额比2013年减少60%: actual, expected and goal are numbers of classes.
+    body = as_user("leader").get("/dashboards/projects/1/", AT).content.decode()
+    assert "大班额（个）" in body and "大班额（%）" not in body
+    cockpit = as_user("leader").get("/dashboards/", AT).content.decode()
+    assert "大班额（%）" not in cockpit
+
+
 def test_the_big_screen_refreshes_itself(as_user):
     body = as_user("leader").get("/dashboards/screen/", AT).content.decode()
     assert re.search(r'<meta http-equiv="refresh" content="\d+">', body)

@@ -11,7 +11,14 @@ import pytest
 from django.core.management import call_command
 
 from eduplan.indicators.models import GoalMode, TargetBinding, Trajectory
-from eduplan.indicators.status import Status, classify, expected_at, goal_for
+from eduplan.indicators.status import (
+    Status,
+    classify,
+    expected_at,
+    figures_unit_for,
+    goal_for,
+)
+from eduplan.plans.models import Target
 
 D = Decimal
 
@@ -31,6 +38,15 @@ def binding(**kw):
 def test_a_cut_against_the_baseline_is_a_goal_below_it():
     b = binding(goal_mode=GoalMode.REDUCE_PERCENT)
     assert goal_for(b, D(5000), D(60)) == D(2000)
+
+
+def test_a_cut_by_a_percentage_is_counted_in_the_metrics_unit_not_in_percent():
+    # "大班额比2013年减少60%": the goal is 60 %, but baseline, goal and actual are classes.
+    target = Target(indicator="大班额", value=D(60), unit="%", comparator=">=")
+    cut = binding(metric_key="construction.large_classes", goal_mode=GoalMode.REDUCE_PERCENT)
+    assert figures_unit_for(target, cut) == "个"
+    level = binding(metric_key="construction.large_classes", goal_mode=GoalMode.ABSOLUTE)
+    assert figures_unit_for(target, level) == "%"
 
 
 def test_adding_to_the_baseline_and_a_yearly_pace():
