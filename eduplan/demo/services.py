@@ -82,7 +82,7 @@ def demo_city_load(*, scale: float, seed: int) -> DemoCity:
         batch_size=2000,
     )
     figures_changed()
-    statistics_refresh(OrgUnit, SchoolClass)
+    statistics_refresh(SchoolClass)  # the units were analyzed by org_units_create
     return city
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from eduplan.football.models import Competition, Match, Team, TieBreaker
 from eduplan.football.standings import Result, Row, Rules, standings
@@ -69,18 +69,12 @@ def competitions_for_results(*, user: Any) -> list[CompetitionSummary]:
 
 def competition_with_organiser(pk: int) -> Competition:
     """Any competition, published or not, with its organiser (for the access check), or 404."""
-    competition = Competition.objects.select_related("organiser").filter(pk=pk).first()
-    if competition is None:
-        raise Http404
-    return competition
+    return get_object_or_404(Competition.objects.select_related("organiser"), pk=pk)
 
 
 def competition_published(pk: int) -> Competition:
     """A published competition, or 404 (an unpublished one does not exist to the public)."""
-    competition = Competition.objects.filter(pk=pk, published=True).first()
-    if competition is None:
-        raise Http404
-    return competition
+    return get_object_or_404(Competition, pk=pk, published=True)
 
 
 def competition_matches(*, competition: Competition) -> list[Match]:
