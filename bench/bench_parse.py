@@ -37,9 +37,9 @@ from eduplan.plans.parsing import (  # noqa: E402
     score,
 )
 
-SHARED_PLAN = ROOT.parent / "shared" / "plan"
-SEED = SHARED_PLAN / "zhengzhou-2016-plan.txt"
-SEED_GOLD = SHARED_PLAN / "zhengzhou-2016-plan.gold.json"
+SOURCES = ROOT / "eduplan" / "plans" / "data" / "sources"
+SEED = SOURCES / "zhengzhou-2016-plan.txt"
+SEED_GOLD = SOURCES / "zhengzhou-2016-plan.gold.json"
 DOCUMENTS = ROOT / "eduplan" / "plans" / "tests" / "documents"
 DOCX_SOURCE = DOCUMENTS / "district-2021-safety.docx.txt"
 
@@ -68,10 +68,8 @@ def to_chinese(n: int) -> str:
 
 
 def corpus_texts() -> list[tuple[str, str]]:
-    """(name, text) of the seed plan (when the shared folder is there) and the documents."""
-    texts: list[tuple[str, str]] = []
-    if SEED.exists():
-        texts.append((SEED.name, read_plan_file(SEED)))
+    """(name, text) of the seed plan and the documents."""
+    texts = [(SEED.name, read_plan_file(SEED))]
     for path in sorted(DOCUMENTS.glob("*.txt")):
         texts.append((path.name, read_plan_bytes(path.read_bytes(), path.name)))
     return texts
@@ -139,9 +137,8 @@ def reference_pass(text: str) -> int:
 def accuracy() -> list[tuple[str, Score]]:
     """Scores against the gold files: the seed, and the documents (the .docx built here)."""
     rows: list[tuple[str, Score]] = []
-    if SEED.exists():
-        plan = parse_plan(read_plan_file(SEED))
-        rows.append(("seed plan", score(plan.targets, load_gold(SEED_GOLD))))
+    plan = parse_plan(read_plan_file(SEED))
+    rows.append(("seed plan", score(plan.targets, load_gold(SEED_GOLD))))
     total = Score(0, 0, 0, 0, 0, 0)
     for gold in sorted(DOCUMENTS.glob("*.gold.json")):
         name = gold.name.removesuffix(".gold.json")
@@ -214,8 +211,6 @@ def main() -> None:
     print("\naccuracy (scoring.score, as the tests use it):")
     for name, result in accuracy():
         print(f"  {name:22s} {result.summary()}")
-    if not SEED.exists():
-        print(f"\n(no seed plan at {SHARED_PLAN}: timings use the first test document)")
     command = " ".join(shlex.quote(a) for a in [sys.executable, *sys.argv])
     print(f"\ncommand: {command}")
 

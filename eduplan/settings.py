@@ -192,6 +192,9 @@ EDUPLAN_FIGURES_INCLUDE_SUBMITTED = env_bool("EDUPLAN_FIGURES_INCLUDE_SUBMITTED"
 # Target status thresholds: share of the expected progress reached (DOMAIN.md defaults).
 EDUPLAN_ON_TRACK_MIN = float(env_str("EDUPLAN_ON_TRACK_MIN", "0.95"))
 EDUPLAN_AT_RISK_MIN = float(env_str("EDUPLAN_AT_RISK_MIN", "0.85"))
+# Days after a judged target's due date by which its owner department must record the
+# outcome; after that it reads 未评估 and the not-assessed warning rule raises an order.
+EDUPLAN_ASSESSMENT_DAYS = env_int("EDUPLAN_ASSESSMENT_DAYS", 31)
 EDUPLAN_PLAN_FILE_MAX_BYTES = env_int("EDUPLAN_PLAN_FILE_MAX_BYTES", 5 * 1024 * 1024)
 
 # Supervision (督办, DOMAIN.md "How bureaus supervise"): days a unit has to respond to an

@@ -52,6 +52,9 @@ class Metric:
     # A ratio of two metrics, each aggregated on its own and divided at the end
     # (e.g. 毛入园率 = children in kindergarten / children aged 3–5), in percent.
     ratio_of: tuple[str, str] | None = None
+    # A register that lists every thing it counts (the org tree, a ledger): no row means
+    # none (0). Elsewhere (reports) no row means no report arrived: no data, not zero.
+    absent_is_zero: bool = False
 
 
 _METRICS: dict[str, Metric] = {}

@@ -8,7 +8,6 @@ queries a page makes does not grow with the number of projects, districts or sch
 from __future__ import annotations
 
 import datetime
-from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -24,10 +23,12 @@ from eduplan.core.tables import Table, number
 from eduplan.dashboards.charts import Chart, Series, day_label
 from eduplan.indicators.models import Reach
 from eduplan.indicators.projects import (
+    JUDGED,
     STATUS_STYLES,
     ProjectStatus,
     TargetPath,
     project_statuses_from,
+    status_summary,
     target_statuses_cached,
     targets_table,
     trajectory,
@@ -103,7 +104,7 @@ def _f(value: Decimal | None) -> float | int | None:
 
 
 def status_cells(s: TargetStatus) -> dict[str, Any]:
-    return {"status": s, "label": STATUS_LABELS[s.status], "style": STATUS_STYLES[s.status]}
+    return {"status": s, "label": s.label, "style": STATUS_STYLES[s.status]}
 
 
 def path_chart(s: TargetStatus, path: TargetPath, *, spark: bool = False) -> Chart:
@@ -150,11 +151,6 @@ class Cockpit:
     reporting: list[dict[str, Any]]
     charts: list[Chart] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
-
-
-def _summary(statuses: list[TargetStatus]) -> list[tuple[str, str, int]]:
-    counts = Counter(s.status for s in statuses)
-    return [(STATUS_LABELS[k], STATUS_STYLES[k], counts[k]) for k in STATUS_STYLES if counts[k]]
 
 
 @dataclass(frozen=True)
@@ -223,7 +219,7 @@ def cockpit_build(*, user: Any, frame: Frame) -> Cockpit:
     return Cockpit(
         frame=frame,
         projects=projects,
-        summary=_summary(statuses),
+        summary=status_summary(statuses),
         key_targets=key_targets,
         orders=[(c, str(Colour(c).label), counts[c]) for c in reversed(Colour.values)],
         worst_orders=list(mine[:TOP_ORDERS]),
@@ -514,7 +510,7 @@ def districts_build(*, user: Any, frame: Frame, measure: str, sort: str) -> Dist
     rows = []
     for unit in OrgUnit.objects.filter(parent=area, type=UnitType.DISTRICT).order_by("code"):
         statuses = by_district.get(unit.code, {})
-        judged = [s for s in statuses.values() if s.status in STATUS_STYLES_JUDGED]
+        judged = [s for s in statuses.values() if s.status in JUDGED]
         on_track = (
             None
             if not judged
@@ -620,7 +616,6 @@ def _descending(value: float | None) -> float:
     return 1.0 if value is None else -value
 
 
-STATUS_STYLES_JUDGED = {Status.ON_TRACK, Status.DONE, Status.AT_RISK, Status.OFF_TRACK}
 # Five classes, low to high: the map's legend (colour-blind safe, from light to dark).
 MAP_CLASSES = ("#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c")
 

@@ -43,6 +43,13 @@ class Figure:
         return self.num
 
 
+def figure_absent(m: Metric) -> Figure:
+    """The figure where no row was found: zero for a register, else no data."""
+    if m.absent_is_zero:
+        return Figure(Decimal(0), Decimal(0), 0, m.over_units)
+    return Figure(None, None, 0, m.over_units)
+
+
 def metric_periods(m: Metric, *, start: datetime.date, end: datetime.date) -> list[str]:
     """The metric's own period codes from the one containing `start` to the one
     containing `end` (a period that has begun counts: figures are as of `end`)."""
@@ -97,10 +104,11 @@ def metric_value(*, key: str, unit: OrgUnit, start: datetime.date, end: datetime
         return Figure(num=top.value, den=bottom.value, units=top.units, over_units=OverUnits.SHARE)
     periods = metric_periods(m, start=start, end=end)
     if not periods:
-        return Figure(None, None, 0, m.over_units)
+        return figure_absent(m)
 
     def compute() -> Figure:
-        return _figure(m, _rows(m, periods, unit).order_by().aggregate(**AGGREGATES))
+        figure = _figure(m, _rows(m, periods, unit).order_by().aggregate(**AGGREGATES))
+        return figure_absent(m) if figure.num is None else figure
 
     # Keyed by the metric's own periods: dates in one census year give one figure.
     return figures_memo(f"value:{key}:{unit.path}:{periods[0]}:{periods[-1]}", compute)
@@ -109,7 +117,8 @@ def metric_value(*, key: str, unit: OrgUnit, start: datetime.date, end: datetime
 def metric_by_child(
     *, key: str, unit: OrgUnit, start: datetime.date, end: datetime.date
 ) -> dict[str, Figure]:
-    """The metric for each child of `unit` (by child code), in one query."""
+    """The metric for each child of `unit` (by child code), in one query. A child with no
+    row is absent from the result (see `figure_absent`)."""
     m = metric(key)
     if m.ratio_of is not None:
         top, bottom = (metric_by_child(key=k, unit=unit, start=start, end=end) for k in m.ratio_of)

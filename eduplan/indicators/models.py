@@ -71,6 +71,7 @@ class Judgement(models.TextChoices):
     AT_RISK = "at_risk", _("At risk")
     OFF_TRACK = "off_track", _("Off track")
     DONE = "done", _("Achieved")
+    MISSED = "missed", _("Missed")  # the outcome of a target past its due date
 
 
 class TargetAssessment(models.Model):

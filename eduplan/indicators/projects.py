@@ -1,8 +1,10 @@
 """Targets gathered by project: one status per project, and figures cached per change.
 
-A project's status is the worst status among its targets that can be judged (off track,
-at risk, on track, done); targets with no data or not yet assessed do not make a
-project look better or worse. Both the cockpit and the bulletin read it from here.
+A project's status is the worst status among its targets: missed, off track, at risk,
+not assessed past its date, no data, on track, done. A target with no data, or one its
+owner never judged, keeps its project from reading 正常: only targets not yet due for an
+assessment (待评估) and those a city-wide count does not apportion are left out. Both
+the cockpit and the bulletin read it from here.
 """
 
 from __future__ import annotations
@@ -29,16 +31,35 @@ from eduplan.plans.models import Plan, Project
 from eduplan.reporting.periods import Period, PeriodType, period_containing, periods_between
 
 MEASURED_OK = {Status.ON_TRACK, Status.DONE}
-WORST_FIRST = [Status.OFF_TRACK, Status.AT_RISK, Status.ON_TRACK, Status.DONE]
+WORST_FIRST = [
+    Status.MISSED,
+    Status.OFF_TRACK,
+    Status.AT_RISK,
+    Status.NOT_ASSESSED,
+    Status.NO_DATA,
+    Status.ON_TRACK,
+    Status.DONE,
+]
+# Statuses that say where a target stands against its goal (shares on track count these).
+JUDGED = frozenset({Status.MISSED, Status.OFF_TRACK, Status.AT_RISK, Status.ON_TRACK, Status.DONE})
 STATUS_STYLES = {
     Status.ON_TRACK: "success",
     Status.DONE: "primary",
     Status.AT_RISK: "warning",
     Status.OFF_TRACK: "danger",
+    Status.MISSED: "danger",
+    Status.NOT_ASSESSED: "warning",
     Status.NOT_APPORTIONED: "light",
     Status.NO_DATA: "secondary",
     Status.UNMEASURED: "secondary",
 }
+
+
+def status_summary(statuses: list[TargetStatus]) -> list[tuple[str, str, int]]:
+    """(label, style, count) of each status present, each commitment counted once: a work
+    point's target that restates a project's target is not counted again."""
+    counts = Counter(s.status for s in statuses if s.target.restates_id is None)
+    return [(STATUS_LABELS[k], STATUS_STYLES[k], counts[k]) for k in STATUS_STYLES if counts[k]]
 
 
 @dataclass(frozen=True)
@@ -76,9 +97,27 @@ class ProjectStatus:
             return "light" if not self.targets else "secondary"
         return STATUS_STYLES[self.status]
 
+    def count(self, *statuses: Status) -> int:
+        return sum(self.counts.get(str(s), 0) for s in statuses)
+
+    @property
+    def ok(self) -> int:
+        """Targets on track or achieved."""
+        return self.count(Status.ON_TRACK, Status.DONE)
+
+    @property
+    def behind(self) -> int:
+        """Targets off track, or missed at their due date."""
+        return self.count(Status.OFF_TRACK, Status.MISSED)
+
+    @property
+    def unknown(self) -> int:
+        """Targets whose standing is not known: no data, or never judged past their date."""
+        return self.count(Status.NO_DATA, Status.NOT_ASSESSED)
+
     @property
     def share_on_track(self) -> float | None:
-        judged = [s for s in self.targets if s.status in WORST_FIRST]
+        judged = [s for s in self.targets if s.status in JUDGED]
         if not judged:
             return None
         return 100.0 * sum(s.status in MEASURED_OK for s in judged) / len(judged)
@@ -218,7 +257,7 @@ def targets_table(
                 number(s.goal),
                 s.due,
                 number(s.forecast),
-                STATUS_LABELS[s.status],
+                s.label,
             ]
             for s in rows
         ],

@@ -17,11 +17,11 @@ from typing import Any
 from django.conf import settings
 
 from eduplan.core.metrics import UnknownMetric, metric
-from eduplan.indicators.aggregation import Figure, metric_by_child, metric_value
+from eduplan.indicators.aggregation import Figure, figure_absent, metric_by_child, metric_value
 from eduplan.indicators.models import GoalMode, Reach, TargetAssessment, TargetBinding, Trajectory
 from eduplan.org.models import OrgUnit
 from eduplan.plans.models import Plan, Target
-from eduplan.reporting.periods import Period
+from eduplan.reporting.periods import Period, period_from_code
 
 HUNDRED = Decimal(100)
 
@@ -31,6 +31,8 @@ class Status(enum.StrEnum):
     AT_RISK = "at_risk"
     OFF_TRACK = "off_track"
     DONE = "done"
+    MISSED = "missed"  # the due date has passed and the goal was not met
+    NOT_ASSESSED = "not_assessed"  # a judged target past its assessment date, never judged
     NOT_APPORTIONED = "not_apportioned"  # a city-wide count has no goal for one district
     NO_DATA = "no_data"
     UNMEASURED = "unmeasured"  # neither bound to a metric nor assessed yet
@@ -41,6 +43,8 @@ STATUS_LABELS = {
     Status.AT_RISK: "预警",
     Status.OFF_TRACK: "滞后",
     Status.DONE: "已完成",
+    Status.MISSED: "未完成",
+    Status.NOT_ASSESSED: "未评估",
     Status.NOT_APPORTIONED: "未分解到本单位",
     Status.NO_DATA: "暂无数据",
     Status.UNMEASURED: "待评估",
@@ -62,6 +66,8 @@ class TargetStatus:
     progress: Decimal | None = None  # share of the way from baseline to goal, in percent
     expected_progress: Decimal | None = None
     assessment: TargetAssessment | None = None
+    # For a missed target: how far the figure stopped short of the goal, in figures_unit.
+    shortfall: Decimal | None = None
     # The unit baseline, goal, actual, expected and forecast are counted in: the target's,
     # except for a cut or rise by a percentage ("大班额比2013年减少60%"), whose figures are
     # the metric's (classes), not percent.
@@ -90,8 +96,18 @@ class TargetStatus:
             "forecast": _num(self.forecast),
             "progress": _num(self.progress),
             "expected_progress": _num(self.expected_progress),
+            "shortfall": _num(self.shortfall),
             "assessment": self.assessment.comment if self.assessment else None,
         }
+
+    @property
+    def label(self) -> str:
+        """The status as a reader needs it: a missed target says by how much."""
+        text = STATUS_LABELS[self.status]
+        if self.shortfall is not None:
+            figure = f"{self.shortfall:.2f}".rstrip("0").rstrip(".")
+            return f"{text}（差{figure}{self.figures_unit}）"
+        return text
 
 
 def _num(value: Decimal | None) -> float | None:
@@ -173,6 +189,12 @@ def _meets(comparator: str, actual: Decimal, goal: Decimal) -> bool:
     return actual <= goal if comparator == "<=" else actual >= goal
 
 
+def judged_on(binding: TargetBinding, at: Period) -> datetime.date:
+    """The day a target's figures are taken for a status as of `at`: the end of `at`, but
+    never after the due date: data from after it cannot make a missed target met."""
+    return min(at.end, binding.due_on)
+
+
 def _value(binding: TargetBinding, unit: OrgUnit, day: datetime.date) -> Figure:
     return metric_value(key=binding.metric_key, unit=unit, start=binding.start_on, end=day)
 
@@ -193,8 +215,9 @@ def baseline_for(binding: TargetBinding, unit: OrgUnit, *, is_plan_area: bool) -
 def measured_status(
     target: Target, binding: TargetBinding, *, unit: OrgUnit, at: Period, is_plan_area: bool
 ) -> TargetStatus:
-    """The status of a bound target for one org unit as of the end of a period."""
-    actual = _value(binding, unit, at.end).value
+    """The status of a bound target for one org unit as of the end of a period (figures
+    as of its due date once that has passed)."""
+    actual = _value(binding, unit, judged_on(binding, at)).value
     if binding.reach == Reach.PLAN and not is_plan_area:
         baseline = None  # not needed: a city-wide count is not apportioned
     else:
@@ -216,8 +239,9 @@ def measured_status_by_child(
     """The target's status for every child of `parent` (e.g. every district), each against
     its own baseline: two queries whatever the number of children."""
     children = {c.code: c for c in OrgUnit.objects.filter(parent=parent)}
+    absent = figure_absent(metric(binding.metric_key))
     actual = metric_by_child(
-        key=binding.metric_key, unit=parent, start=binding.start_on, end=at.end
+        key=binding.metric_key, unit=parent, start=binding.start_on, end=judged_on(binding, at)
     )
     base: dict[str, Figure] = {}
     if binding.reach != Reach.PLAN:
@@ -239,7 +263,7 @@ def measured_status_by_child(
             unit=child,
             at=at,
             is_plan_area=False,
-            actual=actual[code].value if code in actual else None,
+            actual=actual.get(code, absent).value,
             baseline=baseline,
         )
     return out
@@ -268,8 +292,12 @@ def status_from_figures(
     actual: Decimal | None,
     baseline: Decimal | None,
 ) -> TargetStatus:
-    """Status, expected value and forecast from the figures already read (no queries)."""
-    day = min(at.end, binding.due_on)
+    """Status, expected value and forecast from the figures already read (no queries).
+
+    Once the period reaches the due date there are two outcomes only: 已完成, or 未完成
+    with the shortfall."""
+    day = judged_on(binding, at)
+    final = at.end >= binding.due_on
     common: dict[str, Any] = {
         "target": target,
         "unit": unit,
@@ -295,12 +323,14 @@ def status_from_figures(
     if goal == baseline:
         # Nothing to move (a floor already met at the start): judge the level itself.
         met = actual is not None and _meets(target.comparator, actual, goal)
+        missed = Status.MISSED if final else Status.OFF_TRACK
         return TargetStatus(
             **common,
             baseline=baseline,
             goal=goal,
             expected=expected,
-            status=Status.DONE if met else Status.OFF_TRACK,
+            status=Status.DONE if met else missed,
+            shortfall=abs(goal - actual) if final and not met and actual is not None else None,
             forecast=actual,
             progress=HUNDRED if met else Decimal(0),
             expected_progress=HUNDRED,
@@ -310,52 +340,88 @@ def status_from_figures(
     # The trend so far: from the baseline at the start to the figure now, carried on to
     # the due date (no extra queries, so a status list stays cheap).
     points = [(binding.start_on, baseline)] + ([(day, actual)] if actual is not None else [])
+    status = classify(progress, expected_progress)
+    shortfall = None
+    if final and status != Status.NO_DATA and status != Status.DONE:
+        assert actual is not None
+        status, shortfall = Status.MISSED, abs(goal - actual)
     return TargetStatus(
         **common,
         baseline=baseline,
         goal=goal,
         expected=expected,
-        status=classify(progress, expected_progress),
+        status=status,
+        shortfall=shortfall,
         forecast=_forecast(points, binding.due_on),
         progress=progress,
         expected_progress=expected_progress,
     )
 
 
+def judged_due(target: Target) -> datetime.date:
+    """When a target only a person can judge falls due: the end of its year (the plan's
+    last year when the text names none)."""
+    return datetime.date(target.year or target.plan.end_year, 12, 31)
+
+
+def _final(status: Status) -> Status:
+    """After the due date an owner's judgement is either achieved or missed."""
+    return status if status == Status.DONE else Status.MISSED
+
+
 def target_status(*, target: Target, at: Period, unit: OrgUnit, plan_area: OrgUnit) -> TargetStatus:
     """A target's status: measured where it is bound, else its latest assessment.
 
     An owner's assessment marked as an override replaces the measured status (shown as
-    such through `assessment`)."""
+    such through `assessment`). Past the due date only 已完成 and 未完成 remain; a judged
+    target with no assessment for its due period once EDUPLAN_ASSESSMENT_DAYS have passed
+    is 未评估."""
     # From the prefetched assessments: the latest one up to this period.
-    candidates = [a for a in target.assessments.all() if a.period <= at.code]
-    candidates.sort(key=lambda a: (a.period, a.assessed_at), reverse=True)
-    assessment = candidates[0] if candidates else None
+    candidates = [
+        (period_from_code(a.period).end, a)
+        for a in target.assessments.all()
+        if period_from_code(a.period).end <= at.end
+    ]
+    candidates.sort(key=lambda pair: (pair[0], pair[1].assessed_at), reverse=True)
+    assessed_for, assessment = candidates[0] if candidates else (None, None)
     binding = getattr(target, "binding", None) if _has_binding(target) else None
     if binding is not None:
         measured = measured_status(
             target, binding, unit=unit, at=at, is_plan_area=unit.pk == plan_area.pk
         )
         if assessment is not None and assessment.overrides:
-            return dataclasses.replace(
-                measured, status=Status(assessment.status), assessment=assessment
-            )
+            judged = Status(assessment.status)
+            if at.end >= binding.due_on:
+                judged = _final(judged)
+            return dataclasses.replace(measured, status=judged, assessment=assessment)
         return measured
+    due = judged_due(target)
+    common: dict[str, Any] = {
+        "target": target,
+        "unit": unit,
+        "kind": "judged",
+        "goal": target.value,
+        "due": due,
+        "figures_unit": target.unit,
+    }
+    if at.end >= due:
+        # Only an assessment of the period that holds the due date, or a later one, judges
+        # the outcome.
+        if assessment is not None and assessed_for is not None and assessed_for >= due:
+            return TargetStatus(
+                **common,
+                status=_final(Status(assessment.status)),
+                progress=assessment.progress,
+                assessment=assessment,
+            )
+        grace = datetime.timedelta(days=settings.EDUPLAN_ASSESSMENT_DAYS)
+        if at.end > due + grace:
+            return TargetStatus(**common, status=Status.NOT_ASSESSED)
+        return TargetStatus(**common, status=Status.UNMEASURED)
     if assessment is None:
-        return TargetStatus(
-            target=target,
-            unit=unit,
-            kind="judged",
-            goal=target.value,
-            status=Status.UNMEASURED,
-            figures_unit=target.unit,
-        )
+        return TargetStatus(**common, status=Status.UNMEASURED)
     return TargetStatus(
-        target=target,
-        unit=unit,
-        kind="judged",
-        goal=target.value,
-        figures_unit=target.unit,
+        **common,
         status=Status(assessment.status),
         progress=assessment.progress,
         assessment=assessment,
@@ -374,7 +440,7 @@ def target_status_list(*, plan: Plan, at: Period, unit: OrgUnit) -> list[TargetS
     """Every target of the plan, for one org unit, as of the end of `at`."""
     targets = (
         Target.objects.filter(plan=plan)
-        .select_related("goal__project", "work_point", "binding")
+        .select_related("plan", "goal__project", "work_point", "binding")
         .prefetch_related("assessments", "goal__project__project_owners")
         .order_by("order", "pk")
     )

@@ -13,25 +13,14 @@ from django.utils.translation import gettext_lazy
 from eduplan.core.errors import InputError
 from eduplan.core.tables import table_export
 from eduplan.indicators.models import Judgement
-from eduplan.indicators.projects import targets_table
+from eduplan.indicators.projects import STATUS_STYLES, status_summary, targets_table
 from eduplan.indicators.selectors import PeriodRefused, target_statuses_for
 from eduplan.indicators.services import target_assessment_record, target_may_assess
-from eduplan.indicators.status import STATUS_LABELS, Status
 from eduplan.org.access import Action, my_scope, requires, requires_in_request
 from eduplan.org.models import OrgUnit
 from eduplan.org.selectors import unit_children_with_school_counts
 from eduplan.plans.models import Target
 from eduplan.reporting.periods import PeriodType, periods_in_year
-
-STATUS_STYLES = {
-    "on_track": "success",
-    "done": "primary",
-    "at_risk": "warning",
-    "off_track": "danger",
-    "not_apportioned": "light",
-    "no_data": "secondary",
-    "unmeasured": "secondary",
-}
 
 
 @requires_in_request(Action.PLAN_VIEW, load=my_scope)
@@ -61,8 +50,8 @@ def target_status(request: HttpRequest, scope: OrgUnit) -> HttpResponse:
     rows = [
         {
             "status": s,
-            "label": STATUS_LABELS[s.status],
-            "style": STATUS_STYLES[str(s.status)],
+            "label": s.label,
+            "style": STATUS_STYLES[s.status],
             "may_assess": target_may_assess(user=request.user, target=s.target),
         }
         for s in view.rows
@@ -71,9 +60,6 @@ def target_status(request: HttpRequest, scope: OrgUnit) -> HttpResponse:
     exported = table_export(request, [table])
     if exported is not None:
         return exported
-    counts: dict[str, int] = {}
-    for s in view.rows:
-        counts[str(s.status)] = counts.get(str(s.status), 0) + 1
     return render(
         request,
         "indicators/target_status.html",
@@ -82,11 +68,7 @@ def target_status(request: HttpRequest, scope: OrgUnit) -> HttpResponse:
             "rows": rows,
             "periods": periods,
             "children": list(unit_children_with_school_counts(unit=view.unit)),
-            "summary": [
-                (STATUS_LABELS[Status(k)], STATUS_STYLES[k], counts[k])
-                for k in STATUS_STYLES
-                if k in counts
-            ],
+            "summary": status_summary(view.rows),
             "scope": scope,
         },
     )

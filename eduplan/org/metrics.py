@@ -47,6 +47,7 @@ def register_metrics() -> None:
             period_type="monthly",
             rows=schools_opened_rows,
             provider="org",
+            absent_is_zero=True,
             description="在统计期内开办的中小学（含新建、改扩建后重新开办）",
         )
     )

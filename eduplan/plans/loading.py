@@ -16,6 +16,7 @@ import yaml
 from django.utils.translation import gettext as _
 
 from eduplan.core.errors import InputError
+from eduplan.plans.models import goal_place
 
 COMPARATORS = frozenset({">=", "<=", "=", "between"})
 CHANGES = frozenset({"increase", "decrease"})
@@ -37,6 +38,10 @@ class TargetSpec:
     pair: str = ""
     note: str = ""
     metric: str = ""
+    # The target this one states again, as "place/indicator" (the place as
+    # `Goal.section_label` or `WorkPoint.section_label` writes it; the indicator may be
+    # left out when it is the same): a work point that repeats a project's target.
+    restates: str = ""
 
 
 @dataclass(frozen=True)
@@ -191,6 +196,7 @@ def _target(item: Any, where: str, start_year: int, end_year: int) -> TargetSpec
         pair=r.text("pair", required=False),
         note=r.text("note", required=False),
         metric=r.text("metric", required=False),
+        restates=r.text("restates", required=False),
     )
 
 
@@ -283,6 +289,7 @@ def plan_spec_from_data(*, data: Any, source: str) -> PlanSpec:
         "sections[*].work_points",
         _("work points"),
     )
+    _restatements_check(projects, sections)
     return PlanSpec(
         code=top.text("code"),
         name=top.text("name"),
@@ -294,6 +301,46 @@ def plan_spec_from_data(*, data: Any, source: str) -> PlanSpec:
         projects=projects,
         sections=sections,
     )
+
+
+def restated_key(spec: TargetSpec) -> tuple[str, str]:
+    """(place, indicator) of the target `spec.restates` names; its own indicator when the
+    reference leaves it out."""
+    place, _sep, indicator = spec.restates.partition("/")
+    return place.strip(), indicator.strip() or spec.indicator
+
+
+def _restatements_check(projects: list[ProjectSpec], sections: list[SectionSpec]) -> None:
+    """Every `restates` names a project's target that exists and restates nothing itself."""
+    originals = {
+        (goal_place(p.number, g.horizon, g.year), t.indicator): t
+        for p in projects
+        for g in p.goals
+        for t in g.targets
+    }
+    places = [
+        (t, f"projects[{pi}].goals[{gi}].targets[{ti}].restates")
+        for pi, p in enumerate(projects)
+        for gi, g in enumerate(p.goals)
+        for ti, t in enumerate(g.targets)
+    ] + [
+        (t, f"sections[{si}].work_points[{wi}].targets[{ti}].restates")
+        for si, s in enumerate(sections)
+        for wi, w in enumerate(s.work_points)
+        for ti, t in enumerate(w.targets)
+    ]
+    for target, where in places:
+        if not target.restates:
+            continue
+        original = originals.get(restated_key(target))
+        if original is None:
+            raise InputError(
+                _("no project target %(indicator)s at %(place)s")
+                % {"indicator": restated_key(target)[1], "place": restated_key(target)[0]},
+                where=where,
+            )
+        if original is target or original.restates:
+            raise InputError(_("a target restates a target that restates"), where=where)
 
 
 def plan_spec_from_file(path: Path) -> PlanSpec:

@@ -137,8 +137,7 @@ class Goal(models.Model):
 
     @property
     def section_label(self) -> str:
-        label = "三年总目标" if self.horizon == Horizon.THREE_YEAR else f"{self.year}年"
-        return f"{project_ordinal(self.project.number)} {label}"
+        return goal_place(self.project.number, self.horizon, self.year)
 
 
 class Section(models.Model):
@@ -247,6 +246,16 @@ class Target(models.Model):
     )
     note = models.TextField(_("note"), blank=True)
     metric_key = models.CharField(_("metric"), max_length=100, blank=True)
+    # A work point that repeats a project's target states the same commitment again: it
+    # keeps its place in the plan, but counts and warnings take each commitment once.
+    restates = models.ForeignKey(
+        "self",
+        verbose_name=_("restates"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="restated_by",
+    )
 
     class Meta:
         verbose_name = _("target")
@@ -371,3 +380,9 @@ def chinese_number(n: int) -> str:
 
 def project_ordinal(n: int) -> str:
     return f"第{chinese_number(n)}项工程"
+
+
+def goal_place(project: int, horizon: str, year: int) -> str:
+    """A goal's place as pages and data files name it (第三项工程 2016年)."""
+    label = "三年总目标" if horizon == Horizon.THREE_YEAR else f"{year}年"
+    return f"{project_ordinal(project)} {label}"

@@ -13,7 +13,7 @@ from eduplan.core.errors import InputError
 from eduplan.core.figures_cache import figures_changed
 from eduplan.org.access import Action, require
 from eduplan.org.models import OrgUnit, UnitType
-from eduplan.plans.loading import PlanSpec, TargetSpec
+from eduplan.plans.loading import PlanSpec, TargetSpec, restated_key
 from eduplan.plans.models import (
     Goal,
     Measure,
@@ -25,6 +25,7 @@ from eduplan.plans.models import (
     Section,
     Target,
     WorkPoint,
+    goal_place,
 )
 
 
@@ -125,8 +126,27 @@ def plan_load(*, spec: PlanSpec, status: str = PlanStatus.ACTIVE) -> Plan:
             ]
     targets += [_target(t, plan=plan, order=len(targets) + i) for i, t in enumerate(spec.targets)]
     Target.objects.bulk_create(targets)
+    specs = [t for p in spec.projects for g in p.goals for t in g.targets]
+    specs += [t for s in spec.sections for w in s.work_points for t in w.targets] + spec.targets
+    _restatements_link(list(zip(specs, targets, strict=True)))
     figures_changed()
     return plan
+
+
+def _restatements_link(created: list[tuple[TargetSpec, Target]]) -> None:
+    """Point each restating target at the project target it repeats (the loader checked
+    that it exists)."""
+    originals = {
+        (goal_place(t.goal.project.number, t.goal.horizon, t.goal.year), t.indicator): t
+        for _spec, t in created
+        if t.goal is not None
+    }
+    restating = []
+    for spec, target in created:
+        if spec.restates:
+            target.restates = originals[restated_key(spec)]
+            restating.append(target)
+    Target.objects.bulk_update(restating, ["restates"])
 
 
 EVIDENCE_MAX = 2000

@@ -49,7 +49,8 @@ def bulletin_build(
     """Gather the bulletin's figures for a plan as of the end of a bimonthly period."""
     statuses = target_status_list(plan=plan, at=period, unit=plan.organisation)
     projects = project_statuses_from(plan, statuses)
-    off_track = [s for s in statuses if s.status == Status.OFF_TRACK]
+    # Each commitment once: a work point that restates a project's target is not listed again.
+    off_track = [s for s in statuses if s.status in BEHIND and s.target.restates_id is None]
     districts: dict[str, DistrictLine] = {}
     for row in completeness_due_in(period=period, unit=plan.organisation):
         unit, rates = row["unit"], row["completeness"]
@@ -105,30 +106,32 @@ def bulletin_docx(bulletin: Bulletin) -> bytes:
     doc.add_heading("一、重点工程推进情况", level=2)
     table_add(
         doc,
-        ["工程", "正常/已完成", "预警", "滞后", "待评估", "达标比例"],
+        ["工程", "正常/已完成", "预警", "滞后/未完成", "暂无数据/未评估", "待评估", "达标比例"],
         [
             [
                 f"{p.number}. {p.name}",
-                str(p.counts.get("on_track", 0) + p.counts.get("done", 0)),
-                str(p.counts.get("at_risk", 0)),
-                str(p.counts.get("off_track", 0)),
-                str(p.counts.get("unmeasured", 0) + p.counts.get("no_data", 0)),
+                str(p.ok),
+                str(p.count(Status.AT_RISK)),
+                str(p.behind),
+                str(p.unknown),
+                str(p.count(Status.UNMEASURED)),
                 "—" if p.share_on_track is None else f"{p.share_on_track:.0f}%",
             ]
             for p in bulletin.projects
         ],
     )
-    doc.add_heading("二、滞后目标", level=2)
+    doc.add_heading("二、滞后和未完成目标", level=2)
     if bulletin.off_track:
         table_add(
             doc,
-            ["工程/要点", "指标", "实际", "应达", "目标值", "预测"],
+            ["工程/要点", "指标", "状态", "实际", "应达", "目标值", "预测"],
             [
                 [
                     f"第{s.target.goal.project.number}项工程"
                     if s.target.goal
                     else f"工作要点{s.target.work_point.number if s.target.work_point else ''}",
                     s.target.indicator,
+                    s.label,
                     _num(s.actual),
                     _num(s.expected),
                     _num(s.goal),
@@ -138,7 +141,7 @@ def bulletin_docx(bulletin: Bulletin) -> bytes:
             ],
         )
     else:
-        doc.add_paragraph("本期无滞后目标。")
+        doc.add_paragraph("本期无滞后或未完成目标。")
     doc.add_heading("三、报表报送情况（按县市区）", level=2)
     table_add(
         doc,
@@ -162,6 +165,9 @@ def bulletin_docx(bulletin: Bulletin) -> bytes:
     )
     signature.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     return document_bytes(doc)
+
+
+BEHIND = frozenset({Status.OFF_TRACK, Status.MISSED})
 
 
 def status_label(status: Status | None) -> str:

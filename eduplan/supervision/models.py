@@ -23,6 +23,7 @@ class Rule(models.TextChoices):
     """The warning rules (预警规则); their parameters are in data/rules.yaml."""
 
     TARGET_OFF_TRACK = "target_off_track", _("Target off track")
+    TARGET_NOT_ASSESSED = "target_not_assessed", _("Target not assessed")
     REPORT_MISSING = "report_missing", _("Report missing")
     MILESTONE_OVERDUE = "milestone_overdue", _("Milestone overdue")
     APPROVAL_PENDING = "approval_pending", _("Approval pending too long")

@@ -20,7 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from eduplan.core.errors import InputError
-from eduplan.indicators.status import Status, TargetStatus, target_status_list
+from eduplan.core.figures_cache import figures_stamp
+from eduplan.indicators.projects import target_statuses_cached
+from eduplan.indicators.status import Status, TargetStatus
 from eduplan.org.models import PATH_SEPARATOR, OrgUnit, UnitType
 from eduplan.plans.models import (
     Milestone,
@@ -166,6 +168,18 @@ def _target_where(row: TargetStatus) -> str:
 
 
 def _target_detail(row: TargetStatus, period: Period) -> str:
+    if row.status == Status.MISSED and row.due is not None:
+        if row.shortfall is None:
+            return _("Due on %(due)s and judged not achieved.") % {"due": row.due.isoformat()}
+        return _("Due on %(due)s and missed: %(actual)s against a goal of %(goal)s.") % {
+            "due": row.due.isoformat(),
+            "actual": f"{row.actual:.2f}".rstrip("0").rstrip(".") + row.figures_unit,
+            "goal": f"{row.goal:.2f}".rstrip("0").rstrip(".") + row.figures_unit,
+        }
+    if row.status == Status.NOT_ASSESSED and row.due is not None:
+        return _(
+            "Due on %(due)s; its owner department has not recorded whether it was achieved."
+        ) % {"due": row.due.isoformat()}
     if row.progress is not None and row.expected_progress is not None:
         return _(
             "As of %(period)s: %(progress)s%% of the way to the goal, %(expected)s%% expected."
@@ -177,9 +191,13 @@ def _target_detail(row: TargetStatus, period: Period) -> str:
     return _("As of %(period)s the target is off track.") % {"period": period.label}
 
 
-def find_targets_off_track(*, at: datetime.date, days: int) -> list[Finding]:
-    """Targets of active plans off track as of the last period ended; the project's lead
-    department answers, the office's department for a work point's targets."""
+def _targets_found(
+    *, at: datetime.date, days: int, wanted: frozenset[Status], rule: Rule
+) -> list[Finding]:
+    """Targets of active plans whose city-wide status as of the last period ended is one of
+    `wanted`; the project's lead department answers, the office's department for a work
+    point's targets. A work point's target that restates a project's target is the same
+    commitment: it raises no second order."""
     period = last_period_ended(
         at - datetime.timedelta(days=days),
         PeriodType(settings.EDUPLAN_SUPERVISION_TARGET_PERIOD_TYPE),
@@ -194,24 +212,50 @@ def find_targets_off_track(*, at: datetime.date, days: int) -> list[Finding]:
             ).select_related("department")
         }
         fallback = office or plan.organisation
-        for row in target_status_list(plan=plan, at=period, unit=plan.organisation):
-            if row.status != Status.OFF_TRACK:
+        statuses = target_statuses_cached(
+            stamp=figures_stamp(), plan=plan, at=period, unit=plan.organisation
+        )
+        for row in statuses:
+            if row.status not in wanted or row.target.restates_id is not None:
                 continue
             target = row.target
             unit = (
                 leads.get(target.goal.project_id, fallback) if target.goal is not None else fallback
             )
+            # A miss or a missing judgement happens once, at the due date; being behind
+            # happens anew in every period.
+            occurrence = period.code
+            if row.status in (Status.MISSED, Status.NOT_ASSESSED) and row.due is not None:
+                occurrence = f"due:{row.due.isoformat()}"
             found.append(
                 Finding(
-                    rule=Rule.TARGET_OFF_TRACK,
+                    rule=rule,
                     subject=f"target:{target.pk}",
-                    occurrence=period.code,
+                    occurrence=occurrence,
                     unit=unit,
                     title=f"{_target_where(row)}：{target.indicator} {target.figure}",
                     detail=_target_detail(row, period),
                 )
             )
     return found
+
+
+def find_targets_off_track(*, at: datetime.date, days: int) -> list[Finding]:
+    """Targets off track, or missed at their due date."""
+    return _targets_found(
+        at=at,
+        days=days,
+        wanted=frozenset({Status.OFF_TRACK, Status.MISSED}),
+        rule=Rule.TARGET_OFF_TRACK,
+    )
+
+
+def find_targets_not_assessed(*, at: datetime.date, days: int) -> list[Finding]:
+    """Targets only a person can judge, past their due date and EDUPLAN_ASSESSMENT_DAYS
+    with no assessment of the outcome (未评估)."""
+    return _targets_found(
+        at=at, days=days, wanted=frozenset({Status.NOT_ASSESSED}), rule=Rule.TARGET_NOT_ASSESSED
+    )
 
 
 def find_reports_missing(*, at: datetime.date, days: int) -> list[Finding]:
@@ -323,6 +367,7 @@ def find_approvals_pending(*, at: datetime.date, days: int) -> list[Finding]:
 
 FINDERS: dict[Rule, Callable[..., list[Finding]]] = {
     Rule.TARGET_OFF_TRACK: find_targets_off_track,
+    Rule.TARGET_NOT_ASSESSED: find_targets_not_assessed,
     Rule.REPORT_MISSING: find_reports_missing,
     Rule.MILESTONE_OVERDUE: find_milestones_overdue,
     Rule.APPROVAL_PENDING: find_approvals_pending,

@@ -26,10 +26,11 @@ import yaml
 HERE = Path(__file__).resolve().parent
 DEFAULT_YAML = HERE / "zhengzhou-2016.yaml"
 DEFAULT_ORG = HERE.parent.parent / "org" / "data" / "zhengzhou.yaml"
-# The shared plan folder sits beside the repository: <repo>/../shared/plan/.
-SHARED_PLAN = HERE.parents[3] / "shared" / "plan"
-DEFAULT_GOLD = SHARED_PLAN / "zhengzhou-2016-plan.gold.json"
-DEFAULT_PLAN = SHARED_PLAN / "zhengzhou-2016-plan.txt"
+# The plan text, its gold targets and their exchange format, kept in the repository so
+# that every check runs everywhere (CI included) and none can skip for a missing file.
+SOURCES = HERE / "sources"
+DEFAULT_GOLD = SOURCES / "zhengzhou-2016-plan.gold.json"
+DEFAULT_PLAN = SOURCES / "zhengzhou-2016-plan.txt"
 
 FIELDS = (
     "value",
@@ -42,7 +43,7 @@ FIELDS = (
     "indicator",
     "source",
 )
-OPTIONAL_TARGET_KEYS = {"pair", "note"}
+OPTIONAL_TARGET_KEYS = {"pair", "note", "restates"}
 COMPARATORS = {">=", "<=", "=", "between"}
 CHANGES = {None, "increase", "decrease"}
 HORIZON_YEAR = {"three_year": 2018, "annual": 2016}

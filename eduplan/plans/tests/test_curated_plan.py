@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 from collections import Counter
-from pathlib import Path
 
 import pytest
 import yaml
@@ -14,11 +13,12 @@ from django.core.management.base import CommandError
 
 from eduplan.core.errors import InputError
 from eduplan.demo.services import PLAN_FILE, org_load_file
+from eduplan.plans.data.check_curated import DEFAULT_GOLD
 from eduplan.plans.loading import plan_spec_from_data, plan_spec_from_file
 from eduplan.plans.models import Plan, Project, Target
 from eduplan.plans.services import plan_load
 
-GOLD = Path(__file__).resolve().parents[4] / "shared" / "plan" / "zhengzhou-2016-plan.gold.json"
+GOLD = DEFAULT_GOLD
 
 
 @pytest.fixture
@@ -48,7 +48,6 @@ def test_plan_show_lists_17_projects_and_28_work_points(shown):
     assert all(p["goals"] for p in shown["projects"])
 
 
-@pytest.mark.skipif(not GOLD.exists(), reason=f"gold file not found at {GOLD}")
 def test_every_gold_target_appears_with_its_value_unit_and_section(shown):
     gold = json.loads(GOLD.read_text(encoding="utf-8"))["targets"]
     have = Counter(
@@ -154,3 +153,35 @@ def test_loading_the_same_plan_twice_is_refused_and_keeps_the_first(shown):
         call_command("plan", "load", str(PLAN_FILE), stdout=io.StringIO())
     assert Plan.objects.count() == 1
     assert Project.objects.count() == 17
+
+
+def test_a_work_point_restating_a_project_target_is_linked_to_it(shown):
+    again = Target.objects.get(work_point__number=11, indicator="校园足球特色学校")
+    assert again.restates is not None
+    assert again.restates.goal.section_label == "第三项工程 2016年"
+    assert again.restates.indicator == "校园足球特色学校"
+    renamed = Target.objects.get(work_point__number=13, indicator="市级普惠性民办幼儿园")
+    assert renamed.restates.indicator == "市级试点普惠性民办幼儿园"
+    assert Target.objects.filter(restates__isnull=False).count() == 7
+    # 市区 is not the whole city: work point 4's schools are a target of their own.
+    assert Target.objects.get(indicator="市区新建改扩建中小学").restates is None
+
+
+@pytest.mark.parametrize(
+    ("reference", "message"),
+    [
+        ("第三项工程 2017年", "第三项工程 2017年"),
+        ("第三项工程 2016年/足球特色学校", "足球特色学校"),
+    ],
+)
+def test_a_restatement_of_a_target_that_does_not_exist_is_refused_with_its_place(
+    org, reference, message
+):
+    data = _data()
+    point = next(wp for s in data["sections"] for wp in s["work_points"] if wp["number"] == 11)
+    target = next(t for t in point["targets"] if t["indicator"] == "校园足球特色学校")
+    target["restates"] = reference
+    with pytest.raises(InputError, match=message) as excinfo:
+        plan_spec_from_data(data=data, source="plan.yaml")
+    assert excinfo.value.where.endswith(".restates")
+    assert excinfo.value.where.startswith("sections[")

@@ -8,16 +8,16 @@ from pathlib import Path
 
 import docx
 import pytest
-from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from eduplan.cli import main
+from eduplan.plans.data.check_curated import DEFAULT_PLAN
 from eduplan.plans.importing import ERR_CODE_INVALID, ERR_CODE_RESERVED, ERR_CODE_TAKEN
 from eduplan.plans.models import Plan, PlanStatus, Target
 from eduplan.plans.parsing import MAX_BYTES
 from eduplan.plans.selectors import plan_as_json
 
-SEED = Path(settings.REPO_DIR).parent / "shared" / "plan" / "zhengzhou-2016-plan.txt"
+SEED = DEFAULT_PLAN
 DOCUMENTS = Path(__file__).parent / "documents"
 
 SMALL_PLAN = """示范县教育局三年重点工程及2016年工作要点
@@ -37,8 +37,6 @@ SMALL_PLAN = """示范县教育局三年重点工程及2016年工作要点
 
 
 def _seed() -> Path:
-    if not SEED.exists():
-        pytest.skip(f"the seed plan is not in the shared folder: {SEED}")
     return SEED
 
 

@@ -1,20 +1,17 @@
 """The parser on the seed plan (Zhengzhou 2016): structure, and targets against the gold file.
 
-The seed plan and its gold live in the shared folder beside the repository
-(…/shared/plan/); the tests skip, saying so, when it is not there.
+The seed plan and its gold are kept in the repository (eduplan/plans/data/sources/).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
+from eduplan.plans.data.check_curated import DEFAULT_GOLD, DEFAULT_PLAN
 from eduplan.plans.parsing import ParsedPlan, load_gold, parse_plan, read_plan_file, score
 
-SHARED_PLAN = Path(__file__).resolve().parents[3].parent / "shared" / "plan"
-SEED_TEXT = SHARED_PLAN / "zhengzhou-2016-plan.txt"
-SEED_GOLD = SHARED_PLAN / "zhengzhou-2016-plan.gold.json"
+SEED_TEXT = DEFAULT_PLAN
+SEED_GOLD = DEFAULT_GOLD
 
 PROJECT_NAMES = [
     "学校建设工程",
@@ -39,8 +36,6 @@ PROJECT_NAMES = [
 
 @pytest.fixture(scope="module")
 def seed_plan() -> ParsedPlan:
-    if not SEED_TEXT.exists() or not SEED_GOLD.exists():
-        pytest.skip(f"the shared seed plan is not at {SHARED_PLAN} (the repo's parent folder)")
     return parse_plan(read_plan_file(SEED_TEXT), filename=SEED_TEXT.name)
 
 

@@ -38,7 +38,7 @@ def test_the_docx_is_laid_out_like_an_official_document(city, plan):
     assert "督查通报" in texts[2]
     assert {
         "一、重点工程推进情况",
-        "二、滞后目标",
+        "二、滞后和未完成目标",
         "三、报表报送情况（按县市区）",
         "四、督办事项办理情况",
     } <= set(texts)

@@ -47,6 +47,7 @@ def test_the_rules_table_names_every_rule_once_with_its_settings(settings):
     specs = rule_specs()
     assert [s.rule for s in specs] == [
         Rule.TARGET_OFF_TRACK,
+        Rule.TARGET_NOT_ASSESSED,
         Rule.REPORT_MISSING,
         Rule.MILESTONE_OVERDUE,
         Rule.APPROVAL_PENDING,

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from eduplan.core.errors import InputError
 from eduplan.indicators.loading import BINDINGS_FILE, bindings_load
-from eduplan.indicators.status import STATUS_LABELS, target_status_list
+from eduplan.indicators.status import target_status_list
 from eduplan.org.models import OrgUnit
 from eduplan.plans.selectors import plan_default
 from eduplan.reporting.periods import PeriodCodeError, period_from_code
@@ -53,7 +53,8 @@ class Command(BaseCommand):
             if found is None:
                 raise CommandError(f"未知单位：{options['org']}")
             unit = found
-        rows = [s.as_json() for s in target_status_list(plan=plan, at=at, unit=unit)]
+        statuses = target_status_list(plan=plan, at=at, unit=unit)
+        rows = [s.as_json() for s in statuses]
         if options["json"]:
             self.stdout.write(
                 json.dumps(
@@ -64,9 +65,16 @@ class Command(BaseCommand):
             )
             return
         self.stdout.write(f"{plan.name} · {unit.name} · 截至{at.label}")
-        for row in rows:
+        for status, row in zip(statuses, rows, strict=True):
             place = f"工程{row['project']}" if row["project"] else f"要点{row['work_point']}"
+            # Every figure in the unit it is counted in: a cut by 60% is counted in classes.
+            unit_of = row["figures_unit"]
             self.stdout.write(
-                f"  [{STATUS_LABELS[row['status']]:<6}] {place:<6} {row['indicator']}: "
-                f"实际 {row['actual']} / 应达 {row['expected']} / 目标 {row['goal']}{row['unit']}"
+                f"  [{status.label}] {place:<6} {row['indicator']}: "
+                f"实际 {_figure(row['actual'], unit_of)} / 应达 {_figure(row['expected'], unit_of)}"
+                f" / 目标 {_figure(row['goal'], unit_of)}"
             )
+
+
+def _figure(value: float | None, unit: str) -> str:
+    return "—" if value is None else f"{value:.2f}".rstrip("0").rstrip(".") + unit
