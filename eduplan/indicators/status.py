@@ -102,11 +102,13 @@ class TargetStatus:
 
     @property
     def label(self) -> str:
-        """The status as a reader needs it: a missed target says by how much."""
+        """The status as a reader needs it: a missed target says by how much (a rate by
+        percentage points)."""
         text = STATUS_LABELS[self.status]
         if self.shortfall is not None:
             figure = f"{self.shortfall:.2f}".rstrip("0").rstrip(".")
-            return f"{text}（差{figure}{self.figures_unit}）"
+            unit = "个百分点" if self.figures_unit == "%" else self.figures_unit
+            return f"{text}（差{figure}{unit}）"
         return text
 
 

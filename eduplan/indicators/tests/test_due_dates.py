@@ -205,3 +205,16 @@ def test_the_cli_prints_each_figure_in_its_own_unit(city, plan, schools_target):
     call_command("targets", "status", "--at", "2016B6", "--json", stdout=out)
     row = next(r for r in json.loads(out.getvalue())["targets"] if r["indicator"] == "新建学校")
     assert row["figures_unit"] == "所" and row["goal"] == 4.08
+
+
+def test_a_missed_rate_says_its_shortfall_in_percentage_points(city, plan):
+    target = plan.targets.get(indicator="示范学校")
+    row = TargetStatus(
+        target=target,
+        unit=city.root,
+        kind="measured",
+        status=Status.MISSED,
+        shortfall=Decimal("3.69"),
+        figures_unit="%",
+    )
+    assert row.label == "未完成（差3.69个百分点）"
