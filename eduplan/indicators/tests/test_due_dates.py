@@ -218,3 +218,13 @@ def test_a_missed_rate_says_its_shortfall_in_percentage_points(city, plan):
         figures_unit="%",
     )
     assert row.label == "未完成（差3.69个百分点）"
+
+
+def test_the_targets_page_shows_a_2016_target_missed_when_viewed_in_2017(
+    client, city, plan, schools_target
+):
+    _open_school(city, "410105-N1", datetime.date(2016, 9, 1))
+    _open_school(city, "410105-N2", datetime.date(2017, 9, 1))
+    client.force_login(city.users["lee"])
+    page = client.get("/targets/", {"at": "2017B6"}).content.decode()
+    assert "未完成（差1所）" in page and "已完成" not in page
