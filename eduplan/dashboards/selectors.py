@@ -209,7 +209,7 @@ def cockpit_build(*, user: Any, frame: Frame) -> Cockpit:
         id="projects",
         title=_("Key projects as of the end of %(period)s") % {"period": frame.at.label},
         header=[_("No."), _("Project"), _("Status"), _("Targets on track (%)")]
-        + [STATUS_LABELS[k] for k in STATUS_STYLES],
+        + [str(STATUS_LABELS[k]) for k in STATUS_STYLES],
         rows=[
             [p.number, p.name, p.label, number(p.share_on_track, 0)]
             + [p.counts.get(str(k), 0) for k in STATUS_STYLES]
@@ -580,7 +580,7 @@ def districts_build(*, user: Any, frame: Frame, measure: str, sort: str) -> Dist
                 number(r.on_track, 1),
             ]
             + [
-                STATUS_LABELS[r.statuses[t.pk].status] if t.pk in r.statuses else ""
+                str(STATUS_LABELS[r.statuses[t.pk].status]) if t.pk in r.statuses else ""
                 for t in targets
             ]
             for r in visible
@@ -606,7 +606,7 @@ def _cell(status: DistrictStatus | None) -> dict[str, Any] | None:
     progress = None if status.progress is None else f"{status.progress:.0f}"
     return {
         "style": STATUS_STYLES[status.status],
-        "label": STATUS_LABELS[status.status],
+        "label": str(STATUS_LABELS[status.status]),
         "progress": progress,
     }
 

@@ -59,7 +59,9 @@ def status_summary(statuses: list[TargetStatus]) -> list[tuple[str, str, int]]:
     """(label, style, count) of each status present, each commitment counted once: a work
     point's target that restates a project's target is not counted again."""
     counts = Counter(s.status for s in statuses if s.target.restates_id is None)
-    return [(STATUS_LABELS[k], STATUS_STYLES[k], counts[k]) for k in STATUS_STYLES if counts[k]]
+    return [
+        (str(STATUS_LABELS[k]), STATUS_STYLES[k], counts[k]) for k in STATUS_STYLES if counts[k]
+    ]
 
 
 @dataclass(frozen=True)
@@ -84,12 +86,12 @@ class ProjectStatus:
     @property
     def label(self) -> str:
         if self.status is not None:
-            return STATUS_LABELS[self.status]
+            return str(STATUS_LABELS[self.status])
         if not self.targets:
             return str(_("No quantitative targets"))
         if all(s.status == Status.UNMEASURED for s in self.targets):
-            return STATUS_LABELS[Status.UNMEASURED]
-        return STATUS_LABELS[Status.NO_DATA]
+            return str(STATUS_LABELS[Status.UNMEASURED])
+        return str(STATUS_LABELS[Status.NO_DATA])
 
     @property
     def style(self) -> str:

@@ -15,6 +15,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from eduplan.core.metrics import UnknownMetric, metric
 from eduplan.indicators.aggregation import Figure, figure_absent, metric_by_child, metric_value
@@ -38,16 +40,18 @@ class Status(enum.StrEnum):
     UNMEASURED = "unmeasured"  # neither bound to a metric nor assessed yet
 
 
-STATUS_LABELS = {
-    Status.ON_TRACK: "正常",
-    Status.AT_RISK: "预警",
-    Status.OFF_TRACK: "滞后",
-    Status.DONE: "已完成",
-    Status.MISSED: "未完成",
-    Status.NOT_ASSESSED: "未评估",
-    Status.NOT_APPORTIONED: "未分解到本单位",
-    Status.NO_DATA: "暂无数据",
-    Status.UNMEASURED: "待评估",
+# Chinese through the catalogue: 正常, 预警, 滞后, 已完成, 未完成, 未评估, 未分解到本单位,
+# 暂无数据, 待评估.
+STATUS_LABELS: dict[Status, Any] = {
+    Status.ON_TRACK: _("On track"),
+    Status.AT_RISK: _("At risk"),
+    Status.OFF_TRACK: _("Off track"),
+    Status.DONE: _("Achieved"),
+    Status.MISSED: _("Missed"),
+    Status.NOT_ASSESSED: _("Not assessed"),
+    Status.NOT_APPORTIONED: _("Not apportioned to this unit"),
+    Status.NO_DATA: _("No data"),
+    Status.UNMEASURED: _("Awaiting assessment"),
 }
 
 
@@ -92,7 +96,7 @@ class TargetStatus:
             "actual": _num(self.actual),
             "expected": _num(self.expected),
             "status": str(self.status),
-            "status_label": STATUS_LABELS[self.status],
+            "status_label": str(STATUS_LABELS[self.status]),
             "forecast": _num(self.forecast),
             "progress": _num(self.progress),
             "expected_progress": _num(self.expected_progress),
@@ -104,11 +108,14 @@ class TargetStatus:
     def label(self) -> str:
         """The status as a reader needs it: a missed target says by how much (a rate by
         percentage points)."""
-        text = STATUS_LABELS[self.status]
+        text = str(STATUS_LABELS[self.status])
         if self.shortfall is not None:
-            figure = f"{self.shortfall:.2f}".rstrip("0").rstrip(".")
-            unit = "个百分点" if self.figures_unit == "%" else self.figures_unit
-            return f"{text}（差{figure}{unit}）"
+            unit = gettext("percentage points") if self.figures_unit == "%" else self.figures_unit
+            return gettext("%(status)s (short by %(figure)s%(unit)s)") % {
+                "status": text,
+                "figure": f"{self.shortfall:.2f}".rstrip("0").rstrip("."),
+                "unit": unit,
+            }
         return text
 
 

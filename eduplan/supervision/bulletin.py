@@ -171,7 +171,7 @@ BEHIND = frozenset({Status.OFF_TRACK, Status.MISSED})
 
 
 def status_label(status: Status | None) -> str:
-    return "" if status is None else STATUS_LABELS[status]
+    return "" if status is None else str(STATUS_LABELS[status])
 
 
 def plan_for_bulletin(code: str | None = None) -> Plan | None:
