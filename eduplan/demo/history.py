@@ -332,24 +332,31 @@ def _routine_rows(
                 .select_related("org_unit")
                 .order_by("org_unit__code", "subject")
             )
-            plans = _plan_years([row.subject for row in expected])
+            measures = _measures([row.subject for row in expected])
             for row in expected:
                 if period.end > BEHIND_FROM and rng.random() < 0.03:
                     continue
-                values = _routine_values(code, row, period, truth, plans)
+                values = _routine_values(code, row, period, truth, measures)
                 if values is not None:
                     rows.append((form, row.org_unit, period.code, values, row.subject))
     return rows
 
 
-def _plan_years(subjects: list[str]) -> dict[str, tuple[int, int]]:
-    """The plan's first and last year for each measure subject ("measure:12")."""
+def _measures(subjects: list[str]) -> dict[str, tuple[int, int, str]]:
+    """For each measure subject ("measure:12"): the plan's first and last year, and a
+    name that stays the same in any database (plan, project and measure number)."""
     ids = {int(s.split(":", 1)[1]) for s in subjects if s.startswith("measure:")}
+    rows = Measure.objects.filter(pk__in=ids).values_list(
+        "pk",
+        "project__plan__start_year",
+        "project__plan__end_year",
+        "project__plan__code",
+        "project__number",
+        "number",
+    )
     return {
-        f"measure:{pk}": (start, end)
-        for pk, start, end in Measure.objects.filter(pk__in=ids).values_list(
-            "pk", "project__plan__start_year", "project__plan__end_year"
-        )
+        f"measure:{pk}": (start, end, f"{plan}:{project}.{number}")
+        for pk, start, end, plan, project, number in rows
     }
 
 
@@ -358,7 +365,7 @@ def _routine_values(
     row: ExpectedReport,
     period: Period,
     truth: _Truth,
-    plans: dict[str, tuple[int, int]],
+    measures: dict[str, tuple[int, int, str]],
 ) -> dict[str, Any] | None:
     """One routine report read off the truth (None: there is nothing true to report)."""
     if code == "class-size":
@@ -366,12 +373,10 @@ def _routine_values(
         return class_size_values(census) if census else None
     if code == "construction-progress":
         return programme_values(truth.programmes.get(row.org_unit_id, []), period.end)
-    if code == "measure-progress" and row.subject in plans:
-        start, end = plans[row.subject]
+    if code == "measure-progress" and row.subject in measures:
+        start, end, name = measures[row.subject]
         # One pace per department and measure, whatever the order of the rows.
-        pace = measure_pace(
-            random.Random(f"{truth.seed}:measure:{row.org_unit.code}:{row.subject}")
-        )
+        pace = measure_pace(random.Random(f"{truth.seed}:measure:{row.org_unit.code}:{name}"))
         return measure_values(pace, period.end, start_year=start, end_year=end)
     return None
 
