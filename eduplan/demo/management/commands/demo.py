@@ -1,10 +1,12 @@
-"""`eduplan demo`: migrate, load the plan and a synthetic city once, and serve it;
-`eduplan demo check`: verify that the demo's sources agree."""
+"""`eduplan demo`: migrate, load the plan and a synthetic city once, and serve it with
+the demo banner on every page; `eduplan demo check`: verify that the demo's sources agree."""
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -53,6 +55,10 @@ class Command(BaseCommand):
             )
         self.stdout.write("")
         if not options["no_serve"]:
+            # The server runs in this process (no reloader): every page it serves says
+            # that its figures are simulated.
+            settings.EDUPLAN_DEMO = True
+            os.environ["EDUPLAN_DEMO"] = "true"
             call_command("runserver", f"127.0.0.1:{options['port']}", use_reloader=False)
 
     def check_demo(self) -> None:
