@@ -6,10 +6,14 @@
             └ 局属一中 (bureau-run)
 Bob administers 金水区, Dora 二七区; Lee leads the bureau, Sue works in the
 supervision office, Dan in 基础教育处; Nobody has a role but no scope.
+
+And `demo`: the demo city (the real plan, organisation, forms and bindings, 5% of the
+schools) for the tests that need a whole world, built once per module and flushed after.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,3 +76,16 @@ def city(db: None) -> City:
         bureau_school,
         users,
     )
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup: None, django_db_blocker) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    from django.core.management import call_command
+
+    from eduplan.demo.services import demo_setup
+
+    with django_db_blocker.unblock():
+        demo_setup(scale=0.05, seed=2016)
+    yield
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)

@@ -135,6 +135,8 @@ FIGURES_CACHE = "figures"
 FEE_COMPLAINT_HOTLINE = env_str("FEE_COMPLAINT_HOTLINE", "12358")
 # The big screen (大屏) reloads itself this often.
 EDUPLAN_SCREEN_REFRESH_SECONDS = env_int("EDUPLAN_SCREEN_REFRESH_SECONDS", 300)
+# A site serving the synthetic demo city says so on every page (`eduplan demo` sets it).
+EDUPLAN_DEMO = env_bool("EDUPLAN_DEMO", False)
 FIGURES_CACHE_SECONDS = env_int("FIGURES_CACHE_SECONDS", 24 * 3600)
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -4,8 +4,12 @@ that figures, trajectories and statuses show a realistic mix from the first star
 Each school or kindergarten gets a moment at which it adopts something (becomes a
 football characteristic school, opens a digital campus, is certified 普惠); the counts
 follow the plan's targets times a performance factor per figure — most figures keep pace,
-some lag, a few fall well behind. Deterministic for a seed. Written in bulk (not through
-the services: this is history, not entry), with expected reports, so completeness is real.
+some lag, a few fall well behind. The routine reports (class sizes, construction,
+progress on measures) and the ICT form's class count are read off the city's one
+simulated truth (`world.py`: the class census, each district's building programme, each
+measure's pace), so every page tells the same story; `eduplan demo check` verifies it.
+Deterministic for a seed. Written in bulk (not through the services: this is history,
+not entry), with expected reports, so completeness is real.
 """
 
 from __future__ import annotations
@@ -19,10 +23,25 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from eduplan.construction.selectors import class_census_by_school
 from eduplan.core.db import statistics_refresh
 from eduplan.core.figures_cache import figures_changed
-from eduplan.demo.reports import demo_values
+from eduplan.demo.generator import DISTRICT_PACE, DISTRICT_WEIGHTS
+from eduplan.demo.world import (
+    EXTENSIONS_AT_SCALE_ONE,
+    NEW_SCHOOL_YEARS,
+    BuildProject,
+    NewSchool,
+    census_year_of,
+    class_size_values,
+    district_programme,
+    measure_pace,
+    measure_values,
+    programme_values,
+    vocational_classes,
+)
 from eduplan.org.models import OrgUnit, Ownership, UnitType
+from eduplan.plans.models import Measure
 from eduplan.reporting.models import (
     DataElement,
     DataValue,
@@ -115,6 +134,7 @@ def history_load(*, scale: float, seed: int, until_year: int = 2018) -> int:
         rng, private, Adoption(0.30, {2016: 0.9, 2017: 3.0, 2018: 6.0}, 20), scale=scale
     )
     per_school = {u.pk: rng.random() for u in schools}  # each school's own keenness
+    census = class_census_by_school()  # the truth for classes (world.py)
     rows: list[Row] = []
 
     def active(dates: dict[int, datetime.date | None], unit: OrgUnit, day: datetime.date) -> bool:
@@ -149,13 +169,25 @@ def history_load(*, scale: float, seed: int, until_year: int = 2018) -> int:
     ict = forms.get("ict-status")
     vocational = list(OrgUnit.objects.filter(type=UnitType.VOCATIONAL).order_by("code"))
     if ict:
+        upgraded: dict[int, int] = {}
         for period in _periods("term", until_year):
             share = min(
                 0.95, 0.22 + 0.22 * max(0.0, (period.end - datetime.date(2016, 1, 1)).days / 365)
             )
             for unit in _open(schools + vocational, period):
                 keen = per_school.get(unit.pk, 0.5)
-                classes = 12 + int(keen * 24)
+                # The classes the census counts (vocational schools: their own number).
+                if unit.type == UnitType.VOCATIONAL:
+                    classes = vocational_classes(unit.attributes)
+                elif (unit.pk, census_year_of(period)) in census:
+                    classes = census[(unit.pk, census_year_of(period))]["classes"]
+                else:
+                    continue  # no census, no classes to report on
+                # Upgraded classes stay upgraded (all of them, if the school shrank).
+                upgraded[unit.pk] = min(
+                    classes,
+                    max(upgraded.get(unit.pk, 0), round(classes * share * (0.7 + 0.6 * keen))),
+                )
                 rows.append(
                     (
                         ict,
@@ -163,9 +195,7 @@ def history_load(*, scale: float, seed: int, until_year: int = 2018) -> int:
                         period.code,
                         {
                             "ict_classes": classes,
-                            "ict_upgraded": min(
-                                classes, round(classes * share * (0.7 + 0.6 * keen))
-                            ),
+                            "ict_upgraded": upgraded[unit.pk],
                             "ict_digital_campus": int(active(digital, unit, period.end)),
                             "ict_smart_campus": int(active(smart, unit, period.end)),
                             "ict_network_upgraded": int(active(network, unit, period.end)),
@@ -226,7 +256,12 @@ def history_load(*, scale: float, seed: int, until_year: int = 2018) -> int:
         for form in {r[0] for r in rows}:
             for code in sorted({r[2] for r in rows if r[0] is form}):
                 expected_reports_open(form=form, period_code=code)
-        rows += _routine_rows(forms, rng, until_year)
+        truth = _Truth(
+            census=census,
+            programmes=_programmes(districts, census, scale=scale, seed=seed),
+            seed=seed,
+        )
+        rows += _routine_rows(forms, rng, until_year, truth)
         _write(rows, elements, rng)
         figures_changed()
         statistics_refresh(ExpectedReport, Submission, DataValue)
@@ -239,22 +274,111 @@ ROUTINE = ("class-size", "construction-progress", "measure-progress")
 BEHIND_FROM = datetime.date(2016, 9, 1)
 
 
-def _routine_rows(forms: dict[str, Form], rng: random.Random, until_year: int) -> list[Row]:
+@dataclass(frozen=True)
+class _Truth:
+    """What the routine reports are read from (world.py)."""
+
+    census: dict[tuple[int, int], dict[str, Any]]
+    programmes: dict[int, list[BuildProject]]  # by district id
+    seed: int
+
+
+def _programmes(
+    districts: list[OrgUnit],
+    census: dict[tuple[int, int], dict[str, Any]],
+    *,
+    scale: float,
+    seed: int,
+) -> dict[int, list[BuildProject]]:
+    """Each district's building programme, from the schools the generator opens in it."""
+    opening = OrgUnit.objects.filter(
+        type__in=SCHOOLS,
+        opened_on__gte=datetime.date(min(NEW_SCHOOL_YEARS), 1, 1),
+        opened_on__lte=datetime.date(max(NEW_SCHOOL_YEARS), 12, 31),
+    ).only("pk", "path", "type", "opened_on")
+    new: dict[int, list[NewSchool]] = {d.pk: [] for d in districts}
+    for school in opening:
+        district = next((d for d in districts if school.path.startswith(d.path)), None)
+        first = census.get((school.pk, school.opened_on.year)) if school.opened_on else None
+        if district is None or first is None or school.opened_on is None:
+            continue
+        new[district.pk].append(NewSchool(school.opened_on, school.type, first["classes"]))
+    default_weight = 1 / max(1, len(districts))
+    return {
+        d.pk: district_programme(
+            rng=random.Random(f"{seed}:construction:{d.code}"),
+            new_schools=new[d.pk],
+            extensions=round(
+                DISTRICT_WEIGHTS.get(d.code, default_weight) * EXTENSIONS_AT_SCALE_ONE * scale
+            ),
+            lagging=DISTRICT_PACE.get(d.code, 1.0) < 1,
+        )
+        for d in districts
+    }
+
+
+def _routine_rows(
+    forms: dict[str, Form], rng: random.Random, until_year: int, truth: _Truth
+) -> list[Row]:
     rows: list[Row] = []
     for code in ROUTINE:
         form = forms.get(code)
         if form is None or form.current_version is None:
             continue
-        definition = form_definition(form.current_version)
         for period in _periods(form.period_type, until_year):
             expected_reports_open(form=form, period_code=period.code)
-            expected = ExpectedReport.objects.filter(form=form, period=period.code)
-            for row in expected.select_related("org_unit").order_by("org_unit__code", "subject"):
+            expected = list(
+                ExpectedReport.objects.filter(form=form, period=period.code)
+                .select_related("org_unit")
+                .order_by("org_unit__code", "subject")
+            )
+            measures = _measures([row.subject for row in expected])
+            for row in expected:
                 if period.end > BEHIND_FROM and rng.random() < 0.03:
                     continue
-                values = demo_values(definition, rng)
-                rows.append((form, row.org_unit, period.code, values, row.subject))
+                values = _routine_values(code, row, period, truth, measures)
+                if values is not None:
+                    rows.append((form, row.org_unit, period.code, values, row.subject))
     return rows
+
+
+def _measures(subjects: list[str]) -> dict[str, tuple[int, int, str]]:
+    """For each measure subject ("measure:12"): the plan's first and last year, and a
+    name that stays the same in any database (plan, project and measure number)."""
+    ids = {int(s.split(":", 1)[1]) for s in subjects if s.startswith("measure:")}
+    rows = Measure.objects.filter(pk__in=ids).values_list(
+        "pk",
+        "project__plan__start_year",
+        "project__plan__end_year",
+        "project__plan__code",
+        "project__number",
+        "number",
+    )
+    return {
+        f"measure:{pk}": (start, end, f"{plan}:{project}.{number}")
+        for pk, start, end, plan, project, number in rows
+    }
+
+
+def _routine_values(
+    code: str,
+    row: ExpectedReport,
+    period: Period,
+    truth: _Truth,
+    measures: dict[str, tuple[int, int, str]],
+) -> dict[str, Any] | None:
+    """One routine report read off the truth (None: there is nothing true to report)."""
+    if code == "class-size":
+        census = truth.census.get((row.org_unit_id, census_year_of(period)))
+        return class_size_values(census) if census else None
+    if code == "construction-progress":
+        return programme_values(truth.programmes.get(row.org_unit_id, []), period.end)
+    if code == "measure-progress" and row.subject in measures:
+        start, end, name = measures[row.subject]
+        # One pace per department and measure, whatever the order of the rows.
+        pace = measure_pace(random.Random(f"{truth.seed}:measure:{row.org_unit.code}:{name}"))
+        return measure_values(pace, period.end, start_year=start, end_year=end)
+    return None
 
 
 def _open(units: Iterable[OrgUnit], period: Period) -> list[OrgUnit]:

@@ -1,11 +1,18 @@
-"""Plausible report values for the demo city and the benchmarks, consistent with each
-shipped form's rules, deterministic for a seed."""
+"""Plausible report values for the benchmarks (a round of reports filled through the
+services), consistent with each shipped form's rules, deterministic for a seed.
+
+The demo city's history does not use these: its reports are read off one simulated
+truth (`world.py`). Values drawn here are only kept from contradicting themselves within
+one report (places only with a project started, a measure's status and text as its
+percent means)."""
 
 from __future__ import annotations
 
+import datetime
 import random
 from typing import Any
 
+from eduplan.demo.world import measure_pace, measure_values
 from eduplan.reporting.definitions import ElementDef, FormDefinition
 
 
@@ -44,8 +51,8 @@ def demo_values(definition: FormDefinition, rng: random.Random) -> dict[str, Any
             build_started=started,
             build_topped=topped,
             build_completed=rng.randint(0, topped),
-            build_investment=rng.randint(500, 30000),
-            build_places=rng.randint(0, 3000),
+            build_investment=rng.randint(500, 30000) if started else 0,
+            build_places=rng.randint(0, started * 1000),
         )
     elif code == "football-activity":
         values.update(fb_weekly_lessons=rng.choice([1, 1, 1, 2]), fb_players=rng.randint(40, 600))
@@ -56,5 +63,10 @@ def demo_values(definition: FormDefinition, rng: random.Random) -> dict[str, Any
         classes = rng.randint(3, 15)
         values.update(kg_classes=classes, kg_children=classes * rng.randint(20, 35))
     elif code == "measure-progress":
-        values.update(mp_percent=rng.randint(0, 100))
+        # Two thirds of the plan's first year gone by; the measure at a pace of its own.
+        values.update(
+            measure_values(
+                measure_pace(rng), datetime.date(2016, 8, 31), start_year=2016, end_year=2018
+            )
+        )
     return values

@@ -141,11 +141,12 @@ def demo_accounts_create(*, password: str = DEMO_PASSWORD) -> list[DemoAccount]:
 
 def demo_milestones_done(*, before: datetime.date) -> int:
     """The plan's first-year milestones were met on time in the demo (a fortnight before
-    they fell due), so the supervision scan raises no order for them."""
+    they fell due), so the supervision scan raises no order for them. The evidence cites
+    a document number that reads as a demo one, never as a real 文号."""
     milestones = Milestone.objects.filter(due_on__lt=before, done_on__isnull=True)
     for m in milestones:
         m.done_on = m.due_on - datetime.timedelta(days=14)
-        m.evidence = f"郑教〔{m.due_on.year}〕{100 + m.pk}号"
+        m.evidence = f"演示文号〔{m.due_on.year}〕{100 + m.pk}号（示例，非真实文件）"
         m.save(update_fields=["done_on", "evidence"])
     return len(milestones)
 

@@ -2,13 +2,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 
 from eduplan.org.access import Action, can, granted_actions, membership_of
 
 
 def membership(request: HttpRequest) -> dict[str, Any]:
-    """The signed-in user's membership and the menu their role opens."""
+    """The signed-in user's membership and the menu their role opens; and whether the
+    site serves the demo city (every page then says its figures are simulated)."""
     actions = granted_actions(request.user)
     member = membership_of(request.user)
     return {
@@ -29,4 +31,5 @@ def membership(request: HttpRequest) -> dict[str, Any]:
             "league_results": Action.LEAGUE_RESULTS in actions,
         },
         "my_scope": member.scope if member else None,
+        "demo_banner": settings.EDUPLAN_DEMO,
     }

@@ -1,6 +1,7 @@
 """Demo disclosures: fee items for every open school and directory entries for every
 private one, deterministic for a seed. The document numbers, sponsors, addresses and
-phone numbers are made up, like the demo city itself."""
+phone numbers are made up, like the demo city itself; document and licence numbers
+read as demo values (演示文号…, 演示许可证…), never as real ones a citizen might quote."""
 
 from __future__ import annotations
 
@@ -51,7 +52,7 @@ COMPULSORY = (
         5,
         PER_TERM,
         PROVINCE,
-        "豫发改收费〔2013〕1543号",
+        "演示文号〔2013〕1号",
         "全体在校生",
         WAIVER_POOR,
     ),
@@ -62,7 +63,7 @@ COMPULSORY = (
         50,
         PER_TERM,
         PROVINCE,
-        "豫发改收费〔2013〕1543号",
+        "演示文号〔2013〕1号",
         "自愿住宿学生",
         WAIVER_BOARDERS,
         share=0.35,
@@ -74,7 +75,7 @@ COMPULSORY = (
         1,
         "元/生·天",
         CITY,
-        "郑发改价管〔2016〕412号",
+        "演示文号〔2016〕4号",
         "自愿在校就餐学生",
         WAIVER_POOR,
         share=0.6,
@@ -88,9 +89,9 @@ SENIOR = (
         200,
         PER_TERM,
         PROVINCE,
-        "豫发改收费〔2015〕1058号",
+        "演示文号〔2015〕2号",
         "全体在校生",
-        "建档立卡贫困家庭学生免收学费（豫财教〔2016〕117号）",
+        "建档立卡贫困家庭学生免收学费（演示文号〔2016〕9号）",
     ),
     Fee(
         "住宿费",
@@ -99,7 +100,7 @@ SENIOR = (
         50,
         PER_TERM,
         PROVINCE,
-        "豫发改收费〔2015〕1058号",
+        "演示文号〔2015〕2号",
         "自愿住宿学生",
         WAIVER_BOARDERS,
         share=0.8,
@@ -111,7 +112,7 @@ SENIOR = (
         10,
         PER_TERM,
         PROVINCE,
-        "豫发改收费〔2013〕1543号",
+        "演示文号〔2013〕1号",
         "全体在校生",
         WAIVER_POOR,
     ),
@@ -124,7 +125,7 @@ VOCATIONAL = (
         1,
         PER_TERM,
         PROVINCE,
-        "豫财教〔2016〕64号",
+        "演示文号〔2016〕3号",
         "全日制正式学籍学生",
         "中等职业教育免除学费，家庭经济困难学生另享受国家助学金",
     ),
@@ -135,7 +136,7 @@ VOCATIONAL = (
         50,
         PER_TERM,
         PROVINCE,
-        "豫发改收费〔2015〕1058号",
+        "演示文号〔2015〕2号",
         "自愿住宿学生",
         WAIVER_BOARDERS,
     ),
@@ -148,7 +149,7 @@ KINDERGARTEN = (
         40,
         "元/生·月",
         CITY,
-        "郑发改收费〔2015〕1187号",
+        "演示文号〔2015〕5号",
         "全体在园幼儿",
         "孤儿、残疾儿童和家庭经济困难幼儿免收保教费",
     ),
@@ -159,7 +160,7 @@ KINDERGARTEN = (
         1,
         "元/生·天",
         CITY,
-        "郑发改收费〔2015〕1187号",
+        "演示文号〔2015〕5号",
         "在园就餐幼儿",
         "按实际就餐天数收取，家庭经济困难幼儿减半",
     ),
@@ -171,7 +172,7 @@ PRIVATE_TUITION = Fee(
     1000,
     PER_TERM,
     CITY,
-    "郑发改收费〔2016〕备字第{n}号",
+    "演示文号〔2016〕备字第{n}号",
     "全体在校生",
     WAIVER_PRIVATE,
 )
@@ -182,7 +183,7 @@ PRIVATE_CARE = Fee(
     100,
     "元/生·月",
     CITY,
-    "郑发改收费〔2016〕备字第{n}号",
+    "演示文号〔2016〕备字第{n}号",
     "全体在园幼儿",
     WAIVER_PRIVATE,
 )
@@ -265,7 +266,7 @@ def _entry(rng: random.Random, school: OrgUnit, n: int) -> DirectoryEntry:
     place = district.name if county_level and district else "郑州市"
     return DirectoryEntry(
         school=school,
-        licence_number=f"教民{area}{TYPE_CODE.get(school.type, '2')}{n:08d}号",
+        licence_number=f"演示许可证{area}{TYPE_CODE.get(school.type, '2')}{n:05d}号",
         sponsor=f"郑州市{rng.choice(SPONSOR_WORDS)}{rng.choice(SPONSOR_KINDS)}",
         address=f"{place}{rng.choice(ROADS)}{rng.randint(1, 299)}号",
         phone=f"0371-6{rng.randint(0, 9999999):07d}",

@@ -1,20 +1,28 @@
-"""`eduplan demo`: migrate, load the plan and a synthetic city once, and serve."""
+"""`eduplan demo`: migrate, load the plan and a synthetic city once, and serve it with
+the demo banner on every page; `eduplan demo check`: verify that the demo's sources agree."""
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from eduplan.demo.checks import demo_check_report
 from eduplan.demo.services import DEMO_PASSWORD, demo_accounts, demo_setup
 from eduplan.org.models import OrgUnit, Role
 
 
 class Command(BaseCommand):
-    help = "Set up the demo (once) and serve it on 127.0.0.1"
+    help = "Set up the demo (once) and serve it on 127.0.0.1; `check` verifies it"
 
     def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action")
+        sub.add_parser(
+            "check", help="verify that the demo's census, reports and pages agree (exit 1 if not)"
+        )
         parser.add_argument(
             "--scale", type=float, default=1.0, help="city size (1 ≈ Zhengzhou 2016)"
         )
@@ -23,6 +31,9 @@ class Command(BaseCommand):
         parser.add_argument("--no-serve", action="store_true", help="set up only")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options.get("action") == "check":
+            self.check_demo()
+            return
         call_command("migrate", interactive=False, verbosity=0)
         done = demo_setup(scale=options["scale"], seed=options["seed"])
         if done:
@@ -44,4 +55,17 @@ class Command(BaseCommand):
             )
         self.stdout.write("")
         if not options["no_serve"]:
+            # The server runs in this process (no reloader): every page it serves says
+            # that its figures are simulated.
+            settings.EDUPLAN_DEMO = True
+            os.environ["EDUPLAN_DEMO"] = "true"
             call_command("runserver", f"127.0.0.1:{options['port']}", use_reloader=False)
+
+    def check_demo(self) -> None:
+        report = demo_check_report()
+        counts = "，".join(f"{name} {n}" for name, n in report.checked.items())
+        if report.problems:
+            for problem in report.problems:
+                self.stdout.write(str(problem))
+            raise CommandError(f"演示数据有 {len(report.problems)} 处矛盾（已检查：{counts}）")
+        self.stdout.write(f"OK 演示数据前后一致（已检查：{counts}）")
