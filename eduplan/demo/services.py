@@ -21,7 +21,7 @@ from eduplan.football.models import Competition
 from eduplan.indicators.loading import bindings_load
 from eduplan.indicators.models import TargetBinding
 from eduplan.org.models import Membership, OrgUnit, Role, UnitType
-from eduplan.org.services import org_units_create, unit_specs_from_data
+from eduplan.org.services import org_file_load, org_units_create
 from eduplan.plans.loading import plan_spec_from_file
 from eduplan.plans.models import Milestone, Plan
 from eduplan.plans.services import plan_load
@@ -49,12 +49,10 @@ class DemoAccount:
 
 
 def org_load_file(path: Path = ORG_FILE) -> list[OrgUnit]:
-    """Load a bureau's organisation file (bureau, departments, districts, units)."""
+    """Load a bureau's organisation file (bureau, departments, districts, units, groups)."""
     with path.open(encoding="utf-8") as fh:
         data = yaml.safe_load(fh)
-    return org_units_create(
-        specs=unit_specs_from_data(data=data, source=path.name), source=path.name
-    )
+    return org_file_load(data=data, source=path.name)
 
 
 @transaction.atomic

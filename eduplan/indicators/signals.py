@@ -1,7 +1,7 @@
 """Every saved or deleted row that can move a figure raises the figures counter.
 
 Bulk writes (which send no signals) call `figures_changed()` themselves: the loaders of
-org units, plans, bindings, expected reports and the demo history."""
+org units and groups, plans, bindings, expected reports and the demo history."""
 
 from __future__ import annotations
 
@@ -12,12 +12,14 @@ from django.db.models.signals import post_delete, post_save
 from eduplan.construction.models import SchoolClass
 from eduplan.core.figures_cache import figures_changed
 from eduplan.indicators.models import TargetAssessment, TargetBinding
-from eduplan.org.models import OrgUnit
+from eduplan.org.models import OrgGroup, OrgGroupMember, OrgUnit
 from eduplan.plans.models import Milestone, Plan, Project, Target
 from eduplan.reporting.models import DataValue, ExpectedReport, Status, Submission
 
 FIGURE_MODELS = (
     OrgUnit,
+    OrgGroup,
+    OrgGroupMember,
     Plan,
     Project,
     Target,

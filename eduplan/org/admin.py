@@ -1,8 +1,11 @@
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
 
-from eduplan.org.models import Membership, OrgUnit
+from django.contrib import admin
+from django.http import HttpRequest
+
+from eduplan.org.models import Membership, OrgGroup, OrgGroupMember, OrgUnit
 
 
 @admin.register(OrgUnit)
@@ -25,3 +28,24 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "scope__name"]
     autocomplete_fields = ["scope", "department"]
     list_select_related = ["user", "scope", "department"]
+
+
+class OrgGroupMemberInline(admin.TabularInline):
+    model = OrgGroupMember
+    extra = 1
+    autocomplete_fields = ["unit"]
+
+
+@admin.register(OrgGroup)
+class OrgGroupAdmin(admin.ModelAdmin):
+    """Groups are data: the bureau adds a unit to 市区 or a rule to 直属学校 here, and the
+    figures of the targets bound to the group follow at once (the save raises the
+    figures counter)."""
+
+    list_display = ["code", "name", "description"]
+    search_fields = ["code", "name"]
+    inlines = [OrgGroupMemberInline]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        # Target bindings carry the code in their metric key: it never changes.
+        return ["code"] if obj is not None else []

@@ -152,3 +152,74 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()}"
+
+
+class OrgGroup(models.Model):
+    """A named set of org units the plan speaks of (市区, 县（市）, 直属学校): a target bound
+    to a group counts only the rows of the units inside it.
+
+    Membership is kept as rules, not as a list of every unit, so it stays true as the
+    tree grows: each member is an org unit standing for its whole subtree, or, for
+    `OrgGroupMember.Reach.SCHOOLS_UNDER`, the schools directly under a unit (each with
+    its subtree). 直属学校 are "the schools the bureau runs itself", so a school opened
+    under the bureau next year belongs to the group without anyone editing it.
+    """
+
+    code = models.CharField(
+        _("code"),
+        max_length=32,
+        unique=True,
+        help_text=_("Bindings name the group by this code; it cannot change once stored."),
+    )
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("org unit group")
+        verbose_name_plural = _("org unit groups")
+        ordering = ["code"]
+        constraints = [
+            # "@" separates a metric's key from the group it is counted over.
+            models.CheckConstraint(
+                condition=~Q(code__contains="@") & ~Q(code=""), name="org_group_code_plain"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrgGroupMember(models.Model):
+    """One rule of a group's membership (see `OrgGroup`)."""
+
+    class Reach(models.TextChoices):
+        SUBTREE = "subtree", _("the unit and everything beneath it")
+        SCHOOLS_UNDER = (
+            "schools_under",
+            _("the schools directly under the unit, each with everything beneath it"),
+        )
+
+    group = models.ForeignKey(
+        OrgGroup, verbose_name=_("group"), on_delete=models.CASCADE, related_name="members"
+    )
+    unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("org unit"),
+        on_delete=models.PROTECT,
+        related_name="group_memberships",
+    )
+    reach = models.CharField(
+        _("counts"), max_length=20, choices=Reach.choices, default=Reach.SUBTREE
+    )
+
+    class Meta:
+        verbose_name = _("group member")
+        verbose_name_plural = _("group members")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "unit", "reach"], name="org_group_member_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group} · {self.unit}"

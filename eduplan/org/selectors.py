@@ -5,17 +5,49 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Length, StrIndex, Substr
+from django.db.models.lookups import StartsWith
 
 from eduplan.org.access import Action, can, membership_of
-from eduplan.org.models import PATH_SEPARATOR, SCHOOL_TYPES, OrgUnit
+from eduplan.org.models import PATH_SEPARATOR, SCHOOL_TYPES, OrgGroupMember, OrgUnit
 
 
 def unit_subtree(*, unit: OrgUnit, include_self: bool = True) -> QuerySet[OrgUnit]:
     """The unit and everything under it, in one indexed query."""
     qs = OrgUnit.objects.filter(path__startswith=unit.path)
     return qs if include_self else qs.exclude(pk=unit.pk)
+
+
+def rows_in_group(
+    rows: QuerySet[Any], *, group_code: str, path: str = "unit_path"
+) -> QuerySet[Any]:
+    """Only the rows whose unit (its path in the field `path`) lies inside the group: under
+    a `subtree` member, or under a school directly beneath a `schools_under` member (as the
+    tree is now: schools added later belong).
+
+    Two EXISTS inside the same query, each driven from the group's few member rows, so a
+    figure stays one query whatever the number of members, and a member added to the
+    group counts from the next figure on."""
+    members = OrgGroupMember.objects.filter(group__code=group_code)
+    under_member = members.filter(
+        StartsWith(OuterRef(path), F("unit__path")), reach=OrgGroupMember.Reach.SUBTREE
+    )
+    # Under a `schools_under` member, the row's path one level below the member's is the
+    # path of a unit (found by the unique path index, not by scanning the member's
+    # children) that must be a school.
+    below = Substr(OuterRef(OuterRef(path)), Length(OuterRef("unit__path")) + 1)
+    child_path = Substr(
+        OuterRef(OuterRef(path)),
+        1,
+        Length(OuterRef("unit__path")) + StrIndex(below, Value(PATH_SEPARATOR)),
+    )
+    under_school = members.filter(
+        StartsWith(OuterRef(path), F("unit__path")),
+        Exists(OrgUnit.objects.filter(path=child_path, type__in=SCHOOL_TYPES)),
+        reach=OrgGroupMember.Reach.SCHOOLS_UNDER,
+    )
+    return rows.filter(Exists(under_member) | Exists(under_school))
 
 
 def open_between(start: datetime.date, end: datetime.date, *, prefix: str = "") -> Q:

@@ -1,4 +1,5 @@
-"""Writes to the org tree: loading a bureau's organisation and adding units."""
+"""Writes to the org tree: loading a bureau's organisation (units and unit groups) and
+adding units."""
 
 from __future__ import annotations
 
@@ -15,7 +16,14 @@ from django.utils.translation import gettext as _
 from eduplan.core.db import statistics_refresh
 from eduplan.core.errors import InputError, date_from
 from eduplan.core.figures_cache import figures_changed
-from eduplan.org.models import PATH_SEPARATOR, OrgUnit, Ownership, UnitType
+from eduplan.org.models import (
+    PATH_SEPARATOR,
+    OrgGroup,
+    OrgGroupMember,
+    OrgUnit,
+    Ownership,
+    UnitType,
+)
 
 UNIT_TYPES = frozenset(UnitType.values)
 
@@ -124,6 +132,148 @@ def unit_specs_from_data(*, data: Any, source: str) -> list[UnitSpec]:
             )
         )
     return specs
+
+
+@dataclass(frozen=True)
+class GroupMemberSpec:
+    """One rule of a group: a unit (by code) and what of it counts."""
+
+    unit_code: str
+    reach: str  # OrgGroupMember.Reach
+    where: str
+
+
+@dataclass(frozen=True)
+class GroupSpec:
+    """A unit group to create (see `OrgGroup`), with the place it was read from."""
+
+    code: str
+    name: str
+    description: str
+    members: tuple[GroupMemberSpec, ...]
+    where: str
+
+
+GROUP_CODE_FORBIDDEN = ("@", PATH_SEPARATOR)
+MEMBER_KEYS = {
+    "unit": OrgGroupMember.Reach.SUBTREE,
+    "schools_under": OrgGroupMember.Reach.SCHOOLS_UNDER,
+}
+
+
+def _member(value: Any, where: str) -> GroupMemberSpec:
+    """A member is a unit code (the unit with its subtree) or `{schools_under: CODE}`."""
+    if isinstance(value, str | int) and not isinstance(value, bool):
+        return GroupMemberSpec(_text(value, where), OrgGroupMember.Reach.SUBTREE, where)
+    if isinstance(value, Mapping) and len(value) == 1 and next(iter(value)) in MEMBER_KEYS:
+        key = next(iter(value))
+        return GroupMemberSpec(_text(value[key], f"{where}.{key}"), MEMBER_KEYS[key], where)
+    raise InputError(
+        _("a member is a unit code, or {schools_under: CODE} for the schools under a unit"),
+        where=where,
+    )
+
+
+def group_specs_from_data(*, data: Any, source: str) -> list[GroupSpec]:
+    """Read the `groups:` section of an organisation file into specs, refusing the first
+    problem with its place in the file (which units exist is checked on creation)."""
+    if not isinstance(data, Mapping):
+        raise InputError(_("the file must hold a mapping at the top"), where=source)
+    items = data.get("groups") or []
+    if not isinstance(items, list):
+        raise InputError(_("a list is required"), where=f"{source}: groups")
+    specs: list[GroupSpec] = []
+    for i, item in enumerate(items):
+        where = f"{source}: groups[{i}]"
+        if not isinstance(item, Mapping):
+            raise InputError(_("a mapping with code, name and members is required"), where=where)
+        code = _text(item.get("code"), f"{where}.code")
+        if any(c in code for c in GROUP_CODE_FORBIDDEN) or code != code.split()[0]:
+            raise InputError(
+                _("a group code has no spaces, “@” or “/”: %(code)s") % {"code": code},
+                where=f"{where}.code",
+            )
+        description = item.get("description", "")
+        if not isinstance(description, str):
+            raise InputError(_("a text is required"), where=f"{where}.description")
+        members = item.get("members")
+        if not isinstance(members, list) or not members:
+            raise InputError(_("a group needs a list of members"), where=f"{where}.members")
+        parsed = tuple(_member(m, f"{where}.members[{j}]") for j, m in enumerate(members))
+        seen: set[tuple[str, str]] = set()
+        for member in parsed:
+            if (member.unit_code, member.reach) in seen:
+                raise InputError(
+                    _("this member is listed twice: %(code)s") % {"code": member.unit_code},
+                    where=member.where,
+                )
+            seen.add((member.unit_code, member.reach))
+        specs.append(
+            GroupSpec(
+                code=code,
+                name=_text(item.get("name"), f"{where}.name"),
+                description=description.strip(),
+                members=parsed,
+                where=where,
+            )
+        )
+    return specs
+
+
+@transaction.atomic
+def org_groups_create(*, specs: Iterable[GroupSpec]) -> list[OrgGroup]:
+    """Create unit groups with their members, all or nothing.
+
+    Refuses the whole batch, writing nothing, when a code or name repeats (in the batch
+    or among the stored groups), a name is another group's code (bindings name a group
+    by either), or a member names an unknown unit."""
+    specs = list(specs)
+    stored = list(OrgGroup.objects.values_list("code", "name"))
+    codes = {code for code, _name in stored}
+    names = {name for _code, name in stored}
+    for spec in specs:
+        if spec.code in codes or spec.code in names:
+            raise InputError(
+                _("a group with this code or name exists already: %(code)s") % {"code": spec.code},
+                where=f"{spec.where}.code",
+            )
+        codes.add(spec.code)
+    for spec in specs:
+        if spec.name in names or spec.name in codes - {spec.code}:
+            raise InputError(
+                _("a group with this code or name exists already: %(code)s") % {"code": spec.name},
+                where=f"{spec.where}.name",
+            )
+        names.add(spec.name)
+    wanted = {m.unit_code for spec in specs for m in spec.members}
+    units = {u.code: u for u in OrgUnit.objects.filter(code__in=wanted)}
+    for spec in specs:
+        for member in spec.members:
+            if member.unit_code not in units:
+                raise InputError(
+                    _("unknown unit: %(code)s") % {"code": member.unit_code}, where=member.where
+                )
+    groups = OrgGroup.objects.bulk_create(
+        OrgGroup(code=spec.code, name=spec.name, description=spec.description) for spec in specs
+    )
+    OrgGroupMember.objects.bulk_create(
+        OrgGroupMember(group=group, unit=units[member.unit_code], reach=member.reach)
+        for group, spec in zip(groups, specs, strict=True)
+        for member in spec.members
+    )
+    figures_changed()
+    return groups
+
+
+@transaction.atomic
+def org_file_load(*, data: Any, source: str) -> list[OrgUnit]:
+    """Load an organisation file: its units, then the groups that name them; a problem
+    anywhere refuses the whole file and changes nothing."""
+    unit_specs = unit_specs_from_data(data=data, source=source)
+    group_specs = group_specs_from_data(data=data, source=source)
+    units = org_units_create(specs=unit_specs, source=source)
+    org_groups_create(specs=group_specs)
+    return units
 
 
 @transaction.atomic

@@ -9,11 +9,11 @@ import yaml
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from eduplan.core.errors import InputError
-from eduplan.org.services import org_units_create, unit_specs_from_data
+from eduplan.org.services import org_file_load
 
 
 class Command(BaseCommand):
-    help = "Load org units from a YAML file"
+    help = "Load org units and unit groups from a YAML file"
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -24,9 +24,7 @@ class Command(BaseCommand):
         path: Path = options["file"]
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
-            units = org_units_create(
-                specs=unit_specs_from_data(data=data, source=path.name), source=path.name
-            )
+            units = org_file_load(data=data, source=path.name)
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
             raise CommandError(f"{path}: {exc}") from None
         except InputError as exc:
