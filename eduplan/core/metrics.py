@@ -9,6 +9,11 @@ A provider gives, for a list of period codes, a queryset with four columns:
 `unit_path` (the org unit's path), `period` (a period code), `num` and `den` (den is 1
 unless the metric is a share). Forms, ledgers and domain apps provide metrics the same
 way, so a new provider never touches this module.
+
+A key may name a scope after `@` (`org.schools_opened@urban`): the same metric counted
+only over a named set of units. The org app resolves scopes (its unit groups); carrying
+the scope inside the key means every reader that aggregates a binding's key counts the
+right units without knowing that groups exist.
 """
 
 from __future__ import annotations
@@ -59,6 +64,8 @@ class Metric:
 
 _METRICS: dict[str, Metric] = {}
 _FAMILIES: dict[str, Callable[[str], Metric | None]] = {}
+_SCOPES: list[Callable[[Metric, str], Metric]] = []
+SCOPE_SEPARATOR = "@"
 
 
 class UnknownMetric(KeyError):
@@ -80,10 +87,26 @@ def register_family(prefix: str, resolve: Callable[[str], Metric | None]) -> Non
     _FAMILIES[prefix] = resolve
 
 
+def register_scope(resolve: Callable[[Metric, str], Metric]) -> None:
+    """How `<key>@<scope>` is read: `resolve(metric, scope)` gives the metric counted over
+    the scope's units only. One resolver (the org app's unit groups)."""
+    _SCOPES[:] = [resolve]
+
+
+def scoped_key(key: str, scope: str) -> str:
+    """The key of `key` counted over `scope` only."""
+    return f"{key}{SCOPE_SEPARATOR}{scope}"
+
+
 def metric(key: str) -> Metric:
     """The metric for a key, or UnknownMetric."""
     if key in _METRICS:
         return _METRICS[key]
+    if SCOPE_SEPARATOR in key:
+        base_key, _sep, scope = key.rpartition(SCOPE_SEPARATOR)
+        if not scope or not _SCOPES:
+            raise UnknownMetric(key)
+        return _SCOPES[0](metric(base_key), scope)
     prefix = key.split(".", 1)[0]
     resolve = _FAMILIES.get(prefix)
     # A family reads its definition from the database: once per figures scope.

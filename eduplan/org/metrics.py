@@ -1,14 +1,25 @@
-"""Metrics the org tree provides: schools opened (the plan builds 90 in 2016–2018)."""
+"""Metrics the org tree provides: schools opened (the plan builds 90 in 2016–2018), and
+any metric counted over one unit group only (`<key>@<group code>`)."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from django.db.models import CharField, F, QuerySet, Value
 from django.db.models.functions import Cast, Concat, ExtractMonth, ExtractYear, LPad
 
-from eduplan.core.metrics import Metric, OverTime, OverUnits, register
+from eduplan.core.metrics import (
+    Metric,
+    OverTime,
+    OverUnits,
+    Rows,
+    register,
+    register_scope,
+    scoped_key,
+)
 from eduplan.org.models import OrgUnit, UnitType
+from eduplan.org.selectors import rows_in_group
 from eduplan.reporting.periods import period_from_code
 
 # 中小学: the plan's building targets count primary and secondary schools.
@@ -36,11 +47,32 @@ def schools_opened_rows(periods: list[str]) -> QuerySet[Any]:
     )
 
 
+def metric_in_group(base: Metric, group_code: str) -> Metric:
+    """`base` counted over the units of one group: its rows filtered by the group (one
+    EXISTS in the same query), a ratio's two parts each so. Reads nothing itself: an
+    unknown group simply has no rows, and the bindings loader refuses one."""
+    if base.ratio_of is not None:
+        top, bottom = base.ratio_of
+        return dataclasses.replace(
+            base,
+            key=scoped_key(base.key, group_code),
+            ratio_of=(scoped_key(top, group_code), scoped_key(bottom, group_code)),
+        )
+    assert base.rows is not None
+    base_rows: Rows = base.rows
+
+    def rows(periods: list[str]) -> QuerySet[Any]:
+        return rows_in_group(base_rows(periods), group_code=group_code)
+
+    return dataclasses.replace(base, key=scoped_key(base.key, group_code), rows=rows)
+
+
 def register_metrics() -> None:
+    register_scope(metric_in_group)
     register(
         Metric(
             key="org.schools_opened",
-            name="新建改扩建中小学",
+            name="新开办中小学",
             unit="所",
             over_units=OverUnits.SUM,
             over_time=OverTime.SUM,
@@ -48,6 +80,8 @@ def register_metrics() -> None:
             rows=schools_opened_rows,
             provider="org",
             absent_is_zero=True,
-            description="在统计期内开办的中小学（含新建、改扩建后重新开办）",
+            # The plan counts 新建 and 改扩建; only opening a new unit is recorded, so
+            # bindings to this metric are marked provisional (临时口径).
+            description="在统计期内新开办的中小学（按开办日期）；改扩建尚无项目台账，不计入",
         )
     )
