@@ -11,11 +11,42 @@ from django.utils.translation import gettext as _
 
 from eduplan.core.errors import InputError, date_from
 from eduplan.core.figures_cache import figures_changed
-from eduplan.core.metrics import UnknownMetric, metric
+from eduplan.core.metrics import SCOPE_SEPARATOR, UnknownMetric, metric, scoped_key
 from eduplan.indicators.models import GoalMode, Reach, TargetBinding, Trajectory
+from eduplan.org.models import OrgGroup
 from eduplan.plans.models import Plan, Target
 
 BINDINGS_FILE = Path(__file__).resolve().parent / "data" / "zhengzhou-2016-bindings.yaml"
+KEYS = frozenset(
+    {
+        *("where", "indicator", "metric", "goal", "baseline", "baseline_on", "start", "due"),
+        *("trajectory", "steps", "reach", "note", "units", "provisional"),
+    }
+)
+
+
+def _group(value: object, groups: dict[str, OrgGroup], where: str) -> OrgGroup | None:
+    """`units:` names a unit group by its code or its name (市区); absent: the whole area."""
+    if value is None:
+        return None
+    group = groups.get(str(value).strip()) if isinstance(value, str) else None
+    if group is None:
+        known = sorted({g.name for g in groups.values()})
+        raise InputError(
+            _("no unit group %(v)r; the organisation file declares: %(known)s")
+            % {"v": value, "known": "、".join(known) or "—"},
+            where=where,
+        )
+    return group
+
+
+def _provisional(value: object, where: str) -> str:
+    """`provisional:` gives the reason a metric only stands in for the target's words."""
+    if value is None:
+        return ""
+    if not isinstance(value, str) or not value.strip():
+        raise InputError(_("give the reason the measure is provisional, as a text"), where=where)
+    return value.strip()
 
 
 def _place(target: Target) -> str:
@@ -41,9 +72,18 @@ def bindings_load(*, path: Path = BINDINGS_FILE, check_metrics: bool = True) -> 
         ) from None
     targets = Target.objects.filter(plan=plan).select_related("goal__project", "work_point")
     by_place: dict[tuple[str, str], Target] = {(_place(t), t.indicator): t for t in targets}
+    groups = {key: g for g in OrgGroup.objects.all() for key in (g.code, g.name)}
     bindings: list[TargetBinding] = []
     for i, item in enumerate(data["bindings"]):
         where = f"{path.name}: bindings[{i}]"
+        if not isinstance(item, dict):
+            raise InputError(_("a mapping is required"), where=where)
+        unknown = sorted(str(k) for k in item if k not in KEYS)
+        if unknown:
+            # A misspelt `provisional:` or `units:` must not pass silently.
+            raise InputError(
+                _("unknown key: %(key)s") % {"key": unknown[0]}, where=f"{where}.{unknown[0]}"
+            )
         key = (str(item.get("where", "")), str(item.get("indicator", "")))
         target = by_place.get(key)
         if target is None:
@@ -52,6 +92,12 @@ def bindings_load(*, path: Path = BINDINGS_FILE, check_metrics: bool = True) -> 
                 where=where,
             )
         metric_key = str(item.get("metric", ""))
+        if SCOPE_SEPARATOR in metric_key:
+            raise InputError(
+                _("name the units with “units:”, not in the metric key"), where=f"{where}.metric"
+            )
+        group = _group(item.get("units"), groups, f"{where}.units")
+        provisional = _provisional(item.get("provisional"), f"{where}.provisional")
         if check_metrics:
             try:
                 metric(metric_key)
@@ -85,7 +131,9 @@ def bindings_load(*, path: Path = BINDINGS_FILE, check_metrics: bool = True) -> 
         bindings.append(
             TargetBinding(
                 target=target,
-                metric_key=metric_key,
+                metric_key=metric_key if group is None else scoped_key(metric_key, group.code),
+                group=group,
+                provisional=provisional,
                 goal_mode=item["goal"],
                 baseline_value=baseline,
                 baseline_on=date_from(item.get("baseline_on"), where=f"{where}.baseline_on"),

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from eduplan.org.models import OrgGroup
 from eduplan.plans.models import Target
 
 
@@ -29,7 +30,17 @@ class Reach(models.TextChoices):
 
 
 class TargetBinding(models.Model):
-    """A measurable target bound to a metric."""
+    """A measurable target bound to a metric.
+
+    `group`: the target covers only some units (市区新建改扩建中小学, 直属学校班班通). Its code
+    also ends the metric key (`org.schools_opened@urban`), so that every reader that
+    aggregates `metric_key` (status, paths, baselines, roll-ups) counts only the group's
+    units; the loader writes both, and a constraint keeps them together.
+
+    `provisional`: the reason the metric is a stand-in for what the plan's words say (临时
+    口径, e.g. schools opened for 新建改扩建); blank when it measures the words. Pages show it
+    next to the figure.
+    """
 
     target = models.OneToOneField(
         Target, verbose_name=_("target"), on_delete=models.CASCADE, related_name="binding"
@@ -57,10 +68,35 @@ class TargetBinding(models.Model):
         _("applies to"), max_length=10, choices=Reach.choices, default=Reach.PLAN
     )
     note = models.TextField(_("note"), blank=True)
+    group = models.ForeignKey(
+        OrgGroup,
+        verbose_name=_("units"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="bindings",
+        help_text=_("Count only the units of this group; empty: the plan's whole area"),
+    )
+    provisional = models.TextField(
+        _("provisional measure"),
+        blank=True,
+        help_text=_(
+            "Why the metric only stands in for what the target's words say; "
+            "empty when it measures them"
+        ),
+    )
 
     class Meta:
         verbose_name = _("target binding")
         verbose_name_plural = _("target bindings")
+        constraints = [
+            # A group-bound binding's key names the group after "@"; no other key does.
+            models.CheckConstraint(
+                condition=(models.Q(group__isnull=True) & ~models.Q(metric_key__contains="@"))
+                | (models.Q(group__isnull=False) & models.Q(metric_key__contains="@")),
+                name="binding_key_names_its_group",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.target} → {self.metric_key}"

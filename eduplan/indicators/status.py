@@ -76,6 +76,9 @@ class TargetStatus:
     # except for a cut or rise by a percentage ("大班额比2013年减少60%"), whose figures are
     # the metric's (classes), not percent.
     figures_unit: str = ""
+    # Why the figure only stands in for what the target's words say (临时口径), from the
+    # binding; blank when the metric measures them.
+    provisional: str = ""
 
     def as_json(self) -> dict[str, Any]:
         t = self.target
@@ -102,6 +105,7 @@ class TargetStatus:
             "expected_progress": _num(self.expected_progress),
             "shortfall": _num(self.shortfall),
             "assessment": self.assessment.comment if self.assessment else None,
+            "provisional": self.provisional,
         }
 
     @property
@@ -314,6 +318,7 @@ def status_from_figures(
         "due": binding.due_on,
         "actual": actual,
         "figures_unit": figures_unit_for(target, binding),
+        "provisional": binding.provisional,
     }
     if binding.reach == Reach.PLAN and not is_plan_area:
         return TargetStatus(

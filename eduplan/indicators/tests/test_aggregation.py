@@ -13,23 +13,8 @@ from hypothesis import strategies as st
 from eduplan.indicators.aggregation import metric_by_child, metric_value
 from eduplan.org.models import UnitType
 from eduplan.org.services import UnitSpec, org_units_create
-from eduplan.reporting.definitions import definition_from_data
 from eduplan.reporting.models import DataElement, DataValue, Submission
-from eduplan.reporting.services import form_load
 
-FORM = {
-    "code": "agg-test",
-    "name": "聚合测试",
-    "period_type": "bimonthly",
-    "due_days": 5,
-    "owner": "D-JC",
-    "assigned_types": ["primary"],
-    "elements": [
-        {"code": "agg_a", "name": "甲", "type": "integer", "min": 0},
-        {"code": "agg_b", "name": "乙", "type": "integer", "min": 0},
-        {"code": "agg_flow", "name": "流量", "type": "integer", "min": 0, "over_time": "sum"},
-    ],
-}
 START, END = datetime.date(2016, 1, 1), datetime.date(2016, 12, 31)
 _runs = itertools.count()
 
@@ -83,12 +68,6 @@ def _store(form, version, units, values, period="2016B3", status="approved"):
             ),
         ]
     DataValue.objects.bulk_create(rows)
-
-
-@pytest.fixture
-def agg_form(city):
-    form, version, _ = form_load(definition=definition_from_data(FORM, source="t"))
-    return form, version
 
 
 @pytest.mark.django_db
