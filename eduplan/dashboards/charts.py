@@ -26,6 +26,7 @@ class Chart:
     series: list[Series]
     unit: str = ""
     category_title: str = ""
+    note: str = ""  # carried to the table's workbook (e.g. a provisional measure)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -45,7 +46,7 @@ class Chart:
             [category] + [s.data[i] if i < len(s.data) else None for s in self.series]
             for i, category in enumerate(self.categories)
         ]
-        return Table(id=self.id, title=self.title, header=header, rows=rows)
+        return Table(id=self.id, title=self.title, header=header, rows=rows, note=self.note)
 
 
 def day_label(day: datetime.date) -> str:

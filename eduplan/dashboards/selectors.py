@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from django.db.models import Count
+from django.db.models import Count, F
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,7 +41,8 @@ from eduplan.indicators.status import (
     measured_status_by_child,
 )
 from eduplan.org.access import Action, can, membership_of
-from eduplan.org.models import SCHOOL_TYPES, OrgUnit, Role, UnitType
+from eduplan.org.models import SCHOOL_TYPES, OrgGroup, OrgUnit, Role, UnitType
+from eduplan.org.selectors import rows_in_group
 from eduplan.plans.models import Milestone, Plan, Project, ProjectOwner, WorkPoint
 from eduplan.reporting.models import (
     Attachment,
@@ -134,6 +135,7 @@ def path_chart(s: TargetStatus, path: TargetPath, *, spark: bool = False) -> Cha
         series=series,
         unit=s.figures_unit,
         category_title=_("As of"),
+        note=f"{_('Provisional measure')}：{s.provisional}" if s.provisional else "",
     )
 
 
@@ -151,6 +153,9 @@ class Cockpit:
     reporting: list[dict[str, Any]]
     charts: list[Chart] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
+    # The key targets whose figure is a provisional measure (临时口径), for the footnotes
+    # a wall screen needs (no hover there).
+    provisional: list[TargetStatus] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -225,6 +230,7 @@ def cockpit_build(*, user: Any, frame: Frame) -> Cockpit:
         worst_orders=list(mine[:TOP_ORDERS]),
         reporting=reporting,
         charts=charts,
+        provisional=[k["status"] for k in key_targets if k["status"].provisional],
         tables=[
             projects_table,
             targets_table(unit=frame.unit, at=frame.at, rows=statuses),
@@ -471,30 +477,57 @@ def _district_statuses(
     frame: Frame,
 ) -> tuple[list[Any], dict[str, dict[int, DistrictStatus]]]:
     """Each district's own status on every target measured unit by unit (two queries per
-    target, whatever the number of districts)."""
+    target, whatever the number of districts).
+
+    A target bound to a unit group is shown for the districts inside the group only, and
+    left off when no district is (直属学校班班通 is the bureau's own schools': a district
+    has none of them, so it has no figure to be ranked by)."""
     statuses = target_statuses_cached(
         stamp=frame.stamp, plan=frame.plan, at=frame.at, unit=frame.plan.organisation
     )
-    targets = [
+    measured = [
         s.target
         for s in statuses
         if s.kind == "measured" and s.target.binding.reach == Reach.EACH_UNIT
     ]
 
-    def compute() -> dict[str, dict[int, DistrictStatus]]:
+    def compute() -> tuple[list[int], dict[str, dict[int, DistrictStatus]]]:
+        inside = _districts_in_groups(
+            frame.plan.organisation,
+            {t.binding.group_id for t in measured if t.binding.group_id is not None},
+        )
+        shown = [t for t in measured if t.binding.group_id is None or inside[t.binding.group_id]]
         by_district: dict[str, dict[int, DistrictStatus]] = {}
-        for target in targets:
+        for target in shown:
             for code, status in measured_status_by_child(
                 target, target.binding, parent=frame.plan.organisation, at=frame.at
             ).items():
+                group = target.binding.group_id
+                if group is not None and code not in inside[group]:
+                    continue
                 by_district.setdefault(code, {})[target.pk] = DistrictStatus(
                     status.status, status.progress
                 )
-        return by_district
+        return [t.pk for t in shown], by_district
 
-    return targets, figures_cached(
+    shown, by_district = figures_cached(
         frame.stamp, f"districts:{frame.plan.pk}:{frame.at.code}", compute
     )
+    return [t for t in measured if t.pk in shown], by_district
+
+
+def _districts_in_groups(area: OrgUnit, group_ids: set[int]) -> dict[int, set[str]]:
+    """For each group, the codes of the districts of `area` that lie inside it (one query
+    per group; the plan binds few targets to groups)."""
+    districts = OrgUnit.objects.filter(parent=area, type=UnitType.DISTRICT).annotate(
+        unit_path=F("path")
+    )
+    return {
+        group.pk: set(
+            rows_in_group(districts, group_code=group.code).values_list("code", flat=True)
+        )
+        for group in OrgGroup.objects.filter(pk__in=group_ids)
+    }
 
 
 def districts_build(*, user: Any, frame: Frame, measure: str, sort: str) -> Districts:
@@ -545,18 +578,29 @@ def districts_build(*, user: Any, frame: Frame, measure: str, sort: str) -> Dist
         row.position = row.rank[measure if sort == "name" else sort]
         row.cells = [_cell(row.statuses.get(t.pk)) for t in targets]
     visible = [r for r in rows if r.visible]
+    provisional = _("Provisional measure")
     measures = [
         ("completion", _("Reports submitted (%)")),
         ("timeliness", _("Reports on time (%)")),
         ("on_track", _("Targets on track (%)")),
     ] + [
-        (str(t.pk), _("Progress: %(indicator)s") % {"indicator": f"{t.indicator}（{t.year}）"})
+        (
+            str(t.pk),
+            _("Progress: %(indicator)s") % {"indicator": f"{t.indicator}（{t.year}）"}
+            + (f"（{provisional}）" if t.binding.provisional else ""),
+        )
         for t in targets
     ]
     tiles, grid = _tiles(rows, measure)
+    provisional_notes = [
+        f"{t.indicator}（{t.year}）：{t.binding.provisional}"
+        for t in targets
+        if t.binding.provisional
+    ]
     table = Table(
         id="districts",
         title=_("Districts as of the end of %(period)s") % {"period": frame.at.label},
+        note=f"{provisional}：{'；'.join(provisional_notes)}" if provisional_notes else "",
         header=[
             _("Rank"),
             _("District"),
@@ -567,7 +611,11 @@ def districts_build(*, user: Any, frame: Frame, measure: str, sort: str) -> Dist
             _("Reports on time (%)"),
             _("Targets on track (%)"),
         ]
-        + [f"{t.indicator}（{t.year}）" if t.year else t.indicator for t in targets],
+        + [
+            (f"{t.indicator}（{t.year}）" if t.year else t.indicator)
+            + (f"（{provisional}）" if t.binding.provisional else "")
+            for t in targets
+        ],
         rows=[
             [
                 r.position,

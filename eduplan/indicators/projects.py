@@ -13,7 +13,7 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from eduplan.core.figures_cache import figures_cached
@@ -231,22 +231,26 @@ def trajectory(*, stamp: int, status: TargetStatus, at: Period) -> TargetPath | 
 def targets_table(
     *, unit: OrgUnit, at: Period, rows: list[TargetStatus], table_id: str = "targets"
 ) -> Table:
-    """Target statuses as a table of plain values (for a page's download)."""
+    """Target statuses as a table of plain values (for a page's download and the project
+    report). The last column, 口径, gives the reason a figure only stands in for what the
+    target's words say (临时口径), and is empty where the figure measures them."""
+    provisional = gettext("Provisional measure")
     return Table(
         id=table_id,
-        title=gettext_now("Targets of %(unit)s as of the end of %(period)s")
+        title=gettext("Targets of %(unit)s as of the end of %(period)s")
         % {"unit": unit.name, "period": at.label},
         header=[
-            gettext_now("Project"),
-            gettext_now("Indicator"),
-            gettext_now("Unit"),
-            gettext_now("Baseline"),
-            gettext_now("Actual"),
-            gettext_now("Expected by now"),
-            gettext_now("Goal"),
-            gettext_now("Due"),
-            gettext_now("Forecast"),
-            gettext_now("Status"),
+            gettext("Project"),
+            gettext("Indicator"),
+            gettext("Unit"),
+            gettext("Baseline"),
+            gettext("Actual"),
+            gettext("Expected by now"),
+            gettext("Goal"),
+            gettext("Due"),
+            gettext("Forecast"),
+            gettext("Status"),
+            gettext("Measured as"),
         ],
         rows=[
             [
@@ -260,6 +264,7 @@ def targets_table(
                 s.due,
                 number(s.forecast),
                 s.label,
+                f"{provisional}：{s.provisional}" if s.provisional else "",
             ]
             for s in rows
         ],

@@ -200,7 +200,10 @@ class OrgGroupMember(models.Model):
         )
 
     group = models.ForeignKey(
-        OrgGroup, verbose_name=_("group"), on_delete=models.CASCADE, related_name="members"
+        OrgGroup,
+        verbose_name=_("org unit group"),
+        on_delete=models.CASCADE,
+        related_name="members",
     )
     unit = models.ForeignKey(
         OrgUnit,

@@ -186,6 +186,9 @@ class ProjectLine:
     goal: str
     label: str
     style: str
+    # The project's measured targets read by a provisional measure (临时口径), as
+    # "indicator：reason": the status rests on them, so the page says so.
+    provisional: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -222,6 +225,11 @@ def plan_overview_public() -> PlanOverview | None:
                 goal="\n".join(g.text for g in getattr(project, "three_year_goals", [])),
                 label=status.label if status else str(_("Not yet assessed")),
                 style=status.style if status else "secondary",
+                provisional=tuple(
+                    f"{t.target.indicator}：{t.provisional}"
+                    for t in (status.targets if status else [])
+                    if t.kind == "measured" and t.provisional
+                ),
             )
         )
     return PlanOverview(plan=plan, period=at, lines=lines)

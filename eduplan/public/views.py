@@ -250,9 +250,21 @@ def plan_xlsx(request: HttpRequest) -> HttpResponse:
     overview = plan_overview_public()
     return xlsx_download(
         title=overview.plan.name if overview else _("Plan overview"),
-        header=[_("Number"), _("Project"), _("Status"), _("Three-year goal")],
+        header=[
+            _("Number"),
+            _("Project"),
+            _("Status"),
+            _("Three-year goal"),
+            _("Provisional measure"),
+        ],
         rows=[
-            [line.project.number, line.project.name, line.label, line.goal]
+            [
+                line.project.number,
+                line.project.name,
+                line.label,
+                line.goal,
+                "；".join(line.provisional),
+            ]
             for line in (overview.lines if overview else [])
         ],
         note=(

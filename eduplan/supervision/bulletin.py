@@ -41,6 +41,9 @@ class Bulletin:
     districts: list[DistrictLine]
     orders: dict[str, int] = field(default_factory=dict)
     orders_by_rule: list[tuple[str, int, int]] = field(default_factory=list)
+    # Measured targets whose figure is a provisional measure (临时口径): their statuses
+    # count in the projects', so the bulletin says which they are and why.
+    provisional: list[TargetStatus] = field(default_factory=list)
 
 
 def bulletin_build(
@@ -83,7 +86,18 @@ def bulletin_build(
             "open": totals["total"] - totals["answered"],
         },
         orders_by_rule=by_rule,
+        provisional=[
+            s
+            for s in statuses
+            if s.kind == "measured" and s.provisional and s.target.restates_id is None
+        ],
     )
+
+
+def _place(s: TargetStatus) -> str:
+    if s.target.goal:
+        return f"第{s.target.goal.project.number}项工程"
+    return f"工作要点{s.target.work_point.number if s.target.work_point else ''}"
 
 
 def _num(value: Any) -> str:
@@ -120,22 +134,29 @@ def bulletin_docx(bulletin: Bulletin) -> bytes:
             for p in bulletin.projects
         ],
     )
+    if bulletin.provisional:
+        doc.add_paragraph(
+            "注：下列目标暂按临时口径统计，其状态计入所属工程："
+            + "；".join(
+                f"{_place(s)}{s.target.indicator}（{s.provisional}）" for s in bulletin.provisional
+            )
+            + "。"
+        )
     doc.add_heading("二、滞后和未完成目标", level=2)
     if bulletin.off_track:
         table_add(
             doc,
-            ["工程/要点", "指标", "状态", "实际", "应达", "目标值", "预测"],
+            ["工程/要点", "指标", "状态", "实际", "应达", "目标值", "预测", "口径"],
             [
                 [
-                    f"第{s.target.goal.project.number}项工程"
-                    if s.target.goal
-                    else f"工作要点{s.target.work_point.number if s.target.work_point else ''}",
+                    _place(s),
                     s.target.indicator,
                     s.label,
                     _num(s.actual),
                     _num(s.expected),
                     _num(s.goal),
                     _num(s.forecast),
+                    f"临时口径：{s.provisional}" if s.provisional else "—",
                 ]
                 for s in bulletin.off_track
             ],

@@ -33,6 +33,9 @@ class TargetRow(Schema):
     progress: float | None
     expected_progress: float | None
     assessment: str | None
+    # Why the figure only stands in for what the target says (临时口径); "" when it
+    # measures it.
+    provisional: str
 
 
 class TargetStatusOut(Schema):

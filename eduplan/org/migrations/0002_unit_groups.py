@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('reach', models.CharField(choices=[('subtree', 'the unit and everything beneath it'), ('schools_under', 'the schools directly under the unit, each with everything beneath it')], default='subtree', max_length=20, verbose_name='counts')),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='org.orggroup', verbose_name='group')),
+                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='org.orggroup', verbose_name='org unit group')),
                 ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='group_memberships', to='org.orgunit', verbose_name='org unit')),
             ],
             options={

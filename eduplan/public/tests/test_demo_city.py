@@ -4,10 +4,12 @@ the schools): the demo discloses what the pages need and every page reads it."""
 from __future__ import annotations
 
 import datetime
+import io
 import itertools
 import re
 from collections.abc import Iterator
 
+import openpyxl
 import pytest
 from django.utils import timezone
 
@@ -94,3 +96,28 @@ def test_the_plan_overview_shows_each_project_with_a_status_and_its_goal_only(de
     for private in ("/units/", "/supervision/", "/reports/", "/dashboards/", "demo"):
         assert private not in text
     assert "jinshui" not in text and "督办单" not in text
+
+
+def test_the_plan_overview_says_which_statuses_rest_on_provisional_measures(demo, db, client):
+    text = client.get("/public/plan/").content.decode()
+    cards = {
+        int(number): card
+        for number, card in re.findall(
+            r'<section class="card h-100 project-card">.*?<h2[^>]*>(\d+)\.(.*?)</section>',
+            text,
+            re.S,
+        )
+    }
+    opened_only = "新建改扩建中小学：只统计新开办的学校；改扩建尚无项目台账，不计入"
+    assert "data-provisional" in cards[1] and "provisional-note" in cards[1]
+    assert opened_only in cards[1]
+    assert "市级试点普惠性民办幼儿园：统计自报为普惠的民办园，非市级认定名单" in cards[13]
+    # 教育信息化 is measured by what its targets say: no mark.
+    assert "临时口径" not in cards[4] and "data-provisional" not in cards[4]
+    rows = list(
+        openpyxl.load_workbook(io.BytesIO(client.get("/public/plan/xlsx/").content)).active.values
+    )
+    header = next(i for i, row in enumerate(rows) if row[0] == "序号")
+    assert rows[header][-1] == "临时口径"
+    by_number = {row[0]: row[-1] for row in rows[header + 1 :]}
+    assert opened_only in by_number[1] and by_number[4] is None

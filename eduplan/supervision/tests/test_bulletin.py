@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import docx
@@ -10,9 +11,12 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from eduplan.indicators.tests.factories import OPENED_ONLY, provisional_and_real
 from eduplan.plans.tests.factories import make_plan
 from eduplan.reporting.periods import period_from_code
 from eduplan.supervision.bulletin import bulletin_build, bulletin_docx
+
+AT = {"at": "2016B6"}
 
 
 @pytest.fixture
@@ -72,3 +76,21 @@ def test_a_period_that_is_not_bimonthly_is_refused_in_a_red_chinese_alert(client
     assert response.status_code == 200
     html = response.content.decode()
     assert '<div class="alert alert-danger" role="status">不是双月周期：2016T1</div>' in html
+
+
+def test_the_bulletin_says_which_off_track_figures_are_provisional_and_why(client, city, plan):
+    provisional, real = provisional_and_real(plan)  # no school opens: both off track
+    client.force_login(city.users["lee"])
+    html = client.get("/supervision/bulletin/", {"at": "2016B6"}).content.decode()
+    rows = dict(re.findall(r'<tr data-target="(\d+)">(.*?)</tr>', html, re.S))
+    assert set(rows) == {str(provisional.pk), str(real.pk)}
+    marked = rows[str(provisional.pk)]
+    assert f'title="临时口径：{OPENED_ONLY}"' in marked and f">{OPENED_ONLY}</td>" in marked
+    assert "临时口径" not in rows[str(real.pk)] and OPENED_ONLY not in rows[str(real.pk)]
+    notes = re.findall(r'<li data-target="(\d+)">', html)
+    assert notes == [str(provisional.pk)]
+    document = docx.Document(io.BytesIO(client.get("/supervision/bulletin.docx", AT).content))
+    off_track = next(t for t in document.tables if t.rows[0].cells[-1].text == "口径")
+    assert [r.cells[-1].text for r in off_track.rows[1:]] == [f"临时口径：{OPENED_ONLY}", "—"]
+    note = next(p.text for p in document.paragraphs if p.text.startswith("注："))
+    assert OPENED_ONLY in note and "第1项工程" in note and "第2项工程" not in note

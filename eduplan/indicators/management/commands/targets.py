@@ -73,6 +73,7 @@ class Command(BaseCommand):
                 f"  [{status.label}] {place:<6} {row['indicator']}: "
                 f"实际 {_figure(row['actual'], unit_of)} / 应达 {_figure(row['expected'], unit_of)}"
                 f" / 目标 {_figure(row['goal'], unit_of)}"
+                + (f"  [临时口径：{row['provisional']}]" if row["provisional"] else "")
             )
 
 
