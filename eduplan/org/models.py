@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -169,6 +170,7 @@ class OrgGroup(models.Model):
         _("code"),
         max_length=32,
         unique=True,
+        validators=[RegexValidator(r"^[^\s@/]+$", _("a group code has no spaces, “@” or “/”"))],
         help_text=_("Bindings name the group by this code; it cannot change once stored."),
     )
     name = models.CharField(_("name"), max_length=100, unique=True)

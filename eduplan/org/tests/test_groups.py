@@ -140,3 +140,25 @@ def test_a_group_edited_in_the_admin_moves_the_figures_and_keeps_its_code(client
     urban.members.create(unit=county)
     assert figures_stamp() > before
     assert "410181" in units_in("urban")
+
+
+@pytest.mark.django_db
+def test_a_group_added_in_the_admin_needs_a_plain_code(client):
+    org_file_load(data=SMALL_ORG, source="t.yaml")
+    client.force_login(get_user_model().objects.create_superuser("root", password="pw"))
+    county = OrgUnit.objects.get(code="410181")
+    form = {
+        "name": "县（市）",
+        "description": "",
+        "members-TOTAL_FORMS": "1",
+        "members-INITIAL_FORMS": "0",
+        "members-MIN_NUM_FORMS": "0",
+        "members-MAX_NUM_FORMS": "1000",
+        "members-0-unit": str(county.pk),
+        "members-0-reach": "subtree",
+    }
+    refused = client.post("/admin/org/orggroup/add/", {**form, "code": "county@1"})
+    assert refused.status_code == 200 and "单位组代码不能含空格" in refused.content.decode()
+    assert not OrgGroup.objects.filter(name="县（市）").exists()
+    client.post("/admin/org/orggroup/add/", {**form, "code": "counties"})
+    assert units_in("counties") == {"410181"}
