@@ -168,6 +168,14 @@ def _target_where(row: TargetStatus) -> str:
 
 
 def _target_detail(row: TargetStatus, period: Period) -> str:
+    """What the order says of the target; a stand-in measure says so (临时口径)."""
+    text = _target_standing(row, period)
+    if row.provisional:
+        text += " " + _("Provisional measure: %(reason)s") % {"reason": row.provisional}
+    return text
+
+
+def _target_standing(row: TargetStatus, period: Period) -> str:
     if row.status == Status.MISSED and row.due is not None:
         if row.shortfall is None:
             return _("Due on %(due)s and judged not achieved.") % {"due": row.due.isoformat()}

@@ -228,3 +228,12 @@ def test_the_targets_page_shows_a_2016_target_missed_when_viewed_in_2017(
     client.force_login(city.users["lee"])
     page = client.get("/targets/", {"at": "2017B6"}).content.decode()
     assert "未完成（差1所）" in page and "已完成" not in page
+
+
+def test_an_order_for_a_provisional_measure_says_it_is_one(city, plan, schools_target):
+    binding = schools_target.binding
+    binding.provisional = "只统计新开办的学校"
+    binding.save(update_fields=["provisional"])
+    supervision_scan(at=datetime.date(2017, 1, 10))
+    [order] = SupervisionOrder.objects.filter(rule=Rule.TARGET_OFF_TRACK)
+    assert "临时口径：只统计新开办的学校" in order.detail
