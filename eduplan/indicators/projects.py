@@ -89,9 +89,11 @@ class ProjectStatus:
             return str(STATUS_LABELS[self.status])
         if not self.targets:
             return str(_("No quantitative targets"))
-        if all(s.status == Status.UNMEASURED for s in self.targets):
-            return str(STATUS_LABELS[Status.UNMEASURED])
-        return str(STATUS_LABELS[Status.NO_DATA])
+        # Nothing judged: the targets are city-wide counts seen from a district, or
+        # wait for their owner's assessment.
+        if any(s.status == Status.NOT_APPORTIONED for s in self.targets):
+            return str(STATUS_LABELS[Status.NOT_APPORTIONED])
+        return str(STATUS_LABELS[Status.UNMEASURED])
 
     @property
     def style(self) -> str:

@@ -18,10 +18,12 @@ from django.conf import settings
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from eduplan.core.figures_cache import figures_memo
 from eduplan.core.metrics import UnknownMetric, metric
 from eduplan.indicators.aggregation import Figure, figure_absent, metric_by_child, metric_value
 from eduplan.indicators.models import GoalMode, Reach, TargetAssessment, TargetBinding, Trajectory
 from eduplan.org.models import OrgUnit
+from eduplan.org.selectors import rows_in_group, unit_subtree
 from eduplan.plans.models import Plan, Target
 from eduplan.reporting.periods import Period, period_from_code
 
@@ -230,6 +232,8 @@ def measured_status(
 ) -> TargetStatus:
     """The status of a bound target for one org unit as of the end of a period (figures
     as of its due date once that has passed)."""
+    if not is_plan_area and outside_group(binding, unit):
+        return _not_this_units(target, binding, unit)
     actual = _value(binding, unit, judged_on(binding, at)).value
     if binding.reach == Reach.PLAN and not is_plan_area:
         baseline = None  # not needed: a city-wide count is not apportioned
@@ -246,12 +250,57 @@ def measured_status(
     )
 
 
+def _not_this_units(target: Target, binding: TargetBinding, unit: OrgUnit) -> TargetStatus:
+    """A target of a unit group seen from a unit with none of the group's units (直属学校
+    from a district): not this unit's target."""
+    return TargetStatus(
+        target=target,
+        unit=unit,
+        kind="measured",
+        status=Status.NOT_APPORTIONED,
+        due=binding.due_on,
+        figures_unit=figures_unit_for(target, binding),
+        provisional=binding.provisional,
+    )
+
+
+def _group_code(binding: TargetBinding) -> str:
+    return binding.metric_key.partition("@")[2]
+
+
+def children_in_group(binding: TargetBinding, parent: OrgUnit) -> set[str] | None:
+    """Codes of the children of `parent` holding a unit of the binding's group (None: the
+    binding has no group), in one query."""
+    group = _group_code(binding)
+    if not group:
+        return None
+    below = rows_in_group(
+        unit_subtree(unit=parent, include_self=False), group_code=group, path="path"
+    )
+    depth = len([c for c in parent.path.split("/") if c])
+    return {path.split("/")[depth + 1] for path in below.values_list("path", flat=True)}
+
+
+def outside_group(binding: TargetBinding, unit: OrgUnit) -> bool:
+    """Whether a target bound to a unit group (the key's part after "@") has no unit of the
+    group in `unit`'s subtree; one query per group and unit, memoized."""
+    group = _group_code(binding)
+    if not group:
+        return False
+    return not figures_memo(
+        f"in-group:{group}:{unit.path}",
+        lambda: rows_in_group(unit_subtree(unit=unit), group_code=group, path="path").exists(),
+    )
+
+
 def measured_status_by_child(
     target: Target, binding: TargetBinding, *, parent: OrgUnit, at: Period
 ) -> dict[str, TargetStatus]:
     """The target's status for every child of `parent` (e.g. every district), each against
-    its own baseline: two queries whatever the number of children."""
+    its own baseline: two queries whatever the number of children (three for a target of a
+    unit group)."""
     children = {c.code: c for c in OrgUnit.objects.filter(parent=parent)}
+    in_group = children_in_group(binding, parent)
     absent = figure_absent(metric(binding.metric_key))
     actual = metric_by_child(
         key=binding.metric_key, unit=parent, start=binding.start_on, end=judged_on(binding, at)
@@ -263,6 +312,9 @@ def measured_status_by_child(
         )
     out = {}
     for code, child in children.items():
+        if in_group is not None and code not in in_group:
+            out[code] = _not_this_units(target, binding, child)
+            continue
         baseline = base[code].value if code in base else None
         if (
             baseline is None

@@ -15,8 +15,14 @@ from eduplan.core.errors import InputError
 from eduplan.indicators.aggregation import metric_by_child, metric_value
 from eduplan.indicators.loading import bindings_load
 from eduplan.indicators.models import TargetBinding
+from eduplan.indicators.projects import project_statuses_from
 from eduplan.indicators.rollup import metric_all_units
-from eduplan.indicators.status import baseline_for, measured_status_by_child, target_status_list
+from eduplan.indicators.status import (
+    Status,
+    baseline_for,
+    measured_status_by_child,
+    target_status_list,
+)
 from eduplan.indicators.tests.test_aggregation import _store
 from eduplan.org.models import OrgUnit, UnitType
 from eduplan.org.services import group_specs_from_data, org_groups_create
@@ -107,8 +113,11 @@ def test_each_districts_figure_on_an_urban_target_leaves_the_county_out(city, co
     assert {code: f.value for code, f in by_child.items()} == {"410105": 1}
     binding = TargetBinding.objects.get(target__goal__project__number=1)
     statuses = measured_status_by_child(binding.target, binding, parent=city.root, at=AT)
-    # Schools opened is a register: the county's figure on the urban target is 0, not its 1.
-    assert statuses["410105"].actual == 1 and statuses["410181"].actual == 0
+    # The county holds none of the 市区 units: the urban target is not its target (its own
+    # school does not count, and no 0 is shown as if it were judged).
+    assert statuses["410105"].actual == 1
+    assert statuses["410181"].status == Status.NOT_APPORTIONED
+    assert statuses["410181"].actual is None
     city_wide = metric_by_child(key="org.schools_opened", unit=city.root, start=START, end=END)
     assert city_wide["410181"].value == 1
 
@@ -209,3 +218,25 @@ def test_a_bad_group_or_provisional_reason_is_refused_with_its_place_and_changes
     assert refused.value.where == f"bad.yaml: bindings[0].{where}"
     after = list(TargetBinding.objects.values_list("metric_key", "provisional").order_by("pk"))
     assert after == before
+
+
+def test_a_district_with_none_of_the_groups_units_reads_not_its_target(city, groups, tmp_path):
+    plan = make_plan(
+        code="city", organisation=city.root, owners={1: city.dept_basic, 2: city.dept_sports}
+    )
+    path = tmp_path / "bindings.yaml"
+    path.write_text(bindings_yaml(first="units: 直属学校, reach: each_unit"), encoding="utf-8")
+    bindings_load(path=path)
+    for district in (city.jinshui, city.erqi):
+        rows = {
+            r.target.goal.project.number: r
+            for r in target_status_list(plan=plan, at=AT, unit=district)
+        }
+        # 直属学校 lie under the bureau, none in a district: the target is not the district's.
+        assert rows[1].status == Status.NOT_APPORTIONED
+    [first, _second] = project_statuses_from(
+        plan, target_status_list(plan=plan, at=AT, unit=city.jinshui)
+    )
+    assert first.status is None and first.label == "未分解到本单位"
+    city_rows = target_status_list(plan=plan, at=AT, unit=city.root)
+    assert city_rows[0].status != Status.NOT_APPORTIONED
