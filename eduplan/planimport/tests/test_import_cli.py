@@ -11,10 +11,10 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from eduplan.cli import main
+from eduplan.planimport.importing import ERR_CODE_INVALID, ERR_CODE_RESERVED, ERR_CODE_TAKEN
+from eduplan.planimport.parsing import MAX_BYTES
 from eduplan.plans.data.check_curated import DEFAULT_PLAN
-from eduplan.plans.importing import ERR_CODE_INVALID, ERR_CODE_RESERVED, ERR_CODE_TAKEN
 from eduplan.plans.models import Plan, PlanStatus, Target
-from eduplan.plans.parsing import MAX_BYTES
 from eduplan.plans.selectors import plan_as_json
 
 SEED = DEFAULT_PLAN

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from eduplan.plans.parsing import parse_number
+from eduplan.planimport.parsing import parse_number
 
 DIGITS = "零一二三四五六七八九"
 

@@ -11,8 +11,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from eduplan.plans.parsing.layout import five_year_period
-from eduplan.plans.parsing.mentions import TOKEN_RE, inside_pair
+from eduplan.planimport.parsing.layout import five_year_period
+from eduplan.planimport.parsing.mentions import TOKEN_RE, inside_pair
 
 _CLAUSE_DELIM_RE = re.compile("[，,；;。！？!?：:\n\t]")
 _SENTENCE_DELIMS = frozenset("。！？!?\n")

@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy
 from eduplan.core.errors import InputError
 from eduplan.org.access import Action, my_scope, requires_in_request
 from eduplan.org.models import OrgUnit
-from eduplan.plans.importing import (
+from eduplan.planimport.importing import (
     CODE_MAX,
     ERR_MAX_BELOW_VALUE,
     ERR_MAX_ONLY_FOR_RANGE,
@@ -49,6 +49,7 @@ from eduplan.plans.importing import (
     plan_years,
     review_state,
 )
+from eduplan.planimport.parsing import MAX_BYTES, PlanReadError, parse_plan, read_plan_bytes
 from eduplan.plans.models import (
     Change,
     Comparator,
@@ -57,7 +58,6 @@ from eduplan.plans.models import (
     chinese_number,
     project_ordinal,
 )
-from eduplan.plans.parsing import MAX_BYTES, PlanReadError, parse_plan, read_plan_bytes
 
 SESSION_KEY = "plan_imports"
 REVIEW_MAX_AGE = 4 * 60 * 60  # seconds a parsed plan waits for its review
@@ -280,14 +280,14 @@ def import_upload(request: HttpRequest, area: OrgUnit) -> HttpResponse:
             code=plan_code_free(base=plan_code_from_filename(name)),
         )
         token = _review_store(request, state)
-        return redirect("plans_import:review", token=token)
+        return redirect("planimport:review", token=token)
     pending = sorted(
         ((token, state["filename"]) for token, state in _reviews(request).items()),
         key=lambda item: item[1],
     )
     return render(
         request,
-        "plans/import_upload.html",
+        "planimport/upload.html",
         {"form": form, "area": area, "max_bytes": MAX_BYTES, "pending": pending},
     )
 
@@ -387,7 +387,7 @@ def _render_review(
     start_year, end_year = plan_years(parsed_from_state(state))
     return render(
         request,
-        "plans/import_review.html",
+        "planimport/review.html",
         {
             "review": review,
             "state": state,
@@ -415,7 +415,7 @@ def _find_target(state: dict[str, Any], raw: str | None) -> dict[str, Any] | Non
 
 
 def _back(review: Review, anchor: str = "") -> HttpResponse:
-    url = reverse("plans_import:review", kwargs={"token": review.token})
+    url = reverse("planimport:review", kwargs={"token": review.token})
     return redirect(f"{url}#{anchor}" if anchor else url)
 
 
@@ -424,7 +424,7 @@ def import_review(request: HttpRequest, review: Review) -> HttpResponse:
     state = review.state
     if state is None:
         messages.error(request, str(ERR_REVIEW_GONE))
-        return redirect("plans_import:upload")
+        return redirect("planimport:upload")
     if request.method != "POST":
         return _render_review(request, review)
     action = request.POST.get("action", "")

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from eduplan.plans.parsing.layout import (
+from eduplan.planimport.parsing.layout import (
     POINT_DOT_RE,
     POINT_PAREN_RE,
     PROJECT_RE,
@@ -29,9 +29,9 @@ from eduplan.plans.parsing.layout import (
     table_cells,
     unwrap,
 )
-from eduplan.plans.parsing.numbers import normalise_digits
-from eduplan.plans.parsing.reading import PlanReadError
-from eduplan.plans.parsing.targets import ParsedTarget, ScanContext, remap_offsets, scan_lines
+from eduplan.planimport.parsing.numbers import normalise_digits
+from eduplan.planimport.parsing.reading import PlanReadError
+from eduplan.planimport.parsing.targets import ParsedTarget, ScanContext, remap_offsets, scan_lines
 
 
 @dataclass(frozen=True)

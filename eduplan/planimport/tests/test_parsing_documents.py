@@ -14,7 +14,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from eduplan.plans.parsing import (
+from eduplan.planimport.parsing import (
     ParsedPlan,
     Score,
     load_gold,

@@ -11,11 +11,11 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from eduplan.plans.parsing.layout import TABLE_SPLIT_RE, table_cells
-from eduplan.plans.parsing.numbers import parse_number
+from eduplan.planimport.parsing.layout import TABLE_SPLIT_RE, table_cells
+from eduplan.planimport.parsing.numbers import parse_number
 
 if TYPE_CHECKING:
-    from eduplan.plans.parsing.targets import ParsedTarget, ScanContext
+    from eduplan.planimport.parsing.targets import ParsedTarget, ScanContext
 
 _YEAR_CELL_RE = re.compile(r"^((?:19|20)\d{2})\s*年?(?:目标值?|预期值?|规划值?|值)?$")
 _TARGET_CELL_RE = re.compile(r"目标|预期值|规划值|任务数")
@@ -92,7 +92,7 @@ class TableReader:
         self, text: str, norm: str, start: int, end: int, ctx: ScanContext
     ) -> list[ParsedTarget] | None:
         """Targets of a table row, [] for a header or fact row, None for a non-table line."""
-        from eduplan.plans.parsing.targets import ParsedTarget
+        from eduplan.planimport.parsing.targets import ParsedTarget
 
         line = norm[start:end]
         cells = table_cells(line)

@@ -1,4 +1,4 @@
-"""Importing a plan text: a parsed plan (plans.parsing) → a PlanSpec → a new draft plan.
+"""Importing a plan text: a parsed plan (planimport.parsing) → a PlanSpec → a new draft plan.
 
 Used by `eduplan plan import` and by the review page. An imported plan is always new and
 always a draft: importing never changes a plan that exists. Imported projects have no
@@ -24,6 +24,16 @@ from django.utils.translation import gettext_lazy as _
 from eduplan.core.errors import InputError
 from eduplan.org.access import Action, require
 from eduplan.org.models import OrgUnit
+from eduplan.planimport.parsing import (
+    ParsedGoal,
+    ParsedMeasure,
+    ParsedMilestone,
+    ParsedPlan,
+    ParsedProject,
+    ParsedSection,
+    ParsedTarget,
+    ParsedWorkPoint,
+)
 from eduplan.plans.loading import (
     CHANGES,
     COMPARATORS,
@@ -35,16 +45,6 @@ from eduplan.plans.loading import (
     WorkPointSpec,
 )
 from eduplan.plans.models import Plan, PlanStatus
-from eduplan.plans.parsing import (
-    ParsedGoal,
-    ParsedMeasure,
-    ParsedMilestone,
-    ParsedPlan,
-    ParsedProject,
-    ParsedSection,
-    ParsedTarget,
-    ParsedWorkPoint,
-)
 from eduplan.plans.services import plan_load
 
 CODE_MAX = 64

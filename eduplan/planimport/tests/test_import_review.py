@@ -12,18 +12,18 @@ from django.db import connection
 from django.template.defaultfilters import filesizeformat
 from django.test.utils import CaptureQueriesContext
 
-from eduplan.plans.importing import ERR_CODE_TAKEN
-from eduplan.plans.models import Plan, PlanStatus, Target
-from eduplan.plans.parsing import MAX_BYTES
-from eduplan.plans.selectors import plan_as_json
-from eduplan.plans.tests.factories import make_plan
-from eduplan.plans.tests.test_import_cli import SMALL_PLAN, _seed
-from eduplan.plans.views_import import (
+from eduplan.planimport.importing import ERR_CODE_TAKEN
+from eduplan.planimport.parsing import MAX_BYTES
+from eduplan.planimport.tests.test_import_cli import SMALL_PLAN, _seed
+from eduplan.planimport.views import (
     ERR_FILE_TOO_LARGE,
     ERR_REVIEW_GONE,
     REVIEW_MAX_AGE,
     SESSION_KEY,
 )
+from eduplan.plans.models import Plan, PlanStatus, Target
+from eduplan.plans.selectors import plan_as_json
+from eduplan.plans.tests.factories import make_plan
 
 UPLOAD = "/plans/import/"
 

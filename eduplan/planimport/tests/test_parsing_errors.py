@@ -9,7 +9,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from eduplan.plans.parsing import (
+from eduplan.planimport.parsing import (
     MAX_BYTES,
     PlanReadError,
     parse_plan,

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from eduplan.plans.parsing.targets import ParsedTarget
+from eduplan.planimport.parsing.targets import ParsedTarget
 
 TargetLike = ParsedTarget | Mapping[str, Any]
 

@@ -12,15 +12,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from eduplan.plans.parsing.numbers import parse_number
-from eduplan.plans.parsing.reading import (
+from eduplan.planimport.parsing.numbers import parse_number
+from eduplan.planimport.parsing.reading import (
     MAX_BYTES,
     PlanReadError,
     read_plan_bytes,
     read_plan_file,
 )
-from eduplan.plans.parsing.scoring import Score, load_gold, score, score_documents
-from eduplan.plans.parsing.structure import (
+from eduplan.planimport.parsing.scoring import Score, load_gold, score, score_documents
+from eduplan.planimport.parsing.structure import (
     ParsedGoal,
     ParsedMeasure,
     ParsedMilestone,
@@ -30,7 +30,7 @@ from eduplan.plans.parsing.structure import (
     ParsedWorkPoint,
     parse_plan,
 )
-from eduplan.plans.parsing.targets import ParsedTarget, extract_targets
+from eduplan.planimport.parsing.targets import ParsedTarget, extract_targets
 
 
 def parse_plan_file(path: str | os.PathLike[str], *, plan_year: int | None = None) -> ParsedPlan:

@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from eduplan.plans.parsing import indicator as ind
-from eduplan.plans.parsing.layout import (
+from eduplan.planimport.parsing import indicator as ind
+from eduplan.planimport.parsing.layout import (
     REVIEW_RE,
     SECTION_RE,
     SUBSECTION_RE,
@@ -25,10 +25,10 @@ from eduplan.plans.parsing.layout import (
     iter_lines,
     unwrap,
 )
-from eduplan.plans.parsing.mentions import Mention, find_mentions, inside_pair
-from eduplan.plans.parsing.numbers import normalise_digits
-from eduplan.plans.parsing.tables import TableReader
-from eduplan.plans.parsing.timing import Block, TimeState, events
+from eduplan.planimport.parsing.mentions import Mention, find_mentions, inside_pair
+from eduplan.planimport.parsing.numbers import normalise_digits
+from eduplan.planimport.parsing.tables import TableReader
+from eduplan.planimport.parsing.timing import Block, TimeState, events
 
 
 @dataclass(frozen=True)

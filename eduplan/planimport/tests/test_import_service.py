@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
 from eduplan.core.errors import InputError
-from eduplan.plans.importing import (
+from eduplan.planimport.importing import (
     ERR_CODE_TAKEN,
     ERR_MAX_BELOW_VALUE,
     ERR_RANGE_NEEDS_MAX,
@@ -19,11 +19,11 @@ from eduplan.plans.importing import (
     plan_code_from_filename,
     plan_import,
 )
+from eduplan.planimport.parsing import ParsedPlan, parse_plan
+from eduplan.planimport.tests.test_import_cli import SMALL_PLAN
 from eduplan.plans.models import Goal, Plan, PlanStatus, Target, WorkPoint
-from eduplan.plans.parsing import ParsedPlan, parse_plan
 from eduplan.plans.selectors import plan_as_json
 from eduplan.plans.tests.factories import make_plan
-from eduplan.plans.tests.test_import_cli import SMALL_PLAN
 
 RESTARTING = """新安县教育局2017年工作要点
 一、加强党建

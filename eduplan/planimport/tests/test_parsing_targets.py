@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from eduplan.plans.parsing import ParsedTarget, extract_targets, parse_plan
+from eduplan.planimport.parsing import ParsedTarget, extract_targets, parse_plan
 
 
 def figures(text: str, year: int | None = 2017) -> list[tuple[float, float | None, str]]:

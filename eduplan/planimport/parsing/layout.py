@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from eduplan.plans.parsing.numbers import parse_number
+from eduplan.planimport.parsing.numbers import parse_number
 
 CN_ORDINAL = "一二三四五六七八九十百零〇两"
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
+from eduplan.planimport.parsing import ParsedPlan, load_gold, parse_plan, read_plan_file, score
 from eduplan.plans.data.check_curated import DEFAULT_GOLD, DEFAULT_PLAN
-from eduplan.plans.parsing import ParsedPlan, load_gold, parse_plan, read_plan_file, score
 
 SEED_TEXT = DEFAULT_PLAN
 SEED_GOLD = DEFAULT_GOLD
