@@ -209,6 +209,28 @@ def parsed_plan_to_spec(
 ) -> PlanSpec:
     """A parsed plan as a checked specification of a new plan (no owners, no metrics);
     refuses with InputError naming the place (`projects[0].goals[1].targets[2].value_max`)."""
+    code, name = _code_and_name(code, name)
+    start_year, end_year = plan_years(parsed)
+    projects, project_numbers = _project_specs(
+        parsed, end_year=end_year, annual_default=parsed.year or start_year
+    )
+    return PlanSpec(
+        code=code,
+        name=name,
+        organisation=organisation_code,
+        start_year=start_year,
+        end_year=end_year,
+        intro="",
+        work_points_intro="",
+        projects=projects,
+        sections=_section_specs(parsed, project_numbers),
+        targets=_targets(loose_targets(parsed), "targets"),
+    )
+
+
+def _code_and_name(code: str, name: str) -> tuple[str, str]:
+    """The new plan's code and name, stripped; refuses a code that is malformed, too long
+    or reserved, and a name that is missing or too long."""
     code = code.strip()
     if not code or not CODE_RE.match(code):
         raise InputError(str(ERR_CODE_INVALID), where="code")
@@ -221,9 +243,15 @@ def parsed_plan_to_spec(
         raise InputError(str(ERR_NAME_MISSING), where="name")
     if len(name) > NAME_MAX:
         raise InputError(str(ERR_NAME_TOO_LONG % {"max": NAME_MAX}), where="name")
-    start_year, end_year = plan_years(parsed)
-    annual_default = parsed.year or start_year
+    return code, name
 
+
+def _project_specs(
+    parsed: ParsedPlan, *, end_year: int, annual_default: int
+) -> tuple[list[ProjectSpec], dict[int, int]]:
+    """The projects (renumbered 1, 2, 3 … unless the text's numbers are distinct and
+    positive; a goal or milestone without a year gets the plan's) and, for each number in
+    the text, the project's number in the plan."""
     numbers = _renumbered([p.number for p in parsed.projects])
     projects: list[ProjectSpec] = []
     for index, (project, number) in enumerate(zip(parsed.projects, numbers, strict=True)):
@@ -249,11 +277,13 @@ def parsed_plan_to_spec(
                 ],
             )
         )
-    project_numbers = dict(zip((p.number for p in parsed.projects), numbers, strict=True))
+    return projects, dict(zip((p.number for p in parsed.projects), numbers, strict=True))
 
-    # Sections are renumbered 1, 2, 3 … in order; work points written before any section
-    # (or naming an unknown one) get a section of their own, and all work points are
-    # numbered through the plan (the text may restart them in each section).
+
+def _section_specs(parsed: ParsedPlan, project_numbers: dict[int, int]) -> list[SectionSpec]:
+    """Sections are renumbered 1, 2, 3 … in order; work points written before any section
+    (or naming an unknown one) get a section of their own, and all work points are
+    numbered through the plan (the text may restart them in each section)."""
     section_of: dict[int, int] = {}
     for position, section in enumerate(parsed.sections):
         section_of.setdefault(section.number, position)
@@ -280,19 +310,7 @@ def parsed_plan_to_spec(
             number += 1
             numbered.append(replace(item, number=number))
         sections.append(SectionSpec(number=position, title=title, work_points=numbered))
-
-    return PlanSpec(
-        code=code,
-        name=name,
-        organisation=organisation_code,
-        start_year=start_year,
-        end_year=end_year,
-        intro="",
-        work_points_intro="",
-        projects=projects,
-        sections=sections,
-        targets=_targets(loose_targets(parsed), "targets"),
-    )
+    return sections
 
 
 def plan_import(

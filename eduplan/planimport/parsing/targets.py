@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from eduplan.planimport.parsing import indicator as ind
@@ -234,24 +234,49 @@ def _scan_block(text: str, norm: str, start: int, end: int, ctx: ScanContext) ->
     if not mentions:
         return []
     block = Block(norm, start, end)
-    timing = TimeState(events(block, ctx.doc_year), block, ctx.fact)
-    out: list[ParsedTarget] = []
+    scan = _BlockScan(
+        text=text,
+        norm=norm,
+        block=block,
+        mentions=mentions,
+        ctx=ctx,
+        timing=TimeState(events(block, ctx.doc_year), block, ctx.fact),
+        consumed=start,
+    )
+    found = (scan.target(i) for i in range(len(mentions)))
+    return [target for target in found if target is not None]
+
+
+@dataclass
+class _BlockScan:
+    """The figures of one block, read in order: each may take its comparator, change and
+    name from the target before it in the same clause."""
+
+    text: str
+    norm: str
+    block: Block
+    mentions: list[Mention]
+    ctx: ScanContext
+    timing: TimeState
+    consumed: int  # end of the text the previous target and its indicator took
     previous: ParsedTarget | None = None  # the last target kept in this block
-    previous_clause = -1
-    consumed = start  # end of the text the previous target and its indicator took
-    list_names: list[str] = []  # names handed out to a 分别 list, in order
-    for i, current in enumerate(mentions):
-        clause = block.clause(current.start)
+    previous_clause: int = -1
+    list_names: list[str] = field(default_factory=list)  # names handed out to a 分别 list
+
+    def target(self, i: int) -> ParsedTarget | None:
+        """The target mentions[i] states, or None when it states none."""
+        norm, current = self.norm, self.mentions[i]
+        clause = self.block.clause(current.start)
         clause_index, cs, ce = clause
-        nxt = mentions[i + 1] if i + 1 < len(mentions) else None
+        nxt = self.mentions[i + 1] if i + 1 < len(self.mentions) else None
         sub_end = nxt.start if nxt is not None and nxt.start < ce else ce
-        if _is_not_a_target(current, block, clause):
-            continue  # a skipped figure (一本, 56人以上) stays part of the next one's name
-        is_fact, due = timing.at(current.start)
+        if _is_not_a_target(current, self.block, clause):
+            return None  # a skipped figure (一本, 56人以上) stays part of the next one's name
+        is_fact, due = self.timing.at(current.start)
         if is_fact:
-            continue
-        same_clause = previous is not None and previous_clause == clause_index
-        sub_start = max(cs, min(consumed, current.start)) if same_clause else cs
+            return None
+        same_clause = self.previous is not None and self.previous_clause == clause_index
+        sub_start = max(cs, min(self.consumed, current.start)) if same_clause else cs
         # Names and comparators sit near their figure; the cap keeps a paragraph with no
         # punctuation (a pasted web page) from costing time quadratic in its length.
         sub_start = max(sub_start, current.start - _NEAR)
@@ -259,42 +284,17 @@ def _scan_block(text: str, norm: str, start: int, end: int, ctx: ScanContext) ->
         window = norm[sub_start : current.start]
         linked = same_clause and _LIST_GAP_RE.fullmatch(window) is not None
         whole = norm[max(cs, current.start - _NEAR) : current.start]
-        comparator = _comparator(current, window if window.strip() else whole)
-        change, baseline = _change(current, window, ctx.doc_year)
-        if linked and previous is not None:
-            if comparator == "=" and current.value_max is None:
-                comparator = previous.comparator
-            if change is None:
-                change, baseline = previous.change, previous.baseline_year
+        comparator, change, baseline = self.terms(current, window, whole, linked)
         if not linked:
-            list_names = []
+            self.list_names = []
             if "分别" in window:
-                run = _list_run(mentions, i, block, norm)
-                list_names = ind.split_list(window, run) or []
+                run = _list_run(self.mentions, i, self.block, norm)
+                self.list_names = ind.split_list(window, run) or []
                 if run > 1 and comparator == "=":
                     # 分别控制在45人、50人以内: the last figure's suffix governs the list.
-                    comparator = _comparator(mentions[i + run - 1], window)
+                    comparator = _comparator(self.mentions[i + run - 1], window)
         after = norm[current.end : sub_end]
-        name_window = window.lstrip("、和及与或，, ")
-        doubled = norm[current.start - 1 : current.start] == "双" and current.unit == "%"
-        if doubled:
-            name_window = name_window[:-1]
-        name, read_from = ind.name_indicator(
-            name_window,
-            after,
-            is_percent=current.unit == "%",
-            previous=previous.indicator if previous else None,
-        )
-        if list_names:
-            name, read_from = list_names.pop(0), "before"
-        if doubled:
-            # 双90%: one figure for a pair of rates; the name keeps the pair.
-            name, read_from = "双" + text[current.start : current.num_end], "before"
-        if same_clause and previous is not None and window.lstrip().startswith("、"):
-            # 新建小学8所、初中5所: the second item is built the same way as the first.
-            verb = ind.LEADING_VERB_RE.match(previous.indicator)
-            if verb and not ind.LEADING_VERB_RE.match(name):
-                name = verb.group(0) + name
+        name, read_from = self.name(current, window, after, same_clause)
         lead = _SOURCE_LEAD_RE.match(norm, sub_start, current.start)
         src_start = lead.end() if lead else sub_start
         src_end = current.end + (ind.after_span(after) if read_from != "before" else 0)
@@ -305,18 +305,56 @@ def _scan_block(text: str, norm: str, start: int, end: int, ctx: ScanContext) ->
             comparator=comparator,
             change=change,
             baseline_year=baseline,
-            year=due if due is not None else ctx.default_year,
+            year=due if due is not None else self.ctx.default_year,
             indicator=name,
-            source=text[src_start:src_end].strip(),
-            section=ctx.section,
+            source=self.text[src_start:src_end].strip(),
+            section=self.ctx.section,
             start=src_start,
             end=src_end,
         )
-        out.append(target)
         # An object phrase (为28所学校新建宿舍1.2万平方米) may still name the next figure.
-        consumed = current.end if read_from == "object" else src_end
-        previous, previous_clause = target, clause_index
-    return out
+        self.consumed = current.end if read_from == "object" else src_end
+        self.previous, self.previous_clause = target, clause_index
+        return target
+
+    def terms(
+        self, current: Mention, window: str, whole: str, linked: bool
+    ) -> tuple[str, str | None, int | None]:
+        """Comparator, change and baseline year from the words before the figure; a figure
+        listed right after the previous target (45人、50人) takes what it does not say."""
+        comparator = _comparator(current, window if window.strip() else whole)
+        change, baseline = _change(current, window, self.ctx.doc_year)
+        if linked and self.previous is not None:
+            if comparator == "=" and current.value_max is None:
+                comparator = self.previous.comparator
+            if change is None:
+                change, baseline = self.previous.change, self.previous.baseline_year
+        return comparator, change, baseline
+
+    def name(self, current: Mention, window: str, after: str, same_clause: bool) -> tuple[str, str]:
+        """The indicator's name and where it was read ("before", "after", "object"): from
+        the words around the figure, the next name of a 分别 list, or 双90%."""
+        name_window = window.lstrip("、和及与或，, ")
+        doubled = self.norm[current.start - 1 : current.start] == "双" and current.unit == "%"
+        if doubled:
+            name_window = name_window[:-1]
+        name, read_from = ind.name_indicator(
+            name_window,
+            after,
+            is_percent=current.unit == "%",
+            previous=self.previous.indicator if self.previous else None,
+        )
+        if self.list_names:
+            name, read_from = self.list_names.pop(0), "before"
+        if doubled:
+            # 双90%: one figure for a pair of rates; the name keeps the pair.
+            name, read_from = "双" + self.text[current.start : current.num_end], "before"
+        if same_clause and self.previous is not None and window.lstrip().startswith("、"):
+            # 新建小学8所、初中5所: the second item is built the same way as the first.
+            verb = ind.LEADING_VERB_RE.match(self.previous.indicator)
+            if verb and not ind.LEADING_VERB_RE.match(name):
+                name = verb.group(0) + name
+        return name, read_from
 
 
 def scan_lines(
