@@ -28,7 +28,7 @@ from eduplan.reporting.selectors import completeness_table
 from eduplan.supervision.models import Colour
 from eduplan.supervision.selectors import orders_for
 
-TOP_ORDERS = 8
+TOP_ORDERS = 8  # the worst open supervision orders the cockpit lists
 
 
 @dataclass
@@ -48,6 +48,7 @@ class Cockpit:
 
 
 def cockpit_build(*, user: Any, frame: Frame) -> Cockpit:
+    """The cockpit (and big screen) for the frame; the orders are those the user sees."""
     statuses = target_statuses_cached(
         stamp=frame.stamp, plan=frame.plan, at=frame.at, unit=frame.unit
     )

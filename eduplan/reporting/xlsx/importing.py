@@ -55,6 +55,8 @@ from eduplan.reporting.xlsx.template import DATA_SHEET, FIRST_ROW, INFO_SHEET, d
 
 @dataclass
 class ImportResult:
+    """What an import did, or every problem that kept it from storing anything."""
+
     stored: int = 0  # rows whose values were saved
     submitted: int = 0  # rows submitted for approval
     unchanged: int = 0  # rows with nothing new
