@@ -1,4 +1,4 @@
-"""Benchmark of the plan parser (eduplan.plans.parsing): speed, memory and accuracy.
+"""Benchmark of the plan parser (eduplan.planimport.parsing): speed, memory and accuracy.
 
 Run:  .venv/bin/python bench/bench_parse.py [--runs 50] [--big-runs 7] [--mb 1.0]
 
@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from eduplan.plans.parsing import (  # noqa: E402
+from eduplan.planimport.parsing import (  # noqa: E402
     Score,
     load_gold,
     parse_plan,
@@ -40,7 +40,7 @@ from eduplan.plans.parsing import (  # noqa: E402
 SOURCES = ROOT / "eduplan" / "plans" / "data" / "sources"
 SEED = SOURCES / "zhengzhou-2016-plan.txt"
 SEED_GOLD = SOURCES / "zhengzhou-2016-plan.gold.json"
-DOCUMENTS = ROOT / "eduplan" / "plans" / "tests" / "documents"
+DOCUMENTS = ROOT / "eduplan" / "planimport" / "tests" / "documents"
 DOCX_SOURCE = DOCUMENTS / "district-2021-safety.docx.txt"
 
 PROJECT_RE = re.compile(r"^(\s*)第[一二三四五六七八九十百千零两]+项(重点)?工程", re.MULTILINE)

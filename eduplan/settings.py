@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "eduplan.core",
     "eduplan.org",
+    # Before plans: its `plan` command (plans' show and load, plus parse and import) is
+    # the one Django runs, as the first app listed wins a command's name.
+    "eduplan.planimport",
     "eduplan.plans",
     "eduplan.construction",
     "eduplan.reporting",

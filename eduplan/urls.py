@@ -21,7 +21,7 @@ urlpatterns = [
     path("accounts/login/", public(auth_views.LoginView.as_view()), name="login"),
     path("accounts/logout/", public(auth_views.LogoutView.as_view()), name="logout"),
     path("i18n/setlang/", public(set_language), name="set_language"),
-    path("plans/import/", include("eduplan.plans.urls_import")),
+    path("plans/import/", include("eduplan.planimport.urls")),
     path("plans/<slug:code>/", plans.plan_overview, name="plan_overview"),
     path("plans/<slug:code>/projects/<int:number>/", plans.project_detail, name="project_detail"),
     path(

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from eduplan.core.docx import centred, document_bytes, document_new, table_add
 
 if TYPE_CHECKING:
-    from eduplan.dashboards.selectors import ProjectPage
+    from eduplan.dashboards.selectors.project import ProjectPage
 
 
 def _text(value: object) -> str:

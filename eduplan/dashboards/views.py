@@ -18,15 +18,11 @@ from eduplan.core.figures_cache import figures_scope
 from eduplan.core.tables import table_export
 from eduplan.dashboards.charts import Chart
 from eduplan.dashboards.exports import project_report_docx
-from eduplan.dashboards.selectors import (
-    Frame,
-    cockpit_build,
-    districts_build,
-    frame_for,
-    project_page_build,
-    school_of,
-    school_page_build,
-)
+from eduplan.dashboards.selectors.cockpit import cockpit_build
+from eduplan.dashboards.selectors.districts import districts_build
+from eduplan.dashboards.selectors.frame import Frame, frame_for
+from eduplan.dashboards.selectors.project import project_page_build
+from eduplan.dashboards.selectors.school import school_of, school_page_build
 from eduplan.indicators.selectors import PeriodRefused
 from eduplan.org.access import Action, my_scope, requires, requires_in_request
 from eduplan.org.models import OrgUnit

@@ -64,6 +64,8 @@ CENSUS_YEARS = (2013, 2014, 2015, 2016, 2017, 2018)
 # city-wide; each district moves at its own pace (DISTRICT_PACE).
 RELIEF_BY_YEAR = {2013: 0.0, 2014: 0.6, 2015: 1.4, 2016: 3.1, 2017: 3.9, 2018: 4.6}
 NEW_SCHOOLS_PER_YEAR = 30  # the plan builds 90 schools in 2016–2018
+# The share of those new schools at each level (the other levels open none).
+NEW_SCHOOL_SHARES: dict[str, float] = {UnitType.PRIMARY: 0.7, UnitType.JUNIOR: 0.3}
 KINDERGARTEN_NAMES = (
     *("阳光", "春苗", "彩虹", "童心", "小太阳", "蓝天"),
     *("快乐", "金色童年", "启航", "育才", "小星星", "博雅"),
@@ -148,13 +150,65 @@ def generate(
     *, districts: dict[str, tuple[str, str]], root_code: str, scale: float = 1.0, seed: int = 2016
 ) -> DemoCity:
     """Build the city in memory. `districts` maps code to (name, kind) as loaded."""
-    rng = random.Random(seed)
-    city = DemoCity()
+    build = _Builder(rng=random.Random(seed))
+    for level in LEVELS:
+        build.level_in_districts(level, districts, scale=scale)
+    for level in BUREAU_SCHOOLS:
+        for n in range(1, max(1, round(level.count * scale)) + 1):
+            build.school_add(
+                level,
+                root_code,
+                f"{root_code}-{level.code_letter}{n:04d}",
+                level.label.format(n=_chinese(n)),
+                index=n,
+                urban=True,
+                new=False,
+            )
+    return build.city
 
-    def add_school(
-        level: Level, parent: str, code: str, name: str, index: int, urban: bool, new: bool
+
+@dataclass
+class _Builder:
+    """The city being built and the one random stream every draw comes from, in order."""
+
+    rng: random.Random
+    city: DemoCity = field(default_factory=DemoCity)
+
+    def level_in_districts(
+        self, level: Level, districts: dict[str, tuple[str, str]], *, scale: float
     ) -> None:
-        pace = DISTRICT_PACE.get(parent, 1.0)
+        """The level's schools under the districts by their weights, the newest of each
+        district's opening during the plan."""
+        district_codes = sorted(districts)
+        total = max(1, round(level.count * scale))
+        new_total = round(NEW_SCHOOLS_PER_YEAR * 3 * scale * NEW_SCHOOL_SHARES.get(level.type, 0))
+        weights = [DISTRICT_WEIGHTS.get(code, 1 / len(district_codes)) for code in district_codes]
+        per_district = _apportion(total, weights)
+        new_per_district = _apportion(new_total, weights)
+        for code, count, new in zip(district_codes, per_district, new_per_district, strict=True):
+            name, kind = districts[code]
+            for n in range(1, count + 1):
+                ordinal = _chinese(n) if n < 100 else str(n)
+                if level.type == UnitType.KINDERGARTEN:
+                    flavour = self.rng.choice(KINDERGARTEN_NAMES)
+                    school_name = f"{_short(name)}{flavour}第{ordinal}幼儿园"
+                else:
+                    school_name = f"{_short(name)}第{ordinal}{level.label}"
+                self.school_add(
+                    level,
+                    code,
+                    f"{code}-{level.code_letter}{n:04d}",
+                    school_name,
+                    index=n,
+                    urban=kind != "county",
+                    new=n > count - new,
+                )
+
+    def school_add(
+        self, level: Level, parent: str, code: str, name: str, *, index: int, urban: bool, new: bool
+    ) -> None:
+        """One school or kindergarten and, for a school, its classes in every census."""
+        rng = self.rng
         opened, closed = _opening(rng, new=new, index=index)
         ownership = (
             Ownership.PRIVATE
@@ -170,7 +224,7 @@ def generate(
             }
         elif level.type == UnitType.VOCATIONAL:
             attributes = {"students": rng.randint(600, 4000)}
-        city.units.append(
+        self.city.units.append(
             UnitSpec(
                 code=code,
                 name=name,
@@ -182,71 +236,37 @@ def generate(
                 attributes=attributes,
             )
         )
-        if not level.grades:
-            return
-        sizes = list(_class_sizes(rng, level, urban))
+        if level.grades:
+            pace = DISTRICT_PACE.get(parent, 1.0)
+            self.classes_add(level, code, opened, closed, urban=urban, pace=pace)
+
+    def classes_add(
+        self,
+        level: Level,
+        code: str,
+        opened: datetime.date,
+        closed: datetime.date | None,
+        *,
+        urban: bool,
+        pace: float,
+    ) -> None:
+        """The school's classes in each census it was open for; crowded classes shrink
+        year by year at the district's pace, fastest where they are most crowded."""
+        sizes = list(_class_sizes(self.rng, level, urban))
         for year in CENSUS_YEARS:
             census_day = datetime.date(year, 9, 30)
             if opened > census_day or (closed is not None and closed < census_day):
                 continue
-            # Crowded classes shrink year by year, fastest where they are most crowded.
             relief = RELIEF_BY_YEAR[year] * pace
             counters: dict[int, int] = {}
             for grade, pupils in sizes:
                 counters[grade] = counters.get(grade, 0) + 1
-                jitter = rng.randint(-2, 2)
+                jitter = self.rng.randint(-2, 2)
                 crowded = max(0.0, (pupils - 45) / 10)
                 size = round(pupils - relief * crowded + jitter)
-                city.classes.append(ClassRow(code, year, grade, counters[grade], max(15, size)))
-
-    district_codes = sorted(districts)
-    for level in LEVELS:
-        total = max(1, round(level.count * scale))
-        new_total = round(
-            NEW_SCHOOLS_PER_YEAR
-            * 3
-            * scale
-            * (
-                0.7
-                if level.type == UnitType.PRIMARY
-                else 0.3
-                if level.type == UnitType.JUNIOR
-                else 0
-            )
-        )
-        weights = [DISTRICT_WEIGHTS.get(code, 1 / len(district_codes)) for code in district_codes]
-        per_district = _apportion(total, weights)
-        new_per_district = _apportion(new_total, weights)
-        for code, count, new in zip(district_codes, per_district, new_per_district, strict=True):
-            name, kind = districts[code]
-            for n in range(1, count + 1):
-                ordinal = _chinese(n) if n < 100 else str(n)
-                if level.type == UnitType.KINDERGARTEN:
-                    flavour = rng.choice(KINDERGARTEN_NAMES)
-                    school_name = f"{_short(name)}{flavour}第{ordinal}幼儿园"
-                else:
-                    school_name = f"{_short(name)}第{ordinal}{level.label}"
-                add_school(
-                    level,
-                    code,
-                    f"{code}-{level.code_letter}{n:04d}",
-                    school_name,
-                    n,
-                    kind != "county",
-                    n > count - new,
+                self.city.classes.append(
+                    ClassRow(code, year, grade, counters[grade], max(15, size))
                 )
-    for level in BUREAU_SCHOOLS:
-        for n in range(1, max(1, round(level.count * scale)) + 1):
-            add_school(
-                level,
-                root_code,
-                f"{root_code}-{level.code_letter}{n:04d}",
-                level.label.format(n=_chinese(n)),
-                n,
-                True,
-                False,
-            )
-    return city
 
 
 def _apportion(total: int, weights: list[float]) -> list[int]:

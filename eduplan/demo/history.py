@@ -74,9 +74,33 @@ class Adoption:
     """How many units have adopted something by the end of each year, as a share of the
     plan's figure (before the plan: a share of the units)."""
 
+    units: str  # who adopts: a key of the pools history_load draws from
     before: float  # share of units adopted before 2016
     by_year: dict[int, float]  # year -> count reached, as a share of the goal
     goal: float
+
+
+# What schools and kindergartens adopt, in the order the seeded draws are made.
+ADOPTIONS: dict[str, Adoption] = {
+    # 校园足球特色学校 (football form's fb_characteristic)
+    "characteristic": Adoption("schools", 0.02, {2016: 0.49, 2017: 0.75, 2018: 1.0}, 200),
+    # the ICT form's campus flags
+    "digital": Adoption("schools", 0.06, {2016: 1.1, 2017: 2.0, 2018: 3.0}, 23),
+    "smart": Adoption("schools", 0.02, {2016: 0.8, 2017: 2.0, 2018: 3.0}, 17),
+    "network": Adoption("schools", 0.10, {2016: 1.05, 2017: 2.0, 2018: 3.0}, 15),
+    "card": Adoption("schools", 0.03, {2016: 1.0, 2017: 2.0, 2018: 3.0}, 5),
+    "tv": Adoption("schools", 0.01, {2016: 1.0, 2017: 2.0, 2018: 3.0}, 3),
+    # private kindergartens certified 普惠
+    "certified": Adoption("private kindergartens", 0.30, {2016: 0.9, 2017: 3.0, 2018: 6.0}, 20),
+}
+# The ICT form's yes/no elements, each read off one adoption.
+ICT_ADOPTIONS = {
+    "ict_digital_campus": "digital",
+    "ict_smart_campus": "smart",
+    "ict_network_upgraded": "network",
+    "ict_campus_card": "card",
+    "ict_tv_station": "tv",
+}
 
 
 def adoption_dates(
@@ -103,6 +127,25 @@ def _periods(kind: str, last_year: int) -> list[Period]:
     return periods_between(first, last)
 
 
+@dataclass(frozen=True)
+class _City:
+    """What the history's reports are drawn from: the units, who adopted what and when,
+    each school's keenness and the class census (the truth for classes)."""
+
+    rng: random.Random
+    until_year: int
+    schools: list[OrgUnit]
+    kindergartens: list[OrgUnit]
+    districts: list[OrgUnit]
+    adopted: dict[str, dict[int, datetime.date | None]]  # ADOPTIONS key -> unit -> day
+    keenness: dict[int, float]  # by school
+    census: dict[tuple[int, int], dict[str, Any]]
+
+    def active(self, adoption: str, unit: OrgUnit, day: datetime.date) -> bool:
+        when = self.adopted[adoption].get(unit.pk)
+        return when is not None and when <= day
+
+
 def history_load(*, scale: float, seed: int, until_year: int = 2018) -> int:
     """Write the history; returns the number of submissions written."""
     rng = random.Random(seed * 7 + 1)
@@ -111,154 +154,41 @@ def history_load(*, scale: float, seed: int, until_year: int = 2018) -> int:
     schools = list(OrgUnit.objects.filter(type__in=SCHOOLS).order_by("code"))
     kindergartens = list(OrgUnit.objects.filter(type=UnitType.KINDERGARTEN).order_by("code"))
     districts = list(OrgUnit.objects.filter(type=UnitType.DISTRICT).order_by("code"))
-    characteristic = adoption_dates(
-        rng, schools, Adoption(0.02, {2016: 0.49, 2017: 0.75, 2018: 1.0}, 200), scale=scale
+    pools = {
+        "schools": schools,
+        "private kindergartens": [k for k in kindergartens if k.ownership == Ownership.PRIVATE],
+    }
+    adopted = {
+        key: adoption_dates(rng, pools[spec.units], spec, scale=scale)
+        for key, spec in ADOPTIONS.items()
+    }
+    city = _City(
+        rng=rng,
+        until_year=until_year,
+        schools=schools,
+        kindergartens=kindergartens,
+        districts=districts,
+        adopted=adopted,
+        keenness={u.pk: rng.random() for u in schools},  # each school's own keenness
+        census=class_census_by_school(),  # the truth for classes (world.py)
     )
-    digital = adoption_dates(
-        rng, schools, Adoption(0.06, {2016: 1.1, 2017: 2.0, 2018: 3.0}, 23), scale=scale
-    )
-    smart = adoption_dates(
-        rng, schools, Adoption(0.02, {2016: 0.8, 2017: 2.0, 2018: 3.0}, 17), scale=scale
-    )
-    network = adoption_dates(
-        rng, schools, Adoption(0.10, {2016: 1.05, 2017: 2.0, 2018: 3.0}, 15), scale=scale
-    )
-    card = adoption_dates(
-        rng, schools, Adoption(0.03, {2016: 1.0, 2017: 2.0, 2018: 3.0}, 5), scale=scale
-    )
-    tv = adoption_dates(
-        rng, schools, Adoption(0.01, {2016: 1.0, 2017: 2.0, 2018: 3.0}, 3), scale=scale
-    )
-    private = [k for k in kindergartens if k.ownership == Ownership.PRIVATE]
-    certified = adoption_dates(
-        rng, private, Adoption(0.30, {2016: 0.9, 2017: 3.0, 2018: 6.0}, 20), scale=scale
-    )
-    per_school = {u.pk: rng.random() for u in schools}  # each school's own keenness
-    census = class_census_by_school()  # the truth for classes (world.py)
     rows: list[Row] = []
-
-    def active(dates: dict[int, datetime.date | None], unit: OrgUnit, day: datetime.date) -> bool:
-        when = dates.get(unit.pk)
-        return when is not None and when <= day
-
-    football = forms.get("football-activity")
-    if football:
-        for period in _periods("bimonthly", until_year):
-            progress = (period.end - datetime.date(2016, 1, 1)).days / 1095
-            for unit in _open(schools, period):
-                if period.end > BEHIND_FROM and rng.random() < 0.03:
-                    continue  # a few schools fall behind with their reports
-                keen = per_school[unit.pk]
-                is_char = active(characteristic, unit, period.end)
-                teams = (1 + (keen > 0.8)) if is_char else int(keen > 0.93)
-                players = int((120 if is_char else 25) * (0.6 + keen) * (0.7 + 0.5 * progress))
-                rows.append(
-                    (
-                        football,
-                        unit,
-                        period.code,
-                        {
-                            "fb_weekly_lessons": 1 if keen > 0.04 else 0,
-                            "fb_class_matches": int((6 if is_char else 2) * (0.5 + keen)),
-                            "fb_teams": teams,
-                            "fb_players": players,
-                            "fb_characteristic": int(is_char),
-                        },
-                    )
-                )
-    ict = forms.get("ict-status")
-    vocational = list(OrgUnit.objects.filter(type=UnitType.VOCATIONAL).order_by("code"))
-    if ict:
-        upgraded: dict[int, int] = {}
-        for period in _periods("term", until_year):
-            share = min(
-                0.95, 0.22 + 0.22 * max(0.0, (period.end - datetime.date(2016, 1, 1)).days / 365)
-            )
-            for unit in _open(schools + vocational, period):
-                keen = per_school.get(unit.pk, 0.5)
-                # The classes the census counts (vocational schools: their own number).
-                if unit.type == UnitType.VOCATIONAL:
-                    classes = vocational_classes(unit.attributes)
-                elif (unit.pk, census_year_of(period)) in census:
-                    classes = census[(unit.pk, census_year_of(period))]["classes"]
-                else:
-                    continue  # no census, no classes to report on
-                # Upgraded classes stay upgraded (all of them, if the school shrank).
-                upgraded[unit.pk] = min(
-                    classes,
-                    max(upgraded.get(unit.pk, 0), round(classes * share * (0.7 + 0.6 * keen))),
-                )
-                rows.append(
-                    (
-                        ict,
-                        unit,
-                        period.code,
-                        {
-                            "ict_classes": classes,
-                            "ict_upgraded": upgraded[unit.pk],
-                            "ict_digital_campus": int(active(digital, unit, period.end)),
-                            "ict_smart_campus": int(active(smart, unit, period.end)),
-                            "ict_network_upgraded": int(active(network, unit, period.end)),
-                            "ict_campus_card": int(active(card, unit, period.end)),
-                            "ict_tv_station": int(active(tv, unit, period.end)),
-                            "ict_bandwidth": 100 if keen > 0.5 else 50,
-                        },
-                    )
-                )
-    kg = forms.get("kindergarten-status")
-    if kg:
-        for period in _periods("term", until_year):
-            years = max(0.0, (period.end - datetime.date(2015, 12, 31)).days / 365)
-            for unit in _open(kindergartens, period):
-                base = int(unit.attributes.get("children", 200))
-                children = int(base * (1 + 0.03 * years))
-                # Public kindergartens are 普惠; private ones once certified.
-                inclusive = unit.ownership == Ownership.PUBLIC or active(
-                    certified, unit, period.end
-                )
-                rows.append(
-                    (
-                        kg,
-                        unit,
-                        period.code,
-                        {
-                            "kg_children": children,
-                            "kg_classes": max(3, children // 30),
-                            "kg_teachers": max(6, children // 15),
-                            "kg_inclusive": int(inclusive),
-                        },
-                    )
-                )
-    population = forms.get("preschool-population")
-    if population:
-        kids = {d.pk: 0 for d in districts}
-        for unit in kindergartens:
-            for d in districts:
-                if unit.path.startswith(d.path):
-                    kids[d.pk] += int(unit.attributes.get("children", 200))
-        for period in _periods("yearly", until_year):
-            for d in districts:
-                # Children aged 3–5: enrolment runs from ~84% (2015) to ~93% (2018).
-                rate = 0.84 + 0.03 * (int(period.code) - 2015) + rng.uniform(-0.04, 0.03)
-                rows.append(
-                    (
-                        population,
-                        d,
-                        period.code,
-                        {
-                            "pop_3_5": int(
-                                kids[d.pk] * (1 + 0.03 * (int(period.code) - 2015)) / rate
-                            )
-                        },
-                    )
-                )
+    for code, rows_of in (
+        ("football-activity", _football_rows),
+        ("ict-status", _ict_rows),
+        ("kindergarten-status", _kindergarten_rows),
+        ("preschool-population", _population_rows),
+    ):
+        form = forms.get(code)
+        if form:
+            rows += rows_of(form, city)
     with transaction.atomic():
         for form in {r[0] for r in rows}:
-            for code in sorted({r[2] for r in rows if r[0] is form}):
-                expected_reports_open(form=form, period_code=code)
+            for period_code in sorted({r[2] for r in rows if r[0] is form}):
+                expected_reports_open(form=form, period_code=period_code)
         truth = _Truth(
-            census=census,
-            programmes=_programmes(districts, census, scale=scale, seed=seed),
+            census=city.census,
+            programmes=_programmes(districts, city.census, scale=scale, seed=seed),
             seed=seed,
         )
         rows += _routine_rows(forms, rng, until_year, truth)
@@ -266,6 +196,107 @@ def history_load(*, scale: float, seed: int, until_year: int = 2018) -> int:
         figures_changed()
         statistics_refresh(ExpectedReport, Submission, DataValue)
     return len(rows)
+
+
+def _football_rows(form: Form, city: _City) -> list[Row]:
+    """Lessons, class matches, teams and players per school and bimonthly period, more
+    in characteristic schools and growing over the plan's years."""
+    rows: list[Row] = []
+    for period in _periods("bimonthly", city.until_year):
+        progress = (period.end - datetime.date(2016, 1, 1)).days / 1095
+        for unit in _open(city.schools, period):
+            if period.end > BEHIND_FROM and city.rng.random() < 0.03:
+                continue  # a few schools fall behind with their reports
+            keen = city.keenness[unit.pk]
+            is_char = city.active("characteristic", unit, period.end)
+            teams = (1 + (keen > 0.8)) if is_char else int(keen > 0.93)
+            players = int((120 if is_char else 25) * (0.6 + keen) * (0.7 + 0.5 * progress))
+            values = {
+                "fb_weekly_lessons": 1 if keen > 0.04 else 0,
+                "fb_class_matches": int((6 if is_char else 2) * (0.5 + keen)),
+                "fb_teams": teams,
+                "fb_players": players,
+                "fb_characteristic": int(is_char),
+            }
+            rows.append((form, unit, period.code, values))
+    return rows
+
+
+def _ict_rows(form: Form, city: _City) -> list[Row]:
+    """Per school and term: the census's classes (vocational schools: their own count),
+    the share upgraded (never falling), the campus flags adopted and the bandwidth."""
+    vocational = list(OrgUnit.objects.filter(type=UnitType.VOCATIONAL).order_by("code"))
+    rows: list[Row] = []
+    upgraded: dict[int, int] = {}
+    for period in _periods("term", city.until_year):
+        share = min(
+            0.95, 0.22 + 0.22 * max(0.0, (period.end - datetime.date(2016, 1, 1)).days / 365)
+        )
+        for unit in _open(city.schools + vocational, period):
+            keen = city.keenness.get(unit.pk, 0.5)
+            # The classes the census counts (vocational schools: their own number).
+            if unit.type == UnitType.VOCATIONAL:
+                classes = vocational_classes(unit.attributes)
+            elif (unit.pk, census_year_of(period)) in city.census:
+                classes = city.census[(unit.pk, census_year_of(period))]["classes"]
+            else:
+                continue  # no census, no classes to report on
+            # Upgraded classes stay upgraded (all of them, if the school shrank).
+            upgraded[unit.pk] = min(
+                classes,
+                max(upgraded.get(unit.pk, 0), round(classes * share * (0.7 + 0.6 * keen))),
+            )
+            values = {
+                "ict_classes": classes,
+                "ict_upgraded": upgraded[unit.pk],
+                **{
+                    element: int(city.active(adoption, unit, period.end))
+                    for element, adoption in ICT_ADOPTIONS.items()
+                },
+                "ict_bandwidth": 100 if keen > 0.5 else 50,
+            }
+            rows.append((form, unit, period.code, values))
+    return rows
+
+
+def _kindergarten_rows(form: Form, city: _City) -> list[Row]:
+    """Children (growing 3% a year), classes and teachers per kindergarten and term; 普惠
+    if public or once certified."""
+    rows: list[Row] = []
+    for period in _periods("term", city.until_year):
+        years = max(0.0, (period.end - datetime.date(2015, 12, 31)).days / 365)
+        for unit in _open(city.kindergartens, period):
+            base = int(unit.attributes.get("children", 200))
+            children = int(base * (1 + 0.03 * years))
+            # Public kindergartens are 普惠; private ones once certified.
+            inclusive = unit.ownership == Ownership.PUBLIC or city.active(
+                "certified", unit, period.end
+            )
+            values = {
+                "kg_children": children,
+                "kg_classes": max(3, children // 30),
+                "kg_teachers": max(6, children // 15),
+                "kg_inclusive": int(inclusive),
+            }
+            rows.append((form, unit, period.code, values))
+    return rows
+
+
+def _population_rows(form: Form, city: _City) -> list[Row]:
+    """Children aged 3–5 per district and year, from its kindergartens' children and an
+    enrolment rate rising from ~84% (2015) to ~93% (2018)."""
+    rows: list[Row] = []
+    kids = {d.pk: 0 for d in city.districts}
+    for unit in city.kindergartens:
+        for d in city.districts:
+            if unit.path.startswith(d.path):
+                kids[d.pk] += int(unit.attributes.get("children", 200))
+    for period in _periods("yearly", city.until_year):
+        for d in city.districts:
+            rate = 0.84 + 0.03 * (int(period.code) - 2015) + city.rng.uniform(-0.04, 0.03)
+            children = int(kids[d.pk] * (1 + 0.03 * (int(period.code) - 2015)) / rate)
+            rows.append((form, d, period.code, {"pop_3_5": children}))
+    return rows
 
 
 # Forms reported every period that no target is bound to: every expected unit reports,

@@ -53,6 +53,34 @@ def _target(spec: TargetSpec, *, plan: Plan, order: int, **owner: Goal | WorkPoi
 def plan_load(*, spec: PlanSpec, status: str = PlanStatus.ACTIVE) -> Plan:
     """Store a checked plan as a new plan; refuses, writing nothing, when its code
     exists or it names an org unit the database does not hold."""
+    organisation, departments = _plan_units(spec)
+    plan = Plan.objects.create(
+        code=spec.code,
+        name=spec.name,
+        organisation=organisation,
+        start_year=spec.start_year,
+        end_year=spec.end_year,
+        status=status,
+        intro=spec.intro,
+        work_points_intro=spec.work_points_intro,
+        source_digest=spec.digest,
+    )
+    # Every target in the plan's order: the projects' goals, the work points, the plan's own.
+    targets: list[Target] = []
+    projects = _projects_create(plan, spec, departments, targets)
+    _sections_create(plan, spec, projects, targets)
+    targets += [_target(t, plan=plan, order=len(targets) + i) for i, t in enumerate(spec.targets)]
+    Target.objects.bulk_create(targets)
+    specs = [t for p in spec.projects for g in p.goals for t in g.targets]
+    specs += [t for s in spec.sections for w in s.work_points for t in w.targets] + spec.targets
+    _restatements_link(list(zip(specs, targets, strict=True)))
+    figures_changed()
+    return plan
+
+
+def _plan_units(spec: PlanSpec) -> tuple[OrgUnit, dict[str, OrgUnit]]:
+    """The plan's org unit and its owner departments by code; refuses a code already
+    loaded and a unit or department the database does not hold."""
     if Plan.objects.filter(code=spec.code).exists():
         raise InputError(_("a plan with this code is already loaded"), where=f"code: {spec.code}")
     try:
@@ -72,19 +100,14 @@ def plan_load(*, spec: PlanSpec, status: str = PlanStatus.ACTIVE) -> Plan:
                     _("unknown department: %(code)s") % {"code": code},
                     where=f"projects[{p_index}].owners[{o_index}].department",
                 )
+    return organisation, departments
 
-    plan = Plan.objects.create(
-        code=spec.code,
-        name=spec.name,
-        organisation=organisation,
-        start_year=spec.start_year,
-        end_year=spec.end_year,
-        status=status,
-        intro=spec.intro,
-        work_points_intro=spec.work_points_intro,
-        source_digest=spec.digest,
-    )
-    targets: list[Target] = []
+
+def _projects_create(
+    plan: Plan, spec: PlanSpec, departments: dict[str, OrgUnit], targets: list[Target]
+) -> dict[int, Project]:
+    """The projects with their owners, goals, measures and milestones, by number; their
+    goals' targets are appended to `targets` (unsaved)."""
     projects: dict[int, Project] = {}
     for project_spec in spec.projects:
         project = Project.objects.create(
@@ -111,6 +134,14 @@ def plan_load(*, spec: PlanSpec, status: str = PlanStatus.ACTIVE) -> Plan:
             Milestone(project=project, year=year, title=title, due_on=datetime.date(year, 12, 31))
             for year, title in project_spec.milestones
         )
+    return projects
+
+
+def _sections_create(
+    plan: Plan, spec: PlanSpec, projects: dict[int, Project], targets: list[Target]
+) -> None:
+    """The sections and their work points, linked to their projects; the work points'
+    targets are appended to `targets` (unsaved)."""
     for section_spec in spec.sections:
         section = Section.objects.create(
             plan=plan, number=section_spec.number, title=section_spec.title
@@ -124,13 +155,6 @@ def plan_load(*, spec: PlanSpec, status: str = PlanStatus.ACTIVE) -> Plan:
                 _target(t, plan=plan, order=len(targets) + i, work_point=work_point)
                 for i, t in enumerate(wp_spec.targets)
             ]
-    targets += [_target(t, plan=plan, order=len(targets) + i) for i, t in enumerate(spec.targets)]
-    Target.objects.bulk_create(targets)
-    specs = [t for p in spec.projects for g in p.goals for t in g.targets]
-    specs += [t for s in spec.sections for w in s.work_points for t in w.targets] + spec.targets
-    _restatements_link(list(zip(specs, targets, strict=True)))
-    figures_changed()
-    return plan
 
 
 def _restatements_link(created: list[tuple[TargetSpec, Target]]) -> None:

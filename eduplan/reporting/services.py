@@ -277,28 +277,16 @@ def submission_save(
     period = period_from_code(period_code)
     key_row: IdempotencyKey | None = None
     if idempotency_key:
-        fingerprint = _fingerprint(
-            {
-                "form": form.pk,
-                "unit": org_unit.pk,
-                "period": period.code,
-                "subject": subject,
-                "values": values,
-            }
-        )
-        try:
-            # Claim the key first: a concurrent retry waits on this row and then replays.
-            with transaction.atomic():
-                key_row = IdempotencyKey.objects.create(
-                    user=user, key=idempotency_key, fingerprint=fingerprint
-                )
-        except IntegrityError:
-            replay = IdempotencyKey.objects.select_related("submission").get(
-                user=user, key=idempotency_key
-            )
-            if replay.fingerprint != fingerprint or replay.submission is None:
-                raise InputError(str(ERR_KEY_REUSED), where=idempotency_key) from None
-            return replay.submission
+        request = {
+            "form": form.pk,
+            "unit": org_unit.pk,
+            "period": period.code,
+            "subject": subject,
+            "values": values,
+        }
+        key_row, replay = _key_claim(user=user, key=idempotency_key, request=request)
+        if replay is not None:
+            return replay
     if not ExpectedReport.objects.filter(
         form=form, period=period.code, org_unit=org_unit, subject=subject
     ).exists():
@@ -309,20 +297,14 @@ def submission_save(
     assert form.current_version is not None
     definition = form_definition(form.current_version)
     parsed = _parse_values(definition, values)
-    lookup = {"form": form, "org_unit": org_unit, "period": period.code, "subject": subject}
-    created = False
-    submission = Submission.objects.filter(**lookup).first()
-    if submission is None:
-        try:
-            with transaction.atomic():
-                submission = Submission.objects.create(**lookup, form_version=form.current_version)
-                created = True
-        except IntegrityError:
-            # Another first save won the race: this edit was made without seeing it.
-            raise ConflictError(ERR_STALE) from None
-    if not created:
-        submission = _locked_submission(submission.pk)
-        _check_revision(submission, revision)
+    submission, created = _submission_to_save(
+        form=form,
+        version=form.current_version,
+        org_unit=org_unit,
+        period=period,
+        subject=subject,
+        revision=revision,
+    )
     if submission.status not in EDITABLE:
         raise InputError(
             ERR_LOCKED % {"status": Status(submission.status).label}, where=str(submission)
@@ -338,6 +320,50 @@ def submission_save(
         key_row.submission = submission
         key_row.save(update_fields=["submission"])
     return submission
+
+
+def _key_claim(
+    *, user: Any, key: str, request: dict[str, Any]
+) -> tuple[IdempotencyKey | None, Submission | None]:
+    """Claim an idempotency key for a save: (the key's new row, None), or (None, the
+    submission the first save with this key returned) for a retry to replay. Refuses a
+    key already used for a different save."""
+    fingerprint = _fingerprint(request)
+    try:
+        # Claim the key first: a concurrent retry waits on this row and then replays.
+        with transaction.atomic():
+            return IdempotencyKey.objects.create(user=user, key=key, fingerprint=fingerprint), None
+    except IntegrityError:
+        replay = IdempotencyKey.objects.select_related("submission").get(user=user, key=key)
+        if replay.fingerprint != fingerprint or replay.submission is None:
+            raise InputError(str(ERR_KEY_REUSED), where=key) from None
+        return None, replay.submission
+
+
+def _submission_to_save(
+    *,
+    form: Form,
+    version: FormVersion,
+    org_unit: OrgUnit,
+    period: Period,
+    subject: str,
+    revision: int | None,
+) -> tuple[Submission, bool]:
+    """The submission a save writes to, locked, and whether this save created it; a
+    stale revision (or a first save that lost the race to another) is a ConflictError."""
+    lookup = {"form": form, "org_unit": org_unit, "period": period.code, "subject": subject}
+    submission = Submission.objects.filter(**lookup).first()
+    if submission is None:
+        try:
+            with transaction.atomic():
+                created = Submission.objects.create(**lookup, form_version=version)
+        except IntegrityError:
+            # Another first save won the race: this edit was made without seeing it.
+            raise ConflictError(ERR_STALE) from None
+        return created, True
+    submission = _locked_submission(submission.pk)
+    _check_revision(submission, revision)
+    return submission, False
 
 
 def _store_values(

@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 
 from eduplan.construction.models import SchoolClass
 from eduplan.construction.selectors import class_census_by_school
-from eduplan.dashboards.selectors import school_page_build
+from eduplan.dashboards.selectors.school import school_page_build
 from eduplan.demo.checks import Problem, demo_check, demo_check_report
 from eduplan.org.models import OrgUnit, UnitType
 from eduplan.plans.models import Milestone

@@ -12,11 +12,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from eduplan.reporting import xlsx
 from eduplan.reporting.models import DataValue, Status, Submission, SubmissionEvent
 from eduplan.reporting.services import submission_approve, submission_save, submission_submit
 from eduplan.reporting.tests.conftest import GOOD
-from eduplan.reporting.xlsx import ImportProblem, xlsx_import, xlsx_template, xlsx_units
+from eduplan.reporting.xlsx import ImportProblem, messages, xlsx_import, xlsx_template, xlsx_units
+from eduplan.reporting.xlsx.template import DATA_SHEET, INFO_SHEET
 
 PERIOD = "2016T1"
 # The class form's columns: A code, B name, then its elements in order.
@@ -50,7 +50,7 @@ def _bytes(wb) -> bytes:
 def _fill(data: bytes, rows: Mapping[int, Mapping[str, object]]) -> bytes:
     """Type values into the template: {row number: {element code: value}}."""
     wb = _book(data)
-    ws = wb[xlsx.DATA_SHEET]
+    ws = wb[DATA_SHEET]
     for row, values in rows.items():
         for code, value in values.items():
             ws[f"{COLUMN[code]}{row}"] = value
@@ -90,7 +90,7 @@ def test_the_template_has_a_title_names_with_units_hidden_codes_and_a_row_per_un
     city, class_form
 ):
     wb = _book(_template(city, class_form, who="bob", unit=city.jinshui))
-    ws = wb[xlsx.DATA_SHEET]
+    ws = wb[DATA_SHEET]
     assert "班额情况" in ws["A1"].value and "2016年春季学期" in ws["A1"].value
     assert ws["C2"].value == "教学班总数（个）" and ws["E2"].value == "大班额班数"
     assert [c.value for c in ws[3]][:4] == ["#unit", "#name", "classes_total", "pupils_total"]
@@ -107,7 +107,7 @@ def test_the_template_has_a_title_names_with_units_hidden_codes_and_a_row_per_un
     assert validations["C4:C5"].type == "whole" and validations["C4:C5"].formula1 == "1"
     assert validations["F4:F5"].type == "decimal" and validations["F4:F5"].formula2 == "100"
     assert validations["G4:G5"].type == "list" and validations["G4:G5"].formula1 == '"是,否"'
-    info = {row[2]: row[1] for row in wb[xlsx.INFO_SHEET].iter_rows(values_only=True) if row[2]}
+    info = {row[2]: row[1] for row in wb[INFO_SHEET].iter_rows(values_only=True) if row[2]}
     assert info["form"] == "class-size-test" and info["period"] == PERIOD
     assert info["digest"] == class_form.current_version.digest
 
@@ -120,7 +120,7 @@ def test_the_template_is_prefilled_with_what_is_stored(city, class_form):
         period_code=PERIOD,
         values={**GOOD, "has_card": "是", "share_digital": "45.5"},
     )
-    ws = _book(_template(city, class_form))[xlsx.DATA_SHEET]
+    ws = _book(_template(city, class_form))[DATA_SHEET]
     assert ws["C4"].value == 20 and ws["G4"].value == "是" and float(ws["F4"].value) == 45.5
     revision_column = next(c.column_letter for c in ws[3] if c.value == "#revision")
     assert ws[f"{revision_column}4"].value == sub.revision
@@ -141,7 +141,7 @@ def test_a_stored_text_that_looks_like_a_formula_comes_out_as_text(city, class_f
     data = _template(city, class_form)
     sheet_xml = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml").decode()
     assert "<f>" not in sheet_xml
-    ws = _book(data)[xlsx.DATA_SHEET]
+    ws = _book(data)[DATA_SHEET]
     assert ws["H4"].value == "=1+1" and ws["H4"].data_type == "s" and ws["H4"].quotePrefix
     assert ws["B4"].data_type == "s" and ws["B4"].quotePrefix
     # Imported back unchanged, the text is neither refused nor stored again.
@@ -159,7 +159,7 @@ def test_control_characters_in_stored_text_do_not_break_the_template(city, class
         period_code=PERIOD,
         values={"note": "响铃\x07字符"},
     )
-    ws = _book(_template(city, class_form))[xlsx.DATA_SHEET]
+    ws = _book(_template(city, class_form))[DATA_SHEET]
     assert ws["H4"].value == "响铃字符"
 
 
@@ -198,7 +198,7 @@ def test_a_filled_template_round_trips_into_stored_values(city, class_form):
 
 def test_a_percentage_typed_with_a_percent_sign_is_stored_as_the_number(city, class_form):
     wb = _book(_template(city, class_form))
-    cell = wb[xlsx.DATA_SHEET]["F4"]
+    cell = wb[DATA_SHEET]["F4"]
     cell.value, cell.number_format = 0.455, "0.0%"  # what Excel stores for 45.5%
     assert _import(city, _bytes(wb), form=class_form).ok
     assert _stored(city.jinshui_one) == {"share_digital": 45.5}
@@ -240,7 +240,7 @@ def test_a_school_reporter_cannot_import_another_schools_row(city, class_form):
     before = _counts()
     result = _import(city, data, who="alice", form=class_form)
     assert _where(result.problems) == [("填报", 5, "A")]
-    assert str(xlsx.ERR_UNIT_FORBIDDEN % {"unit": "金水二小"}) == result.problems[0].message
+    assert str(messages.ERR_UNIT_FORBIDDEN % {"unit": "金水二小"}) == result.problems[0].message
     assert _counts() == before
 
 
@@ -249,7 +249,7 @@ def test_a_school_reporter_cannot_import_another_schools_row(city, class_form):
 
 def _rename_sheet(data: bytes) -> bytes:
     wb = _book(data)
-    wb[xlsx.DATA_SHEET].title = "Sheet1"
+    wb[DATA_SHEET].title = "Sheet1"
     return _bytes(wb)
 
 
@@ -261,7 +261,7 @@ def _set(data: bytes, sheet: str, coordinate: str, value: object) -> bytes:
 
 def _info_period(data: bytes, value: str) -> bytes:
     wb = _book(data)
-    for row in wb[xlsx.INFO_SHEET].iter_rows():
+    for row in wb[INFO_SHEET].iter_rows():
         if row[2].value == "period":
             row[1].value = value
     return _bytes(wb)
@@ -269,7 +269,7 @@ def _info_period(data: bytes, value: str) -> bytes:
 
 def _drop_column(data: bytes, letter: str) -> bytes:
     wb = _book(data)
-    wb[xlsx.DATA_SHEET].delete_cols(openpyxl.utils.column_index_from_string(letter))
+    wb[DATA_SHEET].delete_cols(openpyxl.utils.column_index_from_string(letter))
     return _bytes(wb)
 
 
@@ -281,39 +281,39 @@ def _bad_zip(_data: bytes) -> bytes:
 
 
 BAD_FILES = {
-    "not an xlsx at all": (lambda d: b"name,value\n1,2\n", [("", None, "")], xlsx.ERR_NOT_XLSX),
-    "a zip that is not a workbook": (_bad_zip, [("", None, "")], xlsx.ERR_NOT_XLSX),
-    "a truncated workbook": (lambda d: d[: len(d) // 2], [("", None, "")], xlsx.ERR_NOT_XLSX),
-    "no sheet 填报": (_rename_sheet, [("填报", None, "")], xlsx.ERR_NO_SHEET),
+    "not an xlsx at all": (lambda d: b"name,value\n1,2\n", [("", None, "")], messages.ERR_NOT_XLSX),
+    "a zip that is not a workbook": (_bad_zip, [("", None, "")], messages.ERR_NOT_XLSX),
+    "a truncated workbook": (lambda d: d[: len(d) // 2], [("", None, "")], messages.ERR_NOT_XLSX),
+    "no sheet 填报": (_rename_sheet, [("填报", None, "")], messages.ERR_NO_SHEET),
     "an unknown element code": (
         lambda d: _set(d, "填报", "D3", "pupils"),
         [("填报", 2, "D"), ("填报", 2, "")],
-        xlsx.ERR_COLUMN_UNKNOWN,
+        messages.ERR_COLUMN_UNKNOWN,
     ),
     "a missing column": (
         lambda d: _drop_column(d, "E"),
         [("填报", 2, "")],
-        xlsx.ERR_COLUMN_MISSING,
+        messages.ERR_COLUMN_MISSING,
     ),
     "another period in 说明": (
         lambda d: _info_period(d, "2016T2"),
         [("说明", None, "")],
-        xlsx.ERR_WRONG_PERIOD,
+        messages.ERR_WRONG_PERIOD,
     ),
     "another form in 说明": (
         lambda d: _set(d, "说明", "B4", "class-size"),
         [("说明", None, "")],
-        xlsx.ERR_WRONG_FORM,
+        messages.ERR_WRONG_FORM,
     ),
     "an unknown unit": (
         lambda d: _set(_fill(d, {4: GOOD}), "填报", "A4", "999999"),
         [("填报", 4, "A")],
-        xlsx.ERR_UNIT_UNKNOWN,
+        messages.ERR_UNIT_UNKNOWN,
     ),
     "a unit twice": (
         lambda d: _set(_set(_fill(d, {4: GOOD}), "填报", "A5", "410105-P1"), "填报", "C5", 5),
         [("填报", 5, "A")],
-        xlsx.ERR_UNIT_TWICE,
+        messages.ERR_UNIT_TWICE,
     ),
     "text in a number cell": (
         lambda d: _fill(d, {4: {**GOOD, "pupils_total": "九百"}}),
@@ -328,17 +328,17 @@ BAD_FILES = {
     "a formula": (
         lambda d: _fill(d, {4: {**GOOD, "classes_large": "=C4/10"}}),
         [("填报", 4, "E")],
-        xlsx.ERR_FORMULA,
+        messages.ERR_FORMULA,
     ),
     "a formula in the name column": (
         lambda d: _set(_fill(d, {4: GOOD}), "填报", "B4", '=HYPERLINK("http://x","a")'),
         [("填报", 4, "B")],
-        xlsx.ERR_FORMULA,
+        messages.ERR_FORMULA,
     ),
     "a blank unit code": (
         lambda d: _set(_fill(d, {4: GOOD}), "填报", "A4", None),
         [("填报", 4, "A")],
-        xlsx.ERR_UNIT_MISSING,
+        messages.ERR_UNIT_MISSING,
     ),
 }
 
@@ -453,7 +453,7 @@ def test_a_unit_not_expected_to_report_is_refused(city, class_form):
     data = _set(data, "填报", "C6", 3)
     result = _import(city, data, who="bob", form=class_form)
     assert _where(result.problems) == [("填报", 6, "A")]
-    assert result.problems[0].message == str(xlsx.ERR_UNIT_NOT_EXPECTED % {"unit": "金水区"})
+    assert result.problems[0].message == str(messages.ERR_UNIT_NOT_EXPECTED % {"unit": "金水区"})
 
 
 def test_a_submitted_report_is_kept_and_may_not_be_changed_by_import(city, class_form):

@@ -1,0 +1,105 @@
+"""The leaders' cockpit and the big screen: the projects with their status, key targets
+with sparklines, open supervision orders by colour, reports due by unit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from eduplan.core.tables import Table, number
+from eduplan.dashboards.charts import Chart
+from eduplan.dashboards.selectors.frame import Frame, path_chart, status_cells
+from eduplan.dashboards.selectors.reports_due import reporting_by_unit, reporting_chart
+from eduplan.indicators.projects import (
+    STATUS_STYLES,
+    ProjectStatus,
+    project_statuses_from,
+    status_summary,
+    target_statuses_cached,
+    targets_table,
+    trajectory,
+)
+from eduplan.indicators.status import STATUS_LABELS, TargetStatus
+from eduplan.reporting.selectors import completeness_table
+from eduplan.supervision.models import Colour
+from eduplan.supervision.selectors import orders_for
+
+TOP_ORDERS = 8  # the worst open supervision orders the cockpit lists
+
+
+@dataclass
+class Cockpit:
+    frame: Frame
+    projects: list[ProjectStatus]
+    summary: list[tuple[str, str, int]]
+    key_targets: list[dict[str, Any]]
+    orders: list[tuple[str, str, int]]
+    worst_orders: list[Any]
+    reporting: list[dict[str, Any]]
+    charts: list[Chart] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    # The key targets whose figure is a provisional measure (临时口径), for the footnotes
+    # a wall screen needs (no hover there).
+    provisional: list[TargetStatus] = field(default_factory=list)
+
+
+def cockpit_build(*, user: Any, frame: Frame) -> Cockpit:
+    """The cockpit (and big screen) for the frame; the orders are those the user sees."""
+    statuses = target_statuses_cached(
+        stamp=frame.stamp, plan=frame.plan, at=frame.at, unit=frame.unit
+    )
+    projects = project_statuses_from(frame.plan, statuses)
+    key_targets = []
+    charts = []
+    for p in projects:
+        key = p.key_target
+        if key is None:
+            continue
+        path = trajectory(stamp=frame.stamp, status=key, at=frame.at)
+        chart = path_chart(key, path, spark=True) if path else None
+        if chart:
+            charts.append(chart)
+        key_targets.append({"project": p.project, "chart": chart, **status_cells(key)})
+    day = timezone.localdate()
+    mine = orders_for(user=user, day=day)
+    counts = dict.fromkeys(Colour.values, 0)
+    for row in mine.order_by().values("colour").annotate(n=Count("pk")):  # type: ignore[misc]
+        counts[row["colour"]] = row["n"]
+    reporting = reporting_by_unit(stamp=frame.stamp, unit=frame.unit, at=frame.at)
+    charts.append(reporting_chart(frame, reporting))
+    projects_table = Table(
+        id="projects",
+        title=_("Key projects as of the end of %(period)s") % {"period": frame.at.label},
+        header=[_("No."), _("Project"), _("Status"), _("Targets on track (%)")]
+        + [str(STATUS_LABELS[k]) for k in STATUS_STYLES],
+        rows=[
+            [p.number, p.name, p.label, number(p.share_on_track, 0)]
+            + [p.counts.get(str(k), 0) for k in STATUS_STYLES]
+            for p in projects
+        ],
+    )
+    return Cockpit(
+        frame=frame,
+        projects=projects,
+        summary=status_summary(statuses),
+        key_targets=key_targets,
+        orders=[(c, str(Colour(c).label), counts[c]) for c in reversed(Colour.values)],
+        worst_orders=list(mine[:TOP_ORDERS]),
+        reporting=reporting,
+        charts=charts,
+        provisional=[k["status"] for k in key_targets if k["status"].provisional],
+        tables=[
+            projects_table,
+            targets_table(unit=frame.unit, at=frame.at, rows=statuses),
+            completeness_table(
+                table_id="reporting",
+                title=_("Reports due in %(period)s by unit") % {"period": frame.at.label},
+                rows=reporting,
+            ),
+        ]
+        + [c.table() for c in charts],
+    )

@@ -1,0 +1,164 @@
+"""A school's page: its reports due and returned, its class census over the years and its
+approved figures per form and period."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from eduplan.construction.selectors import class_census_summary
+from eduplan.core.tables import Table, number
+from eduplan.dashboards.charts import Chart, Series
+from eduplan.org.access import membership_of
+from eduplan.org.models import SCHOOL_TYPES, OrgUnit, Role
+from eduplan.reporting.models import DataValue, ExpectedReport, Submission
+from eduplan.reporting.models import Status as ReportStatus
+from eduplan.reporting.periods import period_from_code
+
+
+@dataclass
+class SchoolPage:
+    unit: OrgUnit
+    due: list[dict[str, Any]]
+    returned: list[Submission]
+    census: list[dict[str, Any]]
+    figures: list[Table]
+    charts: list[Chart]
+    tables: list[Table]
+
+
+def school_page_build(*, unit: OrgUnit, today: datetime.date | None = None) -> SchoolPage:
+    """A school's reports due and returned, and its figures over time (the view has
+    checked the user may see the unit)."""
+    if unit.type not in SCHOOL_TYPES:
+        raise Http404(_("%(unit)s is not a school or kindergarten.") % {"unit": unit.name})
+    today = today or timezone.localdate()
+    expected = list(
+        ExpectedReport.objects.filter(org_unit=unit)
+        .select_related("form")
+        .order_by("-due_on", "form__code")[:60]
+    )
+    subs = {
+        (s.form_id, s.period, s.subject): s
+        for s in Submission.objects.filter(org_unit=unit)
+        .select_related("form")
+        .only("pk", "form__code", "form__name", "period", "subject", "status", "returned_reason")
+    }
+    due: list[dict[str, Any]] = []
+    for e in expected:
+        sub = subs.get((e.form_id, e.period, e.subject))
+        state = sub.status if sub else "missing"
+        due.append(
+            {
+                "expected": e,
+                "submission": sub,
+                "state": state,
+                "overdue": (sub is None and e.due_on < today)
+                or (
+                    sub is not None
+                    and sub.status in (ReportStatus.DRAFT, ReportStatus.RETURNED)
+                    and e.due_on < today
+                ),
+            }
+        )
+    returned = [s for s in subs.values() if s.status == ReportStatus.RETURNED]
+    census = class_census_summary(unit=unit)
+    census_chart = Chart(
+        id="census",
+        title=_("Classes by school year"),
+        kind="bar",
+        categories=[str(r["school_year"]) for r in census],
+        series=[
+            Series(_("Classes"), [r["classes"] for r in census], "bar"),
+            Series(_("Large classes (56–65)"), [r["large"] for r in census], "bar"),
+            Series(_("Very large classes (66+)"), [r["huge"] for r in census], "bar"),
+            Series(_("Average class size"), [number(r["average"], 1) for r in census], "actual"),
+        ],
+        category_title=_("School year"),
+    )
+    figures = _school_figures(unit)
+    charts = [census_chart] if census else []
+    return SchoolPage(
+        unit=unit,
+        due=due,
+        returned=returned,
+        census=census,
+        figures=figures,
+        charts=charts,
+        tables=[
+            Table(
+                id="due",
+                title=_("Reports of %(unit)s") % {"unit": unit.name},
+                header=[_("Form"), _("Period"), _("Due"), _("Status")],
+                rows=[
+                    [
+                        d["expected"].form.name,
+                        d["expected"].period,
+                        d["expected"].due_on,
+                        str(ReportStatus(d["state"]).label)
+                        if d["submission"]
+                        else _("not started"),
+                    ]
+                    for d in due
+                ],
+            ),
+            *figures,
+            *[c.table() for c in charts],
+        ],
+    )
+
+
+def _school_figures(unit: OrgUnit) -> list[Table]:
+    """The school's approved numeric figures, one table per form, periods as rows (one
+    query)."""
+    rows = (
+        DataValue.objects.filter(
+            org_unit=unit, submission__status=ReportStatus.APPROVED, number__isnull=False
+        )
+        .values_list(
+            "submission__form__code",
+            "submission__form__name",
+            "period",
+            "element__code",
+            "element__name",
+            "number",
+        )
+        .order_by("submission__form__code", "period", "element_id")
+    )
+    forms: dict[str, dict[str, Any]] = {}
+    for code, name, period, element, element_name, value in rows:
+        form = forms.setdefault(code, {"name": name, "elements": {}, "periods": {}})
+        form["elements"].setdefault(element, element_name)
+        form["periods"].setdefault(period, {})[element] = number(value)
+    tables = []
+    for code, form in forms.items():
+        elements = list(form["elements"])
+        tables.append(
+            Table(
+                id=f"form-{code}",
+                title=form["name"],
+                header=[_("Period")] + [form["elements"][e] for e in elements],
+                rows=[
+                    [period_from_code(p).label] + [values.get(e) for e in elements]
+                    for p, values in form["periods"].items()
+                ],
+            )
+        )
+    return tables
+
+
+def school_of(user: Any) -> OrgUnit | None:
+    membership = membership_of(user)
+    if (
+        membership
+        and membership.role == Role.SCHOOL_REPORTER
+        and membership.scope
+        and membership.scope.type in SCHOOL_TYPES
+    ):
+        return membership.scope
+    return None

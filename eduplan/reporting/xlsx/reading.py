@@ -1,0 +1,104 @@
+"""Reading an uploaded workbook: every cell of the two sheets, as plain values.
+
+Formulas are read as formulas (never their results), the size is bounded before and
+while reading (a zip bomb unpacks to many times its size), and a cell's value becomes
+the text a stored value displays as, so that the two can be compared.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import zipfile
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import openpyxl
+
+from eduplan.reporting.xlsx.template import DATA_SHEET, FIRST_ROW, INFO_SHEET
+
+MAX_ROWS = 20000
+MAX_COLUMNS = 300
+# A small .xlsx may unpack to a huge one (zip bomb): refuse past this many times the limit.
+UNZIPPED_FACTOR = 10
+
+
+@dataclass(frozen=True)
+class Cell:
+    value: Any
+    data_type: str
+    number_format: str
+
+
+def sheets_read(data: bytes) -> dict[str, list[list[Cell]]]:
+    """Every cell of the sheets the import reads (values and formulas, not results)."""
+    wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    try:
+        sheets: dict[str, list[list[Cell]]] = {}
+        for name in (DATA_SHEET, INFO_SHEET):
+            if name not in wb.sheetnames:
+                continue
+            rows: list[list[Cell]] = []
+            for row in wb[name].iter_rows(max_col=MAX_COLUMNS):
+                rows.append(
+                    [
+                        Cell(
+                            getattr(c, "value", None),
+                            getattr(c, "data_type", "n"),
+                            str(getattr(c, "number_format", "General") or "General"),
+                        )
+                        for c in row
+                    ]
+                )
+                if len(rows) > MAX_ROWS + FIRST_ROW:
+                    break
+            sheets[name] = rows
+        return sheets
+    finally:
+        wb.close()
+
+
+def unzipped_size(data: bytes) -> int:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return sum(info.file_size for info in archive.infolist())
+
+
+def cell_at(rows: list[list[Cell]], row: int, col: int) -> Cell:
+    if row - 1 < len(rows) and col - 1 < len(rows[row - 1]):
+        return rows[row - 1][col - 1]
+    return Cell(None, "n", "General")
+
+
+def cell_text(value: Any) -> str:
+    """A cell's value as text, to compare with a stored value's display."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float | Decimal):
+        try:
+            return f"{Decimal(repr(value) if isinstance(value, float) else value).normalize():f}"
+        except InvalidOperation:
+            return str(value)
+    return str(value).strip()
+
+
+def unit_code(value: Any) -> str:
+    if isinstance(value, float) and value == int(value):
+        value = int(value)  # a code typed as a number, e.g. 410105
+    return cell_text(value)
+
+
+def info_values(rows: list[list[Cell]]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for row in rows:
+        if len(row) >= 3 and isinstance(row[2].value, str) and row[2].value.strip():
+            found[row[2].value.strip()] = cell_text(row[1].value)
+    return found
