@@ -59,7 +59,8 @@ def plan_load(*, spec: PlanSpec, status: str = PlanStatus.ACTIVE) -> Plan:
         organisation = OrgUnit.objects.get(code=spec.organisation)
     except OrgUnit.DoesNotExist:
         raise InputError(
-            _("unknown org unit: %(code)s") % {"code": spec.organisation}, where="organisation"
+            _("unknown org unit: %(code)s") % {"code": spec.organisation},
+            where=spec.place("organisation"),
         ) from None
     departments = {
         u.code: u
@@ -70,7 +71,7 @@ def plan_load(*, spec: PlanSpec, status: str = PlanStatus.ACTIVE) -> Plan:
             if code not in departments:
                 raise InputError(
                     _("unknown department: %(code)s") % {"code": code},
-                    where=f"projects[{p_index}].owners[{o_index}].department",
+                    where=spec.place(f"projects[{p_index}].owners[{o_index}].department"),
                 )
 
     plan = Plan.objects.create(
