@@ -353,26 +353,33 @@ def _message(error: ErrorDetails, *, schema: Any, path: Steps) -> str:
             "v": value,
             "allowed": ", ".join(choices),
         }
-    limits = {
-        "greater_than_equal": (_("%(v)s is below the lowest allowed, %(limit)s"), "ge"),
-        "greater_than": (_("%(v)s must be more than %(limit)s"), "gt"),
-        "less_than_equal": (_("%(v)s is above the highest allowed, %(limit)s"), "le"),
-        "less_than": (_("%(v)s must be less than %(limit)s"), "lt"),
-    }
-    if kind in limits:
-        text, bound = limits[kind]
-        return text % {"v": value, "limit": context.get(bound)}
-    if kind in {"too_short", "too_long"}:
-        size = context.get("min_length" if kind == "too_short" else "max_length")
-        if kind == "too_short":
-            return _("at least %(n)s entries are required here") % {"n": size}
-        return _("at most %(n)s entries are allowed here") % {"n": size}
+    if kind in _BOUND_MESSAGES:
+        wanted, bound = _BOUND_MESSAGES[kind]
+        return str(wanted) % {"v": value, "limit": context.get(bound)}
     for kinds, wanted in _TYPE_MESSAGES:
         if kind in kinds:
             return str(wanted) % {"v": _shown(value), "value": value}
     return _("not accepted here (%(problem)s)") % {"problem": error["msg"]}
 
 
+# A limit the value passed: (message, the limit's name in the error's context).
+_BOUND_MESSAGES: dict[str, tuple[Promise, str]] = {
+    "greater_than_equal": (gettext_lazy("%(v)s is below the lowest allowed, %(limit)s"), "ge"),
+    "greater_than": (gettext_lazy("%(v)s must be more than %(limit)s"), "gt"),
+    "less_than_equal": (gettext_lazy("%(v)s is above the highest allowed, %(limit)s"), "le"),
+    "less_than": (gettext_lazy("%(v)s must be less than %(limit)s"), "lt"),
+    "too_short": (gettext_lazy("at least %(limit)s entries are required here"), "min_length"),
+    "too_long": (gettext_lazy("at most %(limit)s entries are allowed here"), "max_length"),
+    "decimal_max_digits": (gettext_lazy("at most %(limit)s digits are allowed"), "max_digits"),
+    "decimal_max_places": (
+        gettext_lazy("at most %(limit)s digits after the decimal point are allowed"),
+        "decimal_places",
+    ),
+    "decimal_whole_digits": (
+        gettext_lazy("at most %(limit)s digits before the decimal point are allowed"),
+        "whole_digits",
+    ),
+}
 _TYPE_MESSAGES: tuple[tuple[frozenset[str], Promise], ...] = (
     (frozenset({"string_type"}), gettext_lazy("a text is required, not %(v)s")),
     (frozenset({"string_too_short"}), gettext_lazy("a non-empty text is required")),
