@@ -335,6 +335,8 @@ def _shown(value: Any) -> str:
 def _message(error: ErrorDetails, *, schema: Any, path: Steps) -> str:
     """A translated message for a pydantic error, saying what was expected."""
     kind, context, value = error["type"], error.get("ctx") or {}, error.get("input")
+    if kind in {"too_short", "too_long"} and isinstance(value, str):
+        kind = f"string_{kind}"  # a length constraint after a validator loses its kind
     if kind == "eduplan":
         return str(context["message"])
     if kind in {"value_error", "assertion_error"}:
@@ -368,6 +370,7 @@ _BOUND_MESSAGES: dict[str, tuple[Promise, str]] = {
     "greater_than": (gettext_lazy("%(v)s must be more than %(limit)s"), "gt"),
     "less_than_equal": (gettext_lazy("%(v)s is above the highest allowed, %(limit)s"), "le"),
     "less_than": (gettext_lazy("%(v)s must be less than %(limit)s"), "lt"),
+    "string_too_long": (gettext_lazy("at most %(limit)s characters are allowed"), "max_length"),
     "too_short": (gettext_lazy("at least %(limit)s entries are required here"), "min_length"),
     "too_long": (gettext_lazy("at most %(limit)s entries are allowed here"), "max_length"),
     "decimal_max_digits": (gettext_lazy("at most %(limit)s digits are allowed"), "max_digits"),

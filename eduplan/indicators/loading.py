@@ -52,7 +52,7 @@ class StepShape(Shape):
 class BindingShape(Shape):
     where: Text  # the target's place, as `eduplan plan show --json` labels it
     indicator: Text
-    metric: Text
+    metric: Annotated[Text, Field(max_length=64)]  # with "@" and a group code: 100 at most
     goal: GoalMode
     baseline: Baseline | None = None  # absent: read from the metric at baseline_on
     baseline_on: Day

@@ -106,7 +106,9 @@ def _member_read(value: Any) -> tuple[str, str]:
     )
 
 
-Code = Annotated[Text, AfterValidator(_separator_refused)]  # a unit's code or name
+# A unit's code and name, as OrgUnit holds them.
+Code = Annotated[Text, AfterValidator(_separator_refused), Field(max_length=32)]
+Name = Annotated[Text, AfterValidator(_separator_refused), Field(max_length=200)]
 TileIndex = Annotated[WholeNumber, Field(ge=0, le=19)]
 GROUP_CODE_FORBIDDEN = ("@", PATH_SEPARATOR)
 MEMBER_KEYS = {
@@ -117,7 +119,7 @@ MEMBER_KEYS = {
 
 class RootShape(Shape):
     code: Code
-    name: Code
+    name: Name
     type: Literal["bureau"] = "bureau"
 
 
@@ -125,14 +127,14 @@ class EntryShape(Shape):
     """A department or a district."""
 
     code: Code
-    name: Code
+    name: Name
     kind: Literal["urban", "county", "zone"] | None = None
     tile: tuple[TileIndex, TileIndex] | None = None  # [row, column] on the schematic map
 
 
 class UnitShape(Shape):
     code: Code
-    name: Code
+    name: Name
     type: UnitType
     parent: Code
     ownership: Ownership = Ownership.PUBLIC
@@ -148,7 +150,7 @@ class UnitShape(Shape):
 
 class GroupShape(Shape):
     code: Annotated[Code, AfterValidator(_group_code_checked)]
-    name: Code
+    name: Annotated[Name, Field(max_length=100)]
     description: OptionalText = ""
     members: Annotated[
         list[Annotated[tuple[str, str], PlainValidator(_member_read)]], Field(min_length=1)

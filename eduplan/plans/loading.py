@@ -46,6 +46,9 @@ CHANGES = frozenset(get_args(Change))
 HORIZONS = frozenset(get_args(Horizon))
 OWNER_ROLES = frozenset(get_args(OwnerRole))
 Year = Annotated[WholeNumber, Field(ge=1949, le=2100)]
+# What the plan's tables hold (plans/models.py).
+Value = Annotated[Number, Field(max_digits=18, decimal_places=4)]
+Name = Annotated[Text, Field(max_length=200)]
 
 
 @dataclass(frozen=True)
@@ -132,18 +135,18 @@ class PlanSpec:
 
 
 class TargetShape(Shape):
-    value: Number
-    value_max: Number | None = None
-    unit: Text
+    value: Value
+    value_max: Value | None = None
+    unit: Annotated[Text, Field(max_length=20)]
     comparator: Comparator
     change: Change | None = None
     baseline_year: Year | None = None
     year: WholeNumber | None = None  # inside the plan's span: checked with the plan
-    indicator: Text
+    indicator: Name
     source: Text
-    pair: OptionalText = ""
+    pair: Annotated[OptionalText, Field(max_length=40)] = ""
     note: OptionalText = ""
-    metric: OptionalText = ""
+    metric: Annotated[OptionalText, Field(max_length=100)] = ""
     restates: OptionalText = ""
 
     @model_validator(mode="after")
@@ -175,21 +178,28 @@ class MeasureShape(Shape):
 
 class MilestoneShape(Shape):
     year: WholeNumber
-    title: Text
+    title: Name
 
 
 class ProjectShape(Shape):
     number: Annotated[WholeNumber, Field(ge=1, le=999)]
-    name: Text
+    name: Name
     owners: Items[OwnerShape] = []
     goals: Items[GoalShape] = []
     measures: Items[MeasureShape] = []
     milestones: Items[MilestoneShape] = []
 
     @model_validator(mode="after")
-    def _lead_check(self) -> Self:
+    def _owners_check(self) -> Self:
         if sum(1 for owner in self.owners if owner.role == "lead") != 1:
             raise refusal(_("a project needs exactly one lead unit"), at=("owners",))
+        codes = [owner.department for owner in self.owners]
+        for j, code in enumerate(codes):
+            if code in codes[:j]:
+                raise refusal(
+                    _("this department is listed twice: %(code)s") % {"code": code},
+                    at=("owners", j, "department"),
+                )
         return self
 
 
@@ -202,15 +212,15 @@ class WorkPointShape(Shape):
 
 class SectionShape(Shape):
     number: Annotated[WholeNumber, Field(ge=1, le=99)]
-    title: Text
+    title: Name
     work_points: Items[WorkPointShape] = []
 
 
 class PlanShape(Shape):
     """A curated plan file (plans/data/zhengzhou-2016.yaml)."""
 
-    code: Text
-    name: Text
+    code: Annotated[Text, Field(max_length=64)]
+    name: Annotated[Text, Field(max_length=300)]
     organisation: Text
     start_year: Year
     end_year: Year

@@ -112,12 +112,16 @@ class FormDefinition:
 
 # The file's shape -------------------------------------------------------------------
 
+# What the form tables hold (reporting/models.py).
+Code = Annotated[Text, Field(max_length=64)]
+Name = Annotated[Text, Field(max_length=200)]
+
 
 class ElementShape(Shape):
-    code: Text
-    name: Text
+    code: Code
+    name: Name
     type: ValueType
-    unit: OptionalText = ""
+    unit: Annotated[OptionalText, Field(max_length=20)] = ""
     help: OptionalText = ""
     required: Flag = False
     min: Amount | None = None
@@ -148,8 +152,8 @@ class RuleShape(Shape):
 class FormShape(Shape):
     """A form file (reporting/data/forms/*.yaml)."""
 
-    code: Text
-    name: Text
+    code: Code
+    name: Name
     description: OptionalText = ""
     period_type: PeriodType
     due_days: Annotated[WholeNumber, Field(ge=0, le=120)]

@@ -127,6 +127,11 @@ def test_the_file_the_refusals_start_from_binds_both_targets(bound):
             "bad.yaml:7:15 bindings[0].baseline",
             "小数点后至多允许 4 位",
         ),
+        (
+            _with("baseline: 0\n", f"baseline: 1{'0' * 17}\n"),
+            "bad.yaml:7:15 bindings[0].baseline",
+            "整数部分至多允许 16 位",
+        ),
         (_with("due: 2018-12-31\n", "due: 2015-12-31\n"), "bad.yaml:10:10 bindings[0].due", "早于"),
         (
             _with(

@@ -120,6 +120,11 @@ def test_the_file_the_refusals_start_from_loads():
             "410199",
         ),
         (_with("name: 直属学校", "name: urban"), "org.yaml:13:26 groups[1].name", "urban"),
+        (
+            _with("code: D-JC", f"code: D-{'X' * 31}"),
+            "org.yaml:3:12 departments[0].code",
+            "32 个字符",
+        ),
     ],
 )
 def test_a_bad_organisation_file_is_refused_with_its_place_and_nothing_is_stored(

@@ -145,11 +145,21 @@ def test_the_plan_the_refusals_start_from_loads(city, tmp_path: Path):
             "第一项工程 2017年",
         ),
         (
+            _with("role: lead}\n", "role: lead}\n      - {department: D-JC, role: responsible}\n"),
+            "plan.yaml:11:22 projects[0].owners[1].department",
+            "D-JC",
+        ),
+        (
             _with("D-JC", "D-NONE"),
             "plan.yaml:10:22 projects[0].owners[0].department",
             "D-NONE",
         ),
         (_with('"410100"', '"999999"'), "plan.yaml:3:15 organisation", "999999"),
+        (
+            _with("unit: 所,", f"unit: {'所' * 21},"),
+            "plan.yaml:16:31 projects[0].goals[0].targets[0].unit",
+            "至多允许 20 个字符",
+        ),
     ],
 )
 def test_a_bad_plan_file_is_refused_with_its_place_and_nothing_is_stored(
