@@ -49,10 +49,9 @@ def _target(spec: TargetSpec, *, plan: Plan, order: int, **owner: Goal | WorkPoi
     )
 
 
-@transaction.atomic
-def plan_load(*, spec: PlanSpec, status: str = PlanStatus.ACTIVE) -> Plan:
-    """Store a checked plan as a new plan; refuses, writing nothing, when its code
-    exists or it names an org unit the database does not hold."""
+def _plan_units(spec: PlanSpec) -> tuple[OrgUnit, dict[str, OrgUnit]]:
+    """The plan's organisation and its owner departments, or a refusal naming the place
+    (in the file it was read from) of the first the database does not hold."""
     if Plan.objects.filter(code=spec.code).exists():
         raise InputError(_("a plan with this code is already loaded"), where=f"code: {spec.code}")
     try:
@@ -73,7 +72,14 @@ def plan_load(*, spec: PlanSpec, status: str = PlanStatus.ACTIVE) -> Plan:
                     _("unknown department: %(code)s") % {"code": code},
                     where=spec.place(f"projects[{p_index}].owners[{o_index}].department"),
                 )
+    return organisation, departments
 
+
+@transaction.atomic
+def plan_load(*, spec: PlanSpec, status: str = PlanStatus.ACTIVE) -> Plan:
+    """Store a checked plan as a new plan; refuses, writing nothing, when its code
+    exists or it names an org unit the database does not hold."""
+    organisation, departments = _plan_units(spec)
     plan = Plan.objects.create(
         code=spec.code,
         name=spec.name,
