@@ -4,18 +4,31 @@ adding units."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any, Literal, Self
 
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
+from pydantic import AfterValidator, ConfigDict, Field, PlainValidator, model_validator
 
 from eduplan.core.db import statistics_refresh
-from eduplan.core.errors import InputError, date_from
+from eduplan.core.errors import InputError
 from eduplan.core.figures_cache import figures_changed
+from eduplan.core.loading import (
+    Day,
+    Items,
+    OptionalText,
+    Shape,
+    Step,
+    Text,
+    WholeNumber,
+    data_validate,
+    place_of,
+    refusal,
+)
 from eduplan.org.models import (
     PATH_SEPARATOR,
     OrgGroup,
@@ -24,8 +37,6 @@ from eduplan.org.models import (
     Ownership,
     UnitType,
 )
-
-UNIT_TYPES = frozenset(UnitType.values)
 
 
 @dataclass(frozen=True)
@@ -40,98 +51,7 @@ class UnitSpec:
     opened_on: datetime.date | None = None
     closed_on: datetime.date | None = None
     attributes: Mapping[str, Any] | None = None
-
-
-def _text(value: Any, where: str) -> str:
-    if not isinstance(value, str | int) or not str(value).strip():
-        raise InputError(_("a non-empty text is required"), where=where)
-    text = str(value).strip()
-    if PATH_SEPARATOR in text:
-        raise InputError(_("“%(sep)s” may not appear here") % {"sep": PATH_SEPARATOR}, where=where)
-    return text
-
-
-def _optional_date(value: Any, where: str) -> datetime.date | None:
-    return None if value is None else date_from(value, where=where)
-
-
-def _tile(value: Any, where: str) -> list[int]:
-    """A place on the schematic map: [row, column], counted from 0."""
-    if (
-        not isinstance(value, list)
-        or len(value) != 2
-        or not all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 20 for v in value)
-    ):
-        raise InputError(
-            _("a map tile is [row, column], two whole numbers from 0 to 19"), where=where
-        )
-    return [int(value[0]), int(value[1])]
-
-
-def unit_specs_from_data(*, data: Any, source: str) -> list[UnitSpec]:
-    """Read an organisation file (root, departments, districts, units) into specs,
-    refusing the first problem with its place in the file."""
-    if not isinstance(data, Mapping):
-        raise InputError(_("the file must hold a mapping at the top"), where=source)
-    root = data.get("root")
-    if not isinstance(root, Mapping):
-        raise InputError(_("“root” (the bureau) is missing"), where=source)
-    root_code = _text(root.get("code"), f"{source}: root.code")
-    specs = [
-        UnitSpec(
-            code=root_code,
-            name=_text(root.get("name"), f"{source}: root.name"),
-            type=UnitType.BUREAU,
-            parent_code=None,
-        )
-    ]
-    groups: tuple[tuple[str, str], ...] = (
-        ("departments", UnitType.DEPARTMENT),
-        ("districts", UnitType.DISTRICT),
-    )
-    for key, unit_type in groups:
-        items = data.get(key) or []
-        if not isinstance(items, list):
-            raise InputError(_("a list is required"), where=f"{source}: {key}")
-        for i, item in enumerate(items):
-            where = f"{source}: {key}[{i}]"
-            if not isinstance(item, Mapping):
-                raise InputError(_("a mapping with code and name is required"), where=where)
-            attributes: dict[str, Any] = {"kind": item["kind"]} if "kind" in item else {}
-            if "tile" in item:
-                attributes["tile"] = _tile(item["tile"], f"{where}.tile")
-            specs.append(
-                UnitSpec(
-                    code=_text(item.get("code"), f"{where}.code"),
-                    name=_text(item.get("name"), f"{where}.name"),
-                    type=unit_type,
-                    parent_code=root_code,
-                    attributes=attributes,
-                )
-            )
-    for i, item in enumerate(data.get("units") or []):
-        where = f"{source}: units[{i}]"
-        if not isinstance(item, Mapping):
-            raise InputError(
-                _("a mapping with code, name, type and parent is required"), where=where
-            )
-        unit_type = _text(item.get("type"), f"{where}.type")
-        if unit_type not in UNIT_TYPES:
-            raise InputError(
-                _("unknown unit type: %(type)s") % {"type": unit_type}, where=f"{where}.type"
-            )
-        specs.append(
-            UnitSpec(
-                code=_text(item.get("code"), f"{where}.code"),
-                name=_text(item.get("name"), f"{where}.name"),
-                type=unit_type,
-                parent_code=_text(item.get("parent"), f"{where}.parent"),
-                ownership=item.get("ownership", Ownership.PUBLIC),
-                opened_on=_optional_date(item.get("opened_on"), f"{where}.opened_on"),
-                closed_on=_optional_date(item.get("closed_on"), f"{where}.closed_on"),
-            )
-        )
-    return specs
+    where: str = ""  # the unit's place in the file it was read from (units[3]), if any
 
 
 @dataclass(frozen=True)
@@ -152,8 +72,44 @@ class GroupSpec:
     description: str
     members: tuple[GroupMemberSpec, ...]
     where: str
+    where_code: str = ""  # the place of its code in the file (where + ".code" by default)
+    where_name: str = ""
 
 
+# The organisation file's shape -------------------------------------------------------
+
+
+def _separator_refused(text: str) -> str:
+    if PATH_SEPARATOR in text:
+        raise refusal(_("“%(sep)s” may not appear here") % {"sep": PATH_SEPARATOR})
+    return text
+
+
+def _group_code_checked(code: str) -> str:
+    # Bindings put a group's code after "@" in their metric key.
+    if any(c in code for c in GROUP_CODE_FORBIDDEN) or code != code.split()[0]:
+        raise refusal(_("a group code has no spaces, “@” or “/”: %(code)s") % {"code": code})
+    return code
+
+
+def _member_read(value: Any) -> tuple[str, str]:
+    """A member is a unit code (the unit with its subtree) or `{schools_under: CODE}`."""
+    if isinstance(value, Mapping) and len(value) == 1 and next(iter(value)) in MEMBER_KEYS:
+        key = next(iter(value))
+        value, reach = value[key], MEMBER_KEYS[key]
+    else:
+        reach = OrgGroupMember.Reach.SUBTREE
+    if isinstance(value, str | int) and not isinstance(value, bool) and str(value).strip():
+        return _separator_refused(str(value).strip()), reach
+    raise refusal(
+        _("a member is a unit code, or {schools_under: CODE} for the schools under a unit")
+    )
+
+
+# A unit's code and name, as OrgUnit holds them.
+Code = Annotated[Text, AfterValidator(_separator_refused), Field(max_length=32)]
+Name = Annotated[Text, AfterValidator(_separator_refused), Field(max_length=200)]
+TileIndex = Annotated[WholeNumber, Field(ge=0, le=19)]
 GROUP_CODE_FORBIDDEN = ("@", PATH_SEPARATOR)
 MEMBER_KEYS = {
     "unit": OrgGroupMember.Reach.SUBTREE,
@@ -161,63 +117,148 @@ MEMBER_KEYS = {
 }
 
 
-def _member(value: Any, where: str) -> GroupMemberSpec:
-    """A member is a unit code (the unit with its subtree) or `{schools_under: CODE}`."""
-    if isinstance(value, str | int) and not isinstance(value, bool):
-        return GroupMemberSpec(_text(value, where), OrgGroupMember.Reach.SUBTREE, where)
-    if isinstance(value, Mapping) and len(value) == 1 and next(iter(value)) in MEMBER_KEYS:
-        key = next(iter(value))
-        return GroupMemberSpec(_text(value[key], f"{where}.{key}"), MEMBER_KEYS[key], where)
-    raise InputError(
-        _("a member is a unit code, or {schools_under: CODE} for the schools under a unit"),
-        where=where,
-    )
+class RootShape(Shape):
+    code: Code
+    name: Name
+    type: Literal["bureau"] = "bureau"
+
+
+class EntryShape(Shape):
+    """A department or a district."""
+
+    code: Code
+    name: Name
+    kind: Literal["urban", "county", "zone"] | None = None
+    tile: tuple[TileIndex, TileIndex] | None = None  # [row, column] on the schematic map
+
+
+class UnitShape(Shape):
+    code: Code
+    name: Name
+    type: UnitType
+    parent: Code
+    ownership: Ownership = Ownership.PUBLIC
+    opened_on: Day | None = None
+    closed_on: Day | None = None
+
+    @model_validator(mode="after")
+    def _dates_check(self) -> Self:
+        if self.opened_on and self.closed_on and self.closed_on < self.opened_on:
+            raise refusal(_("a unit cannot close before it opens"), at=("closed_on",))
+        return self
+
+
+class GroupShape(Shape):
+    code: Annotated[Code, AfterValidator(_group_code_checked)]
+    name: Annotated[Name, Field(max_length=100)]
+    description: OptionalText = ""
+    members: Annotated[
+        list[Annotated[tuple[str, str], PlainValidator(_member_read)]], Field(min_length=1)
+    ]
+
+    @model_validator(mode="after")
+    def _members_check(self) -> Self:
+        for j, member in enumerate(self.members):
+            if member in self.members[:j]:
+                raise refusal(
+                    _("this member is listed twice: %(code)s") % {"code": member[0]},
+                    at=("members", j),
+                )
+        return self
+
+
+class GroupsShape(Shape):
+    """The `groups:` section of an organisation file, whatever else the file holds."""
+
+    model_config = ConfigDict(extra="ignore")
+    groups: Items[GroupShape] = []
+
+
+class OrgFile(Shape):
+    """An organisation file (org/data/zhengzhou.yaml)."""
+
+    root: RootShape
+    departments: Items[EntryShape] = []
+    districts: Items[EntryShape] = []
+    units: Items[UnitShape] = []
+    groups: Items[GroupShape] = []
+
+
+# From the shape to the specifications ------------------------------------------------
+
+
+def _unit_specs(checked: OrgFile, place: Callable[..., str]) -> list[UnitSpec]:
+    root = checked.root
+    specs = [UnitSpec(root.code, root.name, UnitType.BUREAU, None, where=place("root"))]
+    entries = (("departments", UnitType.DEPARTMENT), ("districts", UnitType.DISTRICT))
+    for key, unit_type in entries:
+        for i, entry in enumerate(getattr(checked, key)):
+            attributes: dict[str, Any] = {} if entry.kind is None else {"kind": entry.kind}
+            if entry.tile is not None:
+                attributes["tile"] = list(entry.tile)
+            specs.append(
+                UnitSpec(
+                    entry.code,
+                    entry.name,
+                    unit_type,
+                    root.code,
+                    attributes=attributes,
+                    where=place(key, i),
+                )
+            )
+    for i, unit in enumerate(checked.units):
+        specs.append(
+            UnitSpec(
+                code=unit.code,
+                name=unit.name,
+                type=unit.type.value,
+                parent_code=unit.parent,
+                ownership=unit.ownership.value,
+                opened_on=unit.opened_on,
+                closed_on=unit.closed_on,
+                where=place("units", i),
+            )
+        )
+    return specs
+
+
+def _group_specs(groups: list[GroupShape], place: Callable[..., str]) -> list[GroupSpec]:
+    return [
+        GroupSpec(
+            code=group.code,
+            name=group.name,
+            description=group.description,
+            members=tuple(
+                GroupMemberSpec(code, reach, place("groups", i, "members", j))
+                for j, (code, reach) in enumerate(group.members)
+            ),
+            where=place("groups", i),
+            where_code=place("groups", i, "code"),
+            where_name=place("groups", i, "name"),
+        )
+        for i, group in enumerate(groups)
+    ]
+
+
+def _placer(data: Any, source: str) -> Callable[..., str]:
+    def place(*path: Step) -> str:
+        return place_of(data=data, path=path, source=source)
+
+    return place
+
+
+def unit_specs_from_data(*, data: Any, source: str) -> list[UnitSpec]:
+    """Read an organisation file (root, departments, districts, units) into specs,
+    refusing the first problem with its place in the file."""
+    checked = data_validate(schema=OrgFile, data=data, source=source)
+    return _unit_specs(checked, _placer(data, source))
 
 
 def group_specs_from_data(*, data: Any, source: str) -> list[GroupSpec]:
     """Read the `groups:` section of an organisation file into specs, refusing the first
     problem with its place in the file (which units exist is checked on creation)."""
-    if not isinstance(data, Mapping):
-        raise InputError(_("the file must hold a mapping at the top"), where=source)
-    items = data.get("groups") or []
-    if not isinstance(items, list):
-        raise InputError(_("a list is required"), where=f"{source}: groups")
-    specs: list[GroupSpec] = []
-    for i, item in enumerate(items):
-        where = f"{source}: groups[{i}]"
-        if not isinstance(item, Mapping):
-            raise InputError(_("a mapping with code, name and members is required"), where=where)
-        code = _text(item.get("code"), f"{where}.code")
-        if any(c in code for c in GROUP_CODE_FORBIDDEN) or code != code.split()[0]:
-            raise InputError(
-                _("a group code has no spaces, “@” or “/”: %(code)s") % {"code": code},
-                where=f"{where}.code",
-            )
-        description = item.get("description", "")
-        if not isinstance(description, str):
-            raise InputError(_("a text is required"), where=f"{where}.description")
-        members = item.get("members")
-        if not isinstance(members, list) or not members:
-            raise InputError(_("a group needs a list of members"), where=f"{where}.members")
-        parsed = tuple(_member(m, f"{where}.members[{j}]") for j, m in enumerate(members))
-        seen: set[tuple[str, str]] = set()
-        for member in parsed:
-            if (member.unit_code, member.reach) in seen:
-                raise InputError(
-                    _("this member is listed twice: %(code)s") % {"code": member.unit_code},
-                    where=member.where,
-                )
-            seen.add((member.unit_code, member.reach))
-        specs.append(
-            GroupSpec(
-                code=code,
-                name=_text(item.get("name"), f"{where}.name"),
-                description=description.strip(),
-                members=parsed,
-                where=where,
-            )
-        )
-    return specs
+    checked = data_validate(schema=GroupsShape, data=data, source=source)
+    return _group_specs(checked.groups, _placer(data, source))
 
 
 @transaction.atomic
@@ -235,14 +276,14 @@ def org_groups_create(*, specs: Iterable[GroupSpec]) -> list[OrgGroup]:
         if spec.code in codes or spec.code in names:
             raise InputError(
                 _("a group with this code or name exists already: %(code)s") % {"code": spec.code},
-                where=f"{spec.where}.code",
+                where=spec.where_code or f"{spec.where}.code",
             )
         codes.add(spec.code)
     for spec in specs:
         if spec.name in names or spec.name in codes - {spec.code}:
             raise InputError(
                 _("a group with this code or name exists already: %(code)s") % {"code": spec.name},
-                where=f"{spec.where}.name",
+                where=spec.where_name or f"{spec.where}.name",
             )
         names.add(spec.name)
     wanted = {m.unit_code for spec in specs for m in spec.members}
@@ -267,13 +308,22 @@ def org_groups_create(*, specs: Iterable[GroupSpec]) -> list[OrgGroup]:
 
 @transaction.atomic
 def org_file_load(*, data: Any, source: str) -> list[OrgUnit]:
-    """Load an organisation file: its units, then the groups that name them; a problem
-    anywhere refuses the whole file and changes nothing."""
-    unit_specs = unit_specs_from_data(data=data, source=source)
-    group_specs = group_specs_from_data(data=data, source=source)
+    """Load an organisation file (as `core.loading.yaml_file_load` reads it, or data
+    built in code): its units, then the groups that name them; a problem anywhere
+    refuses the whole file, naming its place, and changes nothing."""
+    checked = data_validate(schema=OrgFile, data=data, source=source)
+    unit_specs = _unit_specs(checked, _placer(data, source))
+    group_specs = _group_specs(checked.groups, _placer(data, source))
     units = org_units_create(specs=unit_specs, source=source)
     org_groups_create(specs=group_specs)
     return units
+
+
+def _spec_place(spec: UnitSpec, index: int, source: str) -> str:
+    """The unit's place in its file, or its number in the batch and its code."""
+    return spec.where or (
+        f"{source}#{index + 1} {spec.code}" if source else f"#{index + 1} {spec.code}"
+    )
 
 
 @transaction.atomic
@@ -286,7 +336,7 @@ def org_units_create(*, specs: Iterable[UnitSpec], source: str = "") -> list[Org
     specs = list(specs)
     seen: dict[str, int] = {}
     for i, spec in enumerate(specs):
-        where = f"{source}#{i + 1} {spec.code}" if source else f"#{i + 1} {spec.code}"
+        where = _spec_place(spec, i, source)
         if spec.code in seen:
             raise InputError(
                 _("unit code appears twice: %(code)s") % {"code": spec.code}, where=where
@@ -304,15 +354,17 @@ def org_units_create(*, specs: Iterable[UnitSpec], source: str = "") -> list[Org
     }
     if existing_codes:
         code = sorted(existing_codes)[0]
+        first = specs[seen[code]]
         raise InputError(
-            _("unit code already exists: %(code)s") % {"code": code}, where=source or code
+            _("unit code already exists: %(code)s") % {"code": code},
+            where=first.where or source or code,
         )
     wanted_parents = {s.parent_code for s in specs if s.parent_code and s.parent_code not in seen}
     parents = {u.code: u for u in OrgUnit.objects.filter(code__in=wanted_parents)}
     paths: dict[str, tuple[str, int]] = {u.code: (u.path, u.depth) for u in parents.values()}
     units: list[OrgUnit] = []
     for i, spec in enumerate(specs):
-        where = f"{source}#{i + 1} {spec.code}" if source else f"#{i + 1} {spec.code}"
+        where = _spec_place(spec, i, source)
         if spec.parent_code is None:
             path, depth = PATH_SEPARATOR + spec.code + PATH_SEPARATOR, 0
         elif spec.parent_code in paths:

@@ -1,27 +1,54 @@
 """Reading a curated plan file (YAML) into a checked specification.
 
-Every problem is refused with its place in the file (`projects[2].goals[0].targets[1].unit`),
-before anything is written.
+The file's shape is declared once below (`PlanShape` and the shapes it holds) and checked
+by `core.loading`; what a shape cannot say (years inside the plan's span, numbering,
+links between projects, work points and restated targets) is checked after it. Every
+problem is refused with its place in the file
+(`zhengzhou-2016.yaml:31:11 projects[2].goals[0].targets[1].value`), before anything is
+written.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal, Self, get_args
 
-import yaml
 from django.utils.translation import gettext as _
+from pydantic import Field, model_validator
 
 from eduplan.core.errors import InputError
+from eduplan.core.loading import (
+    Items,
+    Number,
+    OptionalText,
+    Shape,
+    Step,
+    Text,
+    WholeNumber,
+    data_validate,
+    file_bytes_read,
+    place_of,
+    refusal,
+    yaml_load,
+)
 from eduplan.plans.models import goal_place
 
-COMPARATORS = frozenset({">=", "<=", "=", "between"})
-CHANGES = frozenset({"increase", "decrease"})
-HORIZONS = frozenset({"three_year", "annual"})
-OWNER_ROLES = frozenset({"lead", "responsible"})
+Comparator = Literal[">=", "<=", "=", "between"]
+Change = Literal["increase", "decrease"]
+Horizon = Literal["three_year", "annual"]
+OwnerRole = Literal["lead", "responsible"]
+COMPARATORS = frozenset(get_args(Comparator))
+CHANGES = frozenset(get_args(Change))
+HORIZONS = frozenset(get_args(Horizon))
+OWNER_ROLES = frozenset(get_args(OwnerRole))
+Year = Annotated[WholeNumber, Field(ge=1949, le=2100)]
+# What the plan's tables hold (plans/models.py).
+Value = Annotated[Number, Field(max_digits=18, decimal_places=4)]
+Name = Annotated[Text, Field(max_length=200)]
 
 
 @dataclass(frozen=True)
@@ -92,279 +119,304 @@ class PlanSpec:
     # Targets of the plan as a whole, in no project or work point (an imported document
     # may state targets and nothing else).
     targets: list[TargetSpec] = field(default_factory=list)
+    # The place in the file of what is checked against the database when the plan is
+    # stored ("organisation", "projects[0].owners[1].department"), when read from a file.
+    places: dict[str, str] = field(default_factory=dict)
 
     def department_codes(self) -> set[str]:
         return {code for p in self.projects for code, _role in p.owners}
 
-
-class _Reader:
-    """Typed access to one mapping of the file, naming the place on every refusal."""
-
-    def __init__(self, data: Any, where: str) -> None:
-        if not isinstance(data, dict):
-            raise InputError(_("a mapping is required here"), where=where)
-        self.data = data
-        self.where = where
-
-    def at(self, key: str) -> str:
-        return f"{self.where}.{key}" if self.where else key
-
-    def text(self, key: str, *, required: bool = True) -> str:
-        value = self.data.get(key)
-        if value is None and not required:
-            return ""
-        if not isinstance(value, str | int | float) or not str(value).strip():
-            raise InputError(_("a non-empty text is required"), where=self.at(key))
-        return str(value).strip()
-
-    def integer(self, key: str, *, required: bool = True, low: int = 0, high: int = 10**9) -> Any:
-        value = self.data.get(key)
-        if value is None and not required:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise InputError(
-                _("a whole number is required, not %(v)r") % {"v": value}, where=self.at(key)
-            )
-        if not low <= value <= high:
-            raise InputError(
-                _("%(v)s is outside %(low)s–%(high)s") % {"v": value, "low": low, "high": high},
-                where=self.at(key),
-            )
-        return value
-
-    def number(self, key: str, *, required: bool = True) -> Decimal | None:
-        value = self.data.get(key)
-        if value is None and not required:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int | float | str):
-            raise InputError(
-                _("a number is required, not %(v)r") % {"v": value}, where=self.at(key)
-            )
-        try:
-            number = Decimal(str(value))
-        except InvalidOperation:
-            raise InputError(
-                _("a number is required, not %(v)r") % {"v": value}, where=self.at(key)
-            ) from None
-        if not number.is_finite():
-            raise InputError(_("a finite number is required"), where=self.at(key))
-        return number
-
-    def choice(self, key: str, choices: frozenset[str], *, required: bool = True) -> str | None:
-        value = self.data.get(key)
-        if value is None and not required:
-            return None
-        if value not in choices:
-            allowed = ", ".join(sorted(choices))
-            raise InputError(
-                _("%(v)r is not one of: %(allowed)s") % {"v": value, "allowed": allowed},
-                where=self.at(key),
-            )
-        return str(value)
-
-    def items(self, key: str) -> list[tuple[Any, str]]:
-        value = self.data.get(key, [])
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            raise InputError(_("a list is required"), where=self.at(key))
-        return [(item, f"{self.at(key)}[{i}]") for i, item in enumerate(value)]
+    def place(self, path: str) -> str:
+        """Where `path` is in the file the plan was read from (the path alone otherwise)."""
+        return self.places.get(path, path)
 
 
-def _target(item: Any, where: str, start_year: int, end_year: int) -> TargetSpec:
-    r = _Reader(item, where)
-    comparator = r.choice("comparator", COMPARATORS)
-    value = r.number("value")
-    value_max = r.number("value_max", required=False)
-    assert value is not None and comparator is not None
-    if comparator == "between" and value_max is None:
-        raise InputError(_("a range needs value_max"), where=r.at("value_max"))
-    if comparator != "between" and value_max is not None:
-        raise InputError(_("value_max is only for ranges (between)"), where=r.at("value_max"))
-    if value_max is not None and value_max < value:
-        raise InputError(_("value_max is below value"), where=r.at("value_max"))
-    return TargetSpec(
-        value=value,
-        value_max=value_max,
-        unit=r.text("unit"),
-        comparator=comparator,
-        change=r.choice("change", CHANGES, required=False),
-        baseline_year=r.integer("baseline_year", required=False, low=1949, high=2100),
-        year=r.integer("year", required=False, low=start_year - 1, high=end_year + 10),
-        indicator=r.text("indicator"),
-        source=r.text("source"),
-        pair=r.text("pair", required=False),
-        note=r.text("note", required=False),
-        metric=r.text("metric", required=False),
-        restates=r.text("restates", required=False),
-    )
+# The file's shape -------------------------------------------------------------------
 
 
-def _numbered(items: list[Any], where: str, what: str) -> None:
-    numbers = list(items)
-    if numbers != list(range(1, len(numbers) + 1)):
-        raise InputError(
-            _("%(what)s must be numbered 1, 2, 3 … in order; found %(numbers)s")
-            % {"what": what, "numbers": numbers},
-            where=where,
-        )
+class TargetShape(Shape):
+    value: Value
+    value_max: Value | None = None
+    unit: Annotated[Text, Field(max_length=20)]
+    comparator: Comparator
+    change: Change | None = None
+    baseline_year: Year | None = None
+    year: WholeNumber | None = None  # inside the plan's span: checked with the plan
+    indicator: Name
+    source: Text
+    pair: Annotated[OptionalText, Field(max_length=40)] = ""
+    note: OptionalText = ""
+    metric: Annotated[OptionalText, Field(max_length=100)] = ""
+    restates: OptionalText = ""
+
+    @model_validator(mode="after")
+    def _range_check(self) -> Self:
+        if self.comparator == "between" and self.value_max is None:
+            raise refusal(_("a range needs value_max"), at=("value_max",))
+        if self.comparator != "between" and self.value_max is not None:
+            raise refusal(_("value_max is only for ranges (between)"), at=("value_max",))
+        if self.value_max is not None and self.value_max < self.value:
+            raise refusal(_("value_max is below value"), at=("value_max",))
+        return self
 
 
-def plan_spec_from_data(*, data: Any, source: str) -> PlanSpec:
-    """Check a parsed plan file and return its specification, or refuse with the place."""
-    top = _Reader(data, "")
-    start_year = top.integer("start_year", low=1949, high=2100)
-    end_year = top.integer("end_year", low=start_year, high=2100)
-    projects: list[ProjectSpec] = []
-    for item, where in top.items("projects"):
-        p = _Reader(item, where)
-        owners: list[tuple[str, str]] = []
-        for owner, owner_where in p.items("owners"):
-            o = _Reader(owner, owner_where)
-            owners.append((o.text("department"), o.choice("role", OWNER_ROLES) or ""))
-        if sum(1 for _code, role in owners if role == "lead") != 1:
-            raise InputError(_("a project needs exactly one lead unit"), where=p.at("owners"))
-        goals = []
-        for goal, goal_where in p.items("goals"):
-            g = _Reader(goal, goal_where)
-            goals.append(
-                GoalSpec(
-                    horizon=g.choice("horizon", HORIZONS) or "",
-                    year=g.integer("year", low=start_year, high=end_year),
-                    text=g.text("text"),
-                    targets=[_target(t, w, start_year, end_year) for t, w in g.items("targets")],
+class OwnerShape(Shape):
+    department: Text
+    role: OwnerRole
+
+
+class GoalShape(Shape):
+    horizon: Horizon
+    year: WholeNumber
+    text: Text
+    targets: Items[TargetShape] = []
+
+
+class MeasureShape(Shape):
+    text: Text
+
+
+class MilestoneShape(Shape):
+    year: WholeNumber
+    title: Name
+
+
+class ProjectShape(Shape):
+    number: Annotated[WholeNumber, Field(ge=1, le=999)]
+    name: Name
+    owners: Items[OwnerShape] = []
+    goals: Items[GoalShape] = []
+    measures: Items[MeasureShape] = []
+    milestones: Items[MilestoneShape] = []
+
+    @model_validator(mode="after")
+    def _owners_check(self) -> Self:
+        if sum(1 for owner in self.owners if owner.role == "lead") != 1:
+            raise refusal(_("a project needs exactly one lead unit"), at=("owners",))
+        codes = [owner.department for owner in self.owners]
+        for j, code in enumerate(codes):
+            if code in codes[:j]:
+                raise refusal(
+                    _("this department is listed twice: %(code)s") % {"code": code},
+                    at=("owners", j, "department"),
                 )
-            )
-        measures = []
-        for measure, measure_where in p.items("measures"):
-            measures.append(_Reader(measure, measure_where).text("text"))
-        milestones = []
-        for milestone, milestone_where in p.items("milestones"):
-            m = _Reader(milestone, milestone_where)
-            milestones.append((m.integer("year", low=start_year, high=end_year), m.text("title")))
-        projects.append(
-            ProjectSpec(
-                number=p.integer("number", low=1, high=999),
-                name=p.text("name"),
-                owners=owners,
-                goals=goals,
-                measures=measures,
-                milestones=milestones,
-            )
-        )
-    _numbered([p.number for p in projects], "projects", _("projects"))
-    known_projects = {p.number for p in projects}
-    sections: list[SectionSpec] = []
-    for item, where in top.items("sections"):
-        s = _Reader(item, where)
-        work_points = []
-        for wp, wp_where in s.items("work_points"):
-            w = _Reader(wp, wp_where)
-            linked = []
-            for number, link_where in w.items("projects"):
-                if number not in known_projects:
-                    raise InputError(
-                        _("no project numbered %(n)r in this plan") % {"n": number},
-                        where=link_where,
-                    )
-                linked.append(number)
-            work_points.append(
-                WorkPointSpec(
-                    number=w.integer("number", low=1, high=999),
-                    text=w.text("text"),
-                    projects=linked,
-                    targets=[_target(t, tw, start_year, end_year) for t, tw in w.items("targets")],
-                )
-            )
-        sections.append(
-            SectionSpec(
-                number=s.integer("number", low=1, high=99),
-                title=s.text("title"),
-                work_points=work_points,
-            )
-        )
-    _numbered([s.number for s in sections], "sections", _("sections"))
-    _numbered(
-        [wp.number for s in sections for wp in s.work_points],
-        "sections[*].work_points",
-        _("work points"),
-    )
-    _restatements_check(projects, sections)
-    return PlanSpec(
-        code=top.text("code"),
-        name=top.text("name"),
-        organisation=top.text("organisation"),
-        start_year=start_year,
-        end_year=end_year,
-        intro=top.text("intro", required=False),
-        work_points_intro=top.text("work_points_intro", required=False),
-        projects=projects,
-        sections=sections,
-    )
+        return self
 
 
-def restated_key(spec: TargetSpec) -> tuple[str, str]:
+class WorkPointShape(Shape):
+    number: Annotated[WholeNumber, Field(ge=1, le=999)]
+    text: Text
+    projects: Items[WholeNumber] = []
+    targets: Items[TargetShape] = []
+
+
+class SectionShape(Shape):
+    number: Annotated[WholeNumber, Field(ge=1, le=99)]
+    title: Name
+    work_points: Items[WorkPointShape] = []
+
+
+class PlanShape(Shape):
+    """A curated plan file (plans/data/zhengzhou-2016.yaml)."""
+
+    code: Annotated[Text, Field(max_length=64)]
+    name: Annotated[Text, Field(max_length=300)]
+    organisation: Text
+    start_year: Year
+    end_year: Year
+    intro: OptionalText = ""
+    work_points_intro: OptionalText = ""
+    projects: Items[ProjectShape] = []
+    sections: Items[SectionShape] = []
+
+    @model_validator(mode="after")
+    def _span_check(self) -> Self:
+        if self.end_year < self.start_year:
+            raise refusal(
+                _("%(v)s is outside %(low)s–%(high)s")
+                % {"v": self.end_year, "low": self.start_year, "high": 2100},
+                at=("end_year",),
+            )
+        return self
+
+
+def restated_key(spec: TargetSpec | TargetShape) -> tuple[str, str]:
     """(place, indicator) of the target `spec.restates` names; its own indicator when the
     reference leaves it out."""
     place, _sep, indicator = spec.restates.partition("/")
     return place.strip(), indicator.strip() or spec.indicator
 
 
-def _restatements_check(projects: list[ProjectSpec], sections: list[SectionSpec]) -> None:
+# From the shape to the specification -----------------------------------------------
+
+Place = Callable[..., str]
+
+
+def _target_spec(shape: TargetShape) -> TargetSpec:
+    return TargetSpec(**shape.model_dump())
+
+
+def _project_spec(shape: ProjectShape) -> ProjectSpec:
+    return ProjectSpec(
+        number=shape.number,
+        name=shape.name,
+        owners=[(o.department, o.role) for o in shape.owners],
+        goals=[
+            GoalSpec(g.horizon, g.year, g.text, [_target_spec(t) for t in g.targets])
+            for g in shape.goals
+        ],
+        measures=[m.text for m in shape.measures],
+        milestones=[(m.year, m.title) for m in shape.milestones],
+    )
+
+
+def _section_spec(shape: SectionShape) -> SectionSpec:
+    return SectionSpec(
+        number=shape.number,
+        title=shape.title,
+        work_points=[
+            WorkPointSpec(w.number, w.text, list(w.projects), [_target_spec(t) for t in w.targets])
+            for w in shape.work_points
+        ],
+    )
+
+
+def _targets_with_paths(
+    plan: PlanShape,
+) -> Iterator[tuple[TargetShape, tuple[Step, ...]]]:
+    for pi, p in enumerate(plan.projects):
+        for gi, g in enumerate(p.goals):
+            for ti, t in enumerate(g.targets):
+                yield t, ("projects", pi, "goals", gi, "targets", ti)
+    for si, s in enumerate(plan.sections):
+        for wi, w in enumerate(s.work_points):
+            for ti, t in enumerate(w.targets):
+                yield t, ("sections", si, "work_points", wi, "targets", ti)
+
+
+def _years_check(plan: PlanShape, place: Place) -> None:
+    """Goals and milestones fall in the plan's years; a target's year at most one before
+    and ten after."""
+    first, last = plan.start_year, plan.end_year
+    years: list[tuple[int | None, int, int, tuple[Step, ...]]] = []
+    for pi, p in enumerate(plan.projects):
+        years += [
+            (g.year, first, last, ("projects", pi, "goals", gi, "year"))
+            for gi, g in enumerate(p.goals)
+        ]
+        years += [
+            (m.year, first, last, ("projects", pi, "milestones", mi, "year"))
+            for mi, m in enumerate(p.milestones)
+        ]
+    years += [
+        (t.year, first - 1, last + 10, (*path, "year")) for t, path in _targets_with_paths(plan)
+    ]
+    for year, low, high, path in years:
+        if year is not None and not low <= year <= high:
+            raise InputError(
+                _("%(v)s is outside %(low)s–%(high)s") % {"v": year, "low": low, "high": high},
+                where=place(*path),
+            )
+
+
+def _numbering_check(
+    numbers: Sequence[tuple[int, tuple[Step, ...]]], what: str, place: Place
+) -> None:
+    """Numbers run 1, 2, 3 … in order; refused at the first one out of place."""
+    for expected, (number, path) in enumerate(numbers, start=1):
+        if number != expected:
+            raise InputError(
+                _("%(what)s must be numbered 1, 2, 3 … in order; found %(numbers)s")
+                % {"what": what, "numbers": [n for n, _path in numbers]},
+                where=place(*path, "number"),
+            )
+
+
+def _links_check(plan: PlanShape, place: Place) -> None:
+    """Projects and work points are numbered in order; a work point links real projects."""
+    _numbering_check(
+        [(p.number, ("projects", i)) for i, p in enumerate(plan.projects)], _("projects"), place
+    )
+    _numbering_check(
+        [(s.number, ("sections", i)) for i, s in enumerate(plan.sections)], _("sections"), place
+    )
+    points = [
+        (w.number, ("sections", si, "work_points", wi))
+        for si, s in enumerate(plan.sections)
+        for wi, w in enumerate(s.work_points)
+    ]
+    _numbering_check(points, _("work points"), place)
+    known = {p.number for p in plan.projects}
+    for si, s in enumerate(plan.sections):
+        for wi, w in enumerate(s.work_points):
+            for li, number in enumerate(w.projects):
+                if number not in known:
+                    raise InputError(
+                        _("no project numbered %(n)r in this plan") % {"n": number},
+                        where=place("sections", si, "work_points", wi, "projects", li),
+                    )
+
+
+def _restatements_check(plan: PlanShape, place: Place) -> None:
     """Every `restates` names a project's target that exists and restates nothing itself."""
     originals = {
         (goal_place(p.number, g.horizon, g.year), t.indicator): t
-        for p in projects
+        for p in plan.projects
         for g in p.goals
         for t in g.targets
     }
-    places = [
-        (t, f"projects[{pi}].goals[{gi}].targets[{ti}].restates")
-        for pi, p in enumerate(projects)
-        for gi, g in enumerate(p.goals)
-        for ti, t in enumerate(g.targets)
-    ] + [
-        (t, f"sections[{si}].work_points[{wi}].targets[{ti}].restates")
-        for si, s in enumerate(sections)
-        for wi, w in enumerate(s.work_points)
-        for ti, t in enumerate(w.targets)
-    ]
-    for target, where in places:
+    for target, path in _targets_with_paths(plan):
         if not target.restates:
             continue
-        original = originals.get(restated_key(target))
+        key = restated_key(target)
+        original = originals.get(key)
         if original is None:
             raise InputError(
                 _("no project target %(indicator)s at %(place)s")
-                % {"indicator": restated_key(target)[1], "place": restated_key(target)[0]},
-                where=where,
+                % {"indicator": key[1], "place": key[0]},
+                where=place(*path, "restates"),
             )
         if original is target or original.restates:
-            raise InputError(_("a target restates a target that restates"), where=where)
+            raise InputError(
+                _("a target restates a target that restates"), where=place(*path, "restates")
+            )
+
+
+def plan_spec_from_data(*, data: Any, source: str) -> PlanSpec:
+    """Check a parsed plan file and return its specification, or refuse with the place."""
+    plan = data_validate(schema=PlanShape, data=data, source=source)
+
+    def place(*path: Step) -> str:
+        return place_of(data=data, path=path, source=source)
+
+    _years_check(plan, place)
+    _links_check(plan, place)
+    _restatements_check(plan, place)
+    return PlanSpec(
+        code=plan.code,
+        name=plan.name,
+        organisation=plan.organisation,
+        start_year=plan.start_year,
+        end_year=plan.end_year,
+        intro=plan.intro,
+        work_points_intro=plan.work_points_intro,
+        projects=[_project_spec(p) for p in plan.projects],
+        sections=[_section_spec(s) for s in plan.sections],
+        places={
+            "organisation": place("organisation"),
+            **{
+                f"projects[{pi}].owners[{oi}].department": place(
+                    "projects", pi, "owners", oi, "department"
+                )
+                for pi, p in enumerate(plan.projects)
+                for oi in range(len(p.owners))
+            },
+        },
+    )
 
 
 def plan_spec_from_file(path: Path) -> PlanSpec:
-    """Read and check a plan file; YAML syntax errors name the line and column."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(
-            _("cannot read the file: %(err)s") % {"err": exc.strerror}, where=str(path)
-        ) from None
-    try:
-        data = yaml.safe_load(raw.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            _("the file is not UTF-8 (byte %(pos)s)") % {"pos": exc.start}, where=str(path)
-        ) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        place = f"{path.name}:{mark.line + 1}:{mark.column + 1}" if mark else path.name
-        problem = getattr(exc, "problem", None) or str(exc)
-        message = _("not valid YAML: %(problem)s") % {"problem": problem}
-        raise InputError(message, where=place) from None
-    try:
-        spec = plan_spec_from_data(data=data, source=path.name)
-    except InputError as exc:
-        raise InputError(exc.message, where=f"{path.name}: {exc.where}") from None
+    """Read and check a plan file; every refusal names the file, line, column and path."""
+    raw = file_bytes_read(path=path)
+    spec = plan_spec_from_data(data=yaml_load(text=raw, source=path.name), source=path.name)
     return PlanSpec(**{**spec.__dict__, "digest": hashlib.sha256(raw).hexdigest()})

@@ -80,14 +80,16 @@ def plan_load(*, spec: PlanSpec, status: str = PlanStatus.ACTIVE) -> Plan:
 
 def _plan_units(spec: PlanSpec) -> tuple[OrgUnit, dict[str, OrgUnit]]:
     """The plan's org unit and its owner departments by code; refuses a code already
-    loaded and a unit or department the database does not hold."""
+    loaded and a unit or department the database does not hold, naming its place (in the
+    file it was read from)."""
     if Plan.objects.filter(code=spec.code).exists():
         raise InputError(_("a plan with this code is already loaded"), where=f"code: {spec.code}")
     try:
         organisation = OrgUnit.objects.get(code=spec.organisation)
     except OrgUnit.DoesNotExist:
         raise InputError(
-            _("unknown org unit: %(code)s") % {"code": spec.organisation}, where="organisation"
+            _("unknown org unit: %(code)s") % {"code": spec.organisation},
+            where=spec.place("organisation"),
         ) from None
     departments = {
         u.code: u
@@ -98,7 +100,7 @@ def _plan_units(spec: PlanSpec) -> tuple[OrgUnit, dict[str, OrgUnit]]:
             if code not in departments:
                 raise InputError(
                     _("unknown department: %(code)s") % {"code": code},
-                    where=f"projects[{p_index}].owners[{o_index}].department",
+                    where=spec.place(f"projects[{p_index}].owners[{o_index}].department"),
                 )
     return organisation, departments
 

@@ -8,22 +8,40 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any, Literal, Self, get_args
 
 from django.utils.translation import gettext as _
+from pydantic import Field, model_validator
 
 from eduplan.core.errors import InputError
+from eduplan.core.loading import (
+    Amount,
+    Flag,
+    Items,
+    OptionalText,
+    Shape,
+    Step,
+    Text,
+    WholeNumber,
+    data_validate,
+    place_of,
+    refusal,
+)
+from eduplan.org.models import UnitType
 from eduplan.reporting.periods import PeriodType
 from eduplan.reporting.rules import RuleSyntaxError, rule_names
 
-VALUE_TYPES = frozenset({"number", "integer", "percentage", "boolean", "text", "date", "choice"})
-AGGREGATIONS = frozenset({"sum", "average", "none"})
-OVER_TIME = frozenset({"latest", "sum"})
-OPERATORS = frozenset({"<=", "<", ">=", ">", "==", "!="})
-SEVERITIES = frozenset({"error", "warning"})
-SUBJECTS = frozenset({"", "measures"})
+ValueType = Literal["number", "integer", "percentage", "boolean", "text", "date", "choice"]
+Aggregation = Literal["sum", "average", "none"]
+OverTime = Literal["latest", "sum"]  # "sum" for flows reported per period (matches played)
+Operator = Literal["<=", "<", ">=", ">", "==", "!="]
+Severity = Literal["error", "warning"]
+Subjects = Literal["", "measures"]
+VALUE_TYPES = frozenset(get_args(ValueType))
+NUMERIC_TYPES = frozenset({"number", "integer", "percentage"})
 
 
 @dataclass(frozen=True)
@@ -38,12 +56,12 @@ class ElementDef:
     max: float | None = None
     choices: tuple[str, ...] = ()
     aggregation: str = "sum"
-    over_time: str = "latest"  # "sum" for flows reported per period (matches played)
+    over_time: str = "latest"  # see OverTime
     public: bool = False  # shown on the public pages once a submission is approved
 
     @property
     def numeric(self) -> bool:
-        return self.type in {"number", "integer", "percentage"}
+        return self.type in NUMERIC_TYPES
 
 
 @dataclass(frozen=True)
@@ -92,160 +110,128 @@ class FormDefinition:
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def _text(data: dict[str, Any], key: str, where: str, *, required: bool = True) -> str:
-    value = data.get(key)
-    if value is None and not required:
-        return ""
-    if not isinstance(value, str | int) or not str(value).strip():
-        raise InputError(_("a non-empty text is required"), where=f"{where}.{key}")
-    return str(value).strip()
+# The file's shape -------------------------------------------------------------------
+
+# What the form tables hold (reporting/models.py).
+Code = Annotated[Text, Field(max_length=64)]
+Name = Annotated[Text, Field(max_length=200)]
 
 
-def _bound(data: dict[str, Any], key: str, where: str) -> float | None:
-    value = data.get(key)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise InputError(
-            _("a number is required, not %(v)r") % {"v": value}, where=f"{where}.{key}"
-        )
-    return float(value)
+class ElementShape(Shape):
+    code: Code
+    name: Name
+    type: ValueType
+    unit: Annotated[OptionalText, Field(max_length=20)] = ""
+    help: OptionalText = ""
+    required: Flag = False
+    min: Amount | None = None
+    max: Amount | None = None
+    choices: Items[Text] = []
+    aggregation: Aggregation | None = None  # by default: sum for numbers, else none
+    over_time: OverTime = "latest"
+    public: Flag = False
+
+    @model_validator(mode="after")
+    def _consistency_check(self) -> Self:
+        if self.type == "choice" and not self.choices:
+            raise refusal(_("a choice element needs choices"), at=("choices",))
+        if self.min is not None and self.max is not None and self.max < self.min:
+            raise refusal(_("max is below min"), at=("max",))
+        return self
+
+
+class RuleShape(Shape):
+    code: Text
+    left: Text
+    operator: Operator
+    right: Text
+    severity: Severity = "error"
+    message: Text
+
+
+class FormShape(Shape):
+    """A form file (reporting/data/forms/*.yaml)."""
+
+    code: Code
+    name: Name
+    description: OptionalText = ""
+    period_type: PeriodType
+    due_days: Annotated[WholeNumber, Field(ge=0, le=120)]
+    owner: Text
+    assigned_types: Items[UnitType] = []
+    elements: Annotated[list[ElementShape], Field(min_length=1)]
+    rules: Items[RuleShape] = []
+    subjects: Subjects | None = ""
+    attachments: Flag = False
+
+
+def _element_def(shape: ElementShape) -> ElementDef:
+    low, high, unit = shape.min, shape.max, shape.unit
+    if shape.type == "percentage":
+        low = 0.0 if low is None else low
+        high = 100.0 if high is None else high
+        unit = unit or "%"
+    return ElementDef(
+        code=shape.code,
+        name=shape.name,
+        type=shape.type,
+        unit=unit,
+        help=shape.help,
+        required=shape.required,
+        min=low,
+        max=high,
+        choices=tuple(shape.choices),
+        aggregation=shape.aggregation or ("sum" if shape.type in {"number", "integer"} else "none"),
+        over_time=shape.over_time,
+        public=shape.public,
+    )
+
+
+def _rules_check(form: FormShape, place: Callable[..., str]) -> None:
+    """Element codes are unique; rules are arithmetic over the form's numeric elements."""
+    seen: set[str] = set()
+    for i, element in enumerate(form.elements):
+        if element.code in seen:
+            raise InputError(
+                _("element code appears twice: %(code)s") % {"code": element.code},
+                where=place("elements", i, "code"),
+            )
+        seen.add(element.code)
+    numeric = {e.code for e in form.elements if e.type in NUMERIC_TYPES}
+    for i, rule in enumerate(form.rules):
+        for side in ("left", "right"):
+            try:
+                names = rule_names(getattr(rule, side))
+            except RuleSyntaxError as exc:
+                raise InputError(str(exc), where=place("rules", i, side)) from None
+            if names - numeric:
+                raise InputError(
+                    _("not a numeric element of this form: %(names)s")
+                    % {"names": ", ".join(sorted(names - numeric))},
+                    where=place("rules", i, side),
+                )
 
 
 def definition_from_data(data: Any, *, source: str) -> FormDefinition:
     """Check a form file's content and return its definition, or refuse with the place."""
-    if not isinstance(data, dict):
-        raise InputError(_("the file must hold a mapping at the top"), where=source)
-    period_type = _text(data, "period_type", source)
-    if period_type not in set(PeriodType):
-        raise InputError(
-            _("%(v)r is not one of: %(allowed)s")
-            % {"v": period_type, "allowed": ", ".join(PeriodType)},
-            where=f"{source}.period_type",
-        )
-    due_days = data.get("due_days")
-    if isinstance(due_days, bool) or not isinstance(due_days, int) or not 0 <= due_days <= 120:
-        raise InputError(
-            _("a whole number of days from 0 to 120 is required"), where=f"{source}.due_days"
-        )
-    elements: list[ElementDef] = []
-    raw_elements = data.get("elements")
-    if not isinstance(raw_elements, list) or not raw_elements:
-        raise InputError(_("a form needs a list of elements"), where=f"{source}.elements")
-    for i, item in enumerate(raw_elements):
-        where = f"{source}.elements[{i}]"
-        if not isinstance(item, dict):
-            raise InputError(_("a mapping is required here"), where=where)
-        value_type = _text(item, "type", where)
-        if value_type not in VALUE_TYPES:
-            raise InputError(
-                _("%(v)r is not one of: %(allowed)s")
-                % {"v": value_type, "allowed": ", ".join(sorted(VALUE_TYPES))},
-                where=f"{where}.type",
-            )
-        choices = tuple(str(c) for c in item.get("choices") or ())
-        if value_type == "choice" and not choices:
-            raise InputError(_("a choice element needs choices"), where=f"{where}.choices")
-        aggregation = item.get(
-            "aggregation", "sum" if value_type in {"number", "integer"} else "none"
-        )
-        if aggregation not in AGGREGATIONS:
-            raise InputError(
-                _("unknown aggregation: %(v)s") % {"v": aggregation}, where=f"{where}.aggregation"
-            )
-        over_time = item.get("over_time", "latest")
-        if over_time not in OVER_TIME:
-            raise InputError(
-                _("unknown aggregation: %(v)s") % {"v": over_time}, where=f"{where}.over_time"
-            )
-        public = item.get("public", False)
-        if not isinstance(public, bool):
-            raise InputError(_("true or false is required"), where=f"{where}.public")
-        low, high = _bound(item, "min", where), _bound(item, "max", where)
-        if value_type == "percentage":
-            low = 0.0 if low is None else low
-            high = 100.0 if high is None else high
-        elements.append(
-            ElementDef(
-                code=_text(item, "code", where),
-                name=_text(item, "name", where),
-                type=value_type,
-                unit=_text(item, "unit", where, required=False)
-                or ("%" if value_type == "percentage" else ""),
-                help=_text(item, "help", where, required=False),
-                required=bool(item.get("required", False)),
-                min=low,
-                max=high,
-                choices=choices,
-                aggregation=aggregation,
-                over_time=over_time,
-                public=public,
-            )
-        )
-    codes = [e.code for e in elements]
-    duplicates = {c for c in codes if codes.count(c) > 1}
-    if duplicates:
-        raise InputError(
-            _("element code appears twice: %(code)s") % {"code": sorted(duplicates)[0]},
-            where=f"{source}.elements",
-        )
-    numeric = {e.code for e in elements if e.numeric}
-    rules: list[RuleDef] = []
-    for i, item in enumerate(data.get("rules") or []):
-        where = f"{source}.rules[{i}]"
-        if not isinstance(item, dict):
-            raise InputError(_("a mapping is required here"), where=where)
-        operator = _text(item, "operator", where)
-        if operator not in OPERATORS:
-            raise InputError(
-                _("unknown operator: %(v)s") % {"v": operator}, where=f"{where}.operator"
-            )
-        severity = item.get("severity", "error")
-        if severity not in SEVERITIES:
-            raise InputError(_("severity must be error or warning"), where=f"{where}.severity")
-        sides = {}
-        for side in ("left", "right"):
-            expression = _text(item, side, where)
-            try:
-                names = rule_names(expression)
-            except RuleSyntaxError as exc:
-                raise InputError(str(exc), where=f"{where}.{side}") from None
-            unknown = names - numeric
-            if unknown:
-                raise InputError(
-                    _("not a numeric element of this form: %(names)s")
-                    % {"names": ", ".join(sorted(unknown))},
-                    where=f"{where}.{side}",
-                )
-            sides[side] = expression
-        rules.append(
-            RuleDef(
-                code=_text(item, "code", where),
-                left=sides["left"],
-                operator=operator,
-                right=sides["right"],
-                severity=severity,
-                message=_text(item, "message", where),
-            )
-        )
-    subjects = str(data.get("subjects") or "")
-    if subjects not in SUBJECTS:
-        raise InputError(_("unknown subjects: %(v)s") % {"v": subjects}, where=f"{source}.subjects")
-    assigned = data.get("assigned_types") or []
-    if not isinstance(assigned, list):
-        raise InputError(_("a list is required"), where=f"{source}.assigned_types")
+    form = data_validate(schema=FormShape, data=data, source=source)
+
+    def place(*path: Step) -> str:
+        return place_of(data=data, path=path, source=source)
+
+    _rules_check(form, place)
     return FormDefinition(
-        code=_text(data, "code", source),
-        name=_text(data, "name", source),
-        description=_text(data, "description", source, required=False),
-        period_type=period_type,
-        due_days=due_days,
-        owner=_text(data, "owner", source),
-        assigned_types=tuple(str(t) for t in assigned),
-        elements=tuple(elements),
-        rules=tuple(rules),
-        subjects=subjects,
-        attachments=bool(data.get("attachments", False)),
+        code=form.code,
+        name=form.name,
+        description=form.description,
+        period_type=form.period_type.value,
+        due_days=form.due_days,
+        owner=form.owner,
+        assigned_types=tuple(t.value for t in form.assigned_types),
+        elements=tuple(_element_def(e) for e in form.elements),
+        rules=tuple(RuleDef(**r.model_dump()) for r in form.rules),
+        subjects=form.subjects or "",
+        attachments=form.attachments,
     )
 
 

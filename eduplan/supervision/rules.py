@@ -11,16 +11,26 @@ import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated
 
-import yaml
 from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from pydantic import AfterValidator, RootModel
 
 from eduplan.core.errors import InputError
 from eduplan.core.figures_cache import figures_stamp
+from eduplan.core.loading import (
+    Flag,
+    OptionalText,
+    Shape,
+    Text,
+    data_validate,
+    place_of,
+    refusal,
+    yaml_file_load,
+)
 from eduplan.indicators.projects import target_statuses_cached
 from eduplan.indicators.status import Status, TargetStatus
 from eduplan.org.models import PATH_SEPARATOR, OrgUnit, UnitType
@@ -38,7 +48,6 @@ from eduplan.reporting.periods import Period, PeriodType, period_containing, per
 from eduplan.supervision.models import Rule
 
 RULES_FILE = Path(__file__).resolve().parent / "data" / "rules.yaml"
-RULE_KEYS = {"rule", "enabled", "days", "respond_days", "finds", "responsible"}
 
 
 @dataclass(frozen=True)
@@ -73,59 +82,65 @@ class Finding:
     detail: str
 
 
-def _setting_name(value: Any, where: str, *, optional: bool) -> str | None:
-    if value is None and optional:
-        return None
-    if not isinstance(value, str) or not value.startswith("EDUPLAN_"):
-        raise InputError(_("expected the name of an EDUPLAN_ setting"), where=where)
-    if not isinstance(getattr(settings, value, None), int):
-        raise InputError(_("%(name)s is not a whole-number setting") % {"name": value}, where=where)
-    return value
+def _setting_checked(name: str) -> str:
+    """The name of an EDUPLAN_ setting that holds a number of days."""
+    if not name.startswith("EDUPLAN_"):
+        raise refusal(_("expected the name of an EDUPLAN_ setting"))
+    days = getattr(settings, name, None)
+    if isinstance(days, bool) or not isinstance(days, int):
+        raise refusal(_("%(name)s is not a whole-number setting") % {"name": name})
+    if days < 0:
+        raise refusal(
+            _("%(name)s is %(days)s; a number of days cannot be negative")
+            % {"name": name, "days": days}
+        )
+    return name
+
+
+DaysSetting = Annotated[Text, AfterValidator(_setting_checked)]
+
+
+class RuleRow(Shape):
+    """One row of the rules file."""
+
+    rule: Rule
+    enabled: Flag = True
+    days: DaysSetting | None = None  # none: the rule finds at once
+    respond_days: DaysSetting
+    finds: OptionalText = ""
+    responsible: OptionalText = ""
+
+
+class RulesFile(RootModel[list[RuleRow]]):
+    """The rules file (supervision/data/rules.yaml): a list of rows."""
 
 
 def rule_specs(*, path: Path = RULES_FILE) -> list[RuleSpec]:
     """The rules table, checked whole: every rule known, once, with its settings."""
-    name = path.name
-    try:
-        rows = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise InputError(str(exc), where=name) from None
-    if not isinstance(rows, list):
-        raise InputError(_("expected a list of rules"), where=name)
+    data = yaml_file_load(path=path)
+    rows = data_validate(schema=RulesFile, data=data, source=path.name).root
     specs: list[RuleSpec] = []
     for i, row in enumerate(rows):
-        where = f"{name}[{i}]"
-        if not isinstance(row, dict):
-            raise InputError(_("expected a mapping"), where=where)
-        unknown = set(row) - RULE_KEYS
-        if unknown:
+        if any(s.rule == row.rule for s in specs):
             raise InputError(
-                _("unknown keys: %(keys)s") % {"keys": ", ".join(sorted(unknown))}, where=where
+                _("rule listed twice"),
+                where=place_of(data=data, path=(i, "rule"), source=path.name),
             )
-        if row.get("rule") not in Rule.values:
-            raise InputError(
-                _("unknown rule: %(rule)s") % {"rule": row.get("rule")}, where=f"{where}.rule"
-            )
-        rule = Rule(row["rule"])
-        if any(s.rule == rule for s in specs):
-            raise InputError(_("rule listed twice"), where=f"{where}.rule")
-        respond = _setting_name(row.get("respond_days"), f"{where}.respond_days", optional=False)
-        assert respond is not None
         specs.append(
             RuleSpec(
-                rule=rule,
-                enabled=bool(row.get("enabled", True)),
-                days_setting=_setting_name(row.get("days"), f"{where}.days", optional=True),
-                respond_days_setting=respond,
-                finds=str(row.get("finds", "")),
-                responsible=str(row.get("responsible", "")),
+                rule=row.rule,
+                enabled=row.enabled,
+                days_setting=row.days,
+                respond_days_setting=row.respond_days,
+                finds=row.finds,
+                responsible=row.responsible,
             )
         )
     missing = set(Rule) - {s.rule for s in specs}
     if missing:
         raise InputError(
             _("rules without a row: %(rules)s") % {"rules": ", ".join(sorted(missing))},
-            where=name,
+            where=place_of(data=data, source=path.name),
         )
     return specs
 

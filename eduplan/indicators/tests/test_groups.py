@@ -5,6 +5,7 @@ one query per figure however many members the group has."""
 from __future__ import annotations
 
 import datetime
+import re
 from pathlib import Path
 
 import pytest
@@ -215,7 +216,7 @@ def test_a_bad_group_or_provisional_reason_is_refused_with_its_place_and_changes
     path.write_text(bindings_yaml(metric=metric, first=first), encoding="utf-8")
     with pytest.raises(InputError) as refused:
         bindings_load(path=path)
-    assert refused.value.where == f"bad.yaml: bindings[0].{where}"
+    assert re.fullmatch(rf"bad\.yaml:\d+:\d+ bindings\[0\]\.{where}", refused.value.where)
     after = list(TargetBinding.objects.values_list("metric_key", "provisional").order_by("pk"))
     assert after == before
 

@@ -97,7 +97,7 @@ def test_a_target_value_that_is_not_a_number_is_refused_with_its_place(org):
     data["projects"][2]["goals"][0]["targets"][1]["value"] = "五百"
     with pytest.raises(InputError) as excinfo:
         plan_spec_from_data(data=data, source="plan.yaml")
-    assert excinfo.value.where == "projects[2].goals[0].targets[1].value"
+    assert excinfo.value.where == "plan.yaml: projects[2].goals[0].targets[1].value"
 
 
 def test_a_range_without_upper_value_is_refused_with_its_place(org):
@@ -107,7 +107,7 @@ def test_a_range_without_upper_value_is_refused_with_its_place(org):
     target["value_max"] = None
     with pytest.raises(InputError) as excinfo:
         plan_spec_from_data(data=data, source="plan.yaml")
-    assert excinfo.value.where == "projects[1].goals[0].targets[0].value_max"
+    assert excinfo.value.where == "plan.yaml: projects[1].goals[0].targets[0].value_max"
 
 
 def test_a_work_point_linked_to_a_missing_project_is_refused(org):
@@ -115,7 +115,7 @@ def test_a_work_point_linked_to_a_missing_project_is_refused(org):
     data["sections"][0]["work_points"][0]["projects"] = [42]
     with pytest.raises(InputError) as excinfo:
         plan_spec_from_data(data=data, source="plan.yaml")
-    assert excinfo.value.where == "sections[0].work_points[0].projects[0]"
+    assert excinfo.value.where == "plan.yaml: sections[0].work_points[0].projects[0]"
 
 
 def test_malformed_yaml_names_the_line_and_changes_nothing(org, tmp_path):
@@ -184,4 +184,4 @@ def test_a_restatement_of_a_target_that_does_not_exist_is_refused_with_its_place
     with pytest.raises(InputError, match=message) as excinfo:
         plan_spec_from_data(data=data, source="plan.yaml")
     assert excinfo.value.where.endswith(".restates")
-    assert excinfo.value.where.startswith("sections[")
+    assert excinfo.value.where.startswith("plan.yaml: sections[")

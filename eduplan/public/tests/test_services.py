@@ -114,4 +114,4 @@ def test_public_must_be_true_or_false():
     data["elements"][1]["public"] = "yes"
     with pytest.raises(InputError) as excinfo:
         definition_from_data(data, source="t")
-    assert excinfo.value.where == "t.elements[1].public"
+    assert excinfo.value.where == "t: elements[1].public"

@@ -42,13 +42,13 @@ def test_same_definition_is_the_same_version_and_a_change_is_a_new_one(city):
 @pytest.mark.parametrize(
     ("mutate", "where"),
     [
-        (lambda d: d.update(period_type="weekly"), "t.period_type"),
-        (lambda d: d["elements"][1].update(type="money"), "t.elements[1].type"),
-        (lambda d: d["rules"][0].update(left="classes_large + nonsense"), "t.rules[0].left"),
-        (lambda d: d["rules"][0].update(right="__import__('os')"), "t.rules[0].right"),
-        (lambda d: d["rules"][1].update(operator="=<"), "t.rules[1].operator"),
-        (lambda d: d.update(due_days=-1), "t.due_days"),
-        (lambda d: d["elements"].append(dict(d["elements"][0])), "t.elements"),
+        (lambda d: d.update(period_type="weekly"), "t: period_type"),
+        (lambda d: d["elements"][1].update(type="money"), "t: elements[1].type"),
+        (lambda d: d["rules"][0].update(left="classes_large + nonsense"), "t: rules[0].left"),
+        (lambda d: d["rules"][0].update(right="__import__('os')"), "t: rules[0].right"),
+        (lambda d: d["rules"][1].update(operator="=<"), "t: rules[1].operator"),
+        (lambda d: d.update(due_days=-1), "t: due_days"),
+        (lambda d: d["elements"].append(dict(d["elements"][0])), "t: elements[6].code"),
     ],
 )
 def test_a_bad_definition_is_refused_with_its_place(mutate, where):

@@ -58,23 +58,109 @@ def test_the_rules_table_names_every_rule_once_with_its_settings(settings):
     assert next(s for s in specs if s.rule == Rule.TARGET_OFF_TRACK).days == 0
 
 
+RULES = """\
+- rule: target_off_track
+  respond_days: EDUPLAN_SUPERVISION_RESPOND_DAYS
+- rule: target_not_assessed
+  respond_days: EDUPLAN_SUPERVISION_RESPOND_DAYS
+- rule: report_missing
+  days: EDUPLAN_SUPERVISION_REPORT_MISSING_DAYS
+  respond_days: EDUPLAN_SUPERVISION_RESPOND_DAYS
+  enabled: true
+- rule: milestone_overdue
+  days: EDUPLAN_SUPERVISION_MILESTONE_GRACE_DAYS
+  respond_days: EDUPLAN_SUPERVISION_RESPOND_DAYS
+- rule: approval_pending
+  days: EDUPLAN_SUPERVISION_APPROVAL_PENDING_DAYS
+  respond_days: EDUPLAN_SUPERVISION_RESPOND_DAYS
+  finds: a submission waiting for approval
+"""
+OFF_TRACK = "- rule: target_off_track\n  respond_days: EDUPLAN_SUPERVISION_RESPOND_DAYS\n"
+RESPOND = "EDUPLAN_SUPERVISION_RESPOND_DAYS"
+
+
+def _with(old: str, new: str) -> str:
+    assert RULES.count(old) == 1, old
+    return RULES.replace(old, new)
+
+
+def test_the_rules_file_the_refusals_start_from_is_read_whole(tmp_path):
+    path = tmp_path / "rules.yaml"
+    path.write_text(RULES, encoding="utf-8")
+    specs = rule_specs(path=path)
+    assert [s.rule for s in specs] == [
+        Rule.TARGET_OFF_TRACK,
+        Rule.TARGET_NOT_ASSESSED,
+        Rule.REPORT_MISSING,
+        Rule.MILESTONE_OVERDUE,
+        Rule.APPROVAL_PENDING,
+    ]
+    assert specs[4].finds == "a submission waiting for approval" and specs[0].days_setting is None
+
+
 @pytest.mark.parametrize(
-    ("text", "where"),
+    ("text", "where", "fragment"),
     [
+        (_with("  enabled: true", "  enabled: true: false"), "rules.yaml:8:16", "YAML 格式错误"),
+        ("rule: report_missing\n", "rules.yaml:1:1", "列表"),
+        (_with(OFF_TRACK, "- target_off_track\n"), "rules.yaml:1:3 [0]", "键值结构"),
         (
-            "- {rule: nonsense, respond_days: EDUPLAN_SUPERVISION_RESPOND_DAYS}",
-            "rules.yaml[0].rule",
+            _with(f"  respond_days: {RESPOND}\n  finds", "  finds"),
+            "rules.yaml:12:3 [4].respond_days",
+            "缺少必填的键 respond_days",
         ),
-        ("- {rule: report_missing, respond_days: SECRET_KEY}", "rules.yaml[0].respond_days"),
-        ("- {rule: report_missing, respond_days: EDUPLAN_SUPERVISION_RESPOND_DAYS}", "rules.yaml"),
+        (_with("  finds:", "  found:"), "rules.yaml:15:3 [4].found", "未知的键 found"),
+        (_with("  enabled: true", "  enabled: 是"), "rules.yaml:8:12 [2].enabled", "true 或 false"),
+        (
+            _with("- rule: target_off_track", "- rule: nonsense"),
+            "rules.yaml:1:9 [0].rule",
+            "nonsense",
+        ),
+        (
+            _with("days: EDUPLAN_SUPERVISION_REPORT_MISSING_DAYS", "days: 5"),
+            "rules.yaml:6:9 [2].days",
+            "EDUPLAN_",
+        ),
+        (
+            f"- {{rule: report_missing, respond_days: SECRET_KEY}}\n{RULES}",
+            "rules.yaml:1:40 [0].respond_days",
+            "EDUPLAN_",
+        ),
+        (
+            _with(
+                "days: EDUPLAN_SUPERVISION_REPORT_MISSING_DAYS",
+                "days: EDUPLAN_SUPERVISION_OFFICE_CODE",
+            ),
+            "rules.yaml:6:9 [2].days",
+            "不是整数设置",
+        ),
+        (
+            _with(
+                "days: EDUPLAN_SUPERVISION_MILESTONE_GRACE_DAYS", "days: EDUPLAN_TEST_NEGATIVE_DAYS"
+            ),
+            "rules.yaml:10:9 [3].days",
+            "不能为负",
+        ),
+        (
+            _with("- rule: approval_pending", "- rule: report_missing"),
+            "rules.yaml:12:9 [4].rule",
+            "重复",
+        ),
+        (
+            f"- {{rule: report_missing, respond_days: {RESPOND}}}",
+            "rules.yaml:1:1",
+            "approval_pending",
+        ),
     ],
 )
-def test_a_bad_rules_table_is_refused_saying_where(tmp_path, text, where):
+def test_a_bad_rules_file_is_refused_saying_where(settings, tmp_path, text, where, fragment):
+    settings.EDUPLAN_TEST_NEGATIVE_DAYS = -3
     path = tmp_path / "rules.yaml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(InputError) as refused:
         rule_specs(path=path)
     assert refused.value.where == where
+    assert fragment in refused.value.message
 
 
 def test_a_report_missing_days_after_its_due_date_raises_an_order_for_the_unit_that_must_report(

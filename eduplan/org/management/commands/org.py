@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from eduplan.core.errors import InputError
+from eduplan.core.loading import yaml_file_load
 from eduplan.org.services import org_file_load
 
 
@@ -23,10 +23,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-            units = org_file_load(data=data, source=path.name)
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-            raise CommandError(f"{path}: {exc}") from None
+            units = org_file_load(data=yaml_file_load(path=path), source=path.name)
         except InputError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(f"已载入 {len(units)} 个单位")
