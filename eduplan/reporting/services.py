@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -74,6 +75,13 @@ ERR_KEY_REUSED = gettext_lazy("This idempotency key was used for a different req
 
 class ConflictError(Exception):
     """A stale revision: the user's edit would overwrite someone else's."""
+
+
+class KeyReused(InputError):
+    """The idempotency key was used before for a different request; nothing was stored."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(str(ERR_KEY_REUSED), where=key)
 
 
 @dataclass(frozen=True)
@@ -271,7 +279,8 @@ def submission_save(
 
     Refuses, storing nothing: a user who may not enter for the unit, a unit not expected
     to report, a value that does not fit its element, a stale revision, a locked report.
-    A retry with the same idempotency key returns the first result without writing again.
+    A retry with the same idempotency key returns the first result without writing again;
+    the same key with another request (values, revision, report) is refused (KeyReused).
     """
     require(user, Action.REPORT_ENTER, org_unit)
     period = period_from_code(period_code)
@@ -284,6 +293,7 @@ def submission_save(
                 "period": period.code,
                 "subject": subject,
                 "values": values,
+                "revision": revision,
             }
         )
         try:
@@ -297,7 +307,7 @@ def submission_save(
                 user=user, key=idempotency_key
             )
             if replay.fingerprint != fingerprint or replay.submission is None:
-                raise InputError(str(ERR_KEY_REUSED), where=idempotency_key) from None
+                raise KeyReused(idempotency_key) from None
             return replay.submission
     if not ExpectedReport.objects.filter(
         form=form, period=period.code, org_unit=org_unit, subject=subject
@@ -338,6 +348,21 @@ def submission_save(
         key_row.submission = submission
         key_row.save(update_fields=["submission"])
     return submission
+
+
+@transaction.atomic
+def idempotency_key_response(
+    *, user: Any, key: str, build: Callable[[], dict[str, Any]]
+) -> dict[str, Any]:
+    """The response to the keyed write just saved: `build()` the first time, stored with the
+    key, and the stored one, unchanged, for every retry (call it in the write's transaction,
+    after `submission_save` with the same key)."""
+    row = IdempotencyKey.objects.select_for_update().get(user=user, key=key)
+    if row.response is None:
+        row.response = build()
+        row.save(update_fields=["response"])
+    response: dict[str, Any] = row.response
+    return response
 
 
 def _store_values(
