@@ -11,7 +11,8 @@ from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from eduplan.core.tables import Table, number
+from eduplan.core.numbers import number
+from eduplan.core.tables import Table
 from eduplan.org.access import Action, can, membership_of, scope_of
 from eduplan.org.models import OrgUnit, Role, UnitType
 from eduplan.plans.models import Measure

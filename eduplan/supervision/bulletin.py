@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any
+from decimal import Decimal
 
 from django.db.models import Count, Q
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from eduplan.core.docx import centred, document_bytes, document_new, table_add
+from eduplan.core.numbers import plain_number
 from eduplan.indicators.projects import ProjectStatus, project_statuses_from
 from eduplan.indicators.status import STATUS_LABELS, Status, TargetStatus, target_status_list
 from eduplan.org.models import UnitType
@@ -100,11 +101,8 @@ def _place(s: TargetStatus) -> str:
     return f"工作要点{s.target.work_point.number if s.target.work_point else ''}"
 
 
-def _num(value: Any) -> str:
-    if value is None:
-        return "—"
-    number = float(value)
-    return f"{number:,.0f}" if number == int(number) else f"{number:,.1f}"
+def _num(value: Decimal | None) -> str:
+    return "—" if value is None else plain_number(value, places=1, grouping=True)
 
 
 def bulletin_docx(bulletin: Bulletin) -> bytes:

@@ -14,6 +14,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from eduplan.core.errors import InputError
+from eduplan.core.numbers import chinese_number, plain_number
 from eduplan.org.models import OrgUnit, UnitType
 from eduplan.plans.importing import (
     NAME_MAX,
@@ -23,7 +24,6 @@ from eduplan.plans.importing import (
     plan_import,
 )
 from eduplan.plans.loading import plan_spec_from_file
-from eduplan.plans.models import chinese_number
 from eduplan.plans.parsing import ParsedPlan, ParsedTarget, PlanReadError, parse_plan_file
 from eduplan.plans.selectors import plan_as_json, plan_default
 from eduplan.plans.services import plan_load
@@ -150,15 +150,11 @@ class Command(BaseCommand):
         )
 
 
-def _figure(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
-
-
 def _target_line(target: ParsedTarget) -> str:
     """One target for the summary: indicator, comparator, value, unit, change, source."""
-    figure = _figure(target.value)
+    figure = plain_number(target.value)
     if target.value_max is not None:
-        figure += f"–{_figure(target.value_max)}"
+        figure += f"–{plain_number(target.value_max)}"
     parts = [f"{target.comparator} {figure} {target.unit}"]
     if target.change:
         base = f"比{target.baseline_year}年" if target.baseline_year else ""
