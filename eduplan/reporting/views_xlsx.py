@@ -27,6 +27,7 @@ from eduplan.reporting.xlsx import (
 )
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_ACCEPT = f".xlsx,{XLSX_TYPE}"
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,10 @@ def _target(form: str, period: str, org: str) -> XlsxTarget:
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("Filled template (.xlsx)"))
+    file = forms.FileField(
+        label=gettext_lazy("Filled template (.xlsx)"),
+        widget=forms.FileInput(attrs={"accept": XLSX_ACCEPT}),
+    )
     submit = forms.BooleanField(
         label=gettext_lazy("Also submit each report for approval"), required=False
     )
