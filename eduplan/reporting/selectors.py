@@ -51,20 +51,20 @@ class Completeness:
         return None if self.expected == 0 else 100.0 * self.on_time / self.expected
 
 
-def _expected(form: Form, period: str, unit: OrgUnit) -> QuerySet[ExpectedReport]:
+def _expected(form: Form, period_code: str, unit: OrgUnit) -> QuerySet[ExpectedReport]:
     return ExpectedReport.objects.filter(
-        form=form, period=period, org_unit__path__startswith=unit.path
+        form=form, period=period_code, org_unit__path__startswith=unit.path
     )
 
 
-def _done(form: Form, period: str, unit: OrgUnit) -> QuerySet[Submission]:
+def _done(form: Form, period_code: str, unit: OrgUnit) -> QuerySet[Submission]:
     """Submitted or approved reports under `unit` that were expected, with their due date."""
     due = ExpectedReport.objects.filter(
-        form=form, period=period, org_unit=OuterRef("org_unit"), subject=OuterRef("subject")
+        form=form, period=period_code, org_unit=OuterRef("org_unit"), subject=OuterRef("subject")
     ).values("due_on")[:1]
     return (
         Submission.objects.filter(
-            form=form, period=period, status__in=DONE, org_unit__path__startswith=unit.path
+            form=form, period=period_code, status__in=DONE, org_unit__path__startswith=unit.path
         )
         .annotate(due=Subquery(due))
         .filter(due__isnull=False)
