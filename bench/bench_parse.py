@@ -28,6 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from eduplan.core.numbers import chinese_number  # noqa: E402
 from eduplan.planimport.parsing import (  # noqa: E402
     Score,
     load_gold,
@@ -48,23 +49,6 @@ POINT_RE = re.compile(
     r"^(\s*)(?:\d{1,4}(?=\s*[.．、](?![\d.．]))|[（(]\d{1,4}(?=[）)]))", re.MULTILINE
 )
 FIGURE_RE = re.compile(r"\d+(?:\.\d+)?|[一二三四五六七八九十百千万亿两]+")
-DIGITS = "零一二三四五六七八九"
-
-
-def to_chinese(n: int) -> str:
-    """1..9999 in Chinese, for renumbered project headings (第一百零三项工程)."""
-    out = ""
-    zero = False
-    for unit_value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
-        digit, n = divmod(n, unit_value)
-        if digit == 0:
-            zero = bool(out)
-            continue
-        if zero:
-            out += "零"
-        zero = False
-        out += ("" if unit == "十" and digit == 1 and not out else DIGITS[digit]) + unit
-    return out
 
 
 def corpus_texts() -> list[tuple[str, str]]:
@@ -85,7 +69,7 @@ def big_text(texts: list[tuple[str, str]], megabytes: float) -> str:
     def next_project(m: re.Match[str]) -> str:
         nonlocal project
         project += 1
-        return f"{m.group(1)}第{to_chinese(project)}项{m.group(2) or ''}工程"
+        return f"{m.group(1)}第{chinese_number(project)}项{m.group(2) or ''}工程"
 
     def next_point(m: re.Match[str]) -> str:
         nonlocal point

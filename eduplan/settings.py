@@ -96,6 +96,9 @@ TEMPLATES = [
     },
 ]
 
+# Forms render with Bootstrap's classes and field layout (core/forms.py).
+FORM_RENDERER = "eduplan.core.forms.FormRenderer"
+
 WSGI_APPLICATION = "eduplan.wsgi.application"
 
 # SQLite is the embedded default; DATABASE_URL selects PostgreSQL in production.

@@ -1,4 +1,7 @@
-"""API tokens (only their hash is stored) and the first response to each keyed write."""
+"""API tokens (only their hash is stored).
+
+A keyed write's first response is kept with its key in `reporting.IdempotencyKey`, the
+one store the web form and the API share."""
 
 from __future__ import annotations
 
@@ -32,24 +35,3 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.name}"
-
-
-class ApiReplay(models.Model):
-    """The body first returned for a write sent with an Idempotency-Key, returned again,
-    unchanged, to a retry with the same key (even if the report changed since)."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=100)
-    fingerprint = models.CharField(max_length=64)
-    status = models.PositiveSmallIntegerField()
-    body = models.JSONField()
-    created = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["user", "key"], name="api_replay_key_unique"),
-            models.CheckConstraint(condition=~Q(key=""), name="api_replay_key_not_empty"),
-        ]
-
-    def __str__(self) -> str:
-        return self.key

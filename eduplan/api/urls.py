@@ -28,9 +28,9 @@ from ninja.operation import Operation
 from eduplan.api.auth import BrowserSessionAuth, TokenAuth
 from eduplan.api.routers import completeness, forms, submissions, targets
 from eduplan.api.routers.base import BadRequest
-from eduplan.api.routers.submissions import KeyReused
 from eduplan.core.errors import InputError
 from eduplan.org.access import AccessRule
+from eduplan.reporting.idempotency import KeyReused
 from eduplan.reporting.services import ConflictError, SubmissionInvalid
 
 ERR_UNAUTHENTICATED = gettext_lazy(

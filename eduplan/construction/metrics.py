@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Case, CharField, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Cast, Concat
+from django.utils.translation import pgettext_lazy
 
 from eduplan.construction.models import SchoolClass
 from eduplan.construction.selectors import huge_class_filter, large_class_filter
@@ -42,7 +43,7 @@ def register_metrics() -> None:
     register(
         Metric(
             key="construction.classes",
-            name="教学班",
+            name=pgettext_lazy("metric", "Classes"),
             unit="个",
             over_units=OverUnits.SUM,
             rows=_census_rows(None),
@@ -52,18 +53,22 @@ def register_metrics() -> None:
     register(
         Metric(
             key="construction.large_classes",
-            name="大班额班数",
+            name=pgettext_lazy("metric", "Large classes"),
             unit="个",
             over_units=OverUnits.SUM,
             rows=lambda periods: _census_rows(large_class_filter())(periods),
-            description="56—65人的班级（设置 EDUPLAN_LARGE_CLASS_INCLUDES_HUGE 时含66人以上）",
+            description=pgettext_lazy(
+                "metric",
+                "Classes of 56–65 pupils (66 and more too when"
+                " EDUPLAN_LARGE_CLASS_INCLUDES_HUGE is set)",
+            ),
             **common,
         )
     )
     register(
         Metric(
             key="construction.huge_classes",
-            name="特大班额班数",
+            name=pgettext_lazy("metric", "Oversized classes"),
             unit="个",
             over_units=OverUnits.SUM,
             rows=lambda periods: _census_rows(huge_class_filter())(periods),
@@ -73,7 +78,7 @@ def register_metrics() -> None:
     register(
         Metric(
             key="construction.large_class_share",
-            name="大班额比例",
+            name=pgettext_lazy("metric", "Share of large classes"),
             unit="%",
             over_units=OverUnits.SHARE,
             rows=lambda periods: _census_rows(large_class_filter())(periods),

@@ -21,11 +21,14 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 
 from eduplan.core.figures_cache import figures_memo
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class OverUnits(enum.StrEnum):
@@ -46,14 +49,16 @@ Rows = Callable[[list[str]], QuerySet[Any]]
 @dataclass(frozen=True)
 class Metric:
     key: str
-    name: str
+    # A name written in code is translatable (pgettext_lazy("metric", …)); one read from
+    # a data file (a form's element) is shown as written.
+    name: StrOrPromise
     unit: str
     over_units: OverUnits
     over_time: OverTime
     period_type: str
     rows: Rows | None
     provider: str
-    description: str = ""
+    description: StrOrPromise = ""
     # A ratio of two metrics, each aggregated on its own and divided at the end
     # (e.g. 毛入园率 = children in kindergarten / children aged 3–5), in percent.
     ratio_of: tuple[str, str] | None = None

@@ -8,24 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
+# Re-exported for the readers that still import it from here (dashboards.selectors).
+from eduplan.core.numbers import number as number
 from eduplan.core.xlsx import XLSX_CONTENT_TYPE, table_xlsx
 
+# A figure in a table or a chart, as core.numbers.number gives it.
 Number = float | int | None
-
-
-def number(value: Decimal | float | int | None, places: int = 2) -> Number:
-    """A figure for a chart or a workbook: floats rounded, whole numbers as ints."""
-    if value is None:
-        return None
-    f = round(float(value), places)
-    return int(f) if f == int(f) else f
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext as _
 
 from eduplan.core.docx import centred, document_bytes, document_new, table_add
+from eduplan.core.numbers import plain_number
 
 if TYPE_CHECKING:
     from eduplan.dashboards.selectors.project import ProjectPage
@@ -17,7 +18,7 @@ def _text(value: object) -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, float):
-        return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
+        return plain_number(value, places=2, grouping=True)
     return str(value)
 
 

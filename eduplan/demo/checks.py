@@ -30,6 +30,7 @@ from typing import Any
 from django.conf import settings
 
 from eduplan.construction.selectors import class_census_by_school
+from eduplan.core.numbers import plain_number
 from eduplan.demo.world import (
     NEW_SCHOOL_YEARS,
     PLACES_PER_PROJECT_MAX,
@@ -100,8 +101,8 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.unit} {self.subject}".strip()
         return (
-            f"{where} {self.period}：{self.figure} = {_plain(self.value)} {self.relation} "
-            f"{self.against} = {_plain(self.against_value)}"
+            f"{where} {self.period}：{self.figure} = {_shown(self.value)} {self.relation} "
+            f"{self.against} = {_shown(self.against_value)}"
         )
 
 
@@ -111,10 +112,9 @@ class DemoCheckReport:
     checked: dict[str, int] = field(default_factory=dict)
 
 
-def _plain(value: object) -> object:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else value.normalize()
-    return value
+def _shown(value: object) -> object:
+    """A figure (a Decimal) as plain text; anything else (a status, a count) as it is."""
+    return plain_number(value) if isinstance(value, Decimal) else value
 
 
 # (unit id, period, subject) -> element code -> number or text
@@ -328,7 +328,7 @@ def _measure_problems(reports: Reports, code_of: dict[int, str]) -> list[Problem
                         "mp_status",
                         status,
                         "≠",
-                        f"mp_percent {_plain(percent)}（应完成 {expected:.0f}%，"
+                        f"mp_percent {_shown(percent)}（应完成 {expected:.0f}%，"
                         f"正常线 {settings.EDUPLAN_ON_TRACK_MIN:.0%}）所示状态",
                         meant,
                         subject,

@@ -12,6 +12,7 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from eduplan.core.numbers import chinese_number
 from eduplan.org.models import Ownership, UnitType
 from eduplan.org.services import UnitSpec
 
@@ -109,17 +110,6 @@ class DemoCity:
         return sum(c.pupils for c in self.classes if c.school_year == max(CENSUS_YEARS))
 
 
-def _chinese(n: int) -> str:
-    digits = "零一二三四五六七八九"
-    if n < 10:
-        return digits[n]
-    if n < 20:
-        return "十" + (digits[n % 10] if n % 10 else "")
-    if n < 100:
-        return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
-    return str(n)
-
-
 def _short(district_name: str) -> str:
     return district_name.removesuffix("回族区")
 
@@ -159,7 +149,7 @@ def generate(
                 level,
                 root_code,
                 f"{root_code}-{level.code_letter}{n:04d}",
-                level.label.format(n=_chinese(n)),
+                level.label.format(n=chinese_number(n)),
                 index=n,
                 urban=True,
                 new=False,
@@ -188,7 +178,7 @@ class _Builder:
         for code, count, new in zip(district_codes, per_district, new_per_district, strict=True):
             name, kind = districts[code]
             for n in range(1, count + 1):
-                ordinal = _chinese(n) if n < 100 else str(n)
+                ordinal = chinese_number(n) if n < 100 else str(n)
                 if level.type == UnitType.KINDERGARTEN:
                     flavour = self.rng.choice(KINDERGARTEN_NAMES)
                     school_name = f"{_short(name)}{flavour}第{ordinal}幼儿园"

@@ -13,7 +13,8 @@ from eduplan.football.models import Match
 from eduplan.football.services import ERR_FAIR_PLAY, ERR_GOALS, FAIR_PLAY_MAX, GOALS_MAX
 
 ERR_DATE = _("Enter the date as YYYY-MM-DD.")
-INPUT_CLASS = "form-control form-control-sm"
+# The renderer (core.forms) adds form-control, and is-invalid on a field with errors.
+INPUT_CLASS = "form-control-sm"
 
 
 def _label(name: str) -> Any:
@@ -62,13 +63,6 @@ class ResultForm(forms.Form):
         self.html_form = html_form
         for field in self.fields.values():
             field.widget.attrs["form"] = html_form
-
-    def add_error(self, field: str | None, error: Any) -> None:
-        """Also mark the field's input invalid, so the page shows where the error is."""
-        super().add_error(field, error)
-        if field in self.fields:
-            widget = self.fields[field].widget
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
 
     @staticmethod
     def initial_for(match: Match) -> dict[str, Any]:

@@ -17,7 +17,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from eduplan.core.figures_cache import figures_cached
-from eduplan.core.tables import Table, number
+from eduplan.core.numbers import number
+from eduplan.core.tables import Table
 from eduplan.indicators.aggregation import metric_value
 from eduplan.indicators.status import (
     STATUS_LABELS,

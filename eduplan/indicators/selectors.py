@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from eduplan.indicators.status import TargetStatus, target_status_list
-from eduplan.org.access import Action, membership_of, require
+from eduplan.org.access import Action, require, scope_of
 from eduplan.org.models import OrgUnit
 from eduplan.plans.models import Plan
 from eduplan.plans.selectors import plan_default
@@ -63,10 +63,9 @@ def plan_and_unit_for(
         if unit is None:
             raise Http404(ERR_NO_UNIT % {"code": org_code})
     else:
-        membership = membership_of(user)
-        if membership is None or membership.scope is None:
+        scope = scope_of(user)
+        if scope is None:
             raise PermissionDenied
-        scope = membership.scope
         # Bureau-wide users see the plan's area; others their own.
         unit = plan.organisation if scope.contains(plan.organisation) else scope
     require(user, Action.UNIT_VIEW, unit)

@@ -32,7 +32,7 @@ def target_assessment_record(
     *,
     user: Any,
     target: Target,
-    period: str,
+    period_code: str,
     status: str,
     comment: str,
     progress: str | None = None,
@@ -52,10 +52,10 @@ def target_assessment_record(
             where="status",
         )
     try:
-        parsed = period_from_code(period)
+        period = period_from_code(period_code)
     except PeriodCodeError as exc:
         raise InputError(str(exc), where="period") from None
-    if parsed.type is not PeriodType.BIMONTHLY:
+    if period.type is not PeriodType.BIMONTHLY:
         raise InputError(_("a bimonthly period is required (e.g. 2016B3)"), where="period")
     value = None
     if progress not in (None, ""):
@@ -72,7 +72,7 @@ def target_assessment_record(
             )
     return TargetAssessment.objects.create(
         target=target,
-        period=parsed.code,
+        period=period.code,
         status=status,
         progress=value,
         comment=comment.strip(),

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from eduplan.core.figures_cache import figures_memo
 from eduplan.core.metrics import UnknownMetric, metric
+from eduplan.core.numbers import number, plain_number
 from eduplan.indicators.aggregation import Figure, figure_absent, metric_by_child, metric_value
 from eduplan.indicators.models import GoalMode, Reach, TargetAssessment, TargetBinding, Trajectory
 from eduplan.org.models import OrgUnit
@@ -95,17 +96,17 @@ class TargetStatus:
             "org": self.unit.code,
             "kind": self.kind,
             "metric": t.binding.metric_key if hasattr(t, "binding") else None,
-            "baseline": _num(self.baseline),
-            "goal": _num(self.goal),
+            "baseline": number(self.baseline),
+            "goal": number(self.goal),
             "due": self.due.isoformat() if self.due else None,
-            "actual": _num(self.actual),
-            "expected": _num(self.expected),
+            "actual": number(self.actual),
+            "expected": number(self.expected),
             "status": str(self.status),
             "status_label": str(STATUS_LABELS[self.status]),
-            "forecast": _num(self.forecast),
-            "progress": _num(self.progress),
-            "expected_progress": _num(self.expected_progress),
-            "shortfall": _num(self.shortfall),
+            "forecast": number(self.forecast),
+            "progress": number(self.progress),
+            "expected_progress": number(self.expected_progress),
+            "shortfall": number(self.shortfall),
             "assessment": self.assessment.comment if self.assessment else None,
             "provisional": self.provisional,
         }
@@ -119,14 +120,10 @@ class TargetStatus:
             unit = gettext("percentage points") if self.figures_unit == "%" else self.figures_unit
             return gettext("%(status)s (short by %(figure)s%(unit)s)") % {
                 "status": text,
-                "figure": f"{self.shortfall:.2f}".rstrip("0").rstrip("."),
+                "figure": plain_number(self.shortfall, places=2),
                 "unit": unit,
             }
         return text
-
-
-def _num(value: Decimal | None) -> float | None:
-    return None if value is None else round(float(value), 2)
 
 
 def goal_for(binding: TargetBinding, baseline: Decimal | None, value: Decimal) -> Decimal | None:

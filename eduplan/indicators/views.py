@@ -98,7 +98,7 @@ def _target(pk: int) -> Target:
 
 @requires(Action.PLAN_VIEW, load=_target)
 def target_assess(request: HttpRequest, target: Target) -> HttpResponse:
-    period = request.GET.get("at") or request.POST.get("at") or ""
+    period_code = request.GET.get("at") or request.POST.get("at") or ""
     form = AssessmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -106,7 +106,7 @@ def target_assess(request: HttpRequest, target: Target) -> HttpResponse:
             target_assessment_record(
                 user=request.user,
                 target=target,
-                period=period,
+                period_code=period_code,
                 status=data["status"],
                 comment=data["comment"],
                 progress=None if data["progress"] is None else str(data["progress"]),
@@ -117,14 +117,14 @@ def target_assess(request: HttpRequest, target: Target) -> HttpResponse:
             form.add_error(exc.where if exc.where in form.fields else None, exc.message)
         else:
             messages.success(request, _("Saved"))
-            return redirect(f"{reverse('target_status')}?at={period}")
+            return redirect(f"{reverse('target_status')}?at={period_code}")
     return render(
         request,
         "indicators/target_assess.html",
         {
             "target": target,
             "form": form,
-            "period": period,
+            "period_code": period_code,
             "may_assess": target_may_assess(user=request.user, target=target),
         },
     )

@@ -105,18 +105,24 @@ def membership_of(user: Any) -> Membership | None:
         return None
 
 
+def scope_of(user: Any) -> OrgUnit | None:
+    """The unit whose subtree the user works in: None for anonymous users, users without
+    a membership and memberships without a scope (who may then do nothing)."""
+    membership = membership_of(user)
+    return membership.scope if membership is not None else None
+
+
 def _unit_of(target: OrgUnit | Scoped) -> OrgUnit | None:
     return target if isinstance(target, OrgUnit) else target.scope_unit
 
 
 def can(user: Any, action: Action, target: OrgUnit | Scoped) -> bool:
     """Whether the user may do `action` on `target`, by role and scope."""
-    membership = membership_of(user)
-    if membership is None or membership.scope is None:
+    membership, scope = membership_of(user), scope_of(user)
+    if membership is None or scope is None:
         return False
     if action not in ROLE_GRANTS.get(membership.role, frozenset()):
         return False
-    scope = membership.scope
     unit = _unit_of(target)
     if unit is None:
         return False
@@ -145,7 +151,7 @@ def require(user: Any, action: Action, target: OrgUnit | Scoped) -> None:
 def granted_actions(user: Any) -> frozenset[Action]:
     """The actions the user's role grants anywhere (for building menus, not for checks)."""
     membership = membership_of(user)
-    if membership is None or membership.scope is None:
+    if membership is None or scope_of(user) is None:
         return frozenset()
     return ROLE_GRANTS.get(membership.role, frozenset())
 
@@ -192,23 +198,23 @@ def requires(action: Action, *, load: Callable[..., OrgUnit | Scoped]) -> Callab
 
 def my_scope(request: HttpRequest, **_kwargs: Any) -> OrgUnit:
     """Loader for pages about the signed-in user's own area: their scope, or refusal."""
-    membership = membership_of(request.user)
-    if membership is None or membership.scope is None:
+    scope = scope_of(request.user)
+    if scope is None:
         raise PermissionDenied(_("You may not do this here."))
-    return membership.scope
+    return scope
 
 
 def my_entry_unit(request: HttpRequest, **_kwargs: Any) -> OrgUnit:
     """Loader for pages listing what the user enters (Reach.ENTRY): department staff enter
     for their department, everyone else for their scope; refusal without either."""
-    membership = membership_of(request.user)
-    if membership is None or membership.scope is None:
+    membership, scope = membership_of(request.user), scope_of(request.user)
+    if membership is None or scope is None:
         raise PermissionDenied(_("You may not do this here."))
     if membership.role == Role.DEPARTMENT:
         if membership.department is None:
             raise PermissionDenied(_("You may not do this here."))
         return membership.department
-    return membership.scope
+    return scope
 
 
 def public(view: View) -> View:

@@ -5,24 +5,22 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
-from eduplan.org.access import Action, can, granted_actions, membership_of
+from eduplan.org.access import Action, can, granted_actions, membership_of, scope_of
 
 
 def membership(request: HttpRequest) -> dict[str, Any]:
     """The signed-in user's membership and the menu their role opens; and whether the
     site serves the demo city (every page then says its figures are simulated)."""
     actions = granted_actions(request.user)
-    member = membership_of(request.user)
+    scope = scope_of(request.user)
     return {
-        "membership": member,
+        "membership": membership_of(request.user),
         "menu": {
             "plan": Action.PLAN_VIEW in actions,
             "units": Action.UNIT_VIEW in actions,
             "reports": Action.REPORT_VIEW in actions,
             # The same check the import pages make: changing plans of one's own area.
-            "plan_import": member is not None
-            and member.scope is not None
-            and can(request.user, Action.PLAN_CHANGE, member.scope),
+            "plan_import": scope is not None and can(request.user, Action.PLAN_CHANGE, scope),
             "approvals": Action.REPORT_APPROVE in actions,
             "targets": Action.PLAN_VIEW in actions,
             "cockpit": Action.PLAN_VIEW in actions,
@@ -30,6 +28,6 @@ def membership(request: HttpRequest) -> dict[str, Any]:
             "board": Action.BOARD_VIEW in actions,
             "league_results": Action.LEAGUE_RESULTS in actions,
         },
-        "my_scope": member.scope if member else None,
+        "my_scope": scope,
         "demo_banner": settings.EDUPLAN_DEMO,
     }

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import CharField, F, QuerySet, Value
 from django.db.models.functions import Cast, Concat, ExtractMonth, ExtractYear, LPad
+from django.utils.translation import pgettext_lazy
 
 from eduplan.core.metrics import (
     Metric,
@@ -72,7 +73,7 @@ def register_metrics() -> None:
     register(
         Metric(
             key="org.schools_opened",
-            name="新开办中小学",
+            name=pgettext_lazy("metric", "Schools opened"),
             unit="所",
             over_units=OverUnits.SUM,
             over_time=OverTime.SUM,
@@ -82,6 +83,10 @@ def register_metrics() -> None:
             absent_is_zero=True,
             # The plan counts 新建 and 改扩建; only opening a new unit is recorded, so
             # bindings to this metric are marked provisional (临时口径).
-            description="在统计期内新开办的中小学（按开办日期）；改扩建尚无项目台账，不计入",
+            description=pgettext_lazy(
+                "metric",
+                "Primary and secondary schools opened in the period (by their opening date);"
+                " expansions have no project ledger yet and are not counted",
+            ),
         )
     )

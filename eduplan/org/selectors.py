@@ -9,7 +9,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, 
 from django.db.models.functions import Coalesce, Length, StrIndex, Substr
 from django.db.models.lookups import StartsWith
 
-from eduplan.org.access import Action, can, membership_of
+from eduplan.org.access import Action, can, scope_of
 from eduplan.org.models import PATH_SEPARATOR, SCHOOL_TYPES, OrgGroupMember, OrgUnit
 
 
@@ -80,12 +80,10 @@ def unit_ancestors(*, unit: OrgUnit) -> list[OrgUnit]:
 
 def units_visible_to(*, user: Any) -> QuerySet[OrgUnit]:
     """Every unit the user may see: their scope's subtree, or nothing."""
-    membership = membership_of(user)
-    if membership is None or membership.scope is None:
+    scope = scope_of(user)
+    if scope is None or not can(user, Action.UNIT_VIEW, scope):
         return OrgUnit.objects.none()
-    if not can(user, Action.UNIT_VIEW, membership.scope):
-        return OrgUnit.objects.none()
-    return unit_subtree(unit=membership.scope)
+    return unit_subtree(unit=scope)
 
 
 def unit_children_with_school_counts(*, unit: OrgUnit) -> QuerySet[OrgUnit]:

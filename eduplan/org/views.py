@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from eduplan.construction.selectors import class_census_summary
-from eduplan.org.access import Action, membership_of, public, requires
+from eduplan.org.access import Action, public, requires, scope_of
 from eduplan.org.models import OrgUnit
 from eduplan.org.selectors import unit_ancestors, unit_children_with_school_counts
 
@@ -17,8 +17,7 @@ def _unit(code: str) -> OrgUnit:
 
 @requires(Action.UNIT_VIEW, load=_unit)
 def unit_detail(request: HttpRequest, unit: OrgUnit) -> HttpResponse:
-    membership = membership_of(request.user)
-    scope = membership.scope if membership else None
+    scope = scope_of(request.user)
     # The breadcrumb starts at the user's scope: a district sees no link it may not open.
     ancestors = [a for a in unit_ancestors(unit=unit) if scope is not None and scope.contains(a)]
     return render(
@@ -35,7 +34,7 @@ def unit_detail(request: HttpRequest, unit: OrgUnit) -> HttpResponse:
 
 @public
 def my_unit(request: HttpRequest) -> HttpResponse:
-    membership = membership_of(request.user)
-    if membership is None or membership.scope is None:
+    scope = scope_of(request.user)
+    if scope is None:
         return redirect("login")
-    return redirect("unit_detail", code=membership.scope.code)
+    return redirect("unit_detail", code=scope.code)

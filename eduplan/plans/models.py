@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+# chinese_number is read from here too by plans.views_import.
+from eduplan.core.numbers import chinese_number, plain_number
 from eduplan.org.models import OrgUnit, UnitType
 
 
@@ -289,9 +291,9 @@ class Target(models.Model):
     @property
     def figure(self) -> str:
         """The figure as a reader expects it: 减少 ≥ 60%, 1–2 个, ≥ 500 支."""
-        value = _plain(self.value)
+        value = plain_number(self.value)
         if self.comparator == Comparator.BETWEEN and self.value_max is not None:
-            text = f"{value}–{_plain(self.value_max)} {self.unit}"
+            text = f"{value}–{plain_number(self.value_max)} {self.unit}"
         else:
             sign = {">=": "≥ ", "<=": "≤ ", "=": ""}.get(self.comparator, "")
             text = f"{sign}{value} {self.unit}"
@@ -359,23 +361,6 @@ class Milestone(models.Model):
         if self.done_on is not None and self.done_on <= day:
             return "done"
         return "overdue" if self.due_on < day else "due"
-
-
-def _plain(value: object) -> str:
-    text = f"{value:f}" if hasattr(value, "as_tuple") else str(value)
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-CHINESE_DIGITS = "零一二三四五六七八九"
-
-
-def chinese_number(n: int) -> str:
-    """1..99 as written in plan headings (一, 十, 十七, 二十八)."""
-    if not 0 < n < 100:
-        return str(n)
-    tens, ones = divmod(n, 10)
-    head = "" if tens == 0 else ("十" if tens == 1 else CHINESE_DIGITS[tens] + "十")
-    return head + (CHINESE_DIGITS[ones] if ones else "")
 
 
 def project_ordinal(n: int) -> str:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import Case, Count, Prefetch, QuerySet, Value, When
 
+from eduplan.core.numbers import number
 from eduplan.org.access import Action, can
 from eduplan.plans.models import (
     Goal,
@@ -39,17 +39,11 @@ def plans_visible_to(*, user: Any) -> list[Plan]:
     return [plan for plan in plans if can(user, Action.PLAN_VIEW, plan)]
 
 
-def _number(value: Decimal | None) -> int | float | None:
-    if value is None:
-        return None
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
 def target_as_exchange(target: Target, *, section: str) -> dict[str, Any]:
     """One target in the exchange format of TARGETS_FORMAT.md, with its place."""
     row: dict[str, Any] = {
-        "value": _number(target.value),
-        "value_max": _number(target.value_max),
+        "value": number(target.value, places=None),
+        "value_max": number(target.value_max, places=None),
         "unit": target.unit,
         "comparator": target.comparator,
         "change": target.change or None,

@@ -38,12 +38,6 @@ def _param(request: HttpRequest, name: str, *, limit: int = NAME_SEARCH_MAX) -> 
     return request.GET.get(name, "").replace("\x00", "").strip()[:limit]
 
 
-def _query_without_page(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
 def _parent_name(school: OrgUnit) -> str:
     return school.parent.name if school.parent else ""
 
@@ -90,7 +84,6 @@ def fees(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "districts": list(districts()),
             "page": page,
-            "query": _query_without_page(request),
         },
     )
 
@@ -165,7 +158,6 @@ def directory(request: HttpRequest) -> HttpResponse:
             "districts": list(districts()),
             "types": [(t.value, t.label) for t in DIRECTORY_TYPES],
             "page": page,
-            "query": _query_without_page(request),
         },
     )
 

@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from eduplan.core.numbers import plain_number
 from eduplan.core.tables import Table
 from eduplan.reporting.definitions import ElementDef, FormDefinition
 from eduplan.reporting.models import ExpectedReport, Status, Submission
@@ -69,7 +70,7 @@ class EntryField:
 
 
 def _bound(value: float | None) -> str:
-    return "" if value is None else f"{Decimal(str(value)).normalize():f}"
+    return "" if value is None else plain_number(value)
 
 
 def _options(element: ElementDef) -> list[tuple[str, str]]:

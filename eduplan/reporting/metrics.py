@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import DecimalField, F, OuterRef, QuerySet, Subquery, Value
+from django.utils.translation import pgettext_lazy
 
 from eduplan.core.metrics import Metric, OverTime, OverUnits, register, register_family
 from eduplan.org.models import Ownership
@@ -89,20 +90,24 @@ def register_metrics() -> None:
     register(
         Metric(
             key="preschool.inclusive_share",
-            name="普惠率",
+            name=pgettext_lazy("metric", "Inclusive share"),
             unit="%",
             over_units=OverUnits.SHARE,
             over_time=OverTime.LATEST,
             period_type="term",
             rows=inclusive_rows,
             provider="reporting",
-            description="在公办园和普惠性民办园就读的幼儿 ÷ 在园幼儿总数（按幼儿计，不按园数）",
+            description=pgettext_lazy(
+                "metric",
+                "Children in public and inclusive private kindergartens ÷ all children in"
+                " kindergarten (counted by children, not by kindergartens)",
+            ),
         )
     )
     register(
         Metric(
             key="preschool.gross_enrolment",
-            name="学前三年毛入园率",
+            name=pgettext_lazy("metric", "Gross preschool enrolment (three years)"),
             unit="%",
             over_units=OverUnits.SHARE,
             over_time=OverTime.LATEST,
@@ -110,13 +115,13 @@ def register_metrics() -> None:
             rows=None,
             provider="reporting",
             ratio_of=("form.kg_children", "form.pop_3_5"),
-            description="在园幼儿数 ÷ 3—5岁适龄儿童数",
+            description=pgettext_lazy("metric", "Children in kindergarten ÷ children aged 3–5"),
         )
     )
     register(
         Metric(
             key="preschool.private_inclusive",
-            name="普惠性民办幼儿园",
+            name=pgettext_lazy("metric", "Inclusive private kindergartens"),
             unit="所",
             over_units=OverUnits.SUM,
             over_time=OverTime.LATEST,

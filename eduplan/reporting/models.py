@@ -235,7 +235,12 @@ class SubmissionEvent(models.Model):
 
 
 class IdempotencyKey(models.Model):
-    """A client's key for one write: a retry with the same key returns the first result."""
+    """A client's key for one write, whichever way it came (web form, API): a retry with
+    the same key returns the first result and stores nothing.
+
+    `response` is the body first answered to a channel that replays one (the API), given
+    back unchanged to a retry even if the report changed since; blank for the web form,
+    which redirects to the report."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=100)
@@ -243,6 +248,7 @@ class IdempotencyKey(models.Model):
     submission = models.ForeignKey(
         Submission, null=True, on_delete=models.CASCADE, related_name="+"
     )
+    response = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -11,8 +11,9 @@ from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from eduplan.core.tables import Table, number
-from eduplan.org.access import Action, can, membership_of
+from eduplan.core.numbers import number
+from eduplan.core.tables import Table
+from eduplan.org.access import Action, can, membership_of, scope_of
 from eduplan.org.models import OrgUnit, Role, UnitType
 from eduplan.plans.models import Measure
 from eduplan.reporting.definitions import FormDefinition
@@ -50,20 +51,20 @@ class Completeness:
         return None if self.expected == 0 else 100.0 * self.on_time / self.expected
 
 
-def _expected(form: Form, period: str, unit: OrgUnit) -> QuerySet[ExpectedReport]:
+def _expected(form: Form, period_code: str, unit: OrgUnit) -> QuerySet[ExpectedReport]:
     return ExpectedReport.objects.filter(
-        form=form, period=period, org_unit__path__startswith=unit.path
+        form=form, period=period_code, org_unit__path__startswith=unit.path
     )
 
 
-def _done(form: Form, period: str, unit: OrgUnit) -> QuerySet[Submission]:
+def _done(form: Form, period_code: str, unit: OrgUnit) -> QuerySet[Submission]:
     """Submitted or approved reports under `unit` that were expected, with their due date."""
     due = ExpectedReport.objects.filter(
-        form=form, period=period, org_unit=OuterRef("org_unit"), subject=OuterRef("subject")
+        form=form, period=period_code, org_unit=OuterRef("org_unit"), subject=OuterRef("subject")
     ).values("due_on")[:1]
     return (
         Submission.objects.filter(
-            form=form, period=period, status__in=DONE, org_unit__path__startswith=unit.path
+            form=form, period=period_code, status__in=DONE, org_unit__path__startswith=unit.path
         )
         .annotate(due=Subquery(due))
         .filter(due__isnull=False)
@@ -167,13 +168,13 @@ def completeness_due_in(*, period: Period, unit: OrgUnit) -> list[dict[str, Any]
 
 def reports_due_for(*, user: Any, period: str | None = None) -> QuerySet[ExpectedReport]:
     """What the user's unit (and units beneath, for a district) must report."""
-    membership = membership_of(user)
-    if membership is None or membership.scope is None:
+    membership, scope = membership_of(user), scope_of(user)
+    if membership is None or scope is None:
         return ExpectedReport.objects.none()
     if membership.role == Role.DEPARTMENT:
         units = Q(org_unit=membership.department)
     elif membership.role in (Role.SCHOOL_REPORTER, Role.DISTRICT_ADMIN):
-        units = Q(org_unit__path__startswith=membership.scope.path)
+        units = Q(org_unit__path__startswith=scope.path)
     else:
         return ExpectedReport.objects.none()
     qs = ExpectedReport.objects.filter(units).select_related("form", "org_unit")
@@ -184,10 +185,9 @@ def reports_due_for(*, user: Any, period: str | None = None) -> QuerySet[Expecte
 
 def approval_queue(*, user: Any) -> list[Submission]:
     """Submitted reports the user may approve or return, oldest first."""
-    membership = membership_of(user)
-    if membership is None or membership.scope is None:
+    membership, scope = membership_of(user), scope_of(user)
+    if membership is None or scope is None:
         return []
-    scope = membership.scope
     qs = Submission.objects.filter(
         status=Status.SUBMITTED, org_unit__path__startswith=scope.path
     ).select_related("form", "org_unit", "form__owner")

@@ -7,8 +7,6 @@ change is an event in the audit trail; every write checks the caller's right her
 from __future__ import annotations
 
 import datetime
-import hashlib
-import json
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -28,6 +26,7 @@ from eduplan.org.access import Action, require
 from eduplan.org.models import OrgUnit, UnitType
 from eduplan.org.selectors import units_open_between
 from eduplan.reporting.definitions import FormDefinition, definition_from_json
+from eduplan.reporting.idempotency import idempotency_key_claim
 from eduplan.reporting.models import (
     Attachment,
     DataElement,
@@ -69,7 +68,6 @@ ERR_FILE_NEEDS_DRAFT = gettext_lazy("Save a draft before adding evidence files."
 ERR_FILE_LOCKED = gettext_lazy(
     "Evidence files can be added only while the report is a draft or returned."
 )
-ERR_KEY_REUSED = gettext_lazy("This idempotency key was used for a different request.")
 
 
 class ConflictError(Exception):
@@ -207,10 +205,6 @@ def expected_reports_open(*, form: Form, period_code: str) -> int:
 # Submissions ---------------------------------------------------------------------------
 
 
-def _fingerprint(payload: dict[str, Any]) -> str:
-    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
-
-
 def _check_revision(submission: Submission, revision: int | None) -> None:
     """Refuse an edit made on an older revision (none given counts as "never seen")."""
     if (revision or 0) != submission.revision:
@@ -271,7 +265,8 @@ def submission_save(
 
     Refuses, storing nothing: a user who may not enter for the unit, a unit not expected
     to report, a value that does not fit its element, a stale revision, a locked report.
-    A retry with the same idempotency key returns the first result without writing again.
+    A retry with the same idempotency key returns the first result without writing again;
+    the same key with another request (values, revision, report) is refused (KeyReused).
     """
     require(user, Action.REPORT_ENTER, org_unit)
     period = period_from_code(period_code)
@@ -283,8 +278,9 @@ def submission_save(
             "period": period.code,
             "subject": subject,
             "values": values,
+            "revision": revision,
         }
-        key_row, replay = _key_claim(user=user, key=idempotency_key, request=request)
+        key_row, replay = idempotency_key_claim(user=user, key=idempotency_key, request=request)
         if replay is not None:
             return replay
     if not ExpectedReport.objects.filter(
@@ -320,24 +316,6 @@ def submission_save(
         key_row.submission = submission
         key_row.save(update_fields=["submission"])
     return submission
-
-
-def _key_claim(
-    *, user: Any, key: str, request: dict[str, Any]
-) -> tuple[IdempotencyKey | None, Submission | None]:
-    """Claim an idempotency key for a save: (the key's new row, None), or (None, the
-    submission the first save with this key returned) for a retry to replay. Refuses a
-    key already used for a different save."""
-    fingerprint = _fingerprint(request)
-    try:
-        # Claim the key first: a concurrent retry waits on this row and then replays.
-        with transaction.atomic():
-            return IdempotencyKey.objects.create(user=user, key=key, fingerprint=fingerprint), None
-    except IntegrityError:
-        replay = IdempotencyKey.objects.select_related("submission").get(user=user, key=key)
-        if replay.fingerprint != fingerprint or replay.submission is None:
-            raise InputError(str(ERR_KEY_REUSED), where=key) from None
-        return None, replay.submission
 
 
 def _submission_to_save(

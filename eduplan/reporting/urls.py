@@ -14,10 +14,10 @@ urlpatterns = [
     path("completeness/", views.completeness_start, name="completeness_start"),
     # Before the entry page's pattern, which also has three segments.
     path(
-        "completeness/<slug:form_code>/<str:period>/",
+        "completeness/<slug:form_code>/<str:period_code>/",
         views.completeness_page,
         name="completeness",
     ),
     path("files/<int:pk>/", views.evidence_download, name="evidence_download"),
-    path("<slug:form_code>/<str:period>/<str:org_code>/", views.entry, name="entry"),
+    path("<slug:form_code>/<str:period_code>/<str:org_code>/", views.entry, name="entry"),
 ]

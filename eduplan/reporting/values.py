@@ -10,6 +10,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from eduplan.core.numbers import plain_number
 from eduplan.reporting.definitions import ElementDef
 
 TRUE_WORDS = {"是", "有", "true", "yes", "y", "1", "√"}
@@ -45,19 +46,17 @@ def _number(raw: Any, element: ElementDef) -> Decimal:
         raise ValueRefused(_("a whole number is required, not %(raw)s") % {"raw": raw})
     if element.min is not None and number < Decimal(str(element.min)):
         raise ValueRefused(
-            _("%(n)s is below the minimum %(min)s") % {"n": number, "min": _plain(element.min)}
+            _("%(n)s is below the minimum %(min)s")
+            % {"n": number, "min": plain_number(element.min)}
         )
     if element.max is not None and number > Decimal(str(element.max)):
         raise ValueRefused(
-            _("%(n)s is above the maximum %(max)s") % {"n": number, "max": _plain(element.max)}
+            _("%(n)s is above the maximum %(max)s")
+            % {"n": number, "max": plain_number(element.max)}
         )
     if abs(number) >= Decimal(10) ** 15:
         raise ValueRefused(_("the number is too large"))
     return number
-
-
-def _plain(value: float) -> str:
-    return str(int(value)) if value == int(value) else str(value)
 
 
 def parse_value(element: ElementDef, raw: Any) -> tuple[Decimal | None, str]:
@@ -110,6 +109,5 @@ def display_value(element: ElementDef, number: Decimal | None, text: str) -> str
     if element.type == "boolean":
         return "" if number is None else ("是" if number else "否")
     if number is not None:
-        normal = number.normalize()
-        return f"{normal:f}"
+        return plain_number(number)
     return text

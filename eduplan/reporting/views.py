@@ -131,16 +131,16 @@ class ReportSlot:
         return _entry_url(self.form.code, self.period.code, self.unit.code, self.subject)
 
 
-def _entry_url(form_code: str, period: str, org_code: str, subject: str = "") -> str:
-    url = reverse("reporting:entry", args=[form_code, period, org_code])
+def _entry_url(form_code: str, period_code: str, org_code: str, subject: str = "") -> str:
+    url = reverse("reporting:entry", args=[form_code, period_code, org_code])
     return f"{url}?{urlencode({'subject': subject})}" if subject else url
 
 
-def _slot(request: HttpRequest, form_code: str, period: str, org_code: str) -> ReportSlot:
+def _slot(request: HttpRequest, form_code: str, period_code: str, org_code: str) -> ReportSlot:
     form = _form(form_code)
     return ReportSlot(
         form=form,
-        period=_period(form, period),
+        period=_period(form, period_code),
         unit=get_object_or_404(OrgUnit, code=org_code),
         subject=request.GET.get("subject", "")[:40],
     )
@@ -152,9 +152,9 @@ def _org_or_scope(request: HttpRequest) -> OrgUnit:
     return get_object_or_404(OrgUnit, code=code) if code else my_scope(request)
 
 
-def _completeness_slot(request: HttpRequest, form_code: str, period: str) -> ReportSlot:
+def _completeness_slot(request: HttpRequest, form_code: str, period_code: str) -> ReportSlot:
     form = _form(form_code)
-    return ReportSlot(form=form, period=_period(form, period), unit=_org_or_scope(request))
+    return ReportSlot(form=form, period=_period(form, period_code), unit=_org_or_scope(request))
 
 
 @dataclass(frozen=True)
@@ -231,11 +231,11 @@ def _period_label(code: str) -> str:
 
 @requires_in_request(Action.REPORT_VIEW, load=my_scope)
 def my_reports(request: HttpRequest, scope: OrgUnit) -> HttpResponse:
-    period = request.GET.get("period", "")
+    period_code = request.GET.get("period", "")
     due = reports_due_for(user=request.user)
-    shown = due.filter(period=period) if period else due
+    shown = due.filter(period=period_code) if period_code else due
     # The workbook holds every report the filter shows, not one screen of them.
-    label = _period_label(period)
+    label = _period_label(period_code)
     title = f"{_('My reports')} · {label}" if label else _("My reports")
     exported = table_export(
         request,
@@ -255,7 +255,7 @@ def my_reports(request: HttpRequest, scope: OrgUnit) -> HttpResponse:
             **_tabs(request, "mine"),
             "groups": report_groups(_report_rows(list(page.object_list))),
             "periods": periods,
-            "period": period,
+            "period_code": period_code,
             "page": page,
         },
     )
@@ -529,9 +529,9 @@ def completeness_start(request: HttpRequest, unit: OrgUnit) -> HttpResponse:
 
 @requires_in_request(Action.REPORT_VIEW, load=_completeness_slot)
 def completeness_page(request: HttpRequest, slot: ReportSlot) -> HttpResponse:
-    form, period, unit = slot.form, slot.period.code, slot.unit
+    form, period_code, unit = slot.form, slot.period.code, slot.unit
     scope = my_scope(request)
-    children = completeness_by_child(form=form, period=period, unit=unit)
+    children = completeness_by_child(form=form, period=period_code, unit=unit)
     exported = table_export(
         request,
         [
@@ -545,19 +545,21 @@ def completeness_page(request: HttpRequest, slot: ReportSlot) -> HttpResponse:
     if exported is not None:
         return exported
     own = list(
-        ExpectedReport.objects.filter(form=form, period=period, org_unit=unit).order_by("subject")
+        ExpectedReport.objects.filter(form=form, period=period_code, org_unit=unit).order_by(
+            "subject"
+        )
     )
     own_submissions = submissions_for_expected(own)
     labels = subject_labels(e.subject for e in own)
     today = timezone.localdate()
-    base = reverse("reporting:completeness", args=[form.code, period])
+    base = reverse("reporting:completeness", args=[form.code, period_code])
     return render(
         request,
         "reporting/completeness.html",
         {
             **_tabs(request, "completeness"),
             "slot": slot,
-            "total": completeness(form=form, period=period, unit=unit),
+            "total": completeness(form=form, period=period_code, unit=unit),
             "children": [
                 {**row, "url": f"{base}?{urlencode({'org': row['unit'].code})}"} for row in children
             ],
@@ -566,7 +568,7 @@ def completeness_page(request: HttpRequest, slot: ReportSlot) -> HttpResponse:
                     expected=e,
                     submission=own_submissions.get((e.form_id, e.period, e.org_unit_id, e.subject)),
                     subject_label=labels.get(e.subject, e.subject),
-                    url=_entry_url(form.code, period, unit.code, e.subject),
+                    url=_entry_url(form.code, period_code, unit.code, e.subject),
                     today=today,
                 )
                 for e in own

@@ -27,6 +27,7 @@ from eduplan.reporting.xlsx import (
 )
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_ACCEPT = f".xlsx,{XLSX_TYPE}"
 
 
 @dataclass(frozen=True)
@@ -42,19 +43,22 @@ class XlsxTarget:
         return self.unit
 
 
-def _target(form: str, period: str, org: str) -> XlsxTarget:
-    found = get_object_or_404(Form.objects.select_related("current_version"), code=form)
+def _target(form_code: str, period_code: str, org_code: str) -> XlsxTarget:
+    form = get_object_or_404(Form.objects.select_related("current_version"), code=form_code)
     try:
-        parsed = period_from_code(period)
+        period = period_from_code(period_code)
     except PeriodCodeError:
         raise Http404 from None
-    if parsed.type != found.period_type:
+    if period.type != form.period_type:
         raise Http404
-    return XlsxTarget(found, parsed, get_object_or_404(OrgUnit, code=org))
+    return XlsxTarget(form, period, get_object_or_404(OrgUnit, code=org_code))
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("Filled template (.xlsx)"))
+    file = forms.FileField(
+        label=gettext_lazy("Filled template (.xlsx)"),
+        widget=forms.FileInput(attrs={"accept": XLSX_ACCEPT}),
+    )
     submit = forms.BooleanField(
         label=gettext_lazy("Also submit each report for approval"), required=False
     )
@@ -71,9 +75,9 @@ def xlsx_template_download(request: HttpRequest, target: XlsxTarget) -> HttpResp
         messages.error(request, exc.message)
         return redirect(
             "reporting_xlsx:upload",
-            form=target.form.code,
-            period=target.period.code,
-            org=target.unit.code,
+            form_code=target.form.code,
+            period_code=target.period.code,
+            org_code=target.unit.code,
         )
     filename = f"{target.form.code}-{target.period.code}-{target.unit.code}.xlsx"
     return HttpResponse(

@@ -6,12 +6,16 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from eduplan.core.docx import centred, document_bytes, document_new, table_add
+from eduplan.core.numbers import plain_number
 from eduplan.indicators.projects import ProjectStatus, project_statuses_from
 from eduplan.indicators.status import STATUS_LABELS, Status, TargetStatus, target_status_list
 from eduplan.org.models import UnitType
@@ -44,6 +48,17 @@ class Bulletin:
     # Measured targets whose figure is a provisional measure (临时口径): their statuses
     # count in the projects', so the bulletin says which they are and why.
     provisional: list[TargetStatus] = field(default_factory=list)
+
+    @property
+    def issuer(self) -> str:
+        """The supervision office of the plan's bureau (郑州市教育局督查室)."""
+        return _("%(bureau)s supervision office") % {"bureau": self.plan.organisation.name}
+
+    @property
+    def title(self) -> str:
+        return _("Bulletin on the progress of the key work as of %(period)s") % {
+            "period": self.period.label
+        }
 
 
 def bulletin_build(
@@ -96,31 +111,57 @@ def bulletin_build(
 
 def _place(s: TargetStatus) -> str:
     if s.target.goal:
-        return f"第{s.target.goal.project.number}项工程"
-    return f"工作要点{s.target.work_point.number if s.target.work_point else ''}"
+        return _("Project %(n)s") % {"n": s.target.goal.project.number}
+    return _("Work point %(n)s") % {"n": s.target.work_point.number if s.target.work_point else ""}
 
 
-def _num(value: Any) -> str:
-    if value is None:
-        return "—"
-    number = float(value)
-    return f"{number:,.0f}" if number == int(number) else f"{number:,.1f}"
+def _num(value: Decimal | None) -> str:
+    return "—" if value is None else plain_number(value, places=1, grouping=True)
 
 
 def bulletin_docx(bulletin: Bulletin) -> bytes:
     """The bulletin as a .docx: red-headed title, 文号, numbered sections, tables."""
     doc = document_new()
-    centred(doc, "郑州市教育局督查室", size=22, bold=True)
+    centred(doc, bulletin.issuer, size=22, bold=True)
     centred(doc, bulletin.number)
-    centred(doc, f"关于{bulletin.period.label}重点工作推进情况的督查通报", size=16, bold=True)
+    centred(doc, bulletin.title, size=16, bold=True)
     doc.add_paragraph(
-        f"根据《{bulletin.plan.name}》和双月报制度，现将截至{bulletin.period.label}末各项重点工程目标推进、"
-        "报表报送和督办事项办理情况通报如下。"
+        _(
+            "Under “%(plan)s” and the bimonthly reports, this bulletin reports the progress"
+            " of the key projects' targets, the reports sent and the supervision orders"
+            " handled as of the end of %(period)s."
+        )
+        % {"plan": bulletin.plan.name, "period": bulletin.period.label}
     )
-    doc.add_heading("一、重点工程推进情况", level=2)
+    _projects_section(doc, bulletin)
+    _behind_section(doc, bulletin)
+    _reports_section(doc, bulletin)
+    _orders_section(doc, bulletin)
+    doc.add_paragraph(
+        _(
+            "Every unit is asked to check this bulletin, put right what is behind, send its"
+            " reports on time and answer its supervision orders promptly."
+        )
+    )
+    signature = doc.add_paragraph(f"{bulletin.issuer}\n{date_format(bulletin.issued_on)}")
+    signature.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    return document_bytes(doc)
+
+
+def _projects_section(doc: Any, bulletin: Bulletin) -> None:
+    """1. Each project's targets by status, and the targets measured provisionally."""
+    doc.add_heading(_("1. Progress of the key projects"), level=2)
     table_add(
         doc,
-        ["工程", "正常/已完成", "预警", "滞后/未完成", "暂无数据/未评估", "待评估", "达标比例"],
+        [
+            _("Project"),
+            _("On track or achieved"),
+            _("At risk"),
+            _("Off track or missed"),
+            _("No data or not assessed"),
+            _("Awaiting assessment"),
+            _("Share on track"),
+        ],
         [
             [
                 f"{p.number}. {p.name}",
@@ -136,17 +177,36 @@ def bulletin_docx(bulletin: Bulletin) -> bytes:
     )
     if bulletin.provisional:
         doc.add_paragraph(
-            "注：下列目标暂按临时口径统计，其状态计入所属工程："
-            + "；".join(
-                f"{_place(s)}{s.target.indicator}（{s.provisional}）" for s in bulletin.provisional
+            _(
+                "Note: these targets are counted by a provisional measure for now; their"
+                " statuses count in their projects': %(targets)s."
             )
-            + "。"
+            % {
+                "targets": _("; ").join(
+                    _("%(place)s %(indicator)s (%(reason)s)")
+                    % {"place": _place(s), "indicator": s.target.indicator, "reason": s.provisional}
+                    for s in bulletin.provisional
+                )
+            }
         )
-    doc.add_heading("二、滞后和未完成目标", level=2)
+
+
+def _behind_section(doc: Any, bulletin: Bulletin) -> None:
+    """2. The targets off track or missed, with their figures."""
+    doc.add_heading(_("2. Targets off track or missed"), level=2)
     if bulletin.off_track:
         table_add(
             doc,
-            ["工程/要点", "指标", "状态", "实际", "应达", "目标值", "预测", "口径"],
+            [
+                _("Project / work point"),
+                _("Indicator"),
+                _("Status"),
+                _("Actual"),
+                _("Expected by now"),
+                _("Goal"),
+                _("Forecast"),
+                _("Measured as"),
+            ],
             [
                 [
                     _place(s),
@@ -156,36 +216,40 @@ def bulletin_docx(bulletin: Bulletin) -> bytes:
                     _num(s.expected),
                     _num(s.goal),
                     _num(s.forecast),
-                    f"临时口径：{s.provisional}" if s.provisional else "—",
+                    _("Provisional measure: %(reason)s") % {"reason": s.provisional}
+                    if s.provisional
+                    else "—",
                 ]
                 for s in bulletin.off_track
             ],
         )
     else:
-        doc.add_paragraph("本期无滞后或未完成目标。")
-    doc.add_heading("三、报表报送情况（按县市区）", level=2)
+        doc.add_paragraph(_("No target is off track or missed."))
+
+
+def _reports_section(doc: Any, bulletin: Bulletin) -> None:
+    """3. Reports expected, missing and late by district."""
+    doc.add_heading(_("3. Reports by district"), level=2)
     table_add(
         doc,
-        ["县（市、区）", "应报", "未报", "逾期报送"],
+        [_("District"), _("Expected reports"), _("Missing"), _("Late")],
         [[d.name, str(d.expected), str(d.missing), str(d.late)] for d in bulletin.districts],
     )
-    doc.add_heading("四、督办事项办理情况", level=2)
-    o = bulletin.orders
+
+
+def _orders_section(doc: Any, bulletin: Bulletin) -> None:
+    """4. Orders raised in the period, answered or not, by rule."""
+    doc.add_heading(_("4. Supervision orders"), level=2)
     doc.add_paragraph(
-        f"本期立项督办 {o['total']} 件，已反馈 {o['answered']} 件，尚未反馈 {o['open']} 件。"
+        _("%(total)s orders raised this period, %(answered)s answered, %(open)s not yet answered.")
+        % bulletin.orders
     )
     if bulletin.orders_by_rule:
         table_add(
             doc,
-            ["预警规则", "立项", "已反馈"],
+            [_("Warning rule"), _("Raised"), _("Answered")],
             [[rule, str(n), str(done)] for rule, n, done in bulletin.orders_by_rule],
         )
-    doc.add_paragraph("请各单位对照通报，抓紧整改滞后事项，按时报送报表，及时反馈督办事项。")
-    signature = doc.add_paragraph(
-        f"郑州市教育局督查室\n{bulletin.issued_on.year}年{bulletin.issued_on.month}月{bulletin.issued_on.day}日"
-    )
-    signature.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    return document_bytes(doc)
 
 
 BEHIND = frozenset({Status.OFF_TRACK, Status.MISSED})

@@ -31,6 +31,7 @@ from eduplan.core.loading import (
     refusal,
     yaml_file_load,
 )
+from eduplan.core.numbers import plain_number
 from eduplan.indicators.projects import target_statuses_cached
 from eduplan.indicators.status import Status, TargetStatus
 from eduplan.org.models import PATH_SEPARATOR, OrgUnit, UnitType
@@ -192,12 +193,12 @@ def _target_detail(row: TargetStatus, period: Period) -> str:
 
 def _target_standing(row: TargetStatus, period: Period) -> str:
     if row.status == Status.MISSED and row.due is not None:
-        if row.shortfall is None:
+        if row.shortfall is None or row.actual is None or row.goal is None:
             return _("Due on %(due)s and judged not achieved.") % {"due": row.due.isoformat()}
         return _("Due on %(due)s and missed: %(actual)s against a goal of %(goal)s.") % {
             "due": row.due.isoformat(),
-            "actual": f"{row.actual:.2f}".rstrip("0").rstrip(".") + row.figures_unit,
-            "goal": f"{row.goal:.2f}".rstrip("0").rstrip(".") + row.figures_unit,
+            "actual": plain_number(row.actual, places=2) + row.figures_unit,
+            "goal": plain_number(row.goal, places=2) + row.figures_unit,
         }
     if row.status == Status.NOT_ASSESSED and row.due is not None:
         return _(

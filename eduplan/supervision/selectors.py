@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from eduplan.core.tables import Table
-from eduplan.org.access import Action, can, membership_of
+from eduplan.org.access import Action, can, membership_of, scope_of
 from eduplan.org.models import Role
 from eduplan.supervision.models import (
     ANSWERED,
@@ -211,15 +211,13 @@ def orders_for(
 ) -> QuerySet[SupervisionOrder]:
     """Orders the user's unit answers for: department staff, their department's; others,
     those of units in their scope. Each carries `colour` and `severity` for `day`."""
-    membership = membership_of(user)
-    if membership is None or membership.scope is None:
+    membership, scope = membership_of(user), scope_of(user)
+    if membership is None or scope is None:
         return SupervisionOrder.objects.none()
     if membership.role == Role.DEPARTMENT:
         qs = SupervisionOrder.objects.filter(responsible_unit_id=membership.department_id)
     else:
-        qs = SupervisionOrder.objects.filter(
-            responsible_unit__path__startswith=membership.scope.path
-        )
+        qs = SupervisionOrder.objects.filter(responsible_unit__path__startswith=scope.path)
     if not include_closed:
         qs = qs.exclude(status=OrderStatus.CLOSED)
     return _with_colour(qs, day or timezone.localdate())
@@ -230,12 +228,10 @@ OPEN_FILTER = "open"
 
 
 def _board_base(*, user: Any, status: str, rule: str) -> QuerySet[SupervisionOrder]:
-    membership = membership_of(user)
-    if membership is None or membership.scope is None:
+    scope = scope_of(user)
+    if scope is None or not can(user, Action.BOARD_VIEW, scope):
         return SupervisionOrder.objects.none()
-    if not can(user, Action.BOARD_VIEW, membership.scope):
-        return SupervisionOrder.objects.none()
-    qs = SupervisionOrder.objects.filter(responsible_unit__path__startswith=membership.scope.path)
+    qs = SupervisionOrder.objects.filter(responsible_unit__path__startswith=scope.path)
     if status == OPEN_FILTER:
         qs = qs.exclude(status=OrderStatus.CLOSED)
     elif status in OrderStatus.values:

@@ -147,7 +147,6 @@ def my_orders(request: HttpRequest, scope: OrgUnit) -> HttpResponse:
             **_nav(request, "mine"),
             "rows": _rows(page.object_list),
             "page": page,
-            "page_query": _query(request),
             "include_closed": include_closed,
             "today": today,
         },
@@ -184,7 +183,6 @@ def board(request: HttpRequest, scope: OrgUnit) -> HttpResponse:
             "statuses": OrderStatus.choices,
             "rules": Rule.choices,
             "open_filter": OPEN_FILTER,
-            "page_query": _query(request),
             "today": today,
         },
     )

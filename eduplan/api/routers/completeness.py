@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from eduplan.api.routers.base import Detail, Problems, caller, load_form, load_period, load_unit
-from eduplan.org.access import Action, membership_of, require
+from eduplan.org.access import Action, require, scope_of
 from eduplan.org.models import OrgUnit
 from eduplan.reporting.selectors import Completeness, completeness, completeness_by_child
 
@@ -65,10 +65,10 @@ def completeness_get(
     if org:
         unit = load_unit(org)
     else:
-        membership = membership_of(user)
-        if membership is None or membership.scope is None:
+        scope = scope_of(user)
+        if scope is None:
             raise PermissionDenied
-        unit = membership.scope
+        unit = scope
     require(user, Action.REPORT_VIEW, unit)
     rows = completeness_by_child(form=found, period=parsed.code, unit=unit)
     return {

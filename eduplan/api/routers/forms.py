@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from eduplan.api.routers.base import Detail, caller
-from eduplan.org.access import Action, can, membership_of
+from eduplan.org.access import Action, can, scope_of
 from eduplan.reporting.models import Form
 from eduplan.reporting.services import form_definition
 
@@ -40,10 +40,8 @@ def form_list(request: HttpRequest) -> list[FormOut]:
     """Every form, for anyone who may read reports somewhere (checked: REPORT_VIEW on
     the caller's own scope)."""
     user = caller(request)
-    membership = membership_of(user)
-    if membership is None or membership.scope is None:
-        raise PermissionDenied
-    if not can(user, Action.REPORT_VIEW, membership.scope):
+    scope = scope_of(user)
+    if scope is None or not can(user, Action.REPORT_VIEW, scope):
         raise PermissionDenied
     out = []
     for form in Form.objects.select_related("current_version").order_by("code"):

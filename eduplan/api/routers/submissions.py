@@ -7,16 +7,13 @@ which checks the right to enter or approve itself.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from typing import Annotated, Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy
 from ninja import Header, Router, Schema
 
-from eduplan.api.models import ApiReplay
 from eduplan.api.routers.base import (
     BadRequest,
     Detail,
@@ -29,6 +26,7 @@ from eduplan.api.routers.base import (
 )
 from eduplan.org.access import Action, require
 from eduplan.org.models import OrgUnit
+from eduplan.reporting.idempotency import idempotency_key_response
 from eduplan.reporting.models import Form, Submission
 from eduplan.reporting.periods import Period
 from eduplan.reporting.services import (
@@ -46,10 +44,6 @@ router = Router(tags=["submissions"])
 
 ERR_NO_SUBMISSION = gettext_lazy("Nothing has been reported for this form, period and unit.")
 ERR_KEY_LENGTH = gettext_lazy("An Idempotency-Key has 1 to 100 characters.")
-
-
-class KeyReused(Exception):
-    """The Idempotency-Key was used before for a different request (answered 422)."""
 
 
 Value = str | int | float | bool | None
@@ -172,23 +166,6 @@ def submission_get(
     }
 
 
-def _fingerprint(request: HttpRequest, payload: SaveIn) -> str:
-    canonical = json.dumps(
-        {"path": request.path, "body": payload.model_dump()}, sort_keys=True, default=str
-    )
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
-def _replayed(user: Any, key: str, fingerprint: str) -> dict[str, Any] | None:
-    replay = ApiReplay.objects.filter(user=user, key=key).first()
-    if replay is None:
-        return None
-    if replay.fingerprint != fingerprint:
-        raise KeyReused
-    body: dict[str, Any] = replay.body
-    return body
-
-
 @router.put("/{form}/{period}/{org}", response={**WRITE_RESPONSES, 422: Detail})
 def submission_put(
     request: HttpRequest,
@@ -206,10 +183,7 @@ def submission_put(
     key = (idempotency_key or "").strip() or None
     if key is not None and len(key) > 100:
         raise BadRequest(str(ERR_KEY_LENGTH), element="Idempotency-Key")
-    fingerprint = _fingerprint(request, payload)
     with transaction.atomic():
-        if key is not None and (body := _replayed(user, key, fingerprint)) is not None:
-            return body
         submission = submission_save(
             user=user,
             form=found,
@@ -220,19 +194,11 @@ def submission_put(
             subject=payload.subject,
             idempotency_key=key,
         )
-        body = _out(submission)
-        if key is not None:
-            try:
-                with transaction.atomic():
-                    ApiReplay.objects.create(
-                        user=user, key=key, fingerprint=fingerprint, status=200, body=body
-                    )
-            except IntegrityError:
-                # A concurrent retry stored its response first: answer as it did.
-                first = _replayed(user, key, fingerprint)
-                assert first is not None
-                return first
-    return body
+        if key is None:
+            return _out(submission)
+        # A retry replays the first body, not today's report: its revision would let the
+        # client overwrite whoever changed the report since.
+        return idempotency_key_response(user=user, key=key, build=lambda: _out(submission))
 
 
 @router.post("/{form}/{period}/{org}/submit", response=WRITE_RESPONSES)

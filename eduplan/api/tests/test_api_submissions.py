@@ -8,7 +8,13 @@ import datetime
 import time_machine
 
 from eduplan.api.tests.conftest import FORM, PERIOD, SCHOOL
-from eduplan.reporting.models import DataValue, Status, Submission, SubmissionEvent
+from eduplan.reporting.models import (
+    DataValue,
+    IdempotencyKey,
+    Status,
+    Submission,
+    SubmissionEvent,
+)
 from eduplan.reporting.services import submission_save
 from eduplan.reporting.tests.conftest import GOOD
 
@@ -119,6 +125,24 @@ def test_a_key_reused_for_another_request_is_refused(api, city, class_form):
     response = api.call("alice", "PUT", SCHOOL, other, **{"Idempotency-Key": "k-3"})
     assert response.status_code == 422
     assert DataValue.objects.get(element__code="classes_large").number == 3
+
+
+def test_a_retried_put_is_one_key_in_the_store_the_web_form_uses(api, city, class_form):
+    first = api.call("alice", "PUT", SCHOOL, {"values": GOOD}, **{"Idempotency-Key": "k-4"})
+    again = api.call("alice", "PUT", SCHOOL, {"values": GOOD}, **{"Idempotency-Key": "k-4"})
+    assert again.json() == first.json()
+    stored = IdempotencyKey.objects.get()
+    assert (stored.key, stored.submission) == ("k-4", Submission.objects.get())
+    assert stored.response == first.json()
+
+
+def test_the_same_key_with_another_revision_is_refused(api, city, class_form):
+    first = api.call("alice", "PUT", SCHOOL, {"values": GOOD}, **{"Idempotency-Key": "k-5"})
+    body = {"values": GOOD, "revision": first.json()["revision"]}
+    response = api.call("alice", "PUT", SCHOOL, body, **{"Idempotency-Key": "k-5"})
+    assert response.status_code == 422
+    assert response.json()["detail"] == "该 Idempotency-Key 已用于另一个请求"
+    assert Submission.objects.get().revision == first.json()["revision"]
 
 
 def test_keys_belong_to_their_user(api, city, class_form):

@@ -30,7 +30,7 @@ def test_the_owner_assesses_and_the_status_shows_it(city, plan):
     target_assessment_record(
         user=city.users["dan"],
         target=_target(plan, 1),
-        period="2016B3",
+        period_code="2016B3",
         status="at_risk",
         comment="选拔进度偏慢",
         progress="40",
@@ -54,12 +54,16 @@ def test_only_the_owner_department_or_the_office_may_assess(city, plan, who):
     target = _target(plan, 2)  # 体卫艺处's project: Dan's department does not own it
     with pytest.raises(PermissionDenied):
         target_assessment_record(
-            user=city.users[who], target=target, period="2016B3", status="on_track", comment="好"
+            user=city.users[who],
+            target=target,
+            period_code="2016B3",
+            status="on_track",
+            comment="好",
         )
     target_assessment_record(
         user=city.users["sue"],
         target=target,
-        period="2016B3",
+        period_code="2016B3",
         status="on_track",
         comment="督查室评估",
     )
@@ -71,14 +75,14 @@ def test_only_the_owner_department_or_the_office_may_assess(city, plan, who):
     [
         ({"comment": "  "}, "comment"),
         ({"status": "great"}, "status"),
-        ({"period": "2016T1"}, "period"),
+        ({"period_code": "2016T1"}, "period"),
         ({"progress": "120"}, "progress"),
     ],
 )
 def test_a_bad_assessment_is_refused_with_its_field_and_nothing_is_stored(
     city, plan, changes, where
 ):
-    args = {"period": "2016B3", "status": "on_track", "comment": "正常", **changes}
+    args = {"period_code": "2016B3", "status": "on_track", "comment": "正常", **changes}
     with pytest.raises(InputError) as excinfo:
         target_assessment_record(user=city.users["dan"], target=_target(plan, 1), **args)
     assert excinfo.value.where == where

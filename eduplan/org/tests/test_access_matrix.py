@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from eduplan.org.access import ROLE_GRANTS, Action, can
+from eduplan.org.access import ROLE_GRANTS, Action, can, scope_of
 from eduplan.org.models import OrgUnit, Role
 from eduplan.org.tests.factories import user_with_role
 
@@ -109,6 +109,19 @@ def test_a_user_without_membership_may_do_nothing(city):
     stranger = UserFactory(username="stranger")
     for action in Action:
         assert not can(stranger, action, city.jinshui_one)
+
+
+def test_a_users_scope_is_their_memberships_unit_and_none_without_one(city):
+    from django.contrib.auth.models import AnonymousUser
+
+    from eduplan.org.tests.factories import UserFactory
+
+    assert scope_of(city.users["alice"]) == city.jinshui_one
+    assert scope_of(city.users["bob"]) == city.jinshui
+    assert scope_of(city.users["dan"]) == city.root  # reads the city, enters for 基础教育处
+    assert scope_of(city.users["nobody"]) is None
+    assert scope_of(UserFactory(username="stranger")) is None
+    assert scope_of(AnonymousUser()) is None
 
 
 @pytest.mark.parametrize("who", ["lee", "sue", "dan", "bob", "dora", "alice", "charlie", "nobody"])

@@ -85,6 +85,16 @@ def test_fees_filter_by_district_name_and_school_year(client, city, disclosures)
     assert "旧学年收费" in earlier and "作业本费（代收）" not in earlier
 
 
+def test_the_pager_and_the_download_keep_the_filters(client, city, disclosures, monkeypatch):
+    monkeypatch.setattr("eduplan.public.views.FEE_SCHOOLS_PER_PAGE", 1)
+    first = client.get("/public/fees/", {"district": "410105"}).content.decode()
+    assert 'href="?district=410105&amp;page=2"' in first
+    assert 'href="/public/fees/xlsx/?district=410105"' in first
+    second = client.get("/public/fees/", {"district": "410105", "page": "2"}).content.decode()
+    assert 'href="?district=410105&amp;page=1"' in second
+    assert 'href="/public/fees/xlsx/?district=410105"' in second
+
+
 def test_the_fee_workbook_holds_what_the_page_shows_and_keeps_formulas_as_text(
     client, city, disclosures
 ):

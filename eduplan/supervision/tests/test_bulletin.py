@@ -12,6 +12,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from eduplan.indicators.tests.factories import OPENED_ONLY, provisional_and_real
+from eduplan.org.models import Role, UnitType
+from eduplan.org.tests.factories import OrgUnitFactory, user_with_role
 from eduplan.plans.tests.factories import make_plan
 from eduplan.reporting.periods import period_from_code
 from eduplan.supervision.bulletin import bulletin_build, bulletin_docx
@@ -94,3 +96,31 @@ def test_the_bulletin_says_which_off_track_figures_are_provisional_and_why(clien
     assert [r.cells[-1].text for r in off_track.rows[1:]] == [f"临时口径：{OPENED_ONLY}", "—"]
     note = next(p.text for p in document.paragraphs if p.text.startswith("注："))
     assert OPENED_ONLY in note and "第1项工程" in note and "第2项工程" not in note
+
+
+def test_a_plan_of_another_bureau_is_issued_by_that_bureaus_supervision_office(client, city, plan):
+    kaifeng = OrgUnitFactory(code="410200", name="开封市教育局", type=UnitType.BUREAU)
+    basic = OrgUnitFactory(
+        code="KF-JC", name="基础教育科", type=UnitType.DEPARTMENT, parent=kaifeng
+    )
+    make_plan(code="kaifeng", organisation=kaifeng, owners={1: basic})
+    client.force_login(user_with_role("kai", Role.SUPERVISION, kaifeng))
+    asked = {"plan": "kaifeng", **AT}
+    html = client.get("/supervision/bulletin/", asked).content.decode()
+    assert ">开封市教育局督查室</p>" in html and "郑州市教育局" not in html
+    assert "关于2016年第6双月（11—12月）重点工作推进情况的督查通报" in html
+    # The page's download and period picker keep the plan asked for.
+    assert 'href="/supervision/bulletin.docx?plan=kaifeng&amp;at=2016B6"' in html
+    assert '<input type="hidden" name="plan" value="kaifeng">' in html
+    document = docx.Document(io.BytesIO(client.get("/supervision/bulletin.docx", asked).content))
+    texts = [p.text for p in document.paragraphs]
+    assert texts[0] == "开封市教育局督查室"
+    assert texts[-1].startswith("开封市教育局督查室\n") and texts[-1].endswith("日")
+    assert not any("郑州" in text for text in texts)
+
+
+def test_the_bulletin_speaks_the_readers_language(client, city, plan):
+    client.force_login(city.users["lee"])
+    html = client.get("/supervision/bulletin/", AT, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "郑州市教育局 supervision office" in html
+    assert "1. Progress of the key projects" in html and "一、" not in html

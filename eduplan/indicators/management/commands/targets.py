@@ -10,6 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from eduplan.core.errors import InputError
+from eduplan.core.numbers import plain_number
 from eduplan.indicators.loading import BINDINGS_FILE, bindings_load
 from eduplan.indicators.status import target_status_list
 from eduplan.org.models import OrgUnit
@@ -78,4 +79,4 @@ class Command(BaseCommand):
 
 
 def _figure(value: float | None, unit: str) -> str:
-    return "—" if value is None else f"{value:.2f}".rstrip("0").rstrip(".") + unit
+    return "—" if value is None else plain_number(value, places=2) + unit

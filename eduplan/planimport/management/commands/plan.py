@@ -15,6 +15,7 @@ from typing import Any
 from django.core.management.base import CommandError
 
 from eduplan.core.errors import InputError
+from eduplan.core.numbers import chinese_number, plain_number
 from eduplan.org.models import OrgUnit, UnitType
 from eduplan.planimport.importing import (
     NAME_MAX,
@@ -25,7 +26,6 @@ from eduplan.planimport.importing import (
 )
 from eduplan.planimport.parsing import ParsedPlan, ParsedTarget, PlanReadError, parse_plan_file
 from eduplan.plans.management.commands.plan import Command as PlanCommand
-from eduplan.plans.models import chinese_number
 
 
 class Command(PlanCommand):
@@ -118,15 +118,11 @@ class Command(PlanCommand):
         )
 
 
-def _figure(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
-
-
 def _target_line(target: ParsedTarget) -> str:
     """One target for the summary: indicator, comparator, value, unit, change, source."""
-    figure = _figure(target.value)
+    figure = plain_number(target.value)
     if target.value_max is not None:
-        figure += f"–{_figure(target.value_max)}"
+        figure += f"–{plain_number(target.value_max)}"
     parts = [f"{target.comparator} {figure} {target.unit}"]
     if target.change:
         base = f"比{target.baseline_year}年" if target.baseline_year else ""

@@ -58,7 +58,7 @@ class Command(BaseCommand):
         for project in data["projects"]:
             self.stdout.write(
                 f"  第{project['number']}项工程 {project['name']}："
-                f"目标 {len(project['goals'])} 条，量化指标 {len(project['targets'])} 个，"
+                f"目标 {len(project['goals'])} 条，量化目标 {len(project['targets'])} 个，"
                 f"举措 {len(project['measures'])} 条"
             )
         self.stdout.write(f"  工作要点 {len(data['work_points'])} 条")
