@@ -79,6 +79,10 @@ ROLE_GRANTS: dict[str, frozenset[Action]] = {
 }
 
 
+# Who is asking: a signed-in user or an anonymous visitor (request.user).
+User = Any
+
+
 class Scoped(Protocol):
     """A target that belongs to an area of the org tree (None: to no area, so no role
     may act on it; e.g. a competition whose organiser was never set)."""
