@@ -14,6 +14,7 @@ from django.db import transaction
 from eduplan.construction.models import SchoolClass
 from eduplan.core.db import statistics_refresh
 from eduplan.core.figures_cache import figures_changed
+from eduplan.core.periods import PeriodType, periods_in_year
 from eduplan.demo.generator import DemoCity, generate
 from eduplan.demo.history import history_load
 from eduplan.football.demo import football_demo_seed
@@ -29,7 +30,6 @@ from eduplan.public.demo import public_demo_seed
 from eduplan.public.models import DirectoryEntry, FeeItem
 from eduplan.reporting.loading import forms_load
 from eduplan.reporting.models import ExpectedReport, Form, Submission
-from eduplan.reporting.periods import PeriodType, periods_in_year
 from eduplan.reporting.services import expected_reports_open
 from eduplan.supervision.services import supervision_scan
 

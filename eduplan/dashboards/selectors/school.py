@@ -12,13 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from eduplan.construction.selectors import class_census_summary
+from eduplan.core.periods import period_from_code
 from eduplan.core.tables import Table, number
 from eduplan.dashboards.charts import Chart, Series
 from eduplan.org.access import membership_of
 from eduplan.org.models import SCHOOL_TYPES, OrgUnit, Role
 from eduplan.reporting.models import DataValue, ExpectedReport, Submission
 from eduplan.reporting.models import Status as ReportStatus
-from eduplan.reporting.periods import period_from_code
 
 
 @dataclass

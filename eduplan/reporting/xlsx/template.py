@@ -22,12 +22,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from eduplan.core.errors import InputError
+from eduplan.core.periods import Period, period_from_code
 from eduplan.core.xlsx import HEADER_FILL, HEADER_FONT, TITLE_FONT, cell_put
 from eduplan.org.access import Action, can
 from eduplan.org.models import OrgUnit
 from eduplan.reporting.definitions import ElementDef, FormDefinition
 from eduplan.reporting.models import DataValue, ExpectedReport, Form, Submission
-from eduplan.reporting.periods import Period, period_from_code
 from eduplan.reporting.services import form_definition
 from eduplan.reporting.values import display_value
 from eduplan.reporting.xlsx.messages import ERR_NO_VERSION, ERR_SUBJECTS
