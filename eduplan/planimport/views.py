@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from eduplan.core.errors import InputError
+from eduplan.core.numbers import plain_number
 from eduplan.org.access import Action, my_scope, requires_in_request
 from eduplan.org.models import OrgUnit
 from eduplan.planimport.importing import (
@@ -40,7 +41,6 @@ from eduplan.planimport.importing import (
     UNIT_MAX,
     YEAR_MAX,
     YEAR_MIN,
-    number_text,
     parsed_from_state,
     plan_code_free,
     plan_code_from_filename,
@@ -192,8 +192,8 @@ class TargetForm(_Styled):
         data = self.cleaned_data
         return {
             "indicator": data["indicator"],
-            "value": number_text(data["value"]),
-            "value_max": number_text(data["value_max"]),
+            "value": None if data["value"] is None else plain_number(data["value"]),
+            "value_max": None if data["value_max"] is None else plain_number(data["value_max"]),
             "unit": data["unit"],
             "comparator": data["comparator"],
             "change": data["change"] or "",
