@@ -6,7 +6,6 @@ import datetime
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -22,7 +21,7 @@ from eduplan.football.models import Competition
 from eduplan.indicators.loading import bindings_load
 from eduplan.indicators.models import TargetBinding
 from eduplan.org.models import Membership, OrgUnit, Role, UnitType
-from eduplan.org.services import org_file_load, org_units_create
+from eduplan.org.services import org_path_load, org_units_create
 from eduplan.plans.loading import plan_spec_from_file
 from eduplan.plans.models import Milestone, Plan
 from eduplan.plans.services import plan_load
@@ -49,10 +48,9 @@ class DemoAccount:
 
 
 def org_load_file(path: Path = ORG_FILE) -> list[OrgUnit]:
-    """Load a bureau's organisation file (bureau, departments, districts, units, groups)."""
-    with path.open(encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
-    return org_file_load(data=data, source=path.name)
+    """Load a bureau's organisation file (bureau, departments, districts, units, groups),
+    Zhengzhou's by default, as `eduplan org load` does."""
+    return org_path_load(path=path)
 
 
 @transaction.atomic
