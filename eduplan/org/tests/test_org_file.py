@@ -55,7 +55,8 @@ def _load(path: Path, text: str | bytes) -> list[OrgUnit]:
 def test_the_file_the_refusals_start_from_loads(org_file: Path):
     assert len(_load(org_file, ORG)) == 5
     school = OrgUnit.objects.get(code="410105-P1")
-    assert school.parent.code == "410105" and str(school.opened_on) == "2016-09-01"
+    assert school.parent is not None and school.parent.code == "410105"
+    assert str(school.opened_on) == "2016-09-01"
     assert OrgUnit.objects.get(code="410181").attributes == {"kind": "county", "tile": [1, 0]}
     assert set(OrgGroup.objects.values_list("code", flat=True)) == {"urban", "direct"}
 
