@@ -286,8 +286,9 @@ def target_records(scope: Scope) -> list[Record]:
     if scope.plan is None:
         return []
     plan = scope.plan
-    last_day = min(scope.as_of, datetime.date(scope.year, 12, 31))
-    at = period_containing(last_day, PeriodType.BIMONTHLY)
+    # Statuses as of today's period: a target is judged by its figures at its due date,
+    # and an owner's judgement recorded after the year's end still counts.
+    at = period_containing(scope.as_of, PeriodType.BIMONTHLY)
     out: list[Record] = []
     departments = {u.pk: u.code for u in scope.units if u.type == UnitType.DEPARTMENT}
     if departments:

@@ -31,7 +31,7 @@ from eduplan.appraisal.records import (
     target_records,
 )
 from eduplan.core.figures_cache import figures_stamp
-from eduplan.core.numbers import plain_number
+from eduplan.core.numbers import number, plain_number
 from eduplan.org.models import OrgUnit
 from eduplan.plans.models import Plan
 from eduplan.plans.selectors import plan_default
@@ -207,3 +207,29 @@ def unit_scores(
         )
         for unit in units
     ]
+
+
+def score_as_json(score: UnitScore) -> dict[str, object]:
+    """A unit's score as the CLI prints it: each part with its counts and formula."""
+    return {
+        "code": score.unit.code,
+        "name": score.unit.name,
+        "kind": score.unit.type,
+        "parts": [
+            {
+                "part": str(p.part),
+                "label": p.label,
+                "weight": number(p.weight),
+                "met": p.met,
+                "counted": p.counted,
+                "not_counted": p.pending,
+                "share": number(p.share * 100, 1) if p.share is not None else None,
+                "points": number(p.points, 1),
+                "formula": p.formula,
+            }
+            for p in score.parts
+        ],
+        "computed": number(score.computed, 1),
+        "adjustment": number(score.adjusted, 1),
+        "final": number(score.final, 1),
+    }
