@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from eduplan.appraisal.models import Part, WeightSet
 from eduplan.appraisal.scoring import UnitScore, points_text, unit_scores
 from eduplan.appraisal.selectors import appraisal_unit, appraisal_units_for, weights_for_year
-from eduplan.appraisal.services import adjustment_record
+from eduplan.appraisal.services import ERR_REASON, adjustment_record
 from eduplan.appraisal.xlsx import unit_score_xlsx
 from eduplan.core.errors import InputError
 from eduplan.core.tables import Table, table_export
@@ -43,7 +43,11 @@ class AdjustmentForm(forms.Form):
     points = forms.DecimalField(
         label=gettext_lazy("Points (negative to deduct)"), max_digits=4, decimal_places=1
     )
-    reason = forms.CharField(label=gettext_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": ERR_REASON},
+    )
     request_key = forms.CharField(widget=forms.HiddenInput)
 
 
