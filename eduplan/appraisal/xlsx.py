@@ -39,7 +39,15 @@ def _summary(ws: Any, score: UnitScore, rule: str) -> None:
     _header(
         ws,
         5,
-        [_("Part"), _("Weight"), _("Met"), _("Counted"), _("Share (%)"), _("Points"), _("Formula")],
+        [
+            _("Part"),
+            _("Weight"),
+            _("Met"),
+            _("Counted"),
+            _("Share (%)"),
+            _("Points scored"),
+            _("Formula"),
+        ],
     )
     row = 6
     for part in score.parts:
@@ -51,7 +59,7 @@ def _summary(ws: Any, score: UnitScore, rule: str) -> None:
     cell_put(ws, row, 1, _("Computed score"))
     cell_put(ws, row, 6, score.computed)
     row += 2
-    _header(ws, row, [_("Adjustment"), _("Points"), _("Reason"), _("Made by"), _("Made at")])
+    _header(ws, row, [_("Adjustment"), _("Points scored"), _("Reason"), _("Made by"), _("Made at")])
     for a in score.adjustments:
         row += 1
         for column, value in enumerate(
@@ -69,7 +77,7 @@ def _summary(ws: Any, score: UnitScore, rule: str) -> None:
 def _part_sheet(wb: Any, part: PartScore) -> None:
     ws = wb.create_sheet(sheet_title(part.label))
     cell_put(ws, 1, 1, part.formula).font = TITLE_FONT
-    _header(ws, 3, [_("Outcome"), _("Record"), _("Due"), _("Done"), _("Note"), _("Link")])
+    _header(ws, 3, [_("Outcome"), _("Record"), _("Due date"), _("Done"), _("Note"), _("Link")])
     for row, r in enumerate(part.records, start=4):
         values = [str(OUTCOME_LABELS[r.outcome]), r.label, r.due, r.done, r.note, r.url]
         for column, value in enumerate(values, start=1):

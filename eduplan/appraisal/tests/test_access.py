@@ -142,3 +142,23 @@ def test_an_adjustment_is_append_only_and_a_reused_key_is_refused(city, year):
     with pytest.raises(ValueError, match="append-only"):
         made.delete()
     assert Adjustment.objects.count() == 1
+
+
+def test_the_list_sends_as_many_queries_for_more_districts(client, city, year):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from eduplan.org.models import UnitType
+    from eduplan.org.tests.factories import OrgUnitFactory
+
+    client.force_login(city.users["lee"])
+    client.get(INDEX)  # target statuses are computed once per data change
+    with CaptureQueriesContext(connection) as few:
+        client.get(INDEX)
+    for code in ("410106", "410108"):
+        OrgUnitFactory(code=code, name=code, type=UnitType.DISTRICT, parent=city.root)
+    client.get(INDEX)
+    with CaptureQueriesContext(connection) as more:
+        body = client.get(INDEX).content.decode()
+    assert _units(body)[-2:] == ["410106", "410108"]
+    assert len(more) == len(few)
