@@ -158,7 +158,7 @@ def test_the_rules_file_the_refusals_start_from_is_read_whole(tmp_path):
         (
             f"{RULES}- {{rule: manual, respond_days: {RESPOND}}}\n",
             "rules.yaml:18:10 [6].rule",
-            "手工",
+            "人工立项",
         ),
     ],
 )
