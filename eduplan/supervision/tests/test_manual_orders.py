@@ -254,3 +254,13 @@ def test_leaders_read_a_raised_order_but_do_not_decide_and_others_do_not_answer(
             order_sign(user=city.users[who], order=order)
     order.refresh_from_db()
     assert order.status == OrderStatus.ASSIGNED
+
+
+def test_the_board_offers_a_new_order_to_the_office_only(client, city):
+    client.force_login(city.users["sue"])
+    assert (
+        'id="order-new" href="/supervision/orders/new/"'
+        in client.get("/supervision/board/").content.decode()
+    )
+    client.force_login(city.users["lee"])
+    assert 'id="order-new"' not in client.get("/supervision/board/").content.decode()
