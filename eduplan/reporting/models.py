@@ -126,8 +126,8 @@ class PeriodClosure(models.Model):
 
     form = models.ForeignKey(Form, on_delete=models.CASCADE, related_name="closures")
     period = models.CharField(_("period"), max_length=10)
-    closed_on = models.DateField(_("closed on"))
-    closed_at = models.DateTimeField(_("closed at"), auto_now_add=True)
+    closed_on = models.DateField(_("entry closed on"))
+    closed_at = models.DateTimeField(_("closure recorded at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("closed period")
@@ -141,7 +141,7 @@ class PeriodClosure(models.Model):
 
 
 class ReportReminderKind(models.TextChoices):
-    DUE_SOON = "due_soon", _("Before the deadline")
+    DUE_SOON = "due_soon", _("Before the due date")
 
 
 class ReportReminder(models.Model):
