@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 
+import pytest
 from django.utils import translation
 
 from eduplan.api.tests.conftest import SCHOOL
@@ -14,6 +15,11 @@ from eduplan.reporting.schedule import reporting_run
 from eduplan.reporting.tests.conftest import GOOD
 
 CLOSES_ON = datetime.date(2016, 9, 14)  # 2016T1 is due 08-15, closed 30 days later
+
+
+@pytest.fixture(autouse=True)
+def _close_days(settings):
+    settings.EDUPLAN_REPORTING_CLOSE_DAYS_AFTER_DUE = 30
 
 
 def _closed_message() -> str:

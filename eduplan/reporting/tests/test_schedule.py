@@ -13,8 +13,9 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.exceptions import PermissionDenied
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import translation
+from django_tasks import TaskResultStatus
 
 from eduplan.core.errors import InputError
 from eduplan.org.models import Role
@@ -40,6 +41,7 @@ from eduplan.reporting.services import (
 from eduplan.reporting.tests.conftest import CLASS_FORM, GOOD
 from eduplan.reporting.xlsx import xlsx_import, xlsx_template, xlsx_units
 from eduplan.supervision.models import InboxMessage
+from eduplan.supervision.tasks import supervision_daily
 
 DISTRICT_FORM = {
     **CLASS_FORM,
@@ -52,6 +54,16 @@ DISTRICT_FORM = {
 SPRING = "2016年春季学期"
 # class_form (conftest): 2016T1 ends 2016-07-31, due 2016-08-15, closes 30 days later.
 CLOSES_ON = datetime.date(2016, 9, 14)
+
+
+@pytest.fixture(autouse=True)
+def _schedule_settings(settings):
+    """Defaults spelled out, so the tests do not depend on the environment."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.EDUPLAN_REPORTING_OPEN_DAYS_BEFORE_END = 0
+    settings.EDUPLAN_REPORTING_REMIND_DAYS_BEFORE_DUE = 3
+    settings.EDUPLAN_REPORTING_CLOSE_DAYS_AFTER_DUE = 30
 
 
 def _day(text: str) -> datetime.date:
@@ -356,3 +368,19 @@ def test_the_command_runs_one_day_and_prints_what_it_did(city, class_form):
     assert "填报周期 2016-09-14" in text
     assert "开启 班额情况 2016年秋季学期：应报单位 +4" in text
     assert "关闭 班额情况 2016年春季学期：2016-09-14 起停止填报，未报 4 份" in text
+
+
+def test_the_command_refuses_a_date_it_cannot_read(db):
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command("reporting", "run", "--at", "14.09.2016")
+
+
+def test_the_workers_daily_task_runs_the_reporting_schedule_first(city, class_form):
+    result = supervision_daily.enqueue(at="2016-09-14")
+    assert result.status == TaskResultStatus.SUCCESSFUL
+    reporting = result.return_value["reporting"]
+    assert reporting["closed"] == [
+        {"form": "class-size-test", "period": "2016T1", "closed_on": "2016-09-14", "missing": 4}
+    ]
+    assert reporting["opened"] == [{"form": "class-size-test", "period": "2016T2", "added": 4}]
+    assert PeriodClosure.objects.filter(period="2016T1").exists()
