@@ -392,6 +392,19 @@ def entry(request: HttpRequest, slot: ReportSlot) -> HttpResponse:
     )
 
 
+def _entry_window(slot: ReportSlot, expected: ExpectedReport | None) -> dict[str, Any]:
+    """The report's due date, its period's closing day and the entry state (one query)."""
+    closed_on = period_closed_on(form=slot.form, period_code=slot.period.code)
+    due_on = expected.due_on if expected else None
+    state = entry_state(due_on=due_on, closed_on=closed_on, today=timezone.localdate())
+    return {
+        "due_on": due_on,
+        "closed_on": closed_on,
+        "entry_state": state,
+        "entry_state_label": STATE_LABELS[state],
+    }
+
+
 def _entry_context(
     request: HttpRequest,
     slot: ReportSlot,
@@ -400,13 +413,11 @@ def _entry_context(
     refusal: Refusal,
 ) -> dict[str, Any]:
     status = submission.status if submission else "none"
-    closed_on = period_closed_on(form=slot.form, period_code=slot.period.code)
-    due_on = expected.due_on if expected else None
-    state = entry_state(due_on=due_on, closed_on=closed_on, today=timezone.localdate())
+    window = _entry_window(slot, expected)
     may_enter = (
         can(request.user, Action.REPORT_ENTER, slot.unit)
         and status in {"none", *EDITABLE}
-        and (closed_on is None or status == Status.RETURNED)
+        and (window["closed_on"] is None or status == Status.RETURNED)
     )
     may_approve = submission is not None and can(request.user, Action.REPORT_APPROVE, submission)
     # An editable report is filled against the version now in force; a locked one is
@@ -445,10 +456,7 @@ def _entry_context(
         "submission": submission,
         "status": status,
         "status_label": status_label(status),
-        "due_on": due_on,
-        "closed_on": closed_on,
-        "entry_state": state,
-        "entry_state_label": STATE_LABELS[state],
+        **window,
         "definition": definition,
         "fields": fields,
         "summary": summary,
