@@ -1,23 +1,34 @@
-"""Notices of an order's steps to the units concerned: a message in the inbox of each of
-their users, and an e-mail after the transaction commits (raised, reassigned, co-handling
-added, extension decided)."""
+"""Notices to the units concerned, through `core.inbox`: a message in the inbox of each of
+their users and an e-mail after the transaction commits. Supervision sends them for an
+order's steps (raised, reassigned, co-handling added, extension decided); other apps post
+theirs (reporting's reminders before a report's due date) and supervision's inbox stores
+them (`inbox_notices_store`, registered at start-up)."""
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
+from eduplan.core.inbox import Notice, notices_post
 from eduplan.org.models import OrgUnit
 from eduplan.supervision.models import InboxMessage, MessageKind, SupervisionOrder
-from eduplan.supervision.services import Mail, mails_send, order_url, unit_members
+from eduplan.supervision.services import order_url, unit_members
 
 RESPOND_BY = gettext_lazy("Respond by %(due)s.")
+
+
+def inbox_notices_store(notices: Sequence[Notice]) -> None:
+    """Store each notice as a message in its user's inbox (one query)."""
+    InboxMessage.objects.bulk_create(
+        InboxMessage(
+            user=n.user, order_id=n.order_id, kind=n.kind, subject=n.subject[:300], body=n.body
+        )
+        for n in notices
+    )
 
 
 def notice_send(
@@ -34,11 +45,10 @@ def notice_send(
         text = str(subject) % values
         lines = [note, order.title, str(RESPOND_BY) % values, order_url(order)]
     body = "\n".join(line for line in lines if line)
-    InboxMessage.objects.bulk_create(
-        InboxMessage(user=user, order=order, kind=MessageKind.NOTICE, subject=text, body=body)
-        for user in people.values()
+    notices_post(
+        [
+            Notice(user=user, kind=MessageKind.NOTICE, subject=text, body=body, order_id=order.pk)
+            for user in people.values()
+        ]
     )
-    mails = [Mail(subject=text, body=body, to=u.email) for u in people.values() if u.email]
-    if mails:
-        transaction.on_commit(functools.partial(mails_send, mails))
     return len(people)
