@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "eduplan.supervision",
+    "eduplan.appraisal",
     "eduplan.football",
     "eduplan.dashboards",
     "eduplan.public",
@@ -225,6 +226,14 @@ EDUPLAN_SUPERVISION_TARGET_PERIOD_TYPE = env_str(
 EDUPLAN_SUPERVISION_OFFICE_CODE = env_str("EDUPLAN_SUPERVISION_OFFICE_CODE", "DEPT-DCS")
 # The daily rules run is queued for this hour (Asia/Shanghai) by `eduplan worker`.
 EDUPLAN_SUPERVISION_RUN_HOUR = env_int("EDUPLAN_SUPERVISION_RUN_HOUR", 6)
+# Reporting periods on a schedule (the daily run, `eduplan reporting run`): a period opens on
+# its first day, or, if this is above 0, only so many days before it ends; each unit with a
+# report not yet submitted is reminded once so many days before its due date; a period
+# closes for entry so many days after its due date (a report an approver returns or
+# reopens may still be changed and resubmitted).
+EDUPLAN_REPORTING_OPEN_DAYS_BEFORE_END = env_int("EDUPLAN_REPORTING_OPEN_DAYS_BEFORE_END", 0)
+EDUPLAN_REPORTING_REMIND_DAYS_BEFORE_DUE = env_int("EDUPLAN_REPORTING_REMIND_DAYS_BEFORE_DUE", 3)
+EDUPLAN_REPORTING_CLOSE_DAYS_AFTER_DUE = env_int("EDUPLAN_REPORTING_CLOSE_DAYS_AFTER_DUE", 30)
 # Where links in reminder e-mails point.
 EDUPLAN_SITE_URL = env_str("EDUPLAN_SITE_URL", "http://127.0.0.1:8000")
 

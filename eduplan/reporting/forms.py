@@ -9,10 +9,11 @@ judge, so the web, a spreadsheet and the API refuse the same input with the same
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -20,9 +21,10 @@ from eduplan.core.numbers import plain_number
 from eduplan.core.periods import Period, period_from_code
 from eduplan.core.tables import Table
 from eduplan.reporting.definitions import ElementDef, FormDefinition
+from eduplan.reporting.entry_window import STATE_LABELS, entry_state, periods_closed
 from eduplan.reporting.models import ExpectedReport, Status, Submission
 from eduplan.reporting.rules import RuleSyntaxError, rule_names
-from eduplan.reporting.selectors import DONE
+from eduplan.reporting.selectors import DONE, subject_labels, submissions_for_expected
 from eduplan.reporting.services import FieldProblem
 from eduplan.reporting.values import TEXT_LIMIT, display_value
 
@@ -222,9 +224,49 @@ class ReportRow:
     def status_label(self) -> str:
         return status_label(self.status)
 
+    closed_on: datetime.date | None = None  # the day its period closed for entry
+
     @property
     def overdue(self) -> bool:
         return self.status not in DONE and self.expected.due_on < self.today
+
+    @property
+    def entry_state(self) -> str:
+        return entry_state(due_on=self.expected.due_on, closed_on=self.closed_on, today=self.today)
+
+    @property
+    def entry_state_label(self) -> str:
+        return str(STATE_LABELS[self.entry_state])
+
+    @property
+    def may_fill(self) -> bool:
+        """Whether its unit may still change it: not submitted, and its period open or
+        the report sent back by an approver."""
+        if self.status == Status.RETURNED:
+            return True
+        return self.status in ("none", Status.DRAFT) and self.closed_on is None
+
+
+def report_rows(
+    expected: list[ExpectedReport], *, url_of: Callable[[ExpectedReport], str]
+) -> list[ReportRow]:
+    """Expected reports with their submissions, subjects and periods' closing days, as
+    the lists show them (at most three queries)."""
+    submissions = submissions_for_expected(expected)
+    labels = subject_labels(e.subject for e in expected)
+    closed = periods_closed((e.form_id, e.period) for e in expected)
+    today = timezone.localdate()
+    return [
+        ReportRow(
+            expected=e,
+            submission=submissions.get((e.form_id, e.period, e.org_unit_id, e.subject)),
+            subject_label=labels.get(e.subject, e.subject),
+            url=url_of(e),
+            today=today,
+            closed_on=closed.get((e.form_id, e.period)),
+        )
+        for e in expected
+    ]
 
 
 def report_groups(rows: list[ReportRow]) -> list[tuple[Period, list[ReportRow]]]:
@@ -249,6 +291,7 @@ def reports_table(*, title: str, groups: list[tuple[Period, list[ReportRow]]]) -
             gettext("Status"),
             gettext("Overdue"),
             gettext("Reason returned"),
+            gettext("Entry"),
         ],
         rows=[
             [
@@ -263,6 +306,7 @@ def reports_table(*, title: str, groups: list[tuple[Period, list[ReportRow]]]) -
                 row.submission.returned_reason
                 if row.submission and row.status == Status.RETURNED
                 else "",
+                row.entry_state_label,
             ]
             for period, rows in groups
             for row in rows

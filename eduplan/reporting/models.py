@@ -119,6 +119,51 @@ class ExpectedReport(models.Model):
         return f"{self.form_id} {self.period} {self.org_unit_id} {self.subject}".strip()
 
 
+class PeriodClosure(models.Model):
+    """A form's period closed for entry by the daily run, EDUPLAN_REPORTING_CLOSE_DAYS_AFTER_DUE
+    after its due date: no draft may then be saved or submitted, only a report an approver
+    returned or reopened. A period without a row is open, whatever the date."""
+
+    form = models.ForeignKey(Form, on_delete=models.CASCADE, related_name="closures")
+    period = models.CharField(_("period"), max_length=10)
+    closed_on = models.DateField(_("entry closed on"))
+    closed_at = models.DateTimeField(_("closure recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("closed period")
+        verbose_name_plural = _("closed periods")
+        constraints = [
+            models.UniqueConstraint(fields=["form", "period"], name="period_closure_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.form_id} {self.period}"
+
+
+class ReportReminderKind(models.TextChoices):
+    DUE_SOON = "due_soon", _("Before the due date")
+
+
+class ReportReminder(models.Model):
+    """A reminder sent for an expected report; the constraint makes each (report, kind)
+    go out once however often the daily run runs."""
+
+    expected = models.ForeignKey(ExpectedReport, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(_("kind"), max_length=12, choices=ReportReminderKind.choices)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    recipients = models.PositiveIntegerField(_("recipients"), default=0)
+
+    class Meta:
+        verbose_name = _("report reminder")
+        verbose_name_plural = _("report reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["expected", "kind"], name="report_reminder_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.expected_id} {self.kind}"
+
+
 class Status(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")

@@ -27,6 +27,7 @@ from eduplan.org.access import Action, require
 from eduplan.org.models import OrgUnit, UnitType
 from eduplan.org.selectors import units_open_between
 from eduplan.reporting.definitions import FormDefinition, definition_from_json
+from eduplan.reporting.entry_window import entry_open_require
 from eduplan.reporting.idempotency import idempotency_key_claim
 from eduplan.reporting.models import (
     Attachment,
@@ -198,7 +199,8 @@ def expected_reports_open(*, form: Form, period_code: str) -> int:
         if (unit.pk, subject) not in existing
     ]
     ExpectedReport.objects.bulk_create(rows, batch_size=2000)
-    figures_changed()
+    if rows:  # the daily run opens the same periods again and again
+        figures_changed()
     return len(rows)
 
 
@@ -305,6 +307,7 @@ def submission_save(
         raise InputError(
             ERR_LOCKED % {"status": Status(submission.status).label}, where=str(submission)
         )
+    entry_open_require(form=form, period_code=period.code, status=submission.status)
     # Values are stored against the version now in force.
     submission.form_version = form.current_version
     changes = _store_values(submission, definition, parsed)
@@ -414,6 +417,9 @@ def submission_submit(
     require(user, Action.REPORT_ENTER, submission.org_unit)
     submission = _locked_submission(submission.pk)
     _check_revision(submission, revision)
+    entry_open_require(
+        form=submission.form, period_code=submission.period, status=submission.status
+    )
     problems = submission_check(submission)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
@@ -537,6 +543,9 @@ def attachment_add(
     require(user, Action.REPORT_ENTER, submission.org_unit)
     if submission.status not in EDITABLE:
         raise InputError(str(ERR_FILE_LOCKED), where="file")
+    entry_open_require(
+        form=submission.form, period_code=submission.period, status=submission.status
+    )
     if upload is None:
         raise InputError(str(ERR_FILE_MISSING), where="file")
     limit = settings.EDUPLAN_UPLOAD_MAX_BYTES

@@ -48,6 +48,7 @@ from eduplan.org.access import (
 )
 from eduplan.org.models import OrgUnit
 from eduplan.org.selectors import unit_ancestors
+from eduplan.reporting.entry_window import STATE_LABELS, entry_state, period_closed_on
 from eduplan.reporting.forms import (
     HISTORY_ACTIONS,
     Refusal,
@@ -55,6 +56,7 @@ from eduplan.reporting.forms import (
     entry_fields,
     posted_values,
     report_groups,
+    report_rows,
     reports_table,
     shown_values,
     status_label,
@@ -76,13 +78,13 @@ from eduplan.reporting.selectors import (
     reports_due_for,
     subject_labels,
     submission_history,
-    submissions_for_expected,
 )
 from eduplan.reporting.services import (
     EDITABLE,
     ConflictError,
     SubmissionInvalid,
     attachment_add,
+    due_date,
     form_definition,
     submission_approve,
     submission_check,
@@ -202,21 +204,10 @@ def _tabs(request: HttpRequest, active: str) -> dict[str, Any]:
 
 
 def _report_rows(expected: list[ExpectedReport]) -> list[ReportRow]:
-    """Expected reports with their submissions and subjects, as 我的填报 lists them
-    (at most two queries)."""
-    submissions = submissions_for_expected(expected)
-    labels = subject_labels(e.subject for e in expected)
-    today = timezone.localdate()
-    return [
-        ReportRow(
-            expected=e,
-            submission=submissions.get((e.form_id, e.period, e.org_unit_id, e.subject)),
-            subject_label=labels.get(e.subject, e.subject),
-            url=_entry_url(e.form.code, e.period, e.org_unit.code, e.subject),
-            today=today,
-        )
-        for e in expected
-    ]
+    """Expected reports as 我的填报 lists them (at most three queries)."""
+    return report_rows(
+        expected, url_of=lambda e: _entry_url(e.form.code, e.period, e.org_unit.code, e.subject)
+    )
 
 
 def _period_label(code: str) -> str:
@@ -401,6 +392,19 @@ def entry(request: HttpRequest, slot: ReportSlot) -> HttpResponse:
     )
 
 
+def _entry_window(slot: ReportSlot, expected: ExpectedReport | None) -> dict[str, Any]:
+    """The report's due date, its period's closing day and the entry state (one query)."""
+    closed_on = period_closed_on(form=slot.form, period_code=slot.period.code)
+    due_on = expected.due_on if expected else None
+    state = entry_state(due_on=due_on, closed_on=closed_on, today=timezone.localdate())
+    return {
+        "due_on": due_on,
+        "closed_on": closed_on,
+        "entry_state": state,
+        "entry_state_label": STATE_LABELS[state],
+    }
+
+
 def _entry_context(
     request: HttpRequest,
     slot: ReportSlot,
@@ -409,10 +413,12 @@ def _entry_context(
     refusal: Refusal,
 ) -> dict[str, Any]:
     status = submission.status if submission else "none"
-    may_enter = can(request.user, Action.REPORT_ENTER, slot.unit) and status in {
-        "none",
-        *EDITABLE,
-    }
+    window = _entry_window(slot, expected)
+    may_enter = (
+        can(request.user, Action.REPORT_ENTER, slot.unit)
+        and status in {"none", *EDITABLE}
+        and (window["closed_on"] is None or status == Status.RETURNED)
+    )
     may_approve = submission is not None and can(request.user, Action.REPORT_APPROVE, submission)
     # An editable report is filled against the version now in force; a locked one is
     # shown as it was filled.
@@ -450,7 +456,7 @@ def _entry_context(
         "submission": submission,
         "status": status,
         "status_label": status_label(status),
-        "due_on": expected.due_on if expected else None,
+        **window,
         "definition": definition,
         "fields": fields,
         "summary": summary,
@@ -549,9 +555,8 @@ def completeness_page(request: HttpRequest, slot: ReportSlot) -> HttpResponse:
             "subject"
         )
     )
-    own_submissions = submissions_for_expected(own)
-    labels = subject_labels(e.subject for e in own)
-    today = timezone.localdate()
+    closed_on = period_closed_on(form=form, period_code=period_code)
+    due_on = due_date(form, slot.period)
     base = reverse("reporting:completeness", args=[form.code, period_code])
     return render(
         request,
@@ -563,15 +568,12 @@ def completeness_page(request: HttpRequest, slot: ReportSlot) -> HttpResponse:
             "children": [
                 {**row, "url": f"{base}?{urlencode({'org': row['unit'].code})}"} for row in children
             ],
-            "own": [
-                ReportRow(
-                    expected=e,
-                    submission=own_submissions.get((e.form_id, e.period, e.org_unit_id, e.subject)),
-                    subject_label=labels.get(e.subject, e.subject),
-                    url=_entry_url(form.code, period_code, unit.code, e.subject),
-                    today=today,
-                )
-                for e in own
+            "own": report_rows(
+                own, url_of=lambda e: _entry_url(form.code, period_code, unit.code, e.subject)
+            ),
+            "due_on": due_on,
+            "entry_state_label": STATE_LABELS[
+                entry_state(due_on=due_on, closed_on=closed_on, today=timezone.localdate())
             ],
             "ancestors": [
                 {"unit": a, "url": f"{base}?{urlencode({'org': a.code})}"}

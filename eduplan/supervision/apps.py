@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class SupervisionConfig(AppConfig):
     name = "eduplan.supervision"
     verbose_name = _("Supervision")
+
+    def ready(self) -> None:
+        from eduplan.core.inbox import inbox_writer_register
+        from eduplan.supervision.notices import inbox_notices_store
+
+        inbox_writer_register(inbox_notices_store)

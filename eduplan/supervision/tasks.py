@@ -1,9 +1,10 @@
 """Scheduled supervision work through Django's tasks interface (django_tasks).
 
-`supervision_daily` runs the rules, the colour history and the reminders for a day. With
-the database backend (settings.TASKS) it is queued for EDUPLAN_SUPERVISION_RUN_HOUR and,
-when it runs, queues the next day's run; `eduplan worker` queues the first one and runs
-the queue. Web requests never run this work.
+`supervision_daily` runs reporting's schedule (periods opened, reminded before their due
+date, closed: reporting.schedule), then the rules, the colour history and the reminders
+for a day. With the database backend (settings.TASKS) it is queued for
+EDUPLAN_SUPERVISION_RUN_HOUR and, when it runs, queues the next day's run; `eduplan
+worker` queues the first one and runs the queue. Web requests never run this work.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus, task
 from django_tasks_db import DatabaseBackend
 
+from eduplan.reporting.schedule import reporting_run
 from eduplan.supervision.services import supervision_run
 
 
@@ -24,7 +26,9 @@ def supervision_daily(at: str | None = None) -> dict[str, Any]:
     """Run one day's supervision work (`at`: an ISO date; default today). A run for
     today, as the schedule makes, queues tomorrow's."""
     day = datetime.date.fromisoformat(at) if at else timezone.localdate()
-    result = supervision_run(at=day).as_json()
+    # Reporting's schedule first, so the rules see the periods it opens and closes.
+    reporting = reporting_run(at=day).as_json()
+    result = supervision_run(at=day).as_json() | {"reporting": reporting}
     if at is None:
         supervision_daily_schedule()
     return result

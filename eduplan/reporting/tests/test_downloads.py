@@ -76,6 +76,7 @@ def test_bob_downloads_the_reports_his_page_lists_with_dates_and_chinese_statuse
     due_on = ExpectedReport.objects.get(org_unit=city.jinshui_one).due_on
     due = datetime.datetime.combine(due_on, datetime.time())  # a date cell reads back so
     late = _zh("Yes")  # 2016's reports are long overdue
+    past_due = _zh("Past the due date")  # but open for entry: nothing closed the period
     rows = _rows(client.get(MINE, {"export": "reports"}))
     assert rows == [
         (
@@ -87,8 +88,9 @@ def test_bob_downloads_the_reports_his_page_lists_with_dates_and_chinese_statuse
             _zh(Status.RETURNED.label),
             late,
             "大班额班数有误",
+            past_due,
         ),
-        (SPRING, "班额情况", None, "金水二小", due, _zh("Not started"), late, None),
+        (SPRING, "班额情况", None, "金水二小", due, _zh("Not started"), late, None, past_due),
     ]
     names = {"410105-P1": "金水一小", "410105-P2": "金水二小"}
     assert [names[code] for code, _status in _listed(client, MINE)] == [r[3] for r in rows]
