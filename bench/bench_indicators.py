@@ -41,13 +41,13 @@ def main() -> None:
     from django.db import connection
 
     from eduplan.core.metrics import OverTime, OverUnits, metric
+    from eduplan.core.periods import period_from_code, periods_between
     from eduplan.indicators.aggregation import metric_periods
     from eduplan.indicators.models import TargetBinding
     from eduplan.indicators.rollup import metric_all_units
     from eduplan.indicators.status import target_status
     from eduplan.org.models import OrgUnit
     from eduplan.plans.models import Plan
-    from eduplan.reporting.periods import period_from_code, periods_between
 
     setup_s = demo_database(args.scale)
     print(f"demo set-up at scale {args.scale}: {setup_s:.0f} s on {connection.vendor}")

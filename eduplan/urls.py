@@ -7,7 +7,6 @@ from django.views.i18n import set_language
 
 from eduplan.api.urls import api_urls
 from eduplan.construction import views as construction
-from eduplan.core import views as core
 from eduplan.indicators import views as indicators
 from eduplan.org import views as org
 from eduplan.org.access import public
@@ -17,7 +16,7 @@ admin.site.site_header = "EduPlan 教育重点工作督办平台"
 admin.site.site_title = "EduPlan"
 
 urlpatterns = [
-    path("", core.home, name="home"),
+    path("", plans.home, name="home"),
     path("accounts/login/", public(auth_views.LoginView.as_view()), name="login"),
     path("accounts/logout/", public(auth_views.LogoutView.as_view()), name="logout"),
     path("i18n/setlang/", public(set_language), name="set_language"),
@@ -31,7 +30,7 @@ urlpatterns = [
     ),
     path("milestones/<int:pk>/done/", plans.milestone_done, name="milestone_done"),
     path("units/mine/", org.my_unit, name="my_unit"),
-    path("units/<str:code>/", org.unit_detail, name="unit_detail"),
+    path("units/<str:code>/", construction.unit_detail, name="unit_detail"),
     path("units/<str:code>/classes/", construction.class_list, name="class_list"),
     path("classes/<int:pk>/edit/", construction.class_edit, name="class_edit"),
     path("targets/", indicators.target_status, name="target_status"),

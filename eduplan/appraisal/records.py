@@ -23,13 +23,13 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from eduplan.core.figures_cache import figures_cached
+from eduplan.core.periods import PeriodType, period_containing, period_from_code
 from eduplan.indicators.projects import target_statuses_cached
 from eduplan.indicators.status import Status, TargetStatus, measured_status_by_child
 from eduplan.org.models import PATH_SEPARATOR, OrgUnit, UnitType
 from eduplan.plans.models import Milestone, OwnerRole, Plan, ProjectOwner, project_ordinal
 from eduplan.reporting.models import ExpectedReport, Submission
 from eduplan.reporting.models import Status as SubmissionStatus
-from eduplan.reporting.periods import PeriodType, period_containing, period_from_code
 from eduplan.supervision.models import SupervisionOrder
 
 DONE = (SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED)

@@ -1,5 +1,5 @@
-"""A school's classes (on the page and as .xlsx) and the form to correct one class's
-enrolment."""
+"""An org unit's page (its children and its class-size census), a school's classes (on the
+page and as .xlsx) and the form to correct one class's enrolment."""
 
 from __future__ import annotations
 
@@ -11,12 +11,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from eduplan.construction.models import SchoolClass
-from eduplan.construction.selectors import classes_table, school_classes
+from eduplan.construction.selectors import class_census_summary, classes_table, school_classes
 from eduplan.construction.services import PUPILS_MAX, PUPILS_MIN, school_class_set_pupils
 from eduplan.core.errors import InputError
 from eduplan.core.tables import table_export
-from eduplan.org.access import Action, can, requires
+from eduplan.org.access import Action, can, requires, scope_of
 from eduplan.org.models import OrgUnit
+from eduplan.org.selectors import unit_ancestors, unit_children_with_school_counts
+
+
+def _unit(code: str) -> OrgUnit:
+    return get_object_or_404(OrgUnit, code=code)
 
 
 def _school(code: str) -> OrgUnit:
@@ -33,6 +38,23 @@ def _class(pk: int) -> SchoolClass:
 class PupilsForm(forms.Form):
     pupils = forms.IntegerField(
         label=gettext_lazy("Pupils"), min_value=PUPILS_MIN, max_value=PUPILS_MAX
+    )
+
+
+@requires(Action.UNIT_VIEW, load=_unit)
+def unit_detail(request: HttpRequest, unit: OrgUnit) -> HttpResponse:
+    scope = scope_of(request.user)
+    # The breadcrumb starts at the user's scope: a district sees no link it may not open.
+    ancestors = [a for a in unit_ancestors(unit=unit) if scope is not None and scope.contains(a)]
+    return render(
+        request,
+        "construction/unit_detail.html",
+        {
+            "unit": unit,
+            "ancestors": ancestors,
+            "children": list(unit_children_with_school_counts(unit=unit)),
+            "census": class_census_summary(unit=unit),
+        },
     )
 
 

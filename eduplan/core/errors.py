@@ -1,12 +1,6 @@
-"""The one error type every loader and service raises for bad input, and the readers of
-values every loader shares."""
+"""The one error type every loader and service raises for bad input."""
 
 from __future__ import annotations
-
-import datetime
-from typing import Any
-
-from django.utils.translation import gettext as _
 
 
 class InputError(Exception):
@@ -16,15 +10,3 @@ class InputError(Exception):
         self.where = where
         self.message = message
         super().__init__(f"{where}: {message}" if where else message)
-
-
-def date_from(value: Any, *, where: str) -> datetime.date:
-    """A date given as a date or as YYYY-MM-DD text; refused with its place otherwise."""
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(str(value))
-    except ValueError:
-        raise InputError(
-            _("not a date (YYYY-MM-DD): %(value)s") % {"value": value}, where=where
-        ) from None

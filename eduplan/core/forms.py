@@ -2,9 +2,11 @@
 
 Every widget a form renders gets Bootstrap's class for its kind (form-control,
 form-select, form-check-input) and `is-invalid` when its field has errors, added to any
-class the form sets itself (`form-control-sm`); `{{ field.as_field_group }}` renders the
-label, the widget, the help text and the errors as Bootstrap lays them out
-(core/forms/field.html). Templates then write no class attribute per field.
+class the form sets itself (`form-control-sm`); a form whose `widget_size` is "sm" or "lg"
+gets the sized class on every input and select (form-control-sm, form-select-sm);
+`{{ field.as_field_group }}` renders the label, the widget, the help text and the errors
+as Bootstrap lays them out (core/forms/field.html). Templates then write no class
+attribute per field.
 """
 
 from __future__ import annotations
@@ -17,16 +19,17 @@ from django.forms.renderers import DjangoTemplates
 from django.forms.widgets import Input
 
 
-def widget_class(widget: forms.Widget) -> str:
-    """Bootstrap's class for a kind of widget ("" for those it does not dress)."""
+def widget_class(widget: forms.Widget, size: str = "") -> str:
+    """Bootstrap's class for a kind of widget ("" for those it does not dress), with its
+    sized variant when a size ("sm", "lg") is given: "form-control form-control-sm"."""
     if isinstance(widget, (forms.HiddenInput, forms.RadioSelect, forms.CheckboxSelectMultiple)):
         return ""
     if isinstance(widget, forms.CheckboxInput):
         return "form-check-input"
     if isinstance(widget, forms.Select):
-        return "form-select"
+        return f"form-select form-select-{size}" if size else "form-select"
     if isinstance(widget, (Input, forms.Textarea)):
-        return "form-control"
+        return f"form-control form-control-{size}" if size else "form-control"
     return ""
 
 
@@ -40,9 +43,10 @@ class BootstrapBoundField(BoundField):
         widget = widget or self.field.widget
         # Attributes given here replace the widget's own: keep its classes in the result.
         own = f"{widget.attrs.get('class', '')} {attrs.get('class', '')}".split()
-        classes = [widget_class(widget), *own, "is-invalid" if self.errors else ""]
+        size = getattr(self.form, "widget_size", "")
+        classes = [widget_class(widget, size), *own, "is-invalid" if self.errors else ""]
         if any(classes):
-            attrs["class"] = " ".join(dict.fromkeys(c for c in classes if c))
+            attrs["class"] = " ".join(dict.fromkeys(" ".join(classes).split()))
         return attrs
 
 

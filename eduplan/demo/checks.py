@@ -31,6 +31,7 @@ from django.conf import settings
 
 from eduplan.construction.selectors import class_census_by_school
 from eduplan.core.numbers import plain_number
+from eduplan.core.periods import period_from_code
 from eduplan.demo.world import (
     NEW_SCHOOL_YEARS,
     PLACES_PER_PROJECT_MAX,
@@ -42,7 +43,6 @@ from eduplan.demo.world import (
 from eduplan.org.models import OrgUnit, UnitType
 from eduplan.plans.models import Measure
 from eduplan.reporting.models import DataValue, Status
-from eduplan.reporting.periods import period_from_code
 
 CLASS_FORM, ICT_FORM = "class-size", "ict-status"
 BUILD_FORM, MEASURE_FORM = "construction-progress", "measure-progress"

@@ -26,6 +26,7 @@ from django.utils import timezone
 from eduplan.construction.selectors import class_census_by_school
 from eduplan.core.db import statistics_refresh
 from eduplan.core.figures_cache import figures_changed
+from eduplan.core.periods import Period, period_from_code, periods_between
 from eduplan.demo.generator import DISTRICT_PACE, DISTRICT_WEIGHTS
 from eduplan.demo.world import (
     EXTENSIONS_AT_SCALE_ONE,
@@ -50,7 +51,6 @@ from eduplan.reporting.models import (
     Status,
     Submission,
 )
-from eduplan.reporting.periods import Period, period_from_code, periods_between
 from eduplan.reporting.services import due_date, expected_reports_open, form_definition
 from eduplan.reporting.values import parse_value
 

@@ -6,7 +6,6 @@ import datetime
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -16,6 +15,7 @@ from eduplan.appraisal.models import WeightSet
 from eduplan.construction.models import SchoolClass
 from eduplan.core.db import statistics_refresh
 from eduplan.core.figures_cache import figures_changed
+from eduplan.core.periods import PeriodType, periods_in_year
 from eduplan.demo.generator import DemoCity, generate
 from eduplan.demo.history import history_load
 from eduplan.football.demo import football_demo_seed
@@ -23,7 +23,7 @@ from eduplan.football.models import Competition
 from eduplan.indicators.loading import bindings_load
 from eduplan.indicators.models import TargetBinding
 from eduplan.org.models import Membership, OrgUnit, Role, UnitType
-from eduplan.org.services import org_file_load, org_units_create
+from eduplan.org.services import org_path_load, org_units_create
 from eduplan.plans.loading import plan_spec_from_file
 from eduplan.plans.models import Milestone, Plan
 from eduplan.plans.services import plan_load
@@ -31,7 +31,6 @@ from eduplan.public.demo import public_demo_seed
 from eduplan.public.models import DirectoryEntry, FeeItem
 from eduplan.reporting.loading import forms_load
 from eduplan.reporting.models import ExpectedReport, Form, Submission
-from eduplan.reporting.periods import PeriodType, periods_in_year
 from eduplan.reporting.services import expected_reports_open
 from eduplan.supervision.services import supervision_scan
 
@@ -51,10 +50,9 @@ class DemoAccount:
 
 
 def org_load_file(path: Path = ORG_FILE) -> list[OrgUnit]:
-    """Load a bureau's organisation file (bureau, departments, districts, units, groups)."""
-    with path.open(encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
-    return org_file_load(data=data, source=path.name)
+    """Load a bureau's organisation file (bureau, departments, districts, units, groups),
+    Zhengzhou's by default, as `eduplan org load` does."""
+    return org_path_load(path=path)
 
 
 @transaction.atomic

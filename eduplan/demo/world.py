@@ -37,8 +37,8 @@ from typing import Any
 
 from django.conf import settings
 
+from eduplan.core.periods import Period
 from eduplan.org.models import UnitType
-from eduplan.reporting.periods import Period
 
 # Standard class sizes of the urban school building standard (DOMAIN.md): the places a
 # new school adds are its classes at these sizes.

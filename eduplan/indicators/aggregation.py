@@ -17,8 +17,8 @@ from django.db.models.functions import Rank, StrIndex, Substr
 
 from eduplan.core.figures_cache import figures_memo
 from eduplan.core.metrics import Metric, OverTime, OverUnits, metric
+from eduplan.core.periods import Period, PeriodType, period_containing, periods_between
 from eduplan.org.models import OrgUnit
-from eduplan.reporting.periods import Period, PeriodType, period_containing, periods_between
 
 HUNDRED = Decimal(100)
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from eduplan.core.figures_cache import figures_cached
 from eduplan.core.numbers import number
+from eduplan.core.periods import Period, PeriodType, period_containing, periods_between
 from eduplan.core.tables import Table
 from eduplan.indicators.aggregation import metric_value
 from eduplan.indicators.status import (
@@ -29,7 +30,6 @@ from eduplan.indicators.status import (
 )
 from eduplan.org.models import OrgUnit
 from eduplan.plans.models import Plan, Project
-from eduplan.reporting.periods import Period, PeriodType, period_containing, periods_between
 
 MEASURED_OK = {Status.ON_TRACK, Status.DONE}
 WORST_FIRST = [

@@ -10,18 +10,18 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from eduplan.indicators.status import TargetStatus, target_status_list
-from eduplan.org.access import Action, require, scope_of
-from eduplan.org.models import OrgUnit
-from eduplan.plans.models import Plan
-from eduplan.plans.selectors import plan_default
-from eduplan.reporting.periods import (
+from eduplan.core.periods import (
     Period,
     PeriodCodeError,
     PeriodType,
     period_containing,
     period_from_code,
 )
+from eduplan.indicators.status import TargetStatus, target_status_list
+from eduplan.org.access import Action, require, scope_of
+from eduplan.org.models import OrgUnit
+from eduplan.plans.models import Plan
+from eduplan.plans.selectors import plan_default
 
 ERR_NO_PLAN = gettext_lazy("No plan is loaded with code %(code)s.")
 ERR_NO_UNIT = gettext_lazy("No org unit has the code %(code)s.")

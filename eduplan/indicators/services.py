@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from eduplan.core.errors import InputError
+from eduplan.core.periods import PeriodCodeError, PeriodType, period_from_code
 from eduplan.indicators.models import Judgement, TargetAssessment
 from eduplan.org.access import Action, can
 from eduplan.plans.models import Target
-from eduplan.reporting.periods import PeriodCodeError, PeriodType, period_from_code
 
 ERR_COMMENT = gettext_lazy("An assessment needs a comment saying why.")
 ERR_NOT_OWNER = gettext_lazy(

@@ -21,12 +21,12 @@ from django.utils.translation import gettext_lazy as _
 from eduplan.core.figures_cache import figures_memo
 from eduplan.core.metrics import UnknownMetric, metric
 from eduplan.core.numbers import number, plain_number
+from eduplan.core.periods import Period, period_from_code
 from eduplan.indicators.aggregation import Figure, figure_absent, metric_by_child, metric_value
 from eduplan.indicators.models import GoalMode, Reach, TargetAssessment, TargetBinding, Trajectory
 from eduplan.org.models import OrgUnit
 from eduplan.org.selectors import rows_in_group, unit_subtree
 from eduplan.plans.models import Plan, Target
-from eduplan.reporting.periods import Period, period_from_code
 
 HUNDRED = Decimal(100)
 

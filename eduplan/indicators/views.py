@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from eduplan.core.errors import InputError
+from eduplan.core.periods import PeriodType, periods_in_year
 from eduplan.core.tables import table_export
 from eduplan.indicators.models import Judgement
 from eduplan.indicators.projects import STATUS_STYLES, status_summary, targets_table
@@ -20,7 +21,6 @@ from eduplan.org.access import Action, my_scope, requires, requires_in_request
 from eduplan.org.models import OrgUnit
 from eduplan.org.selectors import unit_children_with_school_counts
 from eduplan.plans.models import Target
-from eduplan.reporting.periods import PeriodType, periods_in_year
 
 
 @requires_in_request(Action.PLAN_VIEW, load=my_scope)

@@ -19,9 +19,9 @@ from eduplan.core.metrics import (
     register_scope,
     scoped_key,
 )
+from eduplan.core.periods import period_from_code
 from eduplan.org.models import OrgUnit, UnitType
 from eduplan.org.selectors import rows_in_group
-from eduplan.reporting.periods import period_from_code
 
 # 中小学: the plan's building targets count primary and secondary schools.
 PRIMARY_AND_SECONDARY = [

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated, Any, Literal, Self
 
 from django.db import transaction
@@ -28,6 +29,7 @@ from eduplan.core.loading import (
     data_validate,
     place_of,
     refusal,
+    yaml_file_load,
 )
 from eduplan.org.models import (
     PATH_SEPARATOR,
@@ -317,6 +319,12 @@ def org_file_load(*, data: Any, source: str) -> list[OrgUnit]:
     units = org_units_create(specs=unit_specs, source=source)
     org_groups_create(specs=group_specs)
     return units
+
+
+def org_path_load(*, path: Path) -> list[OrgUnit]:
+    """Read an organisation file with `core.loading` (a refusal names file, line, column
+    and path) and load it with `org_file_load`, all or nothing."""
+    return org_file_load(data=yaml_file_load(path=path), source=path.name)
 
 
 def _spec_place(spec: UnitSpec, index: int, source: str) -> str:

@@ -1,35 +1,12 @@
-"""Org unit pages: a unit with its children and its class-size census."""
+"""The user's own unit: a redirect to its page (shown by construction, which adds the
+class-size census)."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect
 
-from eduplan.construction.selectors import class_census_summary
-from eduplan.org.access import Action, public, requires, scope_of
-from eduplan.org.models import OrgUnit
-from eduplan.org.selectors import unit_ancestors, unit_children_with_school_counts
-
-
-def _unit(code: str) -> OrgUnit:
-    return get_object_or_404(OrgUnit, code=code)
-
-
-@requires(Action.UNIT_VIEW, load=_unit)
-def unit_detail(request: HttpRequest, unit: OrgUnit) -> HttpResponse:
-    scope = scope_of(request.user)
-    # The breadcrumb starts at the user's scope: a district sees no link it may not open.
-    ancestors = [a for a in unit_ancestors(unit=unit) if scope is not None and scope.contains(a)]
-    return render(
-        request,
-        "org/unit_detail.html",
-        {
-            "unit": unit,
-            "ancestors": ancestors,
-            "children": list(unit_children_with_school_counts(unit=unit)),
-            "census": class_census_summary(unit=unit),
-        },
-    )
+from eduplan.org.access import public, scope_of
 
 
 @public

@@ -22,6 +22,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from eduplan.core.errors import InputError
+from eduplan.core.numbers import plain_number
 from eduplan.org.access import Action, require
 from eduplan.org.models import OrgUnit
 from eduplan.planimport.parsing import (
@@ -343,14 +344,6 @@ def plan_import(
 # split around its span, so the page can highlight it without the whole text.
 
 
-def number_text(value: float | Decimal | None) -> str | None:
-    """A number as plain text without trailing zeros (30, 2.5), exact for Decimals."""
-    if value is None:
-        return None
-    text = f"{Decimal(str(value)):f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
 def target_sentence(text: str, start: int, end: int) -> tuple[str, str, str]:
     """The sentence around text[start:end], split as (before, span, after)."""
     if not 0 <= start <= end <= len(text):
@@ -373,8 +366,8 @@ def _review_row(target: ParsedTarget, *, row_id: int, place: str, text: str) -> 
         "id": row_id,
         "place": place,
         "indicator": target.indicator,
-        "value": number_text(target.value),
-        "value_max": number_text(target.value_max),
+        "value": plain_number(target.value),
+        "value_max": None if target.value_max is None else plain_number(target.value_max),
         "unit": target.unit,
         "comparator": target.comparator,
         "change": target.change or "",

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from eduplan.core.errors import InputError
+from eduplan.core.numbers import plain_number
 from eduplan.org.access import Action, my_scope, requires_in_request
 from eduplan.org.models import OrgUnit
 from eduplan.planimport.importing import (
@@ -40,7 +41,6 @@ from eduplan.planimport.importing import (
     UNIT_MAX,
     YEAR_MAX,
     YEAR_MIN,
-    number_text,
     parsed_from_state,
     plan_code_free,
     plan_code_from_filename,
@@ -112,29 +112,7 @@ def _review_drop(request: HttpRequest, token: str) -> None:
 # Forms --------------------------------------------------------------------------------
 
 
-class _Styled(forms.Form):
-    """Bootstrap classes on every widget, and `is-invalid` on fields with errors."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            css = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
-            field.widget.attrs["class"] = f"{css} form-control-sm"
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        self.mark_invalid()
-
-    def mark_invalid(self) -> None:
-        for name in self.errors:
-            if name in self.fields:
-                widget = self.fields[name].widget
-                css = widget.attrs.get("class", "")
-                if "is-invalid" not in css:
-                    widget.attrs["class"] = f"{css} is-invalid"
-
-
-class UploadForm(_Styled):
+class UploadForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("Plan file (text or .docx)"))
 
     def clean_file(self) -> Any:
@@ -156,7 +134,8 @@ class UploadForm(_Styled):
         return upload
 
 
-class TargetForm(_Styled):
+class TargetForm(forms.Form):
+    widget_size = "sm"  # the review page's rows of small inputs (core.forms)
     indicator = forms.CharField(label=gettext_lazy("indicator"), max_length=TITLE_MAX)
     # 15 digits pass through the parser's float unchanged; 4 decimals as Target stores.
     value = forms.DecimalField(label=gettext_lazy("value"), max_digits=15, decimal_places=4)
@@ -192,8 +171,8 @@ class TargetForm(_Styled):
         data = self.cleaned_data
         return {
             "indicator": data["indicator"],
-            "value": number_text(data["value"]),
-            "value_max": number_text(data["value_max"]),
+            "value": None if data["value"] is None else plain_number(data["value"]),
+            "value_max": None if data["value_max"] is None else plain_number(data["value_max"]),
             "unit": data["unit"],
             "comparator": data["comparator"],
             "change": data["change"] or "",
@@ -217,11 +196,13 @@ class AddTargetForm(TargetForm):
         self.fields["place"].choices = places  # type: ignore[attr-defined]
 
 
-class ProjectForm(_Styled):
+class ProjectForm(forms.Form):
+    widget_size = "sm"  # the review page's rows of small inputs (core.forms)
     name = forms.CharField(label=gettext_lazy("Project name"), max_length=TITLE_MAX)
 
 
-class ImportForm(_Styled):
+class ImportForm(forms.Form):
+    widget_size = "sm"  # the review page's rows of small inputs (core.forms)
     code = forms.CharField(
         label=gettext_lazy("Plan code"),
         max_length=CODE_MAX,
@@ -510,7 +491,6 @@ def _import(request: HttpRequest, review: Review, state: dict[str, Any]) -> Http
     except InputError as exc:
         field = exc.where if exc.where in form.fields else None
         form.add_error(field, exc.message if field else str(exc))
-        form.mark_invalid()
         return _render_review(request, review, bound=form, status=400)
     _review_drop(request, review.token)
     messages.success(request, str(MSG_IMPORTED) % {"code": plan.code})

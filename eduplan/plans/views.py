@@ -1,4 +1,5 @@
-"""Plan pages: overview, project, work point. Thin: selectors do the reading."""
+"""Plan pages: the front door, overview, project, work point. Thin: selectors do the
+reading."""
 
 from __future__ import annotations
 
@@ -13,10 +14,26 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from eduplan.core.errors import InputError
-from eduplan.org.access import Action, requires
+from eduplan.org.access import Action, public, requires
 from eduplan.plans.models import Milestone, Plan, Project, WorkPoint
-from eduplan.plans.selectors import plan_overview_projects, plan_projects, plan_sections
+from eduplan.plans.selectors import (
+    plan_overview_projects,
+    plan_projects,
+    plan_sections,
+    plans_visible_to,
+)
 from eduplan.plans.services import milestone_complete
+
+
+@public
+def home(request: HttpRequest) -> HttpResponse:
+    """The front door: the first plan the user may see, else the user's own unit."""
+    if not request.user.is_authenticated:
+        return redirect("login")
+    plans = plans_visible_to(user=request.user)
+    if plans:
+        return redirect("plan_overview", code=plans[0].code)
+    return redirect("my_unit")
 
 
 def _plan(code: str) -> Plan:

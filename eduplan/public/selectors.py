@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from eduplan.core.figures_cache import figures_stamp
+from eduplan.core.periods import Period, PeriodCodeError, period_from_code
 from eduplan.indicators.projects import project_statuses
 from eduplan.indicators.selectors import default_period
 from eduplan.org.models import SCHOOL_TYPES, OrgUnit, Ownership, UnitType
@@ -23,7 +24,6 @@ from eduplan.plans.selectors import plan_default
 from eduplan.public.models import DirectoryEntry, FeeItem
 from eduplan.reporting.definitions import ElementDef
 from eduplan.reporting.models import DataValue, Form, Status, Submission
-from eduplan.reporting.periods import Period, PeriodCodeError, period_from_code
 from eduplan.reporting.services import form_definition
 from eduplan.reporting.values import display_value
 

@@ -30,8 +30,8 @@ from eduplan.core.loading import (
     place_of,
     refusal,
 )
+from eduplan.core.periods import PeriodType
 from eduplan.org.models import UnitType
-from eduplan.reporting.periods import PeriodType
 from eduplan.reporting.rules import RuleSyntaxError, rule_names
 
 ValueType = Literal["number", "integer", "percentage", "boolean", "text", "date", "choice"]

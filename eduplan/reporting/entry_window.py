@@ -16,8 +16,8 @@ from collections.abc import Iterable
 from django.utils.translation import gettext_lazy
 
 from eduplan.core.errors import InputError
+from eduplan.core.periods import period_from_code
 from eduplan.reporting.models import Form, PeriodClosure, Status
-from eduplan.reporting.periods import period_from_code
 
 ERR_CLOSED = gettext_lazy(
     "%(form)s for %(period)s closed for entry on %(date)s: only a report that an approver "

@@ -18,11 +18,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from eduplan.core.numbers import plain_number
+from eduplan.core.periods import Period, period_from_code
 from eduplan.core.tables import Table
 from eduplan.reporting.definitions import ElementDef, FormDefinition
 from eduplan.reporting.entry_window import STATE_LABELS, entry_state, periods_closed
 from eduplan.reporting.models import ExpectedReport, Status, Submission
-from eduplan.reporting.periods import Period, period_from_code
 from eduplan.reporting.rules import RuleSyntaxError, rule_names
 from eduplan.reporting.selectors import DONE, subject_labels, submissions_for_expected
 from eduplan.reporting.services import FieldProblem

@@ -23,6 +23,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from eduplan.core.inbox import Notice, notices_post
+from eduplan.core.periods import period_from_code
 from eduplan.org.models import Membership, OrgUnit, UnitType
 from eduplan.reporting.models import (
     ExpectedReport,
@@ -32,7 +33,6 @@ from eduplan.reporting.models import (
     Status,
     Submission,
 )
-from eduplan.reporting.periods import period_from_code
 from eduplan.reporting.selectors import subject_labels
 
 DONE = (Status.SUBMITTED, Status.APPROVED)

@@ -12,13 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from eduplan.core.numbers import number
+from eduplan.core.periods import Period, PeriodType, period_containing, period_from_code
 from eduplan.core.tables import Table
 from eduplan.org.access import Action, can, membership_of, scope_of
 from eduplan.org.models import OrgUnit, Role, UnitType
 from eduplan.plans.models import Measure
 from eduplan.reporting.definitions import FormDefinition
 from eduplan.reporting.models import ExpectedReport, Form, Status, Submission, SubmissionEvent
-from eduplan.reporting.periods import Period, PeriodType, period_containing, period_from_code
 
 DONE = (Status.SUBMITTED, Status.APPROVED)
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from eduplan.core.errors import InputError
 from eduplan.core.figures_cache import figures_changed
+from eduplan.core.periods import Period, period_from_code
 from eduplan.org.access import Action, require
 from eduplan.org.models import OrgUnit, UnitType
 from eduplan.org.selectors import units_open_between
@@ -40,7 +41,6 @@ from eduplan.reporting.models import (
     Submission,
     SubmissionEvent,
 )
-from eduplan.reporting.periods import Period, period_from_code
 from eduplan.reporting.rules import holds
 from eduplan.reporting.values import ValueRefused, display_value, parse_value
 

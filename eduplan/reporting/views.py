@@ -30,6 +30,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from eduplan.core.errors import InputError
+from eduplan.core.periods import (
+    Period,
+    PeriodCodeError,
+    PeriodType,
+    period_containing,
+    period_from_code,
+    periods_in_year,
+)
 from eduplan.core.tables import table_export
 from eduplan.org.access import (
     Action,
@@ -59,14 +67,6 @@ from eduplan.reporting.models import (
     Form,
     Status,
     Submission,
-)
-from eduplan.reporting.periods import (
-    Period,
-    PeriodCodeError,
-    PeriodType,
-    period_containing,
-    period_from_code,
-    periods_in_year,
 )
 from eduplan.reporting.selectors import (
     approval_queue,

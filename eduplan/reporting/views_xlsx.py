@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from eduplan.core.errors import InputError
+from eduplan.core.periods import Period, PeriodCodeError, period_from_code
 from eduplan.org.access import Action, requires
 from eduplan.org.models import OrgUnit
 from eduplan.reporting.models import Form
-from eduplan.reporting.periods import Period, PeriodCodeError, period_from_code
 from eduplan.reporting.xlsx import (
     ImportResult,
     xlsx_import,

@@ -16,12 +16,12 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from eduplan.core.docx import centred, document_bytes, document_new, table_add
 from eduplan.core.numbers import plain_number
+from eduplan.core.periods import Period
 from eduplan.indicators.projects import ProjectStatus, project_statuses_from
 from eduplan.indicators.status import STATUS_LABELS, Status, TargetStatus, target_status_list
 from eduplan.org.models import UnitType
 from eduplan.plans.models import Plan
 from eduplan.plans.selectors import plan_default
-from eduplan.reporting.periods import Period
 from eduplan.reporting.selectors import completeness_due_in
 from eduplan.supervision.models import ANSWERED, Rule, SupervisionOrder
 

@@ -32,6 +32,7 @@ from eduplan.core.loading import (
     yaml_file_load,
 )
 from eduplan.core.numbers import plain_number
+from eduplan.core.periods import Period, PeriodType, period_containing, period_from_code
 from eduplan.indicators.projects import target_statuses_cached
 from eduplan.indicators.status import Status, TargetStatus
 from eduplan.org.models import PATH_SEPARATOR, OrgUnit, UnitType
@@ -45,7 +46,6 @@ from eduplan.plans.models import (
 )
 from eduplan.reporting.models import ExpectedReport, Submission
 from eduplan.reporting.models import Status as SubmissionStatus
-from eduplan.reporting.periods import Period, PeriodType, period_containing, period_from_code
 from eduplan.supervision.models import Rule
 
 RULES_FILE = Path(__file__).resolve().parent / "data" / "rules.yaml"

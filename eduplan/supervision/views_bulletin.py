@@ -8,16 +8,16 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from eduplan.core.docx import DOCX_CONTENT_TYPE
-from eduplan.indicators.selectors import default_period
-from eduplan.org.access import Action, requires_in_request
-from eduplan.org.models import OrgUnit
-from eduplan.reporting.periods import (
+from eduplan.core.periods import (
     Period,
     PeriodCodeError,
     PeriodType,
     period_from_code,
     periods_in_year,
 )
+from eduplan.indicators.selectors import default_period
+from eduplan.org.access import Action, requires_in_request
+from eduplan.org.models import OrgUnit
 from eduplan.supervision.bulletin import (
     bulletin_build,
     bulletin_docx,

@@ -9,9 +9,9 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy
 from ninja import Schema
 
+from eduplan.core.periods import Period, PeriodCodeError, period_from_code
 from eduplan.org.models import OrgUnit
 from eduplan.reporting.models import Form
-from eduplan.reporting.periods import Period, PeriodCodeError, period_from_code
 
 ERR_NO_FORM = gettext_lazy("No form has the code “%(code)s”.")
 ERR_NO_UNIT = gettext_lazy("No unit has the code “%(code)s”.")

@@ -24,11 +24,11 @@ from eduplan.api.routers.base import (
     load_period,
     load_unit,
 )
+from eduplan.core.periods import Period
 from eduplan.org.access import Action, require
 from eduplan.org.models import OrgUnit
 from eduplan.reporting.idempotency import idempotency_key_response
 from eduplan.reporting.models import Form, Submission
-from eduplan.reporting.periods import Period
 from eduplan.reporting.services import (
     form_definition,
     submission_approve,

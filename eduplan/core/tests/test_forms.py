@@ -36,6 +36,19 @@ def test_a_field_with_errors_is_marked_invalid_and_its_message_is_named():
     assert '<div class="invalid-feedback" id="id_count_error">' in group
 
 
+class Compact(Sample):
+    widget_size = "sm"
+
+
+def test_a_form_of_small_widgets_sizes_every_input_and_select_once():
+    form = Compact()
+    assert 'class="form-control form-control-sm" id="id_name"' in str(form["name"])
+    assert 'class="form-select form-select-sm" id="id_kind"' in str(form["kind"])
+    assert 'class="form-control form-control-sm" min="0"' in str(form["count"])
+    assert 'class="form-check-input" id="id_agreed"' in str(form["agreed"])
+    assert "class=" not in str(form["token"])
+
+
 def test_a_field_group_lays_out_help_text_and_checkboxes_as_bootstrap_does():
     form = Sample()
     name = form["name"].as_field_group()

@@ -1,14 +1,17 @@
-"""Numbers written for people: plain figures, JSON numbers and Chinese numerals."""
+"""Numbers written for people: plain figures, JSON numbers and Chinese numerals, and
+Chinese integers read back."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from decimal import Decimal
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from eduplan.core.numbers import chinese_number, number, plain_number
+from eduplan.core.numbers import chinese_number, chinese_number_value, number, plain_number
 from eduplan.planimport.parsing import parse_number
 
 
@@ -79,4 +82,40 @@ def test_chinese_numerals_are_written_as_plan_headings_write_them(n, text):
 
 @given(st.integers(min_value=1, max_value=9999))
 def test_a_chinese_numeral_reads_back_through_the_plan_parser(n: int) -> None:
+    assert chinese_number_value(chinese_number(n)) == n
     assert parse_number(chinese_number(n)) == n
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("十七", 17),
+        ("二十八", 28),
+        ("一百零三", 103),
+        ("一百二", 120),
+        ("两万五", 25_000),
+        ("两千零五十万", 20_500_000),
+        ("十万", 100_000),
+        ("二〇一六", 2016),
+        ("零", 0),
+        ("二七", None),
+        ("百", None),
+        ("万", None),
+        ("十七项", None),
+        ("", None),
+    ],
+)
+def test_a_chinese_integer_is_read_or_refused_as_none(text: str, value: int | None) -> None:
+    assert chinese_number_value(text) == value
+
+
+def test_the_numbers_module_and_the_plan_parser_load_without_django() -> None:
+    # The plan parser is pure Python (docs/ARCHITECTURE.md) and reads numbers from here.
+    code = (
+        "import sys, eduplan.core.numbers, eduplan.planimport.parsing\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"

@@ -17,7 +17,7 @@ from eduplan.dashboards.selectors.reports_due import reporting_by_unit
 from eduplan.indicators.models import Reach
 from eduplan.indicators.projects import JUDGED, STATUS_STYLES, target_statuses_cached
 from eduplan.indicators.status import STATUS_LABELS, Status, measured_status_by_child
-from eduplan.org.access import membership_of
+from eduplan.org.access import scope_of
 from eduplan.org.models import OrgGroup, OrgUnit, UnitType
 from eduplan.org.selectors import rows_in_group
 from eduplan.reporting.selectors import Completeness
@@ -154,8 +154,7 @@ def _district_rows(
         r["unit"].code: r["completeness"]
         for r in reporting_by_unit(stamp=frame.stamp, unit=area, at=frame.at)
     }
-    membership = membership_of(user)
-    scope = membership.scope if membership else None
+    scope = scope_of(user)
     rows = []
     for unit in OrgUnit.objects.filter(parent=area, type=UnitType.DISTRICT).order_by("code"):
         statuses = by_district.get(unit.code, {})

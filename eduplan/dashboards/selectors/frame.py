@@ -9,13 +9,13 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from eduplan.core.figures_cache import figures_stamp
+from eduplan.core.periods import Period, PeriodType, periods_in_year
 from eduplan.dashboards.charts import Chart, Series, day_label
 from eduplan.indicators.projects import STATUS_STYLES, TargetPath
 from eduplan.indicators.selectors import PeriodRefused, period_for, plan_and_unit_for
 from eduplan.indicators.status import TargetStatus
 from eduplan.org.models import OrgUnit
 from eduplan.plans.models import Plan
-from eduplan.reporting.periods import Period, PeriodType, periods_in_year
 
 
 @dataclass(frozen=True)

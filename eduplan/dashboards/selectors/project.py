@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from eduplan.core.periods import Period
 from eduplan.core.tables import Table
 from eduplan.dashboards.charts import Chart
 from eduplan.dashboards.selectors.frame import Frame, path_chart, status_cells
@@ -25,7 +26,6 @@ from eduplan.org.access import Action, can
 from eduplan.plans.models import Milestone, Project, ProjectOwner, WorkPoint
 from eduplan.reporting.models import Attachment, DataValue, Form, Submission
 from eduplan.reporting.models import Status as ReportStatus
-from eduplan.reporting.periods import Period
 
 MEASURE_FORM = "measure-progress"
 

@@ -9,10 +9,10 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from eduplan.core.figures_cache import figures_cached
+from eduplan.core.periods import Period
 from eduplan.dashboards.charts import Chart, Series
 from eduplan.dashboards.selectors.frame import Frame
 from eduplan.org.models import OrgUnit, UnitType
-from eduplan.reporting.periods import Period
 from eduplan.reporting.selectors import completeness_due_in
 
 

@@ -12,13 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from eduplan.construction.selectors import class_census_summary
+from eduplan.core.periods import period_from_code
 from eduplan.core.tables import Table, number
 from eduplan.dashboards.charts import Chart, Series
-from eduplan.org.access import membership_of
+from eduplan.org.access import membership_of, scope_of
 from eduplan.org.models import SCHOOL_TYPES, OrgUnit, Role
 from eduplan.reporting.models import DataValue, ExpectedReport, Submission
 from eduplan.reporting.models import Status as ReportStatus
-from eduplan.reporting.periods import period_from_code
 
 
 @dataclass
@@ -153,12 +153,9 @@ def _school_figures(unit: OrgUnit) -> list[Table]:
 
 
 def school_of(user: Any) -> OrgUnit | None:
+    """A school reporter's school (her scope), whose page she lands on; None for others."""
     membership = membership_of(user)
-    if (
-        membership
-        and membership.role == Role.SCHOOL_REPORTER
-        and membership.scope
-        and membership.scope.type in SCHOOL_TYPES
-    ):
-        return membership.scope
-    return None
+    if membership is None or membership.role != Role.SCHOOL_REPORTER:
+        return None
+    scope = scope_of(user)
+    return scope if scope is not None and scope.type in SCHOOL_TYPES else None

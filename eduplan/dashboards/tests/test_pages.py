@@ -173,10 +173,10 @@ def test_the_cockpit_opens_for_every_role_that_reads_the_plan(as_user, username)
 
 
 def test_district_statuses_in_one_pass_match_those_computed_one_by_one(as_user):
+    from eduplan.core.periods import period_from_code
     from eduplan.indicators.models import Reach, TargetBinding
     from eduplan.indicators.status import measured_status, measured_status_by_child
     from eduplan.plans.selectors import plan_default
-    from eduplan.reporting.periods import period_from_code
 
     plan = plan_default()
     at = period_from_code("2016B6")

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from eduplan.core.periods import PeriodType, period_from_code, periods_between
 from eduplan.demo.world import (
     BEHIND,
     DONE,
@@ -28,7 +29,6 @@ from eduplan.demo.world import (
     vocational_classes,
 )
 from eduplan.org.models import UnitType
-from eduplan.reporting.periods import PeriodType, period_from_code, periods_between
 
 BIMONTHLY = periods_between(period_from_code("2016B1"), period_from_code("2018B6"))
 

@@ -6,12 +6,12 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from eduplan.core.errors import InputError
+from eduplan.core.periods import period_from_code
 from eduplan.indicators.models import TargetAssessment
 from eduplan.indicators.services import target_assessment_record
 from eduplan.indicators.status import Status, target_status_list
 from eduplan.plans.models import Target
 from eduplan.plans.tests.factories import make_plan
-from eduplan.reporting.periods import period_from_code
 
 
 @pytest.fixture

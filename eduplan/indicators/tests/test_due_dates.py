@@ -13,6 +13,7 @@ import pytest
 from django.core.management import call_command
 
 from eduplan.core.figures_cache import figures_scope
+from eduplan.core.periods import period_from_code
 from eduplan.indicators.models import GoalMode, TargetAssessment, TargetBinding
 from eduplan.indicators.projects import project_statuses_from, status_summary
 from eduplan.indicators.status import Status, TargetStatus, target_status_list
@@ -20,7 +21,6 @@ from eduplan.org.models import UnitType
 from eduplan.org.tests.factories import OrgUnitFactory
 from eduplan.plans.models import PlanStatus, Target
 from eduplan.plans.tests.factories import make_plan
-from eduplan.reporting.periods import period_from_code
 from eduplan.supervision.models import Rule, SupervisionOrder
 from eduplan.supervision.services import supervision_scan
 

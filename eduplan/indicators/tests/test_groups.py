@@ -13,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from eduplan.core.errors import InputError
+from eduplan.core.periods import period_from_code
 from eduplan.indicators.aggregation import metric_by_child, metric_value
 from eduplan.indicators.loading import bindings_load
 from eduplan.indicators.models import TargetBinding
@@ -29,7 +30,6 @@ from eduplan.org.models import OrgUnit, UnitType
 from eduplan.org.services import group_specs_from_data, org_groups_create
 from eduplan.org.tests.factories import OrgUnitFactory
 from eduplan.plans.tests.factories import make_plan
-from eduplan.reporting.periods import period_from_code
 
 START, END = datetime.date(2016, 1, 1), datetime.date(2016, 12, 31)
 AT = period_from_code("2016B6")

@@ -1,5 +1,6 @@
 """An organisation file that is not right is refused whole, naming file, line, column
-and path, and no unit or group is stored."""
+and path, and no unit or group is stored: read from disk as `eduplan org load` and the
+demo read it (`org_path_load`)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from eduplan.core.errors import InputError
-from eduplan.core.loading import yaml_load
+from eduplan.demo.services import org_load_file
 from eduplan.org.models import OrgGroup, OrgUnit
-from eduplan.org.services import org_file_load
+from eduplan.org.services import org_path_load
 
 ORG = """\
 root: {code: "410100", name: 郑州市教育局, type: bureau}
@@ -37,15 +38,25 @@ def _with(old: str, new: str) -> str:
     return ORG.replace(old, new)
 
 
-def _load(text: str) -> list[OrgUnit]:
-    return org_file_load(data=yaml_load(text=text, source="org.yaml"), source="org.yaml")
+@pytest.fixture
+def org_file(tmp_path: Path) -> Path:
+    return tmp_path / "org.yaml"
+
+
+def _load(path: Path, text: str | bytes) -> list[OrgUnit]:
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return org_path_load(path=path)
 
 
 @pytest.mark.django_db
-def test_the_file_the_refusals_start_from_loads():
-    assert len(_load(ORG)) == 5
+def test_the_file_the_refusals_start_from_loads(org_file: Path):
+    assert len(_load(org_file, ORG)) == 5
     school = OrgUnit.objects.get(code="410105-P1")
-    assert school.parent.code == "410105" and str(school.opened_on) == "2016-09-01"
+    assert school.parent is not None and school.parent.code == "410105"
+    assert str(school.opened_on) == "2016-09-01"
     assert OrgUnit.objects.get(code="410181").attributes == {"kind": "county", "tile": [1, 0]}
     assert set(OrgGroup.objects.values_list("code", flat=True)) == {"urban", "direct"}
 
@@ -121,6 +132,11 @@ def test_the_file_the_refusals_start_from_loads():
         ),
         (_with("name: 直属学校", "name: urban"), "org.yaml:13:26 groups[1].name", "urban"),
         (
+            ORG.encode().replace("金水一小".encode(), "金水一小".encode("gb18030")),
+            "org.yaml:8:29",
+            "UTF-8",
+        ),
+        (
             _with("code: D-JC", f"code: D-{'X' * 31}"),
             "org.yaml:3:12 departments[0].code",
             "32 个字符",
@@ -128,10 +144,10 @@ def test_the_file_the_refusals_start_from_loads():
     ],
 )
 def test_a_bad_organisation_file_is_refused_with_its_place_and_nothing_is_stored(
-    text: str, where: str, fragment: str
+    org_file: Path, text: str | bytes, where: str, fragment: str
 ):
     with pytest.raises(InputError) as refused:
-        _load(text)
+        _load(org_file, text)
     assert refused.value.where == where
     assert fragment in refused.value.message
     assert not OrgUnit.objects.exists() and not OrgGroup.objects.exists()
@@ -143,4 +159,13 @@ def test_the_org_command_names_the_place_of_a_refusal(tmp_path: Path):
     path.write_text(_with("kind: urban", "kind: city"), encoding="utf-8")
     with pytest.raises(CommandError, match=r"org\.yaml:5:39 districts\[0\]\.kind"):
         call_command("org", "load", str(path), stdout=io.StringIO())
+    assert not OrgUnit.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_reads_its_organisation_file_as_the_org_command_does(org_file: Path):
+    org_file.write_text(_with("kind: urban", "kind: city"), encoding="utf-8")
+    with pytest.raises(InputError, match="urban, county, zone") as refused:
+        org_load_file(org_file)
+    assert refused.value.where == "org.yaml:5:39 districts[0].kind"
     assert not OrgUnit.objects.exists()

@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from eduplan.core.numbers import chinese_number
+
 MAX_BYTES = 5 * 1024 * 1024
 
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -79,21 +81,10 @@ def _decode_text(data: bytes, name: str) -> str:
     raise PlanReadError(f"无法识别的文件编码：{name}（既不是 UTF-8 也不是 GB18030）")
 
 
-def _to_chinese_small(n: int) -> str:
-    """1..99 in Chinese, for rendering Word's Chinese list numbering (一、 二十一、)."""
-    digits = "零一二三四五六七八九"
-    if n < 10:
-        return digits[n]
-    tens, ones = divmod(n, 10)
-    if n < 100:
-        return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
-    return str(n)
-
-
 def _format_counter(value: int, fmt: str) -> str:
     """One level's counter in Word's number format."""
     if fmt.startswith(("chinese", "ideograph", "taiwanese", "japanese")):
-        return _to_chinese_small(value)
+        return chinese_number(value)
     if fmt == "lowerLetter":
         return chr(ord("a") + (value - 1) % 26)
     if fmt == "upperLetter":

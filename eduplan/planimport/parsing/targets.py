@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from eduplan.core.numbers import number
 from eduplan.planimport.parsing import indicator as ind
 from eduplan.planimport.parsing.layout import (
     REVIEW_RE,
@@ -51,8 +52,8 @@ class ParsedTarget:
     def to_dict(self) -> dict[str, Any]:
         """The exchange-format dict (TARGETS_FORMAT.md) with "section" added."""
         return {
-            "value": plain_number(self.value),
-            "value_max": None if self.value_max is None else plain_number(self.value_max),
+            "value": number(self.value, places=None),
+            "value_max": number(self.value_max, places=None),
             "unit": self.unit,
             "comparator": self.comparator,
             "change": self.change,
@@ -62,11 +63,6 @@ class ParsedTarget:
             "source": self.source,
             "section": self.section,
         }
-
-
-def plain_number(value: float) -> int | float:
-    """An integral float as int, so JSON shows 90 rather than 90.0."""
-    return int(value) if float(value).is_integer() else value
 
 
 @dataclass(frozen=True)

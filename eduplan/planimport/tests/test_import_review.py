@@ -229,8 +229,11 @@ def test_a_bad_edit_is_shown_beside_its_field_and_changes_nothing(
     response = sue.post(url, _edit(row, **changes))
     assert response.status_code == 400
     page = response.content.decode()
-    assert f'id="id_t{row["id"]}-{field}-error"' in page
+    assert f'id="id_t{row["id"]}-{field}_error"' in page
+    # The renderer (core.forms) marks the widget and ties it to its message.
+    assert f'aria-describedby="id_t{row["id"]}-{field}_error"' in page
     assert "is-invalid" in page and "<details open>" in page
+    assert 'class="form-select form-select-sm" id="id_add-comparator"' in page
     assert _state(sue, url) == before
 
 
@@ -251,7 +254,7 @@ def test_a_bad_new_target_is_refused_beside_its_fields(sue, city) -> None:
     page = response.content.decode()
     assert response.status_code == 400
     for name in ("place", "indicator", "value"):
-        assert f'id="id_add-{name}-error"' in page
+        assert f'id="id_add-{name}_error"' in page
     assert _state(sue, url) == before
 
 
@@ -262,7 +265,8 @@ def test_a_taken_code_is_refused_beside_the_field_and_nothing_is_stored(sue, cit
     response = sue.post(url, {"action": "import", "plan-code": "shifan-2016", "plan-name": "x"})
     assert response.status_code == 400
     page = response.content.decode()
-    assert 'id="id_plan-code-error"' in page
+    assert 'id="id_plan-code_error"' in page
+    assert 'class="form-control form-control-sm is-invalid"' in page
     assert str(ERR_CODE_TAKEN % {"code": "shifan-2016"}) in page
     assert Plan.objects.get() == existing and Target.objects.count() == 0
     assert sue.get(url).status_code == 200  # the review is kept to correct it
@@ -271,7 +275,7 @@ def test_a_taken_code_is_refused_beside_the_field_and_nothing_is_stored(sue, cit
 def test_a_project_needs_a_name(sue, city) -> None:
     url = _review_url(sue)
     response = sue.post(url, {"action": "rename_project", "project": "0", "p0-name": ""})
-    assert response.status_code == 400 and 'id="id_p0-name-error"' in response.content.decode()
+    assert response.status_code == 400 and 'id="id_p0-name_error"' in response.content.decode()
     unknown = sue.post(url, {"action": "rename_project", "project": "7", "p7-name": "x"})
     assert unknown.status_code == 302
     assert _state(sue, url)["projects"][0]["name"] == "学校建设工程"

@@ -25,6 +25,8 @@ from typing import Any
 
 import yaml
 
+from eduplan.core.numbers import chinese_number, chinese_number_value
+
 HERE = Path(__file__).resolve().parent
 DEFAULT_YAML = HERE / "zhengzhou-2016.yaml"
 DEFAULT_ORG = HERE.parent.parent / "org" / "data" / "zhengzhou.yaml"
@@ -55,27 +57,6 @@ PAIR_NAME = "双90%"
 PAIR_INDICATORS = ("学前三年毛入园率", "普惠率")
 N_PROJECTS, N_SECTIONS, N_WORK_POINTS = 17, 8, 28
 TRAILING_PUNCT = "，。；、：！？,.;:!?"
-
-CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-
-
-def cn_number(s: str) -> int:
-    """一..九十九 -> int."""
-    if s == "十":
-        return 10
-    if "十" in s:
-        tens, _, ones = s.partition("十")
-        return (CN_DIGITS[tens] if tens else 1) * 10 + (CN_DIGITS[ones] if ones else 0)
-    return CN_DIGITS[s]
-
-
-def cn_ordinal(n: int) -> str:
-    inv = {v: k for k, v in CN_DIGITS.items()}
-    if n < 10:
-        return inv[n]
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else inv[tens]) + "十" + (inv[ones] if ones else "")
-
 
 # A target's place: ("project", 3, "annual") or ("work_point", 12).
 Place = tuple[Any, ...]
@@ -126,10 +107,11 @@ class Counts:
 
 def gold_place(section: str) -> Place:
     m = re.fullmatch(r"第(.+)项工程 (三年总目标|2016年)", section)
-    if m:
+    number = chinese_number_value(m.group(1)) if m else None
+    if m and number is not None:
         return (
             "project",
-            cn_number(m.group(1)),
+            number,
             "three_year" if m.group(2) == "三年总目标" else "annual",
         )
     m = re.fullmatch(r"工作要点 (\d+)", section)
@@ -277,7 +259,7 @@ def check_projects(c: Checker, plan: Data, org: Data, counts: Counts) -> None:
         )
         if c.plan_text is not None and isinstance(n, int):
             c.check(
-                f"第{cn_ordinal(n)}项工程——“{p.get('name')}”" in c.plan_lines,
+                f"第{chinese_number(n)}项工程——“{p.get('name')}”" in c.plan_lines,
                 f"{tag}: name {p.get('name')!r} not the plan's heading",
             )
         check_owners(c, tag, p.get("owners") or [], dept_codes)
@@ -303,7 +285,7 @@ def check_sections(c: Checker, plan: Data, counts: Counts) -> None:
         sn = s.get("number")
         if c.plan_text is not None and isinstance(sn, int):
             c.check(
-                f"{cn_ordinal(sn)}、{s.get('title')}" in c.plan_lines,
+                f"{chinese_number(sn)}、{s.get('title')}" in c.plan_lines,
                 f"section {sn}: title {s.get('title')!r} not the plan's heading",
             )
         for wp in s.get("work_points") or []:

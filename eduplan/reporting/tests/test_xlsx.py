@@ -16,6 +16,7 @@ from eduplan.reporting.models import DataValue, Status, Submission, SubmissionEv
 from eduplan.reporting.services import submission_approve, submission_save, submission_submit
 from eduplan.reporting.tests.conftest import GOOD
 from eduplan.reporting.xlsx import ImportProblem, messages, xlsx_import, xlsx_template, xlsx_units
+from eduplan.reporting.xlsx.reading import cell_text, unit_code
 from eduplan.reporting.xlsx.template import DATA_SHEET, INFO_SHEET
 
 PERIOD = "2016T1"
@@ -564,3 +565,16 @@ def xlsx_views_type() -> str:
     from eduplan.reporting.views_xlsx import XLSX_TYPE
 
     return XLSX_TYPE
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(2.5, "2.5"), (90.0, "90"), (1e-05, "0.00001"), (1e20, "100000000000000000000"), (12, "12")],
+)
+def test_a_number_in_a_cell_reads_as_people_write_it(value: float | int, text: str) -> None:
+    assert cell_text(value) == text
+
+
+def test_a_unit_code_typed_as_a_number_reads_as_the_code() -> None:
+    assert unit_code(410105.0) == "410105"
+    assert unit_code(" 410105-P1 ") == "410105-P1"

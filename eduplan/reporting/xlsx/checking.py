@@ -14,11 +14,11 @@ from typing import Any, NoReturn
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
+from eduplan.core.periods import Period
 from eduplan.org.access import Action, can
 from eduplan.org.models import OrgUnit
 from eduplan.reporting.definitions import ElementDef, FormDefinition
 from eduplan.reporting.models import DataValue, ExpectedReport, Form, Status, Submission
-from eduplan.reporting.periods import Period
 from eduplan.reporting.services import EDITABLE
 from eduplan.reporting.values import ValueRefused, display_value, is_blank, parse_value
 from eduplan.reporting.xlsx.messages import (

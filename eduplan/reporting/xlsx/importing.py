@@ -18,9 +18,9 @@ from django.template.defaultfilters import filesizeformat
 from openpyxl.utils import get_column_letter
 
 from eduplan.core.errors import InputError
+from eduplan.core.periods import Period, PeriodCodeError, period_from_code
 from eduplan.reporting.definitions import ElementDef, FormDefinition
 from eduplan.reporting.models import Form, Submission
-from eduplan.reporting.periods import Period, PeriodCodeError, period_from_code
 from eduplan.reporting.rules import rule_names
 from eduplan.reporting.services import (
     EDITABLE,

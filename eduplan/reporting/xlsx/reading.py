@@ -11,11 +11,12 @@ import datetime
 import io
 import zipfile
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import openpyxl
 
+from eduplan.core.numbers import plain_number
 from eduplan.reporting.xlsx.template import DATA_SHEET, FIRST_ROW, INFO_SHEET
 
 MAX_ROWS = 20000
@@ -83,10 +84,7 @@ def cell_text(value: Any) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float | Decimal):
-        try:
-            return f"{Decimal(repr(value) if isinstance(value, float) else value).normalize():f}"
-        except InvalidOperation:
-            return str(value)
+        return plain_number(value)
     return str(value).strip()
 
 

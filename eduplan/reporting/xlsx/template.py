@@ -22,12 +22,13 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from eduplan.core.errors import InputError
+from eduplan.core.numbers import plain_number
+from eduplan.core.periods import Period, period_from_code
 from eduplan.core.xlsx import HEADER_FILL, HEADER_FONT, TITLE_FONT, cell_put
 from eduplan.org.access import Action, can
 from eduplan.org.models import OrgUnit
 from eduplan.reporting.definitions import ElementDef, FormDefinition
 from eduplan.reporting.models import DataValue, ExpectedReport, Form, Submission
-from eduplan.reporting.periods import Period, period_from_code
 from eduplan.reporting.services import form_definition
 from eduplan.reporting.values import display_value
 from eduplan.reporting.xlsx.messages import ERR_NO_VERSION, ERR_SUBJECTS
@@ -84,24 +85,20 @@ def _validation(element: ElementDef) -> DataValidation | None:
         dv = DataValidation(
             type=kind,
             operator="between",
-            formula1=_plain(low),
-            formula2=_plain(high),
+            formula1=plain_number(low),
+            formula2=plain_number(high),
             allow_blank=True,
         )
         dv.error = (
             _("Type a whole number from %(min)s to %(max)s.")
             if kind == "whole"
             else _("Type a number from %(min)s to %(max)s.")
-        ) % {"min": _plain(low), "max": _plain(high)}
+        ) % {"min": plain_number(low), "max": plain_number(high)}
     else:
         return None
     dv.errorTitle = error_title
     dv.showErrorMessage = True
     return dv
-
-
-def _plain(value: float) -> str:
-    return str(int(value)) if value == int(value) else str(value)
 
 
 def stored_rows(
@@ -279,8 +276,8 @@ def _info_sheet(wb: Any, form: Form, definition: FormDefinition, period: Period)
     for i, element in enumerate(definition.elements, start=1):
         allowed = "、".join(element.choices)
         if element.numeric and (element.min is not None or element.max is not None):
-            low = "" if element.min is None else _plain(element.min)
-            high = "" if element.max is None else _plain(element.max)
+            low = "" if element.min is None else plain_number(element.min)
+            high = "" if element.max is None else plain_number(element.max)
             allowed = f"{low} – {high}"
         line = [
             element.code,

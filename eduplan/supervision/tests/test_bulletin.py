@@ -11,11 +11,11 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from eduplan.core.periods import period_from_code
 from eduplan.indicators.tests.factories import OPENED_ONLY, provisional_and_real
 from eduplan.org.models import Role, UnitType
 from eduplan.org.tests.factories import OrgUnitFactory, user_with_role
 from eduplan.plans.tests.factories import make_plan
-from eduplan.reporting.periods import period_from_code
 from eduplan.supervision.bulletin import bulletin_build, bulletin_docx
 
 AT = {"at": "2016B6"}

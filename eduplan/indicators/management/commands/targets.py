@@ -11,11 +11,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from eduplan.core.errors import InputError
 from eduplan.core.numbers import plain_number
+from eduplan.core.periods import PeriodCodeError, period_from_code
 from eduplan.indicators.loading import BINDINGS_FILE, bindings_load
 from eduplan.indicators.status import target_status_list
 from eduplan.org.models import OrgUnit
 from eduplan.plans.selectors import plan_default
-from eduplan.reporting.periods import PeriodCodeError, period_from_code
 
 
 class Command(BaseCommand):

@@ -8,8 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from eduplan.core.errors import InputError
-from eduplan.core.loading import yaml_file_load
-from eduplan.org.services import org_file_load
+from eduplan.org.services import org_path_load
 
 
 class Command(BaseCommand):
@@ -23,7 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
         try:
-            units = org_file_load(data=yaml_file_load(path=path), source=path.name)
+            units = org_path_load(path=path)
         except InputError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(f"已载入 {len(units)} 个单位")

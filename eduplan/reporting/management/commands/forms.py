@@ -8,9 +8,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from eduplan.core.errors import InputError
+from eduplan.core.periods import PeriodCodeError, period_from_code
 from eduplan.reporting.loading import FORMS_DIR, forms_load
 from eduplan.reporting.models import Form
-from eduplan.reporting.periods import PeriodCodeError, period_from_code
 from eduplan.reporting.services import expected_reports_open
 
 

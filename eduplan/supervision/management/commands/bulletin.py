@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from eduplan.reporting.periods import PeriodCodeError, PeriodType, period_from_code
+from eduplan.core.periods import PeriodCodeError, PeriodType, period_from_code
 from eduplan.supervision.bulletin import bulletin_build, bulletin_docx, plan_for_bulletin
 
 

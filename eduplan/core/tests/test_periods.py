@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from eduplan.reporting.periods import (
+from eduplan.core.periods import (
     Period,
     PeriodCodeError,
     PeriodType,
