@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from eduplan.core.errors import InputError
+from eduplan.core.numbers import chinese_number
 from eduplan.org.access import Action, my_scope, requires_in_request
 from eduplan.org.models import OrgUnit
 from eduplan.planimport.importing import (
@@ -55,7 +56,6 @@ from eduplan.plans.models import (
     Comparator,
     Horizon,
     Target,
-    chinese_number,
     project_ordinal,
 )
 

@@ -529,7 +529,7 @@ def submission_reopen(
 
 @transaction.atomic
 def attachment_add(
-    *, user: Any, submission: Submission | None, upload: UploadedFile | None
+    *, user: Any, submission: Submission | None, upload: UploadedFile[Any] | None
 ) -> Attachment:
     """Store an evidence file for an editable submission, refusing empty or large files."""
     if submission is None:
