@@ -22,7 +22,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from eduplan.core.errors import InputError
-from eduplan.org.access import Action, require
+from eduplan.org.access import Action, User, require
 from eduplan.org.models import OrgUnit
 from eduplan.planimport.parsing import (
     ParsedGoal,
@@ -319,7 +319,7 @@ def plan_import(
     code: str,
     name: str,
     organisation: OrgUnit,
-    user: Any = None,
+    user: User | None = None,
     source_digest: str = "",
 ) -> Plan:
     """Store a parsed plan as a NEW plan in status draft, in one transaction: refuses

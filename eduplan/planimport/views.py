@@ -214,7 +214,9 @@ class AddTargetForm(TargetForm):
 
     def __init__(self, *args: Any, places: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["place"].choices = places  # type: ignore[attr-defined]
+        place = self.fields["place"]
+        assert isinstance(place, forms.ChoiceField)
+        place.choices = places
 
 
 class ProjectForm(_Styled):

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import datetime
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_stubs_ext import WithAnnotations
 
 from eduplan.core.numbers import number
 from eduplan.core.tables import Table
-from eduplan.org.access import Action, can, membership_of, scope_of
+from eduplan.org.access import Action, User, can, membership_of, scope_of
 from eduplan.org.models import OrgUnit, Role, UnitType
 from eduplan.plans.models import Measure
 from eduplan.reporting.definitions import FormDefinition
@@ -57,7 +59,13 @@ def _expected(form: Form, period_code: str, unit: OrgUnit) -> QuerySet[ExpectedR
     )
 
 
-def _done(form: Form, period_code: str, unit: OrgUnit) -> QuerySet[Submission]:
+class DueAnnotation(TypedDict):
+    due: datetime.date
+
+
+def _done(
+    form: Form, period_code: str, unit: OrgUnit
+) -> QuerySet[WithAnnotations[Submission, DueAnnotation]]:
     """Submitted or approved reports under `unit` that were expected, with their due date."""
     due = ExpectedReport.objects.filter(
         form=form, period=period_code, org_unit=OuterRef("org_unit"), subject=OuterRef("subject")
@@ -105,7 +113,7 @@ def completeness_by_child(*, form: Form, period: str, unit: OrgUnit) -> list[dic
     for path, status, first_at, due in (
         _done(form, period, unit)
         .exclude(org_unit=unit)
-        .values_list("org_unit__path", "status", "first_submitted_at", "due")  # type: ignore[misc]
+        .values_list("org_unit__path", "status", "first_submitted_at", "due")
     ):
         row = counts[_child_code(path, unit.depth)]
         row["submitted"] += 1
@@ -166,7 +174,7 @@ def completeness_due_in(*, period: Period, unit: OrgUnit) -> list[dict[str, Any]
     ]
 
 
-def reports_due_for(*, user: Any, period: str | None = None) -> QuerySet[ExpectedReport]:
+def reports_due_for(*, user: User, period: str | None = None) -> QuerySet[ExpectedReport]:
     """What the user's unit (and units beneath, for a district) must report."""
     membership, scope = membership_of(user), scope_of(user)
     if membership is None or scope is None:
@@ -183,7 +191,7 @@ def reports_due_for(*, user: Any, period: str | None = None) -> QuerySet[Expecte
     return qs.order_by("due_on", "form__code", "org_unit__code")
 
 
-def approval_queue(*, user: Any) -> list[Submission]:
+def approval_queue(*, user: User) -> list[Submission]:
     """Submitted reports the user may approve or return, oldest first."""
     membership, scope = membership_of(user), scope_of(user)
     if membership is None or scope is None:

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from eduplan.core.errors import InputError
-from eduplan.org.access import Action, can
+from eduplan.org.access import Action, SignedInUser, User, can
 from eduplan.org.models import Membership, OrgUnit, Role, UnitType
 from eduplan.supervision.models import (
     UNDONE,
@@ -80,22 +80,22 @@ ERR_ANSWERED = gettext_lazy("This order has been answered and can no longer be c
 # Who may act ----------------------------------------------------------------------------
 
 
-def order_may_answer(*, user: Any, order: SupervisionOrder) -> bool:
+def order_may_answer(*, user: User, order: SupervisionOrder) -> bool:
     """Whether the user answers for the order's unit (enters reports for it)."""
     return can(user, Action.REPORT_ENTER, order)
 
 
-def order_may_supervise(*, user: Any, order: SupervisionOrder) -> bool:
+def order_may_supervise(*, user: User, order: SupervisionOrder) -> bool:
     """Whether the user is in the supervision office with the order's unit in scope."""
     return can(user, Action.ORDER_DECIDE, order)
 
 
-def _require_answerer(user: Any, order: SupervisionOrder) -> None:
+def _require_answerer(user: User, order: SupervisionOrder) -> None:
     if not order_may_answer(user=user, order=order):
         raise PermissionDenied(str(ERR_NOT_RESPONSIBLE))
 
 
-def _require_office(user: Any, order: SupervisionOrder) -> None:
+def _require_office(user: User, order: SupervisionOrder) -> None:
     if not order_may_supervise(user=user, order=order):
         raise PermissionDenied(str(ERR_OFFICE_ONLY))
 
@@ -150,14 +150,14 @@ def _locked(order: SupervisionOrder) -> SupervisionOrder:
 
 
 @transaction.atomic
-def order_sign(*, user: Any, order: SupervisionOrder) -> SupervisionOrder:
+def order_sign(*, user: User, order: SupervisionOrder) -> SupervisionOrder:
     """The responsible unit signs for (签收) an assigned order."""
     order = _locked(order)
     _require_answerer(user, order)
     return order_set_status(order=order, new=OrderStatus.SIGNED, actor=user, action="sign")
 
 
-def _start(order: SupervisionOrder, user: Any) -> None:
+def _start(order: SupervisionOrder, user: User) -> None:
     if order.status == OrderStatus.ASSIGNED:
         raise InputError(str(ERR_SIGN_FIRST), where="response")
     if order.status == OrderStatus.SIGNED:
@@ -167,7 +167,7 @@ def _start(order: SupervisionOrder, user: Any) -> None:
 
 
 @transaction.atomic
-def order_response_save(*, user: Any, order: SupervisionOrder, response: str) -> SupervisionOrder:
+def order_response_save(*, user: User, order: SupervisionOrder, response: str) -> SupervisionOrder:
     """Save the response as a draft; the first save starts handling (办理)."""
     order = _locked(order)
     _require_answerer(user, order)
@@ -182,7 +182,7 @@ def order_response_save(*, user: Any, order: SupervisionOrder, response: str) ->
 
 @transaction.atomic
 def order_feedback(
-    *, user: Any, order: SupervisionOrder, response: str | None = None
+    *, user: User, order: SupervisionOrder, response: str | None = None
 ) -> SupervisionOrder:
     """Submit the unit's feedback (反馈): a response is required. Red months in the
     colour history turn yellow, since the order has now been caught up."""
@@ -207,7 +207,7 @@ def order_feedback(
 
 
 @transaction.atomic
-def order_review(*, user: Any, order: SupervisionOrder, note: str = "") -> SupervisionOrder:
+def order_review(*, user: User, order: SupervisionOrder, note: str = "") -> SupervisionOrder:
     """The supervision office takes the feedback into review (复核)."""
     order = _locked(order)
     _require_office(user, order)
@@ -217,7 +217,7 @@ def order_review(*, user: Any, order: SupervisionOrder, note: str = "") -> Super
 
 
 @transaction.atomic
-def order_close(*, user: Any, order: SupervisionOrder, note: str = "") -> SupervisionOrder:
+def order_close(*, user: User, order: SupervisionOrder, note: str = "") -> SupervisionOrder:
     """The supervision office accepts the response and closes the order (办结销号); an
     order under feedback passes through review first. Refused without a response."""
     order = _locked(order)
@@ -233,7 +233,7 @@ def order_close(*, user: Any, order: SupervisionOrder, note: str = "") -> Superv
 
 @transaction.atomic
 def order_send_back(
-    *, user: Any, order: SupervisionOrder, reason: str, due_on: datetime.date | None = None
+    *, user: User, order: SupervisionOrder, reason: str, due_on: datetime.date | None = None
 ) -> SupervisionOrder:
     """The office does not accept the feedback: back to handling (办理) with the reason,
     and a new deadline if one is given."""
@@ -556,7 +556,7 @@ def supervision_run(*, at: datetime.date) -> RunResult:
 # Inbox ---------------------------------------------------------------------------------------
 
 
-def inbox_message_mark_read(*, user: Any, message_id: int) -> bool:
+def inbox_message_mark_read(*, user: SignedInUser, message_id: int) -> bool:
     """Mark one of the user's own messages read (again is harmless); False if the
     message is not theirs."""
     mine = InboxMessage.objects.filter(pk=message_id, user=user)
@@ -565,7 +565,7 @@ def inbox_message_mark_read(*, user: Any, message_id: int) -> bool:
     return mine.exists()
 
 
-def inbox_mark_all_read(*, user: Any) -> int:
+def inbox_mark_all_read(*, user: SignedInUser) -> int:
     """Mark every unread message of the user read."""
     return InboxMessage.objects.filter(user=user, read_at__isnull=True).update(
         read_at=timezone.now()

@@ -24,6 +24,7 @@ from eduplan.indicators.projects import (
     trajectory,
 )
 from eduplan.indicators.status import STATUS_LABELS, TargetStatus
+from eduplan.org.access import User
 from eduplan.reporting.selectors import completeness_table
 from eduplan.supervision.models import Colour
 from eduplan.supervision.selectors import orders_for
@@ -47,7 +48,7 @@ class Cockpit:
     provisional: list[TargetStatus] = field(default_factory=list)
 
 
-def cockpit_build(*, user: Any, frame: Frame) -> Cockpit:
+def cockpit_build(*, user: User, frame: Frame) -> Cockpit:
     """The cockpit (and big screen) for the frame; the orders are those the user sees."""
     statuses = target_statuses_cached(
         stamp=frame.stamp, plan=frame.plan, at=frame.at, unit=frame.unit
@@ -67,7 +68,7 @@ def cockpit_build(*, user: Any, frame: Frame) -> Cockpit:
     day = timezone.localdate()
     mine = orders_for(user=user, day=day)
     counts = dict.fromkeys(Colour.values, 0)
-    for row in mine.order_by().values("colour").annotate(n=Count("pk")):  # type: ignore[misc]
+    for row in mine.order_by().values("colour").annotate(n=Count("pk")):
         counts[row["colour"]] = row["n"]
     reporting = reporting_by_unit(stamp=frame.stamp, unit=frame.unit, at=frame.at)
     charts.append(reporting_chart(frame, reporting))

@@ -17,7 +17,7 @@ from eduplan.dashboards.selectors.reports_due import reporting_by_unit
 from eduplan.indicators.models import Reach
 from eduplan.indicators.projects import JUDGED, STATUS_STYLES, target_statuses_cached
 from eduplan.indicators.status import STATUS_LABELS, Status, measured_status_by_child
-from eduplan.org.access import membership_of
+from eduplan.org.access import User, membership_of
 from eduplan.org.models import OrgGroup, OrgUnit, UnitType
 from eduplan.org.selectors import rows_in_group
 from eduplan.reporting.selectors import Completeness
@@ -124,7 +124,7 @@ def _districts_in_groups(area: OrgUnit, group_ids: set[int]) -> dict[int, set[st
     }
 
 
-def districts_build(*, user: Any, frame: Frame, measure: str, sort: str) -> Districts:
+def districts_build(*, user: User, frame: Frame, measure: str, sort: str) -> Districts:
     """Every district side by side; rows outside the user's scope are ranked but hidden."""
     targets, by_district = _district_statuses(frame)
     rows = _district_rows(user, frame, by_district)
@@ -145,7 +145,7 @@ def districts_build(*, user: Any, frame: Frame, measure: str, sort: str) -> Dist
 
 
 def _district_rows(
-    user: Any, frame: Frame, by_district: dict[str, dict[int, DistrictStatus]]
+    user: User, frame: Frame, by_district: dict[str, dict[int, DistrictStatus]]
 ) -> list[DistrictRow]:
     """One row per district of the plan's area with its reports, its statuses and the
     share of its judged targets on track; visible if it overlaps the user's scope."""

@@ -13,6 +13,7 @@ from eduplan.dashboards.charts import Chart, Series, day_label
 from eduplan.indicators.projects import STATUS_STYLES, TargetPath
 from eduplan.indicators.selectors import PeriodRefused, period_for, plan_and_unit_for
 from eduplan.indicators.status import TargetStatus
+from eduplan.org.access import User
 from eduplan.org.models import OrgUnit
 from eduplan.plans.models import Plan
 from eduplan.reporting.periods import Period, PeriodType, periods_in_year
@@ -30,7 +31,7 @@ class Frame:
 
 
 def frame_for(
-    *, user: Any, plan_code: str | None, at_code: str | None, org_code: str | None
+    *, user: User, plan_code: str | None, at_code: str | None, org_code: str | None
 ) -> Frame:
     """The plan (the active one by default), the unit (the plan's area for bureau-wide
     users, else their scope; `org_code` within the user's reach) and the period (the last

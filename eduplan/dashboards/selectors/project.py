@@ -21,7 +21,7 @@ from eduplan.indicators.projects import (
     targets_table,
     trajectory,
 )
-from eduplan.org.access import Action, can
+from eduplan.org.access import Action, User, can
 from eduplan.plans.models import Milestone, Project, ProjectOwner, WorkPoint
 from eduplan.reporting.models import Attachment, DataValue, Form, Submission
 from eduplan.reporting.models import Status as ReportStatus
@@ -93,7 +93,7 @@ def _measure_progress(project: Project, at: Period) -> dict[int, dict[str, Any]]
     return out
 
 
-def project_page_build(*, user: Any, frame: Frame, number_: int) -> ProjectPage:
+def project_page_build(*, user: User, frame: Frame, number_: int) -> ProjectPage:
     """The project's page as of the frame's period; 404 when the plan has no such project."""
     project = (
         Project.objects.filter(plan=frame.plan, number=number_)
@@ -152,7 +152,7 @@ MILESTONE_STATES = {
 }
 
 
-def _milestones(user: Any, project: Project, at: Period) -> list[dict[str, Any]]:
+def _milestones(user: User, project: Project, at: Period) -> list[dict[str, Any]]:
     """The project's milestones, done, overdue or due as of the end of `at`, and whether
     the user may mark each one done (one query)."""
     milestones = []

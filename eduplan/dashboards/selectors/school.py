@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from eduplan.construction.selectors import class_census_summary
 from eduplan.core.tables import Table, number
 from eduplan.dashboards.charts import Chart, Series
-from eduplan.org.access import membership_of
+from eduplan.org.access import User, membership_of
 from eduplan.org.models import SCHOOL_TYPES, OrgUnit, Role
 from eduplan.reporting.models import DataValue, ExpectedReport, Submission
 from eduplan.reporting.models import Status as ReportStatus
@@ -152,7 +152,7 @@ def _school_figures(unit: OrgUnit) -> list[Table]:
     return tables
 
 
-def school_of(user: Any) -> OrgUnit | None:
+def school_of(user: User) -> OrgUnit | None:
     membership = membership_of(user)
     if (
         membership

@@ -25,7 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from eduplan.core.errors import InputError
 from eduplan.core.xlsx import HEADER_FILL, HEADER_FONT, TITLE_FONT, cell_put
-from eduplan.org.access import Action, can
+from eduplan.org.access import Action, User, can
 from eduplan.org.models import OrgUnit
 from eduplan.reporting.definitions import ElementDef, FormDefinition
 from eduplan.reporting.models import DataValue, ExpectedReport, Form, Submission
@@ -127,7 +127,7 @@ def definition_of(form: Form) -> FormDefinition:
     return definition
 
 
-def xlsx_units(*, user: Any, form: Form, period_code: str, unit: OrgUnit) -> list[OrgUnit]:
+def xlsx_units(*, user: User, form: Form, period_code: str, unit: OrgUnit) -> list[OrgUnit]:
     """The units under `unit` expected to report the form for the period that the user
     may enter for: a school's own row, a district's schools."""
     period = period_from_code(period_code)
