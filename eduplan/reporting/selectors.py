@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypedDict
+from typing import Any, Generic, TypedDict, TypeVar
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -99,7 +99,19 @@ def _child_code(path: str, depth: int) -> str:
     return path.split("/")[depth + 2]
 
 
-def completeness_by_child(*, form: Form, period: str, unit: OrgUnit) -> list[dict[str, Any]]:
+U = TypeVar("U")  # the unit: an OrgUnit, or a stand-in with its name and path
+
+
+class CompletenessRow(TypedDict, Generic[U]):
+    """A unit and its reporting: a row of the completeness tables and charts."""
+
+    unit: U
+    completeness: Completeness
+
+
+def completeness_by_child(
+    *, form: Form, period: str, unit: OrgUnit
+) -> list[CompletenessRow[OrgUnit]]:
     """One row per child unit of `unit` (e.g. per district) that has reports expected,
     in three queries whatever the number of children."""
     children = list(OrgUnit.objects.filter(parent=unit).order_by("type", "code"))
@@ -146,7 +158,7 @@ def forms_due_in(period: Period) -> list[tuple[Form, Period]]:
     return out
 
 
-def completeness_due_in(*, period: Period, unit: OrgUnit) -> list[dict[str, Any]]:
+def completeness_due_in(*, period: Period, unit: OrgUnit) -> list[CompletenessRow[OrgUnit]]:
     """Every child of `unit` with its reporting over all forms due in `period` (each form's
     latest period ended by then): three queries per form, none per child."""
     totals: dict[str, dict[str, Any]] = {}
@@ -266,7 +278,17 @@ def periods_expected(form: Form) -> list[Period]:
     return sorted(period_from_code(c) for c in codes)
 
 
-def submission_history(submission: Submission, definition: FormDefinition) -> list[dict[str, Any]]:
+class HistoryEntry(TypedDict):
+    """One step of a submission's audit trail, as its page lists it."""
+
+    actor: str
+    at: datetime.datetime
+    action: str
+    changes: list[dict[str, Any]]  # the event's changes, each with its element's name
+    reason: str
+
+
+def submission_history(submission: Submission, definition: FormDefinition) -> list[HistoryEntry]:
     """The submission's audit trail, newest first, with element names (one query)."""
     names = {e.code: e.name for e in definition.elements}
     events = SubmissionEvent.objects.filter(submission=submission).select_related("actor")
@@ -285,7 +307,7 @@ def submission_history(submission: Submission, definition: FormDefinition) -> li
     ]
 
 
-def completeness_table(*, table_id: str, title: str, rows: list[dict[str, Any]]) -> Table:
+def completeness_table(*, table_id: str, title: str, rows: Sequence[CompletenessRow[Any]]) -> Table:
     """Completeness rows (unit and its rates) as a table of plain values."""
 
     def rate(value: float | None) -> float | int | None:

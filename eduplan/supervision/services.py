@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from eduplan.core.errors import InputError
-from eduplan.org.access import Action, SignedInUser, User, can
+from eduplan.org.access import Action, SignedInUser, User, can, signed_in
 from eduplan.org.models import Membership, OrgUnit, Role, UnitType
 from eduplan.supervision.models import (
     UNDONE,
@@ -103,7 +103,9 @@ def _require_office(user: User, order: SupervisionOrder) -> None:
 # The lifecycle ---------------------------------------------------------------------------
 
 
-def _event(order: SupervisionOrder, action: str, actor: Any = None, note: str = "") -> OrderEvent:
+def _event(
+    order: SupervisionOrder, action: str, actor: SignedInUser | None = None, note: str = ""
+) -> OrderEvent:
     return OrderEvent.objects.create(
         order=order,
         action=action,
@@ -119,7 +121,7 @@ def order_set_status(
     *,
     order: SupervisionOrder,
     new: str,
-    actor: Any,
+    actor: User | None,
     action: str,
     note: str = "",
     also: Sequence[str] = (),
@@ -135,9 +137,10 @@ def order_set_status(
     order.status = new
     at_field, by_field = STEP_FIELDS[new]
     setattr(order, at_field, timezone.now())
-    setattr(order, by_field, actor)
+    by = None if actor is None else signed_in(actor)
+    setattr(order, by_field, by)
     order.save(update_fields=["status", at_field, by_field, *also])
-    _event(order, action, actor, note)
+    _event(order, action, by, note)
     return order
 
 
@@ -176,7 +179,7 @@ def order_response_save(*, user: User, order: SupervisionOrder, response: str) -
     if text != order.response:
         order.response = text
         order.save(update_fields=["response"])
-        _event(order, "save", user)
+        _event(order, "save", signed_in(user))
     return order
 
 

@@ -26,6 +26,7 @@ from eduplan.core.errors import InputError
 from eduplan.core.tables import table_export
 from eduplan.org.access import (
     Action,
+    SignedInUser,
     granted_actions,
     my_scope,
     requires,
@@ -236,7 +237,7 @@ DONE_MESSAGES = {
 class Step:
     label: str
     at: datetime.datetime | None
-    by: Any
+    by: SignedInUser | None
 
 
 def _steps(order: SupervisionOrder) -> list[Step]:

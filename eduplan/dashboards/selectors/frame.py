@@ -4,7 +4,7 @@ target's status cells and trajectory chart."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TypedDict
 
 from django.utils.translation import gettext as _
 
@@ -48,7 +48,15 @@ def frame_for(
     return Frame(plan=plan, unit=unit, at=at, periods=periods, stamp=figures_stamp())
 
 
-def status_cells(s: TargetStatus) -> dict[str, Any]:
+class StatusCells(TypedDict):
+    """A target's status as a row shows it: the status, its label and its style."""
+
+    status: TargetStatus
+    label: str
+    style: str
+
+
+def status_cells(s: TargetStatus) -> StatusCells:
     return {"status": s, "label": s.label, "style": STATUS_STYLES[s.status]}
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 from django.http import Http404
 from django.utils import timezone
@@ -21,10 +21,19 @@ from eduplan.reporting.models import Status as ReportStatus
 from eduplan.reporting.periods import period_from_code
 
 
+class ReportDue(TypedDict):
+    """A report the school must make, its submission (if any) and where it stands."""
+
+    expected: ExpectedReport
+    submission: Submission | None
+    state: str  # the submission's status, or "missing"
+    overdue: bool
+
+
 @dataclass
 class SchoolPage:
     unit: OrgUnit
-    due: list[dict[str, Any]]
+    due: list[ReportDue]
     returned: list[Submission]
     census: list[dict[str, Any]]
     figures: list[Table]
@@ -49,7 +58,7 @@ def school_page_build(*, unit: OrgUnit, today: datetime.date | None = None) -> S
         .select_related("form")
         .only("pk", "form__code", "form__name", "period", "subject", "status", "returned_reason")
     }
-    due: list[dict[str, Any]] = []
+    due: list[ReportDue] = []
     for e in expected:
         sub = subs.get((e.form_id, e.period, e.subject))
         state = sub.status if sub else "missing"
