@@ -183,7 +183,6 @@ class AccessRule:
 ACCESS_RULE = "access_rule"
 URL = ParamSpec("URL")  # a view's URL arguments, which its loader takes
 T = TypeVar("T", bound="OrgUnit | Scoped")
-View = Callable[..., HttpResponseBase]
 
 
 class AccessView(Protocol[URL]):
