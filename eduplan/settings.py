@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "eduplan.supervision",
+    "eduplan.appraisal",
     "eduplan.football",
     "eduplan.dashboards",
     "eduplan.public",

@@ -39,6 +39,7 @@ urlpatterns = [
     path("reports/", include("eduplan.reporting.urls")),
     path("reports/xlsx/", include("eduplan.reporting.urls_xlsx")),
     path("supervision/", include("eduplan.supervision.urls")),
+    path("appraisal/", include("eduplan.appraisal.urls")),
     path("dashboards/", include("eduplan.dashboards.urls")),
     path("football/", include("eduplan.football.urls")),
     path("public/", include("eduplan.public.urls")),

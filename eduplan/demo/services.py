@@ -11,6 +11,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from eduplan.appraisal.loading import weights_load
+from eduplan.appraisal.models import WeightSet
 from eduplan.construction.models import SchoolClass
 from eduplan.core.db import statistics_refresh
 from eduplan.core.figures_cache import figures_changed
@@ -176,6 +178,8 @@ def demo_setup(*, scale: float = 1.0, seed: int = 2016) -> dict[str, object]:
         done["milestones_done"] = demo_milestones_done(before=DEMO_SCAN_DAY)
         # The demo's "now" for supervision: just after the 2016 bimonthly round was due.
         done["orders"] = supervision_scan(at=DEMO_SCAN_DAY).total_created
+    if not WeightSet.objects.exists():
+        done["appraisal_weights"] = weights_load()[0].version
     if not FeeItem.objects.exists() and not DirectoryEntry.objects.exists():
         done.update({k: v for k, v in public_demo_seed(seed=seed).items() if v})
     if not Competition.objects.exists():

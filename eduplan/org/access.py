@@ -36,6 +36,8 @@ class Action(enum.StrEnum):
     ORDER_DECIDE = "order.decide"  # review, close or send back a supervision order
     BOARD_VIEW = "board.view"  # the supervision board and the bulletin's whole picture
     LEAGUE_RESULTS = "league.results"  # record match results of a competition one organises
+    APPRAISAL_VIEW = "appraisal.view"  # a unit's yearly assessment (考核): never public
+    APPRAISAL_ADJUST = "appraisal.adjust"  # adjust a unit's assessment, with a reason
 
 
 class Reach(enum.Enum):
@@ -61,21 +63,39 @@ ACTION_REACH: dict[Action, Reach] = {
     # The target is the competition's organiser: a district its own league, the sports
     # department (not any department) the city's.
     Action.LEAGUE_RESULTS: Reach.ENTRY,
+    # Leaders and the office read every unit's assessment; a district its own, department
+    # staff their own department's.
+    Action.APPRAISAL_VIEW: Reach.ENTRY,
+    Action.APPRAISAL_ADJUST: Reach.WITHIN,
 }
 READ = frozenset({Action.PLAN_VIEW, Action.UNIT_VIEW, Action.REPORT_VIEW})
 
 ROLE_GRANTS: dict[str, frozenset[Action]] = {
-    Role.LEADER: READ | {Action.BOARD_VIEW},
+    Role.LEADER: READ | {Action.BOARD_VIEW, Action.APPRAISAL_VIEW, Action.APPRAISAL_ADJUST},
     Role.SUPERVISION: READ
-    | {Action.PLAN_CHANGE, Action.REPORT_APPROVE, Action.ORDER_DECIDE, Action.BOARD_VIEW},
+    | {
+        Action.PLAN_CHANGE,
+        Action.REPORT_APPROVE,
+        Action.ORDER_DECIDE,
+        Action.BOARD_VIEW,
+        Action.APPRAISAL_VIEW,
+        Action.APPRAISAL_ADJUST,
+    },
     Role.DEPARTMENT: READ
-    | {Action.PLAN_CHANGE, Action.REPORT_ENTER, Action.REPORT_APPROVE, Action.LEAGUE_RESULTS},
+    | {
+        Action.PLAN_CHANGE,
+        Action.REPORT_ENTER,
+        Action.REPORT_APPROVE,
+        Action.LEAGUE_RESULTS,
+        Action.APPRAISAL_VIEW,
+    },
     Role.DISTRICT_ADMIN: READ
     | {
         Action.UNIT_DATA_CHANGE,
         Action.REPORT_ENTER,
         Action.REPORT_APPROVE,
         Action.LEAGUE_RESULTS,
+        Action.APPRAISAL_VIEW,
     },
     Role.SCHOOL_REPORTER: READ | {Action.UNIT_DATA_CHANGE, Action.REPORT_ENTER},
 }

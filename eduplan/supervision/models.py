@@ -27,6 +27,9 @@ class Rule(models.TextChoices):
     REPORT_MISSING = "report_missing", _("Report missing")
     MILESTONE_OVERDUE = "milestone_overdue", _("Milestone overdue")
     APPROVAL_PENDING = "approval_pending", _("Approval pending too long")
+    # Not a warning rule: the supervision office raised the order by hand (no rules.yaml row).
+    MANUAL = "manual", _("Raised by hand")
+    REPORT_MISSING_TWICE = "report_missing_twice", _("Report missing twice in a row")
 
 
 class OrderStatus(models.TextChoices):
@@ -51,6 +54,20 @@ class Colour(models.TextChoices):
 
 
 SEVERITY = {Colour.GREEN: 0, Colour.BLUE: 1, Colour.YELLOW: 2, Colour.RED: 3}
+
+
+class OrderSource(models.TextChoices):
+    """Where an order raised by hand comes from."""
+
+    LEADER_INSTRUCTION = "leader", _("Leader's instruction")  # 领导批示
+    MEETING_DECISION = "meeting", _("Meeting decision")  # 会议议定事项
+    NPC_PROPOSAL = "npc", _("NPC deputies' proposal")  # 人大建议
+    CPPCC_PROPOSAL = "cppcc", _("CPPCC members' proposal")  # 政协提案
+    OTHER = "other", _("Other")
+
+
+def source_path(instance: SupervisionOrder, filename: str) -> str:
+    return f"supervision/sources/{instance.assigned_on:%Y}/{filename}"
 
 
 class SupervisionOrder(models.Model):
@@ -96,6 +113,18 @@ class SupervisionOrder(models.Model):
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Orders raised by hand (rule "manual") name their source document; rule orders leave
+    # these blank.
+    source = models.CharField(_("source"), max_length=8, choices=OrderSource.choices, blank=True)
+    source_title = models.CharField(_("source document"), max_length=300, blank=True)
+    source_number = models.CharField(_("document number"), max_length=100, blank=True)
+    source_date = models.DateField(_("document date"), null=True, blank=True)
+    source_file = models.FileField(
+        _("source file"), upload_to=source_path, max_length=300, blank=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("supervision order")
@@ -122,6 +151,12 @@ class SupervisionOrder(models.Model):
                 condition=Q(due_on__gte=F("assigned_on")),
                 name="supervision_order_due_after_assigned",
             ),
+            # An order raised by hand has a source; a rule's order has none.
+            models.CheckConstraint(
+                condition=(Q(rule="manual") & ~Q(source="") & ~Q(source_title=""))
+                | (~Q(rule="manual") & Q(source="")),
+                name="supervision_order_manual_has_source",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "due_on"], name="supervision_order_status_due"),
@@ -140,6 +175,10 @@ class SupervisionOrder(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status != OrderStatus.CLOSED
+
+    @property
+    def is_manual(self) -> bool:
+        return self.rule == Rule.MANUAL
 
 
 class OrderEvent(models.Model):
@@ -199,6 +238,15 @@ class ReminderKind(models.TextChoices):
     ESCALATION = "escalation", _("Escalation")
 
 
+class MessageKind(models.TextChoices):
+    """What an inbox message is: a reminder of one of its kinds, or a notice of a step."""
+
+    DUE_SOON = ReminderKind.DUE_SOON.value, ReminderKind.DUE_SOON.label
+    OVERDUE = ReminderKind.OVERDUE.value, ReminderKind.OVERDUE.label
+    ESCALATION = ReminderKind.ESCALATION.value, ReminderKind.ESCALATION.label
+    NOTICE = "notice", _("Notice")
+
+
 class Reminder(models.Model):
     """A reminder (催办) sent for an order; the constraint makes each (order, kind,
     date bucket) go out once however often the job runs."""
@@ -232,7 +280,7 @@ class InboxMessage(models.Model):
     order = models.ForeignKey(
         SupervisionOrder, null=True, blank=True, on_delete=models.CASCADE, related_name="messages"
     )
-    kind = models.CharField(_("kind"), max_length=12, choices=ReminderKind.choices)
+    kind = models.CharField(_("kind"), max_length=12, choices=MessageKind.choices)
     subject = models.CharField(_("message subject"), max_length=300)
     body = models.TextField(_("body"), blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
@@ -246,3 +294,131 @@ class InboxMessage(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class CoHandler(models.Model):
+    """A co-handling unit (协办) of an order; the order's responsible unit is its lead
+    (主办). Each co-handler answers its own part here; the lead gives the order's
+    consolidated feedback."""
+
+    order = models.ForeignKey(SupervisionOrder, on_delete=models.CASCADE, related_name="cohandlers")
+    unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(_("added at"), default=timezone.now)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    response = models.TextField(_("response"), blank=True)
+    responded_at = models.DateTimeField(_("feedback given at"), null=True, blank=True)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("co-handling unit")
+        verbose_name_plural = _("co-handling units")
+        ordering = ["order", "added_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "unit"], name="supervision_cohandler_once"),
+            models.CheckConstraint(
+                condition=Q(responded_at__isnull=True) | ~Q(response=""),
+                name="supervision_cohandler_answered_has_response",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.unit_id}"
+
+    @property
+    def scope_unit(self) -> OrgUnit:
+        return self.unit
+
+
+def evidence_path(instance: OrderEvidence, filename: str) -> str:
+    return f"supervision/evidence/{instance.order_id}/{filename}"
+
+
+class OrderEvidence(models.Model):
+    """Evidence (佐证材料) a unit gave with its feedback: a file or a link, with a note,
+    who gave it and when, and the event (feedback, interim feedback) it came with."""
+
+    order = models.ForeignKey(SupervisionOrder, on_delete=models.CASCADE, related_name="evidence")
+    event = models.ForeignKey(
+        OrderEvent, null=True, blank=True, on_delete=models.CASCADE, related_name="evidence"
+    )
+    unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
+    file = models.FileField(_("file"), upload_to=evidence_path, max_length=300, blank=True)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    size = models.PositiveIntegerField(_("size"), default=0)
+    url = models.URLField(_("link"), max_length=500, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(_("added at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("order evidence")
+        verbose_name_plural = _("order evidence")
+        ordering = ["order", "added_at", "id"]
+        constraints = [
+            # A file or a link, never both, never neither.
+            models.CheckConstraint(
+                condition=(Q(file="") & ~Q(url="")) | (~Q(file="") & Q(url="")),
+                name="supervision_evidence_file_or_link",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.url
+
+
+class ExtensionState(models.TextChoices):
+    PENDING = "pending", _("Awaiting decision")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+
+
+class ExtensionRequest(models.Model):
+    """A request (申请延期) by the responsible unit for a later deadline, decided by the
+    supervision office; one pending at a time. One asked after the deadline is `late`."""
+
+    order = models.ForeignKey(SupervisionOrder, on_delete=models.CASCADE, related_name="extensions")
+    old_due_on = models.DateField(_("deadline when asked"))
+    new_due_on = models.DateField(_("deadline asked for"))
+    reason = models.TextField(_("reason"))
+    late = models.BooleanField(_("asked after the deadline"), default=False)
+    state = models.CharField(
+        _("state"), max_length=8, choices=ExtensionState.choices, default=ExtensionState.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("asked at"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+
+    class Meta:
+        verbose_name = _("extension request")
+        verbose_name_plural = _("extension requests")
+        ordering = ["order", "requested_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order"],
+                condition=Q(state="pending"),
+                name="supervision_extension_one_pending",
+            ),
+            models.CheckConstraint(
+                condition=Q(new_due_on__gt=F("old_due_on")),
+                name="supervision_extension_later",
+            ),
+            models.CheckConstraint(
+                condition=Q(state="pending") | Q(decided_at__isnull=False),
+                name="supervision_extension_decided_stamped",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.new_due_on} {self.state}"

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Annotated
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from pydantic import AfterValidator, RootModel
@@ -122,6 +122,11 @@ def rule_specs(*, path: Path = RULES_FILE) -> list[RuleSpec]:
     rows = data_validate(schema=RulesFile, data=data, source=path.name).root
     specs: list[RuleSpec] = []
     for i, row in enumerate(rows):
+        if row.rule == Rule.MANUAL:
+            raise InputError(
+                _("orders raised by hand have no rule to run"),
+                where=place_of(data=data, path=(i, "rule"), source=path.name),
+            )
         if any(s.rule == row.rule for s in specs):
             raise InputError(
                 _("rule listed twice"),
@@ -137,7 +142,7 @@ def rule_specs(*, path: Path = RULES_FILE) -> list[RuleSpec]:
                 responsible=row.responsible,
             )
         )
-    missing = set(Rule) - {s.rule for s in specs}
+    missing = set(Rule) - {Rule.MANUAL} - {s.rule for s in specs}
     if missing:
         raise InputError(
             _("rules without a row: %(rules)s") % {"rules": ", ".join(sorted(missing))},
@@ -282,9 +287,8 @@ def find_targets_not_assessed(*, at: datetime.date, days: int) -> list[Finding]:
     )
 
 
-def find_reports_missing(*, at: datetime.date, days: int) -> list[Finding]:
-    """Expected reports more than `days` past due with nothing submitted or approved; the
-    unit that must report answers."""
+def reports_missing(*, at: datetime.date, days: int) -> QuerySet[ExpectedReport]:
+    """Expected reports more than `days` past due with nothing submitted or approved."""
     done = Submission.objects.filter(
         form=OuterRef("form"),
         period=OuterRef("period"),
@@ -292,12 +296,18 @@ def find_reports_missing(*, at: datetime.date, days: int) -> list[Finding]:
         subject=OuterRef("subject"),
         status__in=(SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED),
     )
-    missing = (
+    return (
         ExpectedReport.objects.filter(due_on__lt=at - datetime.timedelta(days=days))
         .filter(~Exists(done))
         .select_related("form", "org_unit")
         .order_by("due_on", "form__code", "org_unit__path")
     )
+
+
+def find_reports_missing(*, at: datetime.date, days: int) -> list[Finding]:
+    """Expected reports more than `days` past due with nothing submitted or approved; the
+    unit that must report answers."""
+    missing = reports_missing(at=at, days=days)
     return [
         Finding(
             rule=Rule.REPORT_MISSING,
@@ -401,3 +411,40 @@ FINDERS: dict[Rule, Callable[..., list[Finding]]] = {
 def findings(*, spec: RuleSpec, at: datetime.date) -> list[Finding]:
     """What one rule finds on `at`."""
     return FINDERS[spec.rule](at=at, days=spec.days)
+
+
+def find_reports_missing_twice(*, at: datetime.date, days: int) -> list[Finding]:
+    """The same unit missed the same form (and subject) in two consecutive periods, each
+    more than `days` past due with nothing submitted or approved: one order naming both
+    periods, for the unit that must report."""
+    missing = list(reports_missing(at=at, days=days))
+    by_key = {(e.form_id, e.org_unit_id, e.subject, e.period): e for e in missing}
+    found = []
+    for e in missing:
+        current = period_from_code(e.period)
+        before = by_key.get((e.form_id, e.org_unit_id, e.subject, current.previous().code))
+        if before is None:
+            continue
+        periods = f"{period_from_code(before.period).label}、{current.label}"
+        found.append(
+            Finding(
+                rule=Rule.REPORT_MISSING_TWICE,
+                subject=f"expected:{before.pk}:{e.pk}",
+                occurrence="",
+                unit=e.org_unit,
+                title=f"{e.org_unit.name}：{e.form.name}（{periods}）",
+                detail=_(
+                    "Not submitted for two periods in a row: %(periods)s (due on %(first)s "
+                    "and %(second)s)."
+                )
+                % {
+                    "periods": periods,
+                    "first": before.due_on.isoformat(),
+                    "second": e.due_on.isoformat(),
+                },
+            )
+        )
+    return found
+
+
+FINDERS[Rule.REPORT_MISSING_TWICE] = find_reports_missing_twice

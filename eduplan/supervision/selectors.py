@@ -17,7 +17,18 @@ from dataclasses import dataclass
 from typing import TypeAlias, TypedDict
 
 from django.conf import settings
-from django.db.models import Case, CharField, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -29,10 +40,13 @@ from eduplan.org.models import Role
 from eduplan.supervision.models import (
     ANSWERED,
     SEVERITY,
+    CoHandler,
     Colour,
+    ExtensionRequest,
     InboxMessage,
     OrderColour,
     OrderEvent,
+    OrderEvidence,
     OrderStatus,
     Rule,
     SupervisionOrder,
@@ -224,10 +238,19 @@ def orders_for(
     membership, scope = membership_of(user), scope_of(user)
     if membership is None or scope is None:
         qs = SupervisionOrder.objects.none()
+    # Orders the unit co-handles (协办) are listed too.
     elif membership.role == Role.DEPARTMENT:
-        qs = SupervisionOrder.objects.filter(responsible_unit_id=membership.department_id)
+        cohandled = CoHandler.objects.filter(order=OuterRef("pk"), unit_id=membership.department_id)
+        qs = SupervisionOrder.objects.filter(
+            Q(responsible_unit_id=membership.department_id) | Exists(cohandled)
+        )
     else:
-        qs = SupervisionOrder.objects.filter(responsible_unit__path__startswith=scope.path)
+        cohandled = CoHandler.objects.filter(
+            order=OuterRef("pk"), unit__path__startswith=scope.path
+        )
+        qs = SupervisionOrder.objects.filter(
+            Q(responsible_unit__path__startswith=scope.path) | Exists(cohandled)
+        )
     if not include_closed:
         qs = qs.exclude(status=OrderStatus.CLOSED)
     return _with_colour(qs, day or timezone.localdate())
@@ -287,6 +310,23 @@ def order_events(*, order: SupervisionOrder) -> list[OrderEvent]:
     return list(order.events.select_related("actor").order_by("at", "pk"))
 
 
+def order_cohandlers(*, order: SupervisionOrder) -> list[CoHandler]:
+    """The order's co-handling units (协办), in the order they were added."""
+    return list(order.cohandlers.select_related("unit", "responded_by").order_by("added_at", "pk"))
+
+
+def order_evidence(*, order: SupervisionOrder) -> list[OrderEvidence]:
+    """Every file and link given with the order's feedback, oldest first."""
+    return list(order.evidence.select_related("unit", "added_by").order_by("added_at", "pk"))
+
+
+def order_extensions(*, order: SupervisionOrder) -> list[ExtensionRequest]:
+    """The order's extension requests, oldest first, with who asked and decided."""
+    return list(
+        order.extensions.select_related("requested_by", "decided_by").order_by("requested_at", "pk")
+    )
+
+
 def order_for_page(*, pk: int) -> SupervisionOrder:
     """One order with what its page shows (raises DoesNotExist)."""
     return SupervisionOrder.objects.select_related(
@@ -296,6 +336,7 @@ def order_for_page(*, pk: int) -> SupervisionOrder:
         "responded_by",
         "reviewed_by",
         "closed_by",
+        "created_by",
     ).get(pk=pk)
 
 

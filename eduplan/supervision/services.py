@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy
 from eduplan.core.errors import InputError
 from eduplan.org.access import Action, SignedInUser, User, can, signed_in
 from eduplan.org.models import Membership, OrgUnit, Role, UnitType
+from eduplan.supervision.evidence import EvidenceItem, evidence_check, evidence_store
 from eduplan.supervision.models import (
     UNDONE,
     Colour,
@@ -49,8 +50,9 @@ logger = logging.getLogger(__name__)
 
 TRANSITIONS: dict[str, frozenset[str]] = {
     OrderStatus.ASSIGNED: frozenset({OrderStatus.SIGNED}),  # 立项交办 → 签收
-    OrderStatus.SIGNED: frozenset({OrderStatus.IN_PROGRESS}),  # → 办理
-    OrderStatus.IN_PROGRESS: frozenset({OrderStatus.RESPONDED}),  # → 反馈
+    # An order not yet answered may be reassigned (改派): back to 立项交办 for the new unit.
+    OrderStatus.SIGNED: frozenset({OrderStatus.IN_PROGRESS, OrderStatus.ASSIGNED}),  # → 办理
+    OrderStatus.IN_PROGRESS: frozenset({OrderStatus.RESPONDED, OrderStatus.ASSIGNED}),  # → 反馈
     OrderStatus.RESPONDED: frozenset({OrderStatus.REVIEWING, OrderStatus.IN_PROGRESS}),  # → 复核
     OrderStatus.REVIEWING: frozenset({OrderStatus.CLOSED, OrderStatus.IN_PROGRESS}),  # → 办结销号
     OrderStatus.CLOSED: frozenset(),
@@ -103,15 +105,16 @@ def _require_office(user: User, order: SupervisionOrder) -> None:
 # The lifecycle ---------------------------------------------------------------------------
 
 
-def _event(
-    order: SupervisionOrder, action: str, actor: SignedInUser | None = None, note: str = ""
+def order_event_add(
+    order: SupervisionOrder, action: str, actor: User | None = None, note: str = ""
 ) -> OrderEvent:
+    """Append a step to the order's history, with its status and deadline after it."""
     return OrderEvent.objects.create(
         order=order,
         action=action,
         status=order.status,
         due_on=order.due_on,
-        actor=actor,
+        actor=None if actor is None else signed_in(actor),
         note=note,
         at=timezone.now(),
     )
@@ -135,12 +138,14 @@ def order_set_status(
             where=f"#{order.pk}",
         )
     order.status = new
-    at_field, by_field = STEP_FIELDS[new]
-    setattr(order, at_field, timezone.now())
     by = None if actor is None else signed_in(actor)
-    setattr(order, by_field, by)
-    order.save(update_fields=["status", at_field, by_field, *also])
-    _event(order, action, by, note)
+    stamps: tuple[str, ...] = ()
+    if new in STEP_FIELDS:  # back to 立项交办 (reassigned) stamps nothing
+        at_field, by_field = stamps = STEP_FIELDS[new]
+        setattr(order, at_field, timezone.now())
+        setattr(order, by_field, by)
+    order.save(update_fields=["status", *stamps, *also])
+    order_event_add(order, action, by, note)
     return order
 
 
@@ -179,21 +184,26 @@ def order_response_save(*, user: User, order: SupervisionOrder, response: str) -
     if text != order.response:
         order.response = text
         order.save(update_fields=["response"])
-        _event(order, "save", signed_in(user))
+        order_event_add(order, "save", user)
     return order
 
 
 @transaction.atomic
 def order_feedback(
-    *, user: User, order: SupervisionOrder, response: str | None = None
+    *,
+    user: User,
+    order: SupervisionOrder,
+    response: str | None = None,
+    evidence: Sequence[EvidenceItem] = (),
 ) -> SupervisionOrder:
-    """Submit the unit's feedback (反馈): a response is required. Red months in the
-    colour history turn yellow, since the order has now been caught up."""
+    """Submit the lead unit's feedback (反馈), with its evidence: a response is required.
+    Red months in the colour history turn yellow, since the order has now been caught up."""
     order = _locked(order)
     _require_answerer(user, order)
     text = order.response if response is None else response.strip()
     if not text:
         raise InputError(str(ERR_RESPONSE_REQUIRED), where="response")
+    evidence_check(evidence)
     _start(order, user)
     order.response = text
     order_set_status(
@@ -204,6 +214,12 @@ def order_feedback(
         note=text,
         also=["response"],
     )
+    if evidence:
+        event = order.events.order_by("-pk").first()
+        assert event is not None
+        evidence_store(
+            order=order, event=event, unit=order.responsible_unit, user=user, items=evidence
+        )
     OrderColour.objects.filter(order=order, colour=Colour.RED).update(colour=Colour.YELLOW)
     _colours_store([order], at=timezone.localdate())
     return order
@@ -311,7 +327,7 @@ def order_create(
                 assigned_on=at,
                 due_on=at + datetime.timedelta(days=respond_days),
             )
-            _event(order, "assign", note=finding.detail)
+            order_event_add(order, "assign", note=finding.detail)
     except IntegrityError:
         return None
     return order
@@ -413,7 +429,7 @@ class Mail:
     to: str
 
 
-def _members_of(units: Iterable[OrgUnit]) -> dict[int, list[Any]]:
+def unit_members(units: Iterable[OrgUnit]) -> dict[int, list[Any]]:
     """Active users per unit: those whose scope is the unit, or for a department, its
     staff (one query)."""
     units = list(units)
@@ -439,7 +455,7 @@ def _escalation_members() -> list[Membership]:
     )
 
 
-def _order_url(order: SupervisionOrder) -> str:
+def order_url(order: SupervisionOrder) -> str:
     path = reverse("supervision:order_detail", args=[order.pk])
     return settings.EDUPLAN_SITE_URL.rstrip("/") + path
 
@@ -457,12 +473,12 @@ def _message_text(order: SupervisionOrder, kind: str) -> tuple[str, str]:
         f"{order.get_rule_display()} · {order.responsible_unit.name}",
         order.detail,
         _("Respond by %(due)s.") % values,
-        _order_url(order),
+        order_url(order),
     ]
     return subject, "\n".join(line for line in lines if line)
 
 
-def _send(mails: list[Mail]) -> None:
+def mails_send(mails: list[Mail]) -> None:
     try:
         send_mass_mail([(m.subject, m.body, None, [m.to]) for m in mails], fail_silently=False)
     except Exception:  # the reminders are recorded; a mail server outage must not undo them
@@ -489,7 +505,7 @@ def reminders_send(*, at: datetime.date) -> int:
     districts = {
         u.parent for u in units if u.is_school and u.parent and u.parent.type == UnitType.DISTRICT
     }
-    members = _members_of(units | districts)
+    members = unit_members(units | districts)
     escalation = (
         _escalation_members() if any(k == ReminderKind.ESCALATION for _o, k, _b in wanted) else []
     )
@@ -515,7 +531,7 @@ def reminders_send(*, at: datetime.date) -> int:
                 continue
             count += 1
             action = "escalate" if kind == ReminderKind.ESCALATION else "remind"
-            _event(order, action, note=str(ReminderKind(kind).label))
+            order_event_add(order, action, note=str(ReminderKind(kind).label))
             subject, body = _message_text(order, kind)
             for user in people.values():
                 messages.append(
@@ -525,7 +541,7 @@ def reminders_send(*, at: datetime.date) -> int:
                     mails.append(Mail(subject=subject, body=body, to=user.email))
     InboxMessage.objects.bulk_create(messages)
     if mails:
-        transaction.on_commit(functools.partial(_send, mails))
+        transaction.on_commit(functools.partial(mails_send, mails))
     return count
 
 

@@ -29,7 +29,6 @@ from eduplan.org.access import (
     SignedInUser,
     granted_actions,
     my_scope,
-    requires,
     requires_in_request,
     signed_in,
 )
@@ -67,6 +66,17 @@ from eduplan.supervision.services import (
     order_send_back,
     order_sign,
 )
+from eduplan.supervision.views_handling import (
+    EVENT_LABELS as HANDLING_EVENT_LABELS,
+)
+from eduplan.supervision.views_handling import (
+    HANDLING_ACTIONS,
+    HANDLING_DONE,
+    ReadableOrder,
+    evidence_from,
+    handling_context,
+    order_readable,
+)
 
 PER_PAGE = 50
 REVIEWABLE = frozenset({OrderStatus.RESPONDED, OrderStatus.REVIEWING})
@@ -83,23 +93,19 @@ EVENT_LABELS = {
     "send_back": gettext_lazy("sent the order back"),
     "remind": gettext_lazy("sent a reminder"),
     "escalate": gettext_lazy("escalated the order to the supervision office and leaders"),
+    **HANDLING_EVENT_LABELS,
 }
 
 
 # Access ------------------------------------------------------------------------------
 
 
-def _order(pk: int) -> SupervisionOrder:
-    try:
-        return order_for_page(pk=pk)
-    except SupervisionOrder.DoesNotExist:
-        raise Http404 from None
-
-
 def _nav(request: HttpRequest, tab: str) -> dict[str, Any]:
+    actions = granted_actions(request.user)
     return {
         "tab": tab,
-        "show_board": Action.BOARD_VIEW in granted_actions(request.user),
+        "show_board": Action.BOARD_VIEW in actions,
+        "may_raise": Action.ORDER_DECIDE in actions,
     }
 
 
@@ -212,7 +218,7 @@ POST_ACTIONS: dict[str, Callable[[HttpRequest, SupervisionOrder], SupervisionOrd
         user=r.user, order=o, response=r.POST.get("response", "")
     ),
     "feedback": lambda r, o: order_feedback(
-        user=r.user, order=o, response=r.POST.get("response", "")
+        user=r.user, order=o, response=r.POST.get("response", ""), evidence=evidence_from(r)
     ),
     "review": lambda r, o: order_review(user=r.user, order=o, note=r.POST.get("note", "")),
     "close": lambda r, o: order_close(user=r.user, order=o, note=r.POST.get("note", "")),
@@ -222,6 +228,7 @@ POST_ACTIONS: dict[str, Callable[[HttpRequest, SupervisionOrder], SupervisionOrd
         reason=r.POST.get("reason", ""),
         due_on=_parse_date(r.POST.get("due_on", "")),
     ),
+    **HANDLING_ACTIONS,
 }
 DONE_MESSAGES = {
     "sign": gettext_lazy("Order signed for"),
@@ -230,6 +237,7 @@ DONE_MESSAGES = {
     "review": gettext_lazy("Feedback taken into review"),
     "close": gettext_lazy("Order closed"),
     "send_back": gettext_lazy("Order sent back"),
+    **HANDLING_DONE,
 }
 
 
@@ -251,8 +259,9 @@ def _steps(order: SupervisionOrder) -> list[Step]:
     ]
 
 
-@requires(Action.REPORT_VIEW, load=_order)
-def order_detail(request: HttpRequest, order: SupervisionOrder) -> HttpResponse:
+@requires_in_request(Action.REPORT_VIEW, load=order_readable)
+def order_detail(request: HttpRequest, target: ReadableOrder) -> HttpResponse:
+    order = target.order
     error: InputError | None = None
     if request.method == "POST":
         action = request.POST.get("action", "")
@@ -272,39 +281,45 @@ def order_detail(request: HttpRequest, order: SupervisionOrder) -> HttpResponse:
             ):
                 return redirect(back)
             return redirect("supervision:order_detail", pk=order.pk)
+    return render(request, "supervision/order_detail.html", _detail(request, order, error))
+
+
+def _detail(
+    request: HttpRequest, order: SupervisionOrder, error: InputError | None
+) -> dict[str, Any]:
+    """The order page: its steps, history (with evidence), colours and the actions the
+    user may take."""
     may_answer = order_may_answer(user=request.user, order=order)
     may_supervise = order_may_supervise(user=request.user, order=order)
-    events = order_events(order=order)
-    return render(
-        request,
-        "supervision/order_detail.html",
-        {
-            **_nav(request, "order"),
-            "order": order,
-            "colour": colour_now(order=order),
-            "steps": _steps(order),
-            "events": [
-                {
-                    "event": e,
-                    "label": EVENT_LABELS.get(e.action, e.action),
-                    "actor": (e.actor.get_full_name() or e.actor.get_username())
-                    if e.actor
-                    else _("System"),
-                }
-                for e in reversed(events)
-            ],
-            "colour_history": order_colour_history(order=order),
-            "may_sign": may_answer and order.status == OrderStatus.ASSIGNED,
-            "may_respond": may_answer
-            and order.status in (OrderStatus.SIGNED, OrderStatus.IN_PROGRESS),
-            "may_review": may_supervise and order.status == OrderStatus.RESPONDED,
-            "may_close": may_supervise and order.status in REVIEWABLE,
-            "may_send_back": may_supervise and order.status in REVIEWABLE,
-            "undone": order.status in UNDONE,
-            "error": error,
-            "posted": request.POST if error else {},
-        },
-    )
+    handling = handling_context(request, order, may_answer=may_answer, may_supervise=may_supervise)
+    evidence = handling["evidence_by_event"]
+    return {
+        **_nav(request, "order"),
+        **handling,
+        "order": order,
+        "colour": colour_now(order=order),
+        "steps": _steps(order),
+        "events": [
+            {
+                "event": e,
+                "label": EVENT_LABELS.get(e.action, e.action),
+                "actor": (e.actor.get_full_name() or e.actor.get_username())
+                if e.actor
+                else _("System"),
+                "evidence": evidence.get(e.pk, []),
+            }
+            for e in reversed(order_events(order=order))
+        ],
+        "colour_history": order_colour_history(order=order),
+        "may_sign": may_answer and order.status == OrderStatus.ASSIGNED,
+        "may_respond": may_answer and order.status in (OrderStatus.SIGNED, OrderStatus.IN_PROGRESS),
+        "may_review": may_supervise and order.status == OrderStatus.RESPONDED,
+        "may_close": may_supervise and order.status in REVIEWABLE,
+        "may_send_back": may_supervise and order.status in REVIEWABLE,
+        "undone": order.status in UNDONE,
+        "error": error,
+        "posted": request.POST if error else {},
+    }
 
 
 # Inbox -------------------------------------------------------------------------------

@@ -84,7 +84,8 @@ def test_every_action_is_granted_to_some_role_and_known_to_the_matrices():
     # Plan actions: plans/tests/test_plan_access.py;
     # approval: reporting/tests/test_approval_matrix.py.
     # orders and the board: test_supervision_actions_belong_to_the_office_and_leaders;
-    # league results: test_league_results_belong_to_the_organiser.
+    # league results: test_league_results_belong_to_the_organiser;
+    # appraisal: appraisal/tests/test_access.py.
     others = {
         Action.PLAN_VIEW,
         Action.PLAN_CHANGE,
@@ -92,6 +93,8 @@ def test_every_action_is_granted_to_some_role_and_known_to_the_matrices():
         Action.ORDER_DECIDE,
         Action.BOARD_VIEW,
         Action.LEAGUE_RESULTS,
+        Action.APPRAISAL_VIEW,
+        Action.APPRAISAL_ADJUST,
     }
     assert set(UNIT_ACTIONS) | others == set(Action)
 

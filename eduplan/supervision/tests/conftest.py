@@ -4,6 +4,8 @@ addresses, the class-size form of the reporting tests, and orders raised on dema
 from __future__ import annotations
 
 import datetime
+import uuid
+from typing import Any
 
 import pytest
 
@@ -11,7 +13,8 @@ from eduplan.org.models import OrgUnit
 from eduplan.reporting.definitions import definition_from_data
 from eduplan.reporting.services import expected_reports_open, form_load
 from eduplan.reporting.tests.conftest import CLASS_FORM
-from eduplan.supervision.models import Rule, SupervisionOrder
+from eduplan.supervision.handling import OrderDraft, order_raise
+from eduplan.supervision.models import OrderSource, Rule, SupervisionOrder
 from eduplan.supervision.rules import Finding
 from eduplan.supervision.services import order_create
 
@@ -74,3 +77,27 @@ def raise_order(
     order = order_create(finding=finding, at=at, respond_days=respond_days)
     assert order is not None
     return order
+
+
+TODAY = datetime.datetime(2016, 9, 1, 2, tzinfo=datetime.UTC)  # 10:00 in Zhengzhou
+
+
+def draft_for(unit: str, **changes: object) -> OrderDraft:
+    """A complete draft of an order raised by hand for `unit` (code or name)."""
+    values: dict[str, object] = {
+        "source": OrderSource.LEADER_INSTRUCTION,
+        "source_title": "关于加快推进学校建设的批示",
+        "source_number": "郑教督〔2016〕12号",
+        "source_date": datetime.date(2016, 8, 29),
+        "title": "加快推进新建学校开工",
+        "asked": "9月30日前报告新建学校开工情况",
+        "unit": unit,
+        "due_on": datetime.date(2016, 9, 30),
+    }
+    values.update(changes)
+    return OrderDraft(**values)
+
+
+def raise_by_hand(user: Any, unit: str, **changes: object) -> SupervisionOrder:
+    """An order the office raises by hand for `unit` (each call a new form)."""
+    return order_raise(user=user, draft=draft_for(unit, **changes), token=uuid.uuid4().hex)
