@@ -79,7 +79,7 @@ def city(db: None) -> City:
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup: None, django_db_blocker) -> Iterator[None]:  # type: ignore[no-untyped-def]
+def demo(django_db_setup: None, django_db_blocker) -> Iterator[None]:
     from django.core.management import call_command
 
     from eduplan.demo.services import demo_setup

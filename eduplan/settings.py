@@ -6,7 +6,12 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from django.contrib.messages import constants as message_constants
+
+# Django's generic classes take type arguments at run time as they do in their types
+# (`admin.ModelAdmin[OrgUnit]`).
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent
 REPO_DIR = BASE_DIR.parent

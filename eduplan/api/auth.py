@@ -17,6 +17,7 @@ from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
 
 from eduplan.api.models import ApiToken
+from eduplan.org.access import SignedInUser
 
 TOKEN_PREFIX = "ep_"
 # Writing last_used on every request would turn each read into a write.
@@ -28,14 +29,14 @@ def token_hash(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
-def api_token_create(*, user: Any, name: str) -> tuple[ApiToken, str]:
+def api_token_create(*, user: SignedInUser, name: str) -> tuple[ApiToken, str]:
     """A new token for the user; the key is returned once and only its hash is stored."""
     key = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(user=user, name=name.strip(), key_hash=token_hash(key))
     return token, key
 
 
-def api_token_user(*, key: str) -> Any | None:
+def api_token_user(*, key: str) -> SignedInUser | None:
     """The active user the token belongs to, or None; notes when it was last used."""
     if not key.startswith(TOKEN_PREFIX) or len(key) > 200:
         return None
@@ -51,7 +52,7 @@ def api_token_user(*, key: str) -> Any | None:
 class TokenAuth(HttpBearer):
     """`Authorization: Bearer ep_…`"""
 
-    def authenticate(self, request: HttpRequest, token: str) -> Any | None:
+    def authenticate(self, request: HttpRequest, token: str) -> SignedInUser | None:
         user = api_token_user(key=token)
         if user is not None:
             request.user = user

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import URLPattern
 from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
@@ -29,7 +29,7 @@ from eduplan.api.auth import BrowserSessionAuth, TokenAuth
 from eduplan.api.routers import completeness, forms, submissions, targets
 from eduplan.api.routers.base import BadRequest
 from eduplan.core.errors import InputError
-from eduplan.org.access import AccessRule
+from eduplan.org.access import AccessRule, AccessView, access_rule_declare
 from eduplan.reporting.idempotency import KeyReused
 from eduplan.reporting.services import ConflictError, SubmissionInvalid
 
@@ -145,15 +145,14 @@ class CheckedInside(AccessRule):
 CHECKED_INSIDE = CheckedInside(None)
 
 
-def checked_inside(view: Callable[..., Any]) -> Callable[..., Any]:
+def checked_inside(view: Callable[..., HttpResponseBase]) -> AccessView[...]:
     """Wrap one of the API's views so that it declares `CHECKED_INSIDE`."""
 
     @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         return view(request, *args, **kwargs)
 
-    wrapper.access_rule = CHECKED_INSIDE  # type: ignore[attr-defined]
-    return wrapper
+    return access_rule_declare(wrapper, CHECKED_INSIDE)
 
 
 def _declared(patterns: list[Any]) -> list[URLPattern]:

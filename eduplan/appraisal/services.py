@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from eduplan.appraisal.models import Adjustment, UnitKind
 from eduplan.core.errors import InputError
-from eduplan.org.access import Action, User, require
+from eduplan.org.access import Action, User, require, signed_in
 from eduplan.org.models import OrgUnit
 
 ERR_REASON = gettext_lazy("Give the reason for the adjustment.")
@@ -61,11 +61,11 @@ def adjustment_record(
                 year=year,
                 points=value,
                 reason=reason,
-                made_by=user,
+                made_by=signed_in(user),
                 request_key=request_key,
             )
     except IntegrityError:
-        stored = Adjustment.objects.filter(made_by=user, request_key=request_key).first()
+        stored = Adjustment.objects.filter(made_by=signed_in(user), request_key=request_key).first()
         if stored is None:
             raise
         if (stored.unit_id, stored.year, stored.points, stored.reason) != (

@@ -4,12 +4,13 @@ adjustments, then one sheet per part with every record behind it."""
 from __future__ import annotations
 
 import io
-from typing import Any
 
 import openpyxl
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl.utils import get_column_letter
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from eduplan.appraisal.records import Outcome
 from eduplan.appraisal.scoring import PartScore, UnitScore, points_text
@@ -23,7 +24,7 @@ OUTCOME_LABELS = {
 }
 
 
-def _header(ws: Any, row: int, names: list[str]) -> None:
+def _header(ws: Worksheet, row: int, names: list[str]) -> None:
     for column, name in enumerate(names, start=1):
         cell = cell_put(ws, row, column, name)
         cell.font = HEADER_FONT
@@ -31,7 +32,7 @@ def _header(ws: Any, row: int, names: list[str]) -> None:
         ws.column_dimensions[get_column_letter(column)].width = max(10, min(50, 2 * len(name) + 6))
 
 
-def _summary(ws: Any, score: UnitScore, rule: str) -> None:
+def _summary(ws: Worksheet, score: UnitScore, rule: str) -> None:
     title = _("Appraisal %(year)s: %(unit)s") % {"year": score.year, "unit": score.unit.name}
     cell_put(ws, 1, 1, title).font = TITLE_FONT
     cell_put(ws, 2, 1, _("Weights version %(version)s") % {"version": score.weights.version})
@@ -74,7 +75,7 @@ def _summary(ws: Any, score: UnitScore, rule: str) -> None:
     cell_put(ws, row + 1, 7, points_text(score.final))
 
 
-def _part_sheet(wb: Any, part: PartScore) -> None:
+def _part_sheet(wb: Workbook, part: PartScore) -> None:
     ws = wb.create_sheet(sheet_title(part.label))
     cell_put(ws, 1, 1, part.formula).font = TITLE_FONT
     _header(ws, 3, [_("Outcome"), _("Record"), _("Due date"), _("Done"), _("Note"), _("Link")])
@@ -82,13 +83,14 @@ def _part_sheet(wb: Any, part: PartScore) -> None:
         values = [str(OUTCOME_LABELS[r.outcome]), r.label, r.due, r.done, r.note, r.url]
         for column, value in enumerate(values, start=1):
             cell_put(ws, row, column, value)
-    ws.freeze_panes = ws.cell(row=4, column=1)
+    ws.freeze_panes = ws.cell(row=4, column=1).coordinate
 
 
 def unit_score_xlsx(score: UnitScore, *, rule: str) -> bytes:
     """The workbook of one unit's assessment."""
     wb = openpyxl.Workbook()
     ws = wb.active
+    assert isinstance(ws, Worksheet)  # a new workbook has one sheet
     ws.title = sheet_title(_("Summary"))
     _summary(ws, score, rule)
     for part in score.parts:

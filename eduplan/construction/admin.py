@@ -6,7 +6,7 @@ from eduplan.construction.models import SchoolClass
 
 
 @admin.register(SchoolClass)
-class SchoolClassAdmin(admin.ModelAdmin):
+class SchoolClassAdmin(admin.ModelAdmin[SchoolClass]):
     list_display = ["school", "school_year", "grade", "number", "pupils"]
     list_filter = ["school_year", "grade"]
     raw_id_fields = ["school"]

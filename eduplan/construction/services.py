@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext as _
 
 from eduplan.construction.models import SchoolClass
 from eduplan.core.errors import InputError
-from eduplan.org.access import Action, require
+from eduplan.org.access import Action, User, require
 
 PUPILS_MIN, PUPILS_MAX = 1, 150
 
 
-def school_class_set_pupils(*, user: Any, school_class: SchoolClass, pupils: int) -> SchoolClass:
+def school_class_set_pupils(*, user: User, school_class: SchoolClass, pupils: int) -> SchoolClass:
     """Change a class's enrolment, if the user may change the school's data."""
     require(user, Action.UNIT_DATA_CHANGE, school_class)
     if not PUPILS_MIN <= pupils <= PUPILS_MAX:

@@ -217,11 +217,15 @@ def mark_of(data: Any, path: Sequence[Step], *, key: bool = False) -> Mark | Non
         elif isinstance(node, MarkedList) and isinstance(step, int) and 0 <= step < len(node):
             mark = node.item_marks[step] if step < len(node.item_marks) else mark
             node = node[step]
-        elif isinstance(node, dict | list):
+        elif isinstance(node, dict):
             # An unmarked container (built in code): keep walking for marks further down.
+            if step not in node:
+                return mark
+            node = node[step]
+        elif isinstance(node, list) and isinstance(step, int):
             try:
-                node = node[step]  # type: ignore[index]
-            except (KeyError, IndexError, TypeError):
+                node = node[step]
+            except IndexError:
                 return mark
         else:
             return mark

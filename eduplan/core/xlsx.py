@@ -14,9 +14,10 @@ from typing import Any
 
 import openpyxl
 from django.utils import timezone
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A text starting with one of these would be a formula (or DDE) once retyped in a cell.
@@ -28,7 +29,7 @@ SHEET_TITLE_LIMIT = 31  # Excel's limit on sheet names
 SHEET_TITLE_FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
 
 
-def cell_put(ws: Any, row: int, column: int, value: Any) -> Any:
+def cell_put(ws: Worksheet, row: int, column: int, value: Any) -> Cell | MergedCell:
     """Write a value; text is always stored as text, never as a formula."""
     cell = ws.cell(row=row, column=column)
     if isinstance(value, str):
@@ -68,6 +69,7 @@ def table_xlsx(
     """One sheet: a title line, an optional note, a header row and the rows."""
     wb = openpyxl.Workbook()
     ws = wb.active
+    assert isinstance(ws, Worksheet)  # a new workbook has one sheet
     ws.title = sheet_title(title)
     cell_put(ws, 1, 1, title).font = TITLE_FONT
     start = 2
@@ -82,7 +84,7 @@ def table_xlsx(
     for r, row in enumerate(rows, start=start + 1):
         for column, value in enumerate(row, start=1):
             cell_put(ws, r, column, value)
-    ws.freeze_panes = ws.cell(row=start + 1, column=1)
+    ws.freeze_panes = ws.cell(row=start + 1, column=1).coordinate
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

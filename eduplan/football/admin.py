@@ -5,14 +5,14 @@ from django.contrib import admin
 from eduplan.football.models import Competition, Match, Team
 
 
-class TeamInline(admin.TabularInline):
+class TeamInline(admin.TabularInline[Team, Competition]):
     model = Team
     raw_id_fields = ["school"]
     extra = 0
 
 
 @admin.register(Competition)
-class CompetitionAdmin(admin.ModelAdmin):
+class CompetitionAdmin(admin.ModelAdmin[Competition]):
     list_display = ["name", "season", "group", "stage", "organiser", "published"]
     list_filter = ["season", "published", "group"]
     list_select_related = ["organiser"]
@@ -23,7 +23,7 @@ class CompetitionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(admin.ModelAdmin[Team]):
     list_display = ["name", "competition", "school"]
     list_filter = ["competition"]
     raw_id_fields = ["school"]
@@ -31,7 +31,7 @@ class TeamAdmin(admin.ModelAdmin):
 
 
 @admin.register(Match)
-class MatchAdmin(admin.ModelAdmin):
+class MatchAdmin(admin.ModelAdmin[Match]):
     list_display = ["competition", "round", "played_on", "home", "away", "home_goals", "away_goals"]
     list_filter = ["competition", "round"]
     raw_id_fields = ["home", "away"]

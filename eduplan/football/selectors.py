@@ -4,14 +4,13 @@ competitions a user may record results for."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from eduplan.football.models import Competition, Match, Team, TieBreaker
 from eduplan.football.standings import Result, Row, Rules, standings
-from eduplan.org.access import Action, can
+from eduplan.org.access import Action, User, can
 
 
 @dataclass(frozen=True)
@@ -58,7 +57,7 @@ def competitions_published() -> list[CompetitionSummary]:
     return _summaries(Competition.objects.filter(published=True))
 
 
-def competitions_for_results(*, user: Any) -> list[CompetitionSummary]:
+def competitions_for_results(*, user: User) -> list[CompetitionSummary]:
     """The competitions, published or not, whose results the user may record, with their
     counts (one query; the few competitions are filtered by the access rule itself)."""
     summaries = _summaries(

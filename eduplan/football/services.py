@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -11,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from eduplan.core.errors import InputError
 from eduplan.football.models import Competition, Match, Team
-from eduplan.org.access import Action, require
+from eduplan.org.access import Action, User, require
 
 GOALS_MAX = 99
 FAIR_PLAY_MAX = 999
@@ -111,7 +110,7 @@ def match_result_record(
 
 def match_result_enter(
     *,
-    user: Any,
+    user: User,
     match: Match,
     home_goals: int,
     away_goals: int,

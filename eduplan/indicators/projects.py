@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -180,8 +181,8 @@ class TargetPath:
     baseline: float | None
 
 
-def _f(value: object) -> float | None:
-    return None if value is None else round(float(value), 2)  # type: ignore[arg-type]
+def _f(value: Decimal | float | None) -> float | None:
+    return None if value is None else round(float(value), 2)
 
 
 def trajectory_points(status: TargetStatus, at: Period) -> list[Period]:

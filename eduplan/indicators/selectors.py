@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -18,7 +17,7 @@ from eduplan.core.periods import (
     period_from_code,
 )
 from eduplan.indicators.status import TargetStatus, target_status_list
-from eduplan.org.access import Action, require, scope_of
+from eduplan.org.access import Action, User, require, scope_of
 from eduplan.org.models import OrgUnit
 from eduplan.plans.models import Plan
 from eduplan.plans.selectors import plan_default
@@ -49,7 +48,7 @@ def default_period(plan: Plan) -> Period:
 
 
 def plan_and_unit_for(
-    *, user: Any, plan_code: str | None, org_code: str | None
+    *, user: User, plan_code: str | None, org_code: str | None
 ) -> tuple[Plan, OrgUnit]:
     """The plan (the active one by default) and the org unit a user asks about: the
     plan's area for bureau-wide users, else their scope; `org_code` only where they may
@@ -81,7 +80,7 @@ def period_for(plan: Plan, at_code: str | None) -> Period:
 
 
 def target_statuses_for(
-    *, user: Any, plan_code: str | None, at_code: str | None, org_code: str | None
+    *, user: User, plan_code: str | None, at_code: str | None, org_code: str | None
 ) -> StatusView:
     """Every target's status for an org unit the user may see (their scope by default).
 

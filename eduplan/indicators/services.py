@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
@@ -12,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from eduplan.core.errors import InputError
 from eduplan.core.periods import PeriodCodeError, PeriodType, period_from_code
 from eduplan.indicators.models import Judgement, TargetAssessment
-from eduplan.org.access import Action, can
+from eduplan.org.access import Action, User, can, signed_in
 from eduplan.plans.models import Target
 
 ERR_COMMENT = gettext_lazy("An assessment needs a comment saying why.")
@@ -21,7 +20,7 @@ ERR_NOT_OWNER = gettext_lazy(
 )
 
 
-def target_may_assess(*, user: Any, target: Target) -> bool:
+def target_may_assess(*, user: User, target: Target) -> bool:
     """The project's owner departments and the supervision office assess its targets;
     the supervision office assesses work points' targets."""
     owner = target.goal.project if target.goal is not None else target.plan
@@ -30,7 +29,7 @@ def target_may_assess(*, user: Any, target: Target) -> bool:
 
 def target_assessment_record(
     *,
-    user: Any,
+    user: User,
     target: Target,
     period_code: str,
     status: str,
@@ -78,5 +77,5 @@ def target_assessment_record(
         comment=comment.strip(),
         evidence=evidence.strip(),
         overrides=overrides,
-        assessed_by=user,
+        assessed_by=signed_in(user),
     )

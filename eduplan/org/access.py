@@ -12,8 +12,10 @@ import enum
 import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Concatenate, ParamSpec, Protocol, TypeAlias, TypeVar, cast
 
+from django.contrib.auth import models as auth_models
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseForbidden
@@ -99,8 +101,12 @@ ROLE_GRANTS: dict[str, frozenset[Action]] = {
 }
 
 
-# Who is asking: a signed-in user or an anonymous visitor (request.user).
-User = Any
+# Who is asking: a signed-in user or an anonymous visitor, as `request.user` is typed.
+# Access checks take a User (an anonymous visitor may do nothing).
+User: TypeAlias = auth_models.User | AnonymousUser
+# A signed-in user: who is recorded as having done something (an actor, a decider) and
+# whose own rows are read (inbox messages, API tokens, idempotency keys).
+SignedInUser: TypeAlias = auth_models.User
 
 
 class Scoped(Protocol):
@@ -119,17 +125,17 @@ class Approvable(Scoped, Protocol):
     def may_be_approved_by(self, membership: Membership) -> bool: ...
 
 
-def membership_of(user: Any) -> Membership | None:
+def membership_of(user: User) -> Membership | None:
     """The user's membership, or None for anonymous users and users without one."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return None
     try:
-        return user.membership  # type: ignore[no-any-return]
+        return user.membership
     except Membership.DoesNotExist:
         return None
 
 
-def scope_of(user: Any) -> OrgUnit | None:
+def scope_of(user: User) -> OrgUnit | None:
     """The unit whose subtree the user works in: None for anonymous users, users without
     a membership and memberships without a scope (who may then do nothing)."""
     membership = membership_of(user)
@@ -140,7 +146,7 @@ def _unit_of(target: OrgUnit | Scoped) -> OrgUnit | None:
     return target if isinstance(target, OrgUnit) else target.scope_unit
 
 
-def can(user: Any, action: Action, target: OrgUnit | Scoped) -> bool:
+def can(user: User, action: Action, target: OrgUnit | Scoped) -> bool:
     """Whether the user may do `action` on `target`, by role and scope."""
     membership, scope = membership_of(user), scope_of(user)
     if membership is None or scope is None:
@@ -166,13 +172,21 @@ def can(user: Any, action: Action, target: OrgUnit | Scoped) -> bool:
     return True
 
 
-def require(user: Any, action: Action, target: OrgUnit | Scoped) -> None:
+def require(user: User, action: Action, target: OrgUnit | Scoped) -> None:
     """Raise PermissionDenied unless `can(user, action, target)`."""
     if not can(user, action, target):
         raise PermissionDenied(_("You may not do this here."))
 
 
-def granted_actions(user: Any) -> frozenset[Action]:
+def signed_in(user: User) -> SignedInUser:
+    """The user as signed in, to record what they did or read their own rows; refusal for
+    an anonymous visitor (whom `require` has refused already wherever a check came first)."""
+    if not user.is_authenticated:
+        raise PermissionDenied(_("You may not do this here."))
+    return user
+
+
+def granted_actions(user: User) -> frozenset[Action]:
     """The actions the user's role grants anywhere (for building menus, not for checks)."""
     membership = membership_of(user)
     if membership is None or scope_of(user) is None:
@@ -185,42 +199,72 @@ class AccessRule:
     action: Action | None  # None: public page, no login needed
 
 
-View = Callable[..., HttpResponseBase]
+# The attribute AccessMiddleware reads a view's rule from.
+ACCESS_RULE = "access_rule"
+URL = ParamSpec("URL")  # a view's URL arguments, which its loader takes
+T = TypeVar("T", bound="OrgUnit | Scoped")
+
+
+class AccessView(Protocol[URL]):
+    """A view that declares its access rule; called with the request and its URL arguments."""
+
+    access_rule: AccessRule
+
+    def __call__(
+        self, request: HttpRequest, /, *args: URL.args, **kwargs: URL.kwargs
+    ) -> HttpResponseBase: ...
+
+
+def access_rule_declare(
+    view: Callable[Concatenate[HttpRequest, URL], HttpResponseBase], rule: AccessRule
+) -> AccessView[URL]:
+    """Mark `view` (a wrapper of ours) with its rule, for AccessMiddleware to find."""
+    setattr(view, ACCESS_RULE, rule)
+    # A function object cannot be typed with an attribute; it has one now.
+    return cast("AccessView[URL]", view)
 
 
 def requires_in_request(
-    action: Action, *, load: Callable[..., OrgUnit | Scoped]
-) -> Callable[[View], View]:
+    action: Action, *, load: Callable[Concatenate[HttpRequest, URL], T]
+) -> Callable[[Callable[[HttpRequest, T], HttpResponseBase]], AccessView[URL]]:
     """Declare that a view needs `action` on the object `load(request, **url_kwargs)`
     returns (for targets that depend on the request: the user's scope, `?org=`).
 
-    The view is called as `view(request, obj)` once the check has passed.
+    The view is called as `view(request, obj)` once the check has passed; the view it
+    becomes takes the URL arguments `load` takes.
     """
 
-    def decorate(view: View) -> View:
+    def decorate(view: Callable[[HttpRequest, T], HttpResponseBase]) -> AccessView[URL]:
         @functools.wraps(view)
-        def wrapper(request: HttpRequest, **kwargs: Any) -> HttpResponseBase:
+        def wrapper(
+            request: HttpRequest, /, *args: URL.args, **kwargs: URL.kwargs
+        ) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            target = load(request, **kwargs)
+            target = load(request, *args, **kwargs)
             require(request.user, action, target)
             return view(request, target)
 
-        wrapper.access_rule = AccessRule(action)  # type: ignore[attr-defined]
-        return wrapper
+        return access_rule_declare(wrapper, AccessRule(action))
 
     return decorate
 
 
-def requires(action: Action, *, load: Callable[..., OrgUnit | Scoped]) -> Callable[[View], View]:
+def requires(
+    action: Action, *, load: Callable[URL, T]
+) -> Callable[[Callable[[HttpRequest, T], HttpResponseBase]], AccessView[URL]]:
     """Declare that a view needs `action` on the object `load(**url_kwargs)` returns.
 
     The view is called as `view(request, obj)` once the check has passed.
     """
-    return requires_in_request(action, load=lambda _request, **kwargs: load(**kwargs))
+
+    def load_in_request(_request: HttpRequest, /, *args: URL.args, **kwargs: URL.kwargs) -> T:
+        return load(*args, **kwargs)
+
+    return requires_in_request(action, load=load_in_request)
 
 
-def my_scope(request: HttpRequest, **_kwargs: Any) -> OrgUnit:
+def my_scope(request: HttpRequest, /, **_kwargs: Any) -> OrgUnit:
     """Loader for pages about the signed-in user's own area: their scope, or refusal."""
     scope = scope_of(request.user)
     if scope is None:
@@ -228,7 +272,7 @@ def my_scope(request: HttpRequest, **_kwargs: Any) -> OrgUnit:
     return scope
 
 
-def my_entry_unit(request: HttpRequest, **_kwargs: Any) -> OrgUnit:
+def my_entry_unit(request: HttpRequest, /, **_kwargs: Any) -> OrgUnit:
     """Loader for pages listing what the user enters (Reach.ENTRY): department staff enter
     for their department, everyone else for their scope; refusal without either."""
     membership, scope = membership_of(request.user), scope_of(request.user)
@@ -241,15 +285,14 @@ def my_entry_unit(request: HttpRequest, **_kwargs: Any) -> OrgUnit:
     return scope
 
 
-def public(view: View) -> View:
+def public(view: Callable[Concatenate[HttpRequest, URL], HttpResponseBase]) -> AccessView[URL]:
     """Declare a page anyone may read without logging in (wraps, never mutates, the view)."""
 
     @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def wrapper(request: HttpRequest, /, *args: URL.args, **kwargs: URL.kwargs) -> HttpResponseBase:
         return view(request, *args, **kwargs)
 
-    wrapper.access_rule = AccessRule(None)  # type: ignore[attr-defined]
-    return wrapper
+    return access_rule_declare(wrapper, AccessRule(None))
 
 
 # Django's admin wraps every view of its site in `admin_view`, which checks is_staff
@@ -258,9 +301,9 @@ SELF_GUARDED_NAMESPACES = frozenset({"admin"})
 
 
 def declared_rule(view_func: Callable[..., Any]) -> AccessRule | None:
-    rule = getattr(view_func, "access_rule", None)
+    rule = getattr(view_func, ACCESS_RULE, None)
     if rule is None and hasattr(view_func, "view_class"):
-        rule = getattr(view_func.view_class, "access_rule", None)
+        rule = getattr(view_func.view_class, ACCESS_RULE, None)
     return rule
 
 

@@ -9,7 +9,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, 
 from django.db.models.functions import Coalesce, Length, StrIndex, Substr
 from django.db.models.lookups import StartsWith
 
-from eduplan.org.access import Action, can, scope_of
+from eduplan.org.access import Action, User, can, scope_of
 from eduplan.org.models import PATH_SEPARATOR, SCHOOL_TYPES, OrgGroupMember, OrgUnit
 
 
@@ -78,7 +78,7 @@ def unit_ancestors(*, unit: OrgUnit) -> list[OrgUnit]:
     return [by_code[code] for code in codes if code in by_code]
 
 
-def units_visible_to(*, user: Any) -> QuerySet[OrgUnit]:
+def units_visible_to(*, user: User) -> QuerySet[OrgUnit]:
     """Every unit the user may see: their scope's subtree, or nothing."""
     scope = scope_of(user)
     if scope is None or not can(user, Action.UNIT_VIEW, scope):

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from eduplan.core.errors import InputError
 from eduplan.core.numbers import plain_number
-from eduplan.org.access import Action, require
+from eduplan.org.access import Action, User, require
 from eduplan.org.models import OrgUnit
 from eduplan.planimport.parsing import (
     ParsedGoal,
@@ -320,7 +320,7 @@ def plan_import(
     code: str,
     name: str,
     organisation: OrgUnit,
-    user: Any = None,
+    user: User | None = None,
     source_digest: str = "",
 ) -> Plan:
     """Store a parsed plan as a NEW plan in status draft, in one transaction: refuses

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from eduplan.core.errors import InputError
-from eduplan.core.numbers import plain_number
+from eduplan.core.numbers import chinese_number, plain_number
 from eduplan.org.access import Action, my_scope, requires_in_request
 from eduplan.org.models import OrgUnit
 from eduplan.planimport.importing import (
@@ -55,7 +55,6 @@ from eduplan.plans.models import (
     Comparator,
     Horizon,
     Target,
-    chinese_number,
     project_ordinal,
 )
 
@@ -193,7 +192,9 @@ class AddTargetForm(TargetForm):
 
     def __init__(self, *args: Any, places: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["place"].choices = places  # type: ignore[attr-defined]
+        place = self.fields["place"]
+        assert isinstance(place, forms.ChoiceField)
+        place.choices = places
 
 
 class ProjectForm(forms.Form):

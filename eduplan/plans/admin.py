@@ -15,54 +15,54 @@ from eduplan.plans.models import (
 )
 
 
-class ProjectOwnerInline(admin.TabularInline):
+class ProjectOwnerInline(admin.TabularInline[ProjectOwner, Project]):
     model = ProjectOwner
     extra = 0
     autocomplete_fields = ["department"]
 
 
-class GoalInline(admin.StackedInline):
+class GoalInline(admin.StackedInline[Goal, Project]):
     model = Goal
     extra = 0
 
 
-class MeasureInline(admin.TabularInline):
+class MeasureInline(admin.TabularInline[Measure, Project]):
     model = Measure
     extra = 0
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(admin.TabularInline[Milestone, Project]):
     model = Milestone
     extra = 0
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(admin.ModelAdmin[Plan]):
     list_display = ["code", "name", "organisation", "start_year", "end_year", "status"]
     list_filter = ["status"]
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(admin.ModelAdmin[Project]):
     list_display = ["number", "name", "plan"]
     list_filter = ["plan"]
     inlines = [ProjectOwnerInline, GoalInline, MeasureInline, MilestoneInline]
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(admin.ModelAdmin[Section]):
     list_display = ["number", "title", "plan"]
 
 
 @admin.register(WorkPoint)
-class WorkPointAdmin(admin.ModelAdmin):
+class WorkPointAdmin(admin.ModelAdmin[WorkPoint]):
     list_display = ["number", "section", "plan"]
     list_filter = ["plan", "section"]
     filter_horizontal = ["projects"]
 
 
 @admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):
+class TargetAdmin(admin.ModelAdmin[Target]):
     list_display = [
         "indicator",
         "value",

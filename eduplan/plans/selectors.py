@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Case, Count, Prefetch, QuerySet, Value, When
 
 from eduplan.core.numbers import number
-from eduplan.org.access import Action, can
+from eduplan.org.access import Action, User, can
 from eduplan.plans.models import (
     Goal,
     Plan,
@@ -33,7 +33,7 @@ def plan_default(code: str | None = None) -> Plan | None:
     return plans.filter(code=code).first() if code else plans.first()
 
 
-def plans_visible_to(*, user: Any) -> list[Plan]:
+def plans_visible_to(*, user: User) -> list[Plan]:
     """The plans whose area overlaps the user's scope."""
     plans = plans_in_preference()
     return [plan for plan in plans if can(user, Action.PLAN_VIEW, plan)]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -11,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from eduplan.core.errors import InputError
 from eduplan.core.figures_cache import figures_changed
-from eduplan.org.access import Action, require
+from eduplan.org.access import Action, User, require, signed_in
 from eduplan.org.models import OrgUnit, UnitType
 from eduplan.plans.loading import PlanSpec, TargetSpec, restated_key
 from eduplan.plans.models import (
@@ -180,7 +179,7 @@ EVIDENCE_MAX = 2000
 
 @transaction.atomic
 def milestone_complete(
-    *, user: Any, milestone: Milestone, done_on: datetime.date, evidence: str
+    *, user: User, milestone: Milestone, done_on: datetime.date, evidence: str
 ) -> Milestone:
     """Mark a milestone done on a day, with what shows it (a document number, a link to
     the evidence). Only the project's owner departments (and the supervision office) may;
@@ -196,7 +195,7 @@ def milestone_complete(
             _("Keep the evidence under %(n)s characters.") % {"n": EVIDENCE_MAX}, where="evidence"
         )
     milestone.done_on = done_on
-    milestone.done_by = user
+    milestone.done_by = signed_in(user)
     milestone.evidence = evidence
     milestone.save(update_fields=["done_on", "done_by", "evidence"])
     return milestone

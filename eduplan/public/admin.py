@@ -6,7 +6,7 @@ from eduplan.public.models import DirectoryEntry, FeeItem
 
 
 @admin.register(FeeItem)
-class FeeItemAdmin(admin.ModelAdmin):
+class FeeItemAdmin(admin.ModelAdmin[FeeItem]):
     list_display = ["school", "school_year", "item", "amount", "unit", "published"]
     list_filter = ["school_year", "published"]
     raw_id_fields = ["school"]
@@ -14,7 +14,7 @@ class FeeItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(DirectoryEntry)
-class DirectoryEntryAdmin(admin.ModelAdmin):
+class DirectoryEntryAdmin(admin.ModelAdmin[DirectoryEntry]):
     list_display = ["school", "licence_number", "sponsor", "phone", "published"]
     list_filter = ["published", "school__type"]
     raw_id_fields = ["school"]

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy
 
 from eduplan.core.errors import InputError
+from eduplan.org.access import SignedInUser
 from eduplan.reporting.models import IdempotencyKey, Submission
 
 ERR_KEY_REUSED = gettext_lazy("This idempotency key was used for a different request.")
@@ -30,7 +31,7 @@ def _fingerprint(payload: dict[str, Any]) -> str:
 
 
 def idempotency_key_claim(
-    *, user: Any, key: str, request: dict[str, Any]
+    *, user: SignedInUser, key: str, request: dict[str, Any]
 ) -> tuple[IdempotencyKey | None, Submission | None]:
     """Claim an idempotency key for a save: (the key's new row, None), or (None, the
     submission the first save with this key returned) for a retry to replay. Refuses a
@@ -49,7 +50,7 @@ def idempotency_key_claim(
 
 @transaction.atomic
 def idempotency_key_response(
-    *, user: Any, key: str, build: Callable[[], dict[str, Any]]
+    *, user: SignedInUser, key: str, build: Callable[[], dict[str, Any]]
 ) -> dict[str, Any]:
     """The response to the keyed write just saved: `build()` the first time, stored with the
     key, and the stored one, unchanged, for every retry (call it in the write's transaction,

@@ -8,13 +8,14 @@ an approval shows in every figure at once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.db.models import DecimalField, F, OuterRef, QuerySet, Subquery, Value
 from django.utils.translation import pgettext_lazy
 
-from eduplan.core.metrics import Metric, OverTime, OverUnits, register, register_family
+from eduplan.core.metrics import Metric, OverTime, OverUnits, Rows, register, register_family
 from eduplan.org.models import Ownership
 from eduplan.reporting.models import DataElement, DataValue, Status
 
@@ -27,8 +28,8 @@ def counted_statuses() -> list[str]:
     return [Status.APPROVED]
 
 
-def element_rows(code: str, **filters: Any) -> Any:
-    def rows(periods: list[str]) -> QuerySet[Any]:
+def element_rows(code: str, **filters: Any) -> Callable[[list[str]], QuerySet[DataValue]]:
+    def rows(periods: list[str]) -> QuerySet[DataValue]:
         return DataValue.objects.filter(
             element__code=code,
             period__in=periods,
@@ -42,7 +43,7 @@ def element_rows(code: str, **filters: Any) -> Any:
     return rows
 
 
-def share_rows(top: str, bottom: str) -> Any:
+def share_rows(top: str, bottom: str) -> Rows:
     def rows(periods: list[str]) -> QuerySet[Any]:
         denominator = DataValue.objects.filter(
             submission=OuterRef("submission"), element__code=bottom

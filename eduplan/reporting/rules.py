@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import ast
 import operator
+from collections.abc import Callable
 from decimal import Decimal, DivisionByZero, InvalidOperation
 from typing import Any
 
-BINARY = {
+BINARY: dict[type[ast.operator], Callable[[Decimal, Decimal], Decimal]] = {
     ast.Add: operator.add,
     ast.Sub: operator.sub,
     ast.Mult: operator.mul,
@@ -72,7 +73,7 @@ def evaluate(expression: str, values: dict[str, Decimal]) -> Decimal | None:
         if isinstance(node, ast.UnaryOp):
             return -walk(node.operand)
         if isinstance(node, ast.BinOp):
-            return BINARY[type(node.op)](walk(node.left), walk(node.right))  # type: ignore[no-any-return]
+            return BINARY[type(node.op)](walk(node.left), walk(node.right))
         raise RuleSyntaxError("unexpected expression")
 
     try:

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import datetime
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypedDict, TypeVar
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_stubs_ext import WithAnnotations
 
 from eduplan.core.numbers import number
 from eduplan.core.periods import Period, PeriodType, period_containing, period_from_code
 from eduplan.core.tables import Table
-from eduplan.org.access import Action, can, membership_of, scope_of
+from eduplan.org.access import Action, User, can, membership_of, scope_of
 from eduplan.org.models import OrgUnit, Role, UnitType
 from eduplan.plans.models import Measure
 from eduplan.reporting.definitions import FormDefinition
@@ -57,7 +59,13 @@ def _expected(form: Form, period_code: str, unit: OrgUnit) -> QuerySet[ExpectedR
     )
 
 
-def _done(form: Form, period_code: str, unit: OrgUnit) -> QuerySet[Submission]:
+class DueAnnotation(TypedDict):
+    due: datetime.date
+
+
+def _done(
+    form: Form, period_code: str, unit: OrgUnit
+) -> QuerySet[WithAnnotations[Submission, DueAnnotation]]:
     """Submitted or approved reports under `unit` that were expected, with their due date."""
     due = ExpectedReport.objects.filter(
         form=form, period=period_code, org_unit=OuterRef("org_unit"), subject=OuterRef("subject")
@@ -91,7 +99,19 @@ def _child_code(path: str, depth: int) -> str:
     return path.split("/")[depth + 2]
 
 
-def completeness_by_child(*, form: Form, period: str, unit: OrgUnit) -> list[dict[str, Any]]:
+U = TypeVar("U")  # the unit: an OrgUnit, or a stand-in with its name and path
+
+
+class CompletenessRow(TypedDict, Generic[U]):
+    """A unit and its reporting: a row of the completeness tables and charts."""
+
+    unit: U
+    completeness: Completeness
+
+
+def completeness_by_child(
+    *, form: Form, period: str, unit: OrgUnit
+) -> list[CompletenessRow[OrgUnit]]:
     """One row per child unit of `unit` (e.g. per district) that has reports expected,
     in three queries whatever the number of children."""
     children = list(OrgUnit.objects.filter(parent=unit).order_by("type", "code"))
@@ -105,7 +125,7 @@ def completeness_by_child(*, form: Form, period: str, unit: OrgUnit) -> list[dic
     for path, status, first_at, due in (
         _done(form, period, unit)
         .exclude(org_unit=unit)
-        .values_list("org_unit__path", "status", "first_submitted_at", "due")  # type: ignore[misc]
+        .values_list("org_unit__path", "status", "first_submitted_at", "due")
     ):
         row = counts[_child_code(path, unit.depth)]
         row["submitted"] += 1
@@ -138,7 +158,7 @@ def forms_due_in(period: Period) -> list[tuple[Form, Period]]:
     return out
 
 
-def completeness_due_in(*, period: Period, unit: OrgUnit) -> list[dict[str, Any]]:
+def completeness_due_in(*, period: Period, unit: OrgUnit) -> list[CompletenessRow[OrgUnit]]:
     """Every child of `unit` with its reporting over all forms due in `period` (each form's
     latest period ended by then): three queries per form, none per child."""
     totals: dict[str, dict[str, Any]] = {}
@@ -166,7 +186,7 @@ def completeness_due_in(*, period: Period, unit: OrgUnit) -> list[dict[str, Any]
     ]
 
 
-def reports_due_for(*, user: Any, period: str | None = None) -> QuerySet[ExpectedReport]:
+def reports_due_for(*, user: User, period: str | None = None) -> QuerySet[ExpectedReport]:
     """What the user's unit (and units beneath, for a district) must report."""
     membership, scope = membership_of(user), scope_of(user)
     if membership is None or scope is None:
@@ -183,7 +203,7 @@ def reports_due_for(*, user: Any, period: str | None = None) -> QuerySet[Expecte
     return qs.order_by("due_on", "form__code", "org_unit__code")
 
 
-def approval_queue(*, user: Any) -> list[Submission]:
+def approval_queue(*, user: User) -> list[Submission]:
     """Submitted reports the user may approve or return, oldest first."""
     membership, scope = membership_of(user), scope_of(user)
     if membership is None or scope is None:
@@ -258,7 +278,17 @@ def periods_expected(form: Form) -> list[Period]:
     return sorted(period_from_code(c) for c in codes)
 
 
-def submission_history(submission: Submission, definition: FormDefinition) -> list[dict[str, Any]]:
+class HistoryEntry(TypedDict):
+    """One step of a submission's audit trail, as its page lists it."""
+
+    actor: str
+    at: datetime.datetime
+    action: str
+    changes: list[dict[str, Any]]  # the event's changes, each with its element's name
+    reason: str
+
+
+def submission_history(submission: Submission, definition: FormDefinition) -> list[HistoryEntry]:
     """The submission's audit trail, newest first, with element names (one query)."""
     names = {e.code: e.name for e in definition.elements}
     events = SubmissionEvent.objects.filter(submission=submission).select_related("actor")
@@ -277,7 +307,7 @@ def submission_history(submission: Submission, definition: FormDefinition) -> li
     ]
 
 
-def completeness_table(*, table_id: str, title: str, rows: list[dict[str, Any]]) -> Table:
+def completeness_table(*, table_id: str, title: str, rows: Sequence[CompletenessRow[Any]]) -> Table:
     """Completeness rows (unit and its rates) as a table of plain values."""
 
     def rate(value: float | None) -> float | int | None:

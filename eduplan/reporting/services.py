@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from eduplan.core.errors import InputError
 from eduplan.core.figures_cache import figures_changed
 from eduplan.core.periods import Period, period_from_code
-from eduplan.org.access import Action, require
+from eduplan.org.access import Action, User, require, signed_in
 from eduplan.org.models import OrgUnit, UnitType
 from eduplan.org.selectors import units_open_between
 from eduplan.reporting.definitions import FormDefinition, definition_from_json
@@ -222,8 +222,10 @@ def _set_status(submission: Submission, new: str) -> None:
     submission.status = new
 
 
-def _event(submission: Submission, user: Any, action: str, **extra: Any) -> None:
-    SubmissionEvent.objects.create(submission=submission, actor=user, action=action, **extra)
+def _event(submission: Submission, user: User, action: str, **extra: Any) -> None:
+    SubmissionEvent.objects.create(
+        submission=submission, actor=signed_in(user), action=action, **extra
+    )
 
 
 def _parse_values(
@@ -254,7 +256,7 @@ def _locked_submission(pk: int) -> Submission:
 @transaction.atomic
 def submission_save(
     *,
-    user: Any,
+    user: User,
     form: Form,
     org_unit: OrgUnit,
     period_code: str,
@@ -282,7 +284,9 @@ def submission_save(
             "values": values,
             "revision": revision,
         }
-        key_row, replay = idempotency_key_claim(user=user, key=idempotency_key, request=request)
+        key_row, replay = idempotency_key_claim(
+            user=signed_in(user), key=idempotency_key, request=request
+        )
         if replay is not None:
             return replay
     if not ExpectedReport.objects.filter(
@@ -411,7 +415,7 @@ def submission_check(submission: Submission) -> list[FieldProblem]:
 
 @transaction.atomic
 def submission_submit(
-    *, user: Any, submission: Submission, revision: int | None, comment: str = ""
+    *, user: User, submission: Submission, revision: int | None, comment: str = ""
 ) -> Submission:
     """Submit for approval: errors block; warnings need a comment."""
     require(user, Action.REPORT_ENTER, submission.org_unit)
@@ -430,7 +434,7 @@ def submission_submit(
     now = timezone.now()
     submission.submitted_at = now
     submission.first_submitted_at = submission.first_submitted_at or now
-    submission.submitted_by = user
+    submission.submitted_by = signed_in(user)
     submission.comment = comment.strip()
     submission.revision += 1
     submission.save(
@@ -449,7 +453,7 @@ def submission_submit(
 
 
 def _decide(
-    *, user: Any, submission: Submission, revision: int | None, new: str, reason: str, action: str
+    *, user: User, submission: Submission, revision: int | None, new: str, reason: str, action: str
 ) -> Submission:
     submission = _locked_submission(submission.pk)
     require(user, Action.REPORT_APPROVE, submission)
@@ -457,7 +461,7 @@ def _decide(
     if new == Status.RETURNED and not reason.strip():
         raise InputError(str(ERR_REASON), where="reason")
     _set_status(submission, new)
-    submission.decided_by = user
+    submission.decided_by = signed_in(user)
     submission.decided_at = timezone.now()
     submission.returned_reason = reason.strip() if new == Status.RETURNED else ""
     submission.revision += 1
@@ -484,7 +488,7 @@ DECISIONS: dict[str, tuple[str, str]] = {
 
 
 def _decision(
-    *, user: Any, submission: Submission, revision: int | None, action: str, reason: str
+    *, user: User, submission: Submission, revision: int | None, action: str, reason: str
 ) -> Submission:
     source, target = DECISIONS[action]
     if submission.status != source:
@@ -503,7 +507,7 @@ def _decision(
 
 
 @transaction.atomic
-def submission_approve(*, user: Any, submission: Submission, revision: int | None) -> Submission:
+def submission_approve(*, user: User, submission: Submission, revision: int | None) -> Submission:
     """Approve a submitted report; it is locked until an approver reopens it."""
     return _decision(
         user=user, submission=submission, revision=revision, action="approve", reason=""
@@ -512,7 +516,7 @@ def submission_approve(*, user: Any, submission: Submission, revision: int | Non
 
 @transaction.atomic
 def submission_return(
-    *, user: Any, submission: Submission, revision: int | None, reason: str
+    *, user: User, submission: Submission, revision: int | None, reason: str
 ) -> Submission:
     """Return a submitted report to its unit with a reason."""
     return _decision(
@@ -522,7 +526,7 @@ def submission_return(
 
 @transaction.atomic
 def submission_reopen(
-    *, user: Any, submission: Submission, revision: int | None, reason: str
+    *, user: User, submission: Submission, revision: int | None, reason: str
 ) -> Submission:
     """Reopen an approved report (it goes back to its unit as returned)."""
     return _decision(
@@ -535,7 +539,7 @@ def submission_reopen(
 
 @transaction.atomic
 def attachment_add(
-    *, user: Any, submission: Submission | None, upload: UploadedFile | None
+    *, user: User, submission: Submission | None, upload: UploadedFile[Any] | None
 ) -> Attachment:
     """Store an evidence file for an editable submission, refusing empty or large files."""
     if submission is None:
@@ -558,12 +562,13 @@ def attachment_add(
             where="file",
         )
     name = (upload.name or "file")[-200:]
+    actor = signed_in(user)
     attachment = Attachment.objects.create(
-        submission=submission, file=upload, name=name, size=size, uploaded_by=user
+        submission=submission, file=upload, name=name, size=size, uploaded_by=actor
     )
     SubmissionEvent.objects.create(
         submission=submission,
-        actor=user,
+        actor=actor,
         action="attach",
         changes=[{"element": "attachment", "old": "", "new": name}],
     )

@@ -10,6 +10,6 @@ from eduplan.supervision.selectors import inbox_unread_count
 
 def inbox(request: HttpRequest) -> dict[str, Any]:
     """The signed-in user's unread inbox messages, for the menu (one query a page)."""
-    if not granted_actions(request.user):
+    if not request.user.is_authenticated or not granted_actions(request.user):
         return {"unread": 0}
     return {"unread": inbox_unread_count(user=request.user)}

@@ -15,6 +15,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy
 
 from eduplan.core.errors import InputError
+from eduplan.org.access import User, signed_in
 from eduplan.org.models import OrgUnit
 from eduplan.supervision.models import OrderEvent, OrderEvidence, SupervisionOrder
 
@@ -29,12 +30,12 @@ URL_MAX = 500
 class EvidenceItem:
     """One piece of evidence to store: a file or a link, with a note."""
 
-    upload: UploadedFile | None = None
+    upload: UploadedFile[Any] | None = None
     url: str = ""
     note: str = ""
 
 
-def upload_check(upload: UploadedFile, *, where: str) -> None:
+def upload_check(upload: UploadedFile[Any], *, where: str) -> None:
     """Refuse an empty file or one above EDUPLAN_UPLOAD_MAX_BYTES, naming it."""
     name = upload.name or "file"
     size = upload.size or 0
@@ -69,10 +70,11 @@ def evidence_store(
     order: SupervisionOrder,
     event: OrderEvent,
     unit: OrgUnit,
-    user: Any,
+    user: User,
     items: Sequence[EvidenceItem],
 ) -> list[OrderEvidence]:
     """Store checked evidence for the step `event` recorded, as given by `unit`."""
+    actor = signed_in(user)
     stored = []
     for item in items:
         note = item.note.strip()[:NOTE_MAX]
@@ -85,11 +87,11 @@ def evidence_store(
                 name=(item.upload.name or "file")[-200:],
                 size=item.upload.size or 0,
                 note=note,
-                added_by=user,
+                added_by=actor,
             )
         else:
             row = OrderEvidence(
-                order=order, event=event, unit=unit, url=item.url, note=note, added_by=user
+                order=order, event=event, unit=unit, url=item.url, note=note, added_by=actor
             )
         row.save()
         stored.append(row)

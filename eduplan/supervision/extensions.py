@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
 from eduplan.core.errors import InputError
-from eduplan.org.access import Action, User, can
+from eduplan.org.access import Action, User, can, signed_in
 from eduplan.supervision.models import (
     UNDONE,
     ExtensionRequest,
@@ -77,7 +77,7 @@ def extension_request(
                 new_due_on=new_due_on,
                 reason=reason.strip(),
                 late=today > order.due_on,
-                requested_by=user,
+                requested_by=signed_in(user),
             )
     except IntegrityError:  # another request was made at the same moment
         raise InputError(str(ERR_PENDING), where="new_due_on") from None
@@ -105,7 +105,7 @@ def _pending(user: User, order: SupervisionOrder) -> tuple[SupervisionOrder, Ext
 
 def _decided(request: ExtensionRequest, user: User, state: str, note: str) -> None:
     request.state = state
-    request.decided_by = user
+    request.decided_by = signed_in(user)
     request.decided_at = timezone.now()
     request.decision_note = note
     request.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])

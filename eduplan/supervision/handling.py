@@ -13,6 +13,7 @@ import datetime
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
@@ -22,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from eduplan.core.errors import InputError
-from eduplan.org.access import Action, User, can, scope_of
+from eduplan.org.access import Action, User, can, scope_of, signed_in
 from eduplan.org.models import OrgUnit
 from eduplan.supervision.evidence import (
     EvidenceItem,
@@ -90,7 +91,7 @@ class OrderDraft:
     due_on: datetime.date | None
     source_number: str = ""
     source_date: datetime.date | None = None
-    source_file: UploadedFile | None = None
+    source_file: UploadedFile[Any] | None = None
     cohandlers: str = ""
 
 
@@ -207,10 +208,10 @@ def _raised(
         source_title=draft.source_title.strip()[:300],
         source_number=draft.source_number.strip()[:100],
         source_date=draft.source_date,
-        created_by=user,
+        created_by=signed_in(user),
     )
     if draft.source_file is not None:
-        order.source_file = draft.source_file  # type: ignore[assignment]
+        order.source_file = draft.source_file
     order.save()
     order_event_add(order, "assign", user, order.detail)
     notice_send(order=order, units=[lead], subject=RAISED)
@@ -225,7 +226,7 @@ def _raised(
 def _cohandler_added(order: SupervisionOrder, unit: OrgUnit, user: User) -> CoHandler:
     try:
         with transaction.atomic():
-            row = CoHandler.objects.create(order=order, unit=unit, added_by=user)
+            row = CoHandler.objects.create(order=order, unit=unit, added_by=signed_in(user))
     except IntegrityError:
         raise InputError(
             str(ERR_ALREADY_COHANDLES) % {"unit": unit.name}, where="cohandlers"
@@ -279,7 +280,7 @@ def cohandler_feedback(
     evidence_check(evidence)
     cohandler.response = text
     cohandler.responded_at = timezone.now()
-    cohandler.responded_by = user
+    cohandler.responded_by = signed_in(user)
     cohandler.save(update_fields=["response", "responded_at", "responded_by"])
     event = order_event_add(order, "co_feedback", user, f"{cohandler.unit.name}：{text}")
     evidence_store(order=order, event=event, unit=cohandler.unit, user=user, items=evidence)

@@ -14,7 +14,7 @@ import bisect
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TypeAlias, TypedDict
 
 from django.conf import settings
 from django.db.models import (
@@ -32,9 +32,10 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
+from django_stubs_ext import WithAnnotations
 
 from eduplan.core.tables import Table
-from eduplan.org.access import Action, can, membership_of, scope_of
+from eduplan.org.access import Action, SignedInUser, User, can, membership_of, scope_of
 from eduplan.org.models import Role
 from eduplan.supervision.models import (
     ANSWERED,
@@ -206,9 +207,18 @@ def order_colour_history(*, order: SupervisionOrder) -> list[OrderColour]:
 # Lists ----------------------------------------------------------------------------------
 
 
+class ColourAnnotations(TypedDict):
+    colour: str
+    severity: int
+
+
+# An order with its colour and severity on a day, as `_with_colour` annotates it.
+ColouredOrder: TypeAlias = "WithAnnotations[SupervisionOrder, ColourAnnotations]"
+
+
 def _with_colour(
     qs: QuerySet[SupervisionOrder], day: datetime.date, colour: str = ""
-) -> QuerySet[SupervisionOrder]:
+) -> QuerySet[ColouredOrder]:
     """The orders with `colour` and `severity` for `day`, worst first, optionally only
     those of one colour."""
     colour_expr, severity = colour_annotation(day)
@@ -221,15 +231,15 @@ def _with_colour(
 
 
 def orders_for(
-    *, user: Any, day: datetime.date | None = None, include_closed: bool = False
-) -> QuerySet[SupervisionOrder]:
+    *, user: User, day: datetime.date | None = None, include_closed: bool = False
+) -> QuerySet[ColouredOrder]:
     """Orders the user's unit answers for: department staff, their department's; others,
     those of units in their scope. Each carries `colour` and `severity` for `day`."""
     membership, scope = membership_of(user), scope_of(user)
     if membership is None or scope is None:
-        return SupervisionOrder.objects.none()
+        qs = SupervisionOrder.objects.none()
     # Orders the unit co-handles (协办) are listed too.
-    if membership.role == Role.DEPARTMENT:
+    elif membership.role == Role.DEPARTMENT:
         cohandled = CoHandler.objects.filter(order=OuterRef("pk"), unit_id=membership.department_id)
         qs = SupervisionOrder.objects.filter(
             Q(responsible_unit_id=membership.department_id) | Exists(cohandled)
@@ -250,7 +260,7 @@ BOARD_ROLES = frozenset({Role.SUPERVISION, Role.LEADER})
 OPEN_FILTER = "open"
 
 
-def _board_base(*, user: Any, status: str, rule: str) -> QuerySet[SupervisionOrder]:
+def _board_base(*, user: User, status: str, rule: str) -> QuerySet[SupervisionOrder]:
     scope = scope_of(user)
     if scope is None or not can(user, Action.BOARD_VIEW, scope):
         return SupervisionOrder.objects.none()
@@ -266,12 +276,12 @@ def _board_base(*, user: Any, status: str, rule: str) -> QuerySet[SupervisionOrd
 
 def board_orders(
     *,
-    user: Any,
+    user: User,
     day: datetime.date | None = None,
     colour: str = "",
     status: str = OPEN_FILTER,
     rule: str = "",
-) -> QuerySet[SupervisionOrder]:
+) -> QuerySet[ColouredOrder]:
     """Every order in the scope of a supervision office user or leader, filtered by
     colour, status ("open": all but closed; anything else unknown: all) and rule, worst
     colour first."""
@@ -279,7 +289,7 @@ def board_orders(
     return _with_colour(base, day or timezone.localdate(), colour)
 
 
-def board_counts(*, user: Any, day: datetime.date | None = None) -> dict[str, int]:
+def board_counts(*, user: User, day: datetime.date | None = None) -> dict[str, int]:
     """Open orders on the user's board by colour (one query)."""
     colour, _severity = colour_annotation(day or timezone.localdate())
     rows = (
@@ -333,7 +343,7 @@ def order_for_page(*, pk: int) -> SupervisionOrder:
 # Inbox ----------------------------------------------------------------------------------
 
 
-def inbox_for(*, user: Any, unread_only: bool = False) -> QuerySet[InboxMessage]:
+def inbox_for(*, user: SignedInUser, unread_only: bool = False) -> QuerySet[InboxMessage]:
     """The user's messages, newest first."""
     qs = InboxMessage.objects.filter(user=user).select_related("order")
     if unread_only:
@@ -341,7 +351,7 @@ def inbox_for(*, user: Any, unread_only: bool = False) -> QuerySet[InboxMessage]
     return qs.order_by("-created_at", "-pk")
 
 
-def inbox_unread_count(*, user: Any) -> int:
+def inbox_unread_count(*, user: SignedInUser) -> int:
     return InboxMessage.objects.filter(user=user, read_at__isnull=True).count()
 
 
@@ -358,7 +368,7 @@ def inbox_table(messages: Iterable[InboxMessage], *, title: str) -> Table:
     )
 
 
-def orders_table(orders: QuerySet[SupervisionOrder], *, title: str) -> Table:
+def orders_table(orders: QuerySet[ColouredOrder], *, title: str) -> Table:
     """Orders (annotated with their colour) as a table of plain values, worst first."""
     return Table(
         id="orders",
@@ -378,7 +388,7 @@ def orders_table(orders: QuerySet[SupervisionOrder], *, title: str) -> Table:
                 o.responsible_unit.name,
                 str(Rule(o.rule).label),
                 str(OrderStatus(o.status).label),
-                str(Colour(o.colour).label),  # type: ignore[attr-defined]
+                str(Colour(o.colour).label),
                 o.assigned_on,
                 o.due_on,
             ]

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from eduplan.core.errors import InputError
-from eduplan.org.access import Action, can
+from eduplan.org.access import Action, SignedInUser, User, can, signed_in
 from eduplan.org.models import Membership, OrgUnit, Role, UnitType
 from eduplan.supervision.evidence import EvidenceItem, evidence_check, evidence_store
 from eduplan.supervision.models import (
@@ -82,22 +82,22 @@ ERR_ANSWERED = gettext_lazy("This order has been answered and can no longer be c
 # Who may act ----------------------------------------------------------------------------
 
 
-def order_may_answer(*, user: Any, order: SupervisionOrder) -> bool:
+def order_may_answer(*, user: User, order: SupervisionOrder) -> bool:
     """Whether the user answers for the order's unit (enters reports for it)."""
     return can(user, Action.REPORT_ENTER, order)
 
 
-def order_may_supervise(*, user: Any, order: SupervisionOrder) -> bool:
+def order_may_supervise(*, user: User, order: SupervisionOrder) -> bool:
     """Whether the user is in the supervision office with the order's unit in scope."""
     return can(user, Action.ORDER_DECIDE, order)
 
 
-def _require_answerer(user: Any, order: SupervisionOrder) -> None:
+def _require_answerer(user: User, order: SupervisionOrder) -> None:
     if not order_may_answer(user=user, order=order):
         raise PermissionDenied(str(ERR_NOT_RESPONSIBLE))
 
 
-def _require_office(user: Any, order: SupervisionOrder) -> None:
+def _require_office(user: User, order: SupervisionOrder) -> None:
     if not order_may_supervise(user=user, order=order):
         raise PermissionDenied(str(ERR_OFFICE_ONLY))
 
@@ -106,7 +106,7 @@ def _require_office(user: Any, order: SupervisionOrder) -> None:
 
 
 def order_event_add(
-    order: SupervisionOrder, action: str, actor: Any = None, note: str = ""
+    order: SupervisionOrder, action: str, actor: User | None = None, note: str = ""
 ) -> OrderEvent:
     """Append a step to the order's history, with its status and deadline after it."""
     return OrderEvent.objects.create(
@@ -114,7 +114,7 @@ def order_event_add(
         action=action,
         status=order.status,
         due_on=order.due_on,
-        actor=actor,
+        actor=None if actor is None else signed_in(actor),
         note=note,
         at=timezone.now(),
     )
@@ -124,7 +124,7 @@ def order_set_status(
     *,
     order: SupervisionOrder,
     new: str,
-    actor: Any,
+    actor: User | None,
     action: str,
     note: str = "",
     also: Sequence[str] = (),
@@ -138,13 +138,14 @@ def order_set_status(
             where=f"#{order.pk}",
         )
     order.status = new
+    by = None if actor is None else signed_in(actor)
     stamps: tuple[str, ...] = ()
     if new in STEP_FIELDS:  # back to 立项交办 (reassigned) stamps nothing
         at_field, by_field = stamps = STEP_FIELDS[new]
         setattr(order, at_field, timezone.now())
-        setattr(order, by_field, actor)
+        setattr(order, by_field, by)
     order.save(update_fields=["status", *stamps, *also])
-    order_event_add(order, action, actor, note)
+    order_event_add(order, action, by, note)
     return order
 
 
@@ -157,14 +158,14 @@ def _locked(order: SupervisionOrder) -> SupervisionOrder:
 
 
 @transaction.atomic
-def order_sign(*, user: Any, order: SupervisionOrder) -> SupervisionOrder:
+def order_sign(*, user: User, order: SupervisionOrder) -> SupervisionOrder:
     """The responsible unit signs for (签收) an assigned order."""
     order = _locked(order)
     _require_answerer(user, order)
     return order_set_status(order=order, new=OrderStatus.SIGNED, actor=user, action="sign")
 
 
-def _start(order: SupervisionOrder, user: Any) -> None:
+def _start(order: SupervisionOrder, user: User) -> None:
     if order.status == OrderStatus.ASSIGNED:
         raise InputError(str(ERR_SIGN_FIRST), where="response")
     if order.status == OrderStatus.SIGNED:
@@ -174,7 +175,7 @@ def _start(order: SupervisionOrder, user: Any) -> None:
 
 
 @transaction.atomic
-def order_response_save(*, user: Any, order: SupervisionOrder, response: str) -> SupervisionOrder:
+def order_response_save(*, user: User, order: SupervisionOrder, response: str) -> SupervisionOrder:
     """Save the response as a draft; the first save starts handling (办理)."""
     order = _locked(order)
     _require_answerer(user, order)
@@ -190,7 +191,7 @@ def order_response_save(*, user: Any, order: SupervisionOrder, response: str) ->
 @transaction.atomic
 def order_feedback(
     *,
-    user: Any,
+    user: User,
     order: SupervisionOrder,
     response: str | None = None,
     evidence: Sequence[EvidenceItem] = (),
@@ -225,7 +226,7 @@ def order_feedback(
 
 
 @transaction.atomic
-def order_review(*, user: Any, order: SupervisionOrder, note: str = "") -> SupervisionOrder:
+def order_review(*, user: User, order: SupervisionOrder, note: str = "") -> SupervisionOrder:
     """The supervision office takes the feedback into review (复核)."""
     order = _locked(order)
     _require_office(user, order)
@@ -235,7 +236,7 @@ def order_review(*, user: Any, order: SupervisionOrder, note: str = "") -> Super
 
 
 @transaction.atomic
-def order_close(*, user: Any, order: SupervisionOrder, note: str = "") -> SupervisionOrder:
+def order_close(*, user: User, order: SupervisionOrder, note: str = "") -> SupervisionOrder:
     """The supervision office accepts the response and closes the order (办结销号); an
     order under feedback passes through review first. Refused without a response."""
     order = _locked(order)
@@ -251,7 +252,7 @@ def order_close(*, user: Any, order: SupervisionOrder, note: str = "") -> Superv
 
 @transaction.atomic
 def order_send_back(
-    *, user: Any, order: SupervisionOrder, reason: str, due_on: datetime.date | None = None
+    *, user: User, order: SupervisionOrder, reason: str, due_on: datetime.date | None = None
 ) -> SupervisionOrder:
     """The office does not accept the feedback: back to handling (办理) with the reason,
     and a new deadline if one is given."""
@@ -574,7 +575,7 @@ def supervision_run(*, at: datetime.date) -> RunResult:
 # Inbox ---------------------------------------------------------------------------------------
 
 
-def inbox_message_mark_read(*, user: Any, message_id: int) -> bool:
+def inbox_message_mark_read(*, user: SignedInUser, message_id: int) -> bool:
     """Mark one of the user's own messages read (again is harmless); False if the
     message is not theirs."""
     mine = InboxMessage.objects.filter(pk=message_id, user=user)
@@ -583,7 +584,7 @@ def inbox_message_mark_read(*, user: Any, message_id: int) -> bool:
     return mine.exists()
 
 
-def inbox_mark_all_read(*, user: Any) -> int:
+def inbox_mark_all_read(*, user: SignedInUser) -> int:
     """Mark every unread message of the user read."""
     return InboxMessage.objects.filter(user=user, read_at__isnull=True).update(
         read_at=timezone.now()

@@ -26,9 +26,11 @@ from eduplan.core.errors import InputError
 from eduplan.core.tables import table_export
 from eduplan.org.access import (
     Action,
+    SignedInUser,
     granted_actions,
     my_scope,
     requires_in_request,
+    signed_in,
 )
 from eduplan.org.models import OrgUnit
 from eduplan.supervision.models import (
@@ -40,6 +42,7 @@ from eduplan.supervision.models import (
 )
 from eduplan.supervision.selectors import (
     OPEN_FILTER,
+    ColouredOrder,
     board_counts,
     board_orders,
     colour_now,
@@ -115,14 +118,12 @@ def _query(request: HttpRequest, **changes: str) -> str:
 # Lists -------------------------------------------------------------------------------
 
 
-def _rows(
-    orders: Iterable[SupervisionOrder], *, may_supervise: bool = False
-) -> list[dict[str, Any]]:
+def _rows(orders: Iterable[ColouredOrder], *, may_supervise: bool = False) -> list[dict[str, Any]]:
     """Orders annotated with `colour` (selectors), with the colour's label and whether
     the office may close or send back the order from the list."""
     rows = []
     for order in orders:
-        colour = Colour(order.colour)  # type: ignore[attr-defined]
+        colour = Colour(order.colour)
         rows.append(
             {
                 "order": order,
@@ -244,7 +245,7 @@ DONE_MESSAGES = {
 class Step:
     label: str
     at: datetime.datetime | None
-    by: Any
+    by: SignedInUser | None
 
 
 def _steps(order: SupervisionOrder) -> list[Step]:
@@ -329,19 +330,19 @@ def inbox(request: HttpRequest, scope: OrgUnit) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action", "")
         if action == "read_all":
-            inbox_mark_all_read(user=request.user)
+            inbox_mark_all_read(user=signed_in(request.user))
         elif action == "read":
             try:
                 message_id = int(request.POST.get("message", ""))
             except ValueError:
                 return HttpResponseBadRequest()
-            if not inbox_message_mark_read(user=request.user, message_id=message_id):
+            if not inbox_message_mark_read(user=signed_in(request.user), message_id=message_id):
                 raise Http404
         else:
             return HttpResponseBadRequest()
         return redirect(f"{request.path}?{_query(request)}" if request.GET else request.path)
     unread_only = request.GET.get("unread") == "1"
-    messages_shown = inbox_for(user=request.user, unread_only=unread_only)
+    messages_shown = inbox_for(user=signed_in(request.user), unread_only=unread_only)
     # The workbook holds every message the filter shows, not one screen of them.
     exported = table_export(request, lambda: [inbox_table(messages_shown, title=_("Inbox"))])
     if exported is not None:

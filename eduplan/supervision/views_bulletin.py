@@ -17,7 +17,7 @@ from eduplan.core.periods import (
 )
 from eduplan.indicators.selectors import default_period
 from eduplan.org.access import Action, requires_in_request
-from eduplan.org.models import OrgUnit
+from eduplan.plans.models import Plan
 from eduplan.supervision.bulletin import (
     bulletin_build,
     bulletin_docx,
@@ -26,16 +26,15 @@ from eduplan.supervision.bulletin import (
 )
 
 
-def _plan_area(request: HttpRequest) -> OrgUnit:
+def _plan(request: HttpRequest) -> Plan:
+    """The plan of `?plan=` (or the default one); access is checked on its area."""
     plan = plan_for_bulletin(request.GET.get("plan"))
     if plan is None:
         raise Http404
-    request.bulletin_plan = plan  # type: ignore[attr-defined]
-    return plan.organisation
+    return plan
 
 
-def _period(request: HttpRequest) -> Period:
-    plan = request.bulletin_plan  # type: ignore[attr-defined]
+def _period(request: HttpRequest, plan: Plan) -> Period:
     code = request.GET.get("at")
     if code:
         try:
@@ -48,10 +47,10 @@ def _period(request: HttpRequest) -> Period:
     return default_period(plan)
 
 
-@requires_in_request(Action.UNIT_VIEW, load=_plan_area)
-def bulletin_page(request: HttpRequest, area: OrgUnit) -> HttpResponse:
-    plan = request.bulletin_plan  # type: ignore[attr-defined]
-    period = _period(request)
+@requires_in_request(Action.UNIT_VIEW, load=_plan)
+def bulletin_page(request: HttpRequest, plan: Plan) -> HttpResponse:
+    area = plan.organisation
+    period = _period(request, plan)
     bulletin = bulletin_build(plan=plan, period=period)
     periods = [
         p
@@ -66,10 +65,9 @@ def bulletin_page(request: HttpRequest, area: OrgUnit) -> HttpResponse:
     )
 
 
-@requires_in_request(Action.UNIT_VIEW, load=_plan_area)
-def bulletin_download(request: HttpRequest, area: OrgUnit) -> HttpResponse:
-    plan = request.bulletin_plan  # type: ignore[attr-defined]
-    period = _period(request)
+@requires_in_request(Action.UNIT_VIEW, load=_plan)
+def bulletin_download(request: HttpRequest, plan: Plan) -> HttpResponse:
+    period = _period(request, plan)
     body = bulletin_docx(bulletin_build(plan=plan, period=period))
     response = HttpResponse(body, content_type=DOCX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="bulletin-{period.code}.docx"'

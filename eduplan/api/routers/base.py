@@ -3,13 +3,12 @@ and the shapes of error bodies."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy
 from ninja import Schema
 
 from eduplan.core.periods import Period, PeriodCodeError, period_from_code
+from eduplan.org.access import SignedInUser
 from eduplan.org.models import OrgUnit
 from eduplan.reporting.models import Form
 
@@ -52,9 +51,11 @@ class BadRequest(ValueError):
         super().__init__(message)
 
 
-def caller(request: HttpRequest) -> Any:
+def caller(request: HttpRequest) -> SignedInUser:
     """The authenticated user (by token or session) that ninja put on the request."""
-    return request.auth  # type: ignore[attr-defined]
+    # ninja sets `request.auth` at run time; Django's HttpRequest type does not have it.
+    user: SignedInUser = request.auth  # type: ignore[attr-defined]
+    return user
 
 
 def load_form(code: str) -> Form:

@@ -48,7 +48,7 @@ class Year:
     orders: list[SupervisionOrder]
 
 
-def _reports(city) -> None:  # type: ignore[no-untyped-def]
+def _reports(city) -> None:
     form, version, _created = form_load(definition=definition_from_data(CLASS_FORM, source="t"))
     for unit in (city.jinshui_one, city.jinshui_two, city.erqi_one):
         ExpectedReport.objects.create(form=form, period="2016T1", org_unit=unit, due_on=DUE)
@@ -64,7 +64,7 @@ def _reports(city) -> None:  # type: ignore[no-untyped-def]
         )
 
 
-def _plan(city) -> None:  # type: ignore[no-untyped-def]
+def _plan(city) -> None:
     plan = make_plan(
         code="p", organisation=city.root, owners={1: city.dept_basic, 2: city.dept_sports}
     )
@@ -104,7 +104,7 @@ def _plan(city) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def year(city) -> Year:  # type: ignore[no-untyped-def]
+def year(city) -> Year:
     _reports(city)
     _plan(city)
     raised = datetime.date(2016, 9, 1)  # due on 9-08

@@ -80,7 +80,7 @@ def test_only_leaders_and_the_office_may_adjust(city, who):
     assert can(city.users[who], Action.APPRAISAL_VIEW, city.jinshui) is may_view
 
 
-def _post(client, code: str = "410105", **data):  # type: ignore[no-untyped-def]
+def _post(client, code: str = "410105", **data):
     payload = {"points": "-2", "reason": "发生安全责任事故", "request_key": "k-1", **data}
     return client.post(f"{INDEX}{code}/adjust/", payload)
 

@@ -22,7 +22,7 @@ from eduplan.supervision.models import OrderEvent, SupervisionOrder
 AS_OF = datetime.date(2017, 3, 1)
 
 
-def _scores(city, year: int = 2016):  # type: ignore[no-untyped-def]
+def _scores(city, year: int = 2016):
     weights = weights_current(year)
     assert weights is not None
     units = [city.dept_basic, city.dept_sports, city.jinshui, city.erqi]
@@ -54,17 +54,17 @@ def test_each_part_is_the_share_of_records_met_times_its_redistributed_weight(ci
 
 def test_the_evidence_names_what_cost_points(city, year):
     scores = _scores(city)
-    late = scores["410105"].part(Part.REPORTS_ON_TIME).shortfalls  # type: ignore[union-attr]
+    late = scores["410105"].part(Part.REPORTS_ON_TIME).shortfalls
     assert [(r.label, r.note) for r in late] == [
         ("金水二小：班额情况（2016年春季学期）", "逾期 3 天")
     ]
     assert late[0].url == "/reports/class-size-test/2016T1/410105-P2/"
-    overdue = scores["410103"].part(Part.ORDERS_CLOSED_ON_TIME).shortfalls  # type: ignore[union-attr]
+    overdue = scores["410103"].part(Part.ORDERS_CLOSED_ON_TIME).shortfalls
     assert [r.note for r in overdue] == ["未办结"]
     assert overdue[0].url == f"/supervision/orders/{year.orders[2].pk}/"
-    missed = scores["D-JC"].part(Part.MILESTONES_MET).shortfalls  # type: ignore[union-attr]
+    missed = scores["D-JC"].part(Part.MILESTONES_MET).shortfalls
     assert [r.label for r in missed] == ["第一项工程：召开推进会"]
-    targets = scores["D-TWY"].part(Part.TARGETS_REACHED).shortfalls  # type: ignore[union-attr]
+    targets = scores["D-TWY"].part(Part.TARGETS_REACHED).shortfalls
     assert len(targets) == 1 and targets[0].url == "/dashboards/projects/2/"
 
 
@@ -123,7 +123,7 @@ def test_the_workbook_adds_up_as_the_page_does(client, city, year):
     assert records == ["第一项工程：出台《实施意见》", "第一项工程：召开推进会"]
 
 
-def _records() -> list[list[dict]]:  # type: ignore[type-arg]
+def _records() -> list[list[dict]]:
     return [
         list(model.objects.order_by("pk").values())
         for model in (

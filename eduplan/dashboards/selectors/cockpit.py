@@ -4,7 +4,6 @@ with sparklines, open supervision orders by colour, reports due by unit."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db.models import Count
 from django.utils import timezone
@@ -12,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from eduplan.core.tables import Table, number
 from eduplan.dashboards.charts import Chart
-from eduplan.dashboards.selectors.frame import Frame, path_chart, status_cells
-from eduplan.dashboards.selectors.reports_due import reporting_by_unit, reporting_chart
+from eduplan.dashboards.selectors.frame import Frame, StatusCells, path_chart, status_cells
+from eduplan.dashboards.selectors.reports_due import UnitRef, reporting_by_unit, reporting_chart
 from eduplan.indicators.projects import (
     STATUS_STYLES,
     ProjectStatus,
@@ -24,11 +23,20 @@ from eduplan.indicators.projects import (
     trajectory,
 )
 from eduplan.indicators.status import STATUS_LABELS, TargetStatus
-from eduplan.reporting.selectors import completeness_table
+from eduplan.org.access import User
+from eduplan.plans.models import Project
+from eduplan.reporting.selectors import CompletenessRow, completeness_table
 from eduplan.supervision.models import Colour
-from eduplan.supervision.selectors import orders_for
+from eduplan.supervision.selectors import ColouredOrder, orders_for
 
 TOP_ORDERS = 8  # the worst open supervision orders the cockpit lists
+
+
+class KeyTarget(StatusCells):
+    """A project's key target, with its sparkline."""
+
+    project: Project
+    chart: Chart | None
 
 
 @dataclass
@@ -36,10 +44,10 @@ class Cockpit:
     frame: Frame
     projects: list[ProjectStatus]
     summary: list[tuple[str, str, int]]
-    key_targets: list[dict[str, Any]]
+    key_targets: list[KeyTarget]
     orders: list[tuple[str, str, int]]
-    worst_orders: list[Any]
-    reporting: list[dict[str, Any]]
+    worst_orders: list[ColouredOrder]
+    reporting: list[CompletenessRow[UnitRef]]
     charts: list[Chart] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     # The key targets whose figure is a provisional measure (临时口径), for the footnotes
@@ -47,13 +55,13 @@ class Cockpit:
     provisional: list[TargetStatus] = field(default_factory=list)
 
 
-def cockpit_build(*, user: Any, frame: Frame) -> Cockpit:
+def cockpit_build(*, user: User, frame: Frame) -> Cockpit:
     """The cockpit (and big screen) for the frame; the orders are those the user sees."""
     statuses = target_statuses_cached(
         stamp=frame.stamp, plan=frame.plan, at=frame.at, unit=frame.unit
     )
     projects = project_statuses_from(frame.plan, statuses)
-    key_targets = []
+    key_targets: list[KeyTarget] = []
     charts = []
     for p in projects:
         key = p.key_target
@@ -67,7 +75,7 @@ def cockpit_build(*, user: Any, frame: Frame) -> Cockpit:
     day = timezone.localdate()
     mine = orders_for(user=user, day=day)
     counts = dict.fromkeys(Colour.values, 0)
-    for row in mine.order_by().values("colour").annotate(n=Count("pk")):  # type: ignore[misc]
+    for row in mine.order_by().values("colour").annotate(n=Count("pk")):
         counts[row["colour"]] = row["n"]
     reporting = reporting_by_unit(stamp=frame.stamp, unit=frame.unit, at=frame.at)
     charts.append(reporting_chart(frame, reporting))

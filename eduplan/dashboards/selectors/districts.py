@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import NamedTuple, TypedDict
 
 from django.db.models import F
 from django.utils.translation import gettext as _
@@ -17,12 +17,33 @@ from eduplan.dashboards.selectors.reports_due import reporting_by_unit
 from eduplan.indicators.models import Reach
 from eduplan.indicators.projects import JUDGED, STATUS_STYLES, target_statuses_cached
 from eduplan.indicators.status import STATUS_LABELS, Status, measured_status_by_child
-from eduplan.org.access import scope_of
+from eduplan.org.access import User, scope_of
 from eduplan.org.models import OrgGroup, OrgUnit, UnitType
 from eduplan.org.selectors import rows_in_group
+from eduplan.plans.models import Target
 from eduplan.reporting.selectors import Completeness
 
 MEASURES = ("completion", "timeliness", "on_track")
+
+
+class DistrictCell(TypedDict):
+    """A district's progress on one target, ready for the table."""
+
+    style: str
+    label: str
+    progress: str | None
+
+
+class MapTile(TypedDict):
+    """A district on the schematic map: its tile (from 1), its value and colour."""
+
+    unit: OrgUnit
+    row: int
+    col: int
+    value: float | None
+    visible: bool
+    colour: str
+    dark: bool  # the colour is dark: the label is written light
 
 
 @dataclass
@@ -34,7 +55,7 @@ class DistrictRow:
     visible: bool
     rank: dict[str, int] = field(default_factory=dict)
     position: int = 0  # the rank by the column the table is sorted by
-    cells: list[dict[str, Any] | None] = field(default_factory=list)  # one per target
+    cells: list[DistrictCell | None] = field(default_factory=list)  # one per target
 
     def measure(self, key: str) -> float | None:
         if key == "completion":
@@ -50,12 +71,12 @@ class DistrictRow:
 @dataclass
 class Districts:
     frame: Frame
-    targets: list[Any]
+    targets: list[Target]
     rows: list[DistrictRow]
     measure: str
     measures: list[tuple[str, str]]
     sort: str
-    tiles: list[dict[str, Any]]
+    tiles: list[MapTile]
     grid: tuple[int, int]
     tables: list[Table]
 
@@ -69,7 +90,7 @@ class DistrictStatus(NamedTuple):
 
 def _district_statuses(
     frame: Frame,
-) -> tuple[list[Any], dict[str, dict[int, DistrictStatus]]]:
+) -> tuple[list[Target], dict[str, dict[int, DistrictStatus]]]:
     """Each district's own status on every target measured unit by unit (two queries per
     target, whatever the number of districts).
 
@@ -124,7 +145,7 @@ def _districts_in_groups(area: OrgUnit, group_ids: set[int]) -> dict[int, set[st
     }
 
 
-def districts_build(*, user: Any, frame: Frame, measure: str, sort: str) -> Districts:
+def districts_build(*, user: User, frame: Frame, measure: str, sort: str) -> Districts:
     """Every district side by side; rows outside the user's scope are ranked but hidden."""
     targets, by_district = _district_statuses(frame)
     rows = _district_rows(user, frame, by_district)
@@ -145,7 +166,7 @@ def districts_build(*, user: Any, frame: Frame, measure: str, sort: str) -> Dist
 
 
 def _district_rows(
-    user: Any, frame: Frame, by_district: dict[str, dict[int, DistrictStatus]]
+    user: User, frame: Frame, by_district: dict[str, dict[int, DistrictStatus]]
 ) -> list[DistrictRow]:
     """One row per district of the plan's area with its reports, its statuses and the
     share of its judged targets on track; visible if it overlaps the user's scope."""
@@ -179,7 +200,9 @@ def _district_rows(
     return rows
 
 
-def _rank(rows: list[DistrictRow], targets: list[Any], measure: str, sort: str) -> tuple[str, str]:
+def _rank(
+    rows: list[DistrictRow], targets: list[Target], measure: str, sort: str
+) -> tuple[str, str]:
     """Rank every row by every measure and target, sort the rows by `sort` (a measure,
     a target or the name) and fill each row's cells; returns the measure and the sort
     actually used (unknown ones fall back to completion and to the measure)."""
@@ -202,7 +225,7 @@ def _rank(rows: list[DistrictRow], targets: list[Any], measure: str, sort: str) 
     return measure, sort
 
 
-def _measure_choices(targets: list[Any]) -> list[tuple[str, str]]:
+def _measure_choices(targets: list[Target]) -> list[tuple[str, str]]:
     """What the map may be coloured by: the three reporting measures, then each target's
     progress (marked when its figure is a provisional measure)."""
     provisional = _("Provisional measure")
@@ -220,7 +243,7 @@ def _measure_choices(targets: list[Any]) -> list[tuple[str, str]]:
     ]
 
 
-def _districts_table(frame: Frame, targets: list[Any], visible: list[DistrictRow]) -> Table:
+def _districts_table(frame: Frame, targets: list[Target], visible: list[DistrictRow]) -> Table:
     """The visible rows in their order, a status column per target, the provisional
     measures' reasons in the note."""
     provisional = _("Provisional measure")
@@ -268,7 +291,7 @@ def _districts_table(frame: Frame, targets: list[Any], visible: list[DistrictRow
     )
 
 
-def _cell(status: DistrictStatus | None) -> dict[str, Any] | None:
+def _cell(status: DistrictStatus | None) -> DistrictCell | None:
     """A district's progress on one target, ready for the table."""
     if status is None:
         return None
@@ -289,10 +312,10 @@ def _descending(value: float | None) -> float:
 MAP_CLASSES = ("#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c")
 
 
-def _tiles(rows: list[DistrictRow], measure: str) -> tuple[list[dict[str, Any]], tuple[int, int]]:
+def _tiles(rows: list[DistrictRow], measure: str) -> tuple[list[MapTile], tuple[int, int]]:
     """The schematic map: each district at its [row, column] tile, coloured by the measure
     in five equal bands of 0–100; districts without a tile go on a row below."""
-    placed = []
+    placed: list[MapTile] = []
     spare_row = 1 + max(
         (r.unit.attributes.get("tile", [0, 0])[0] for r in rows if "tile" in r.unit.attributes),
         default=-1,

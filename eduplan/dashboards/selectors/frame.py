@@ -4,7 +4,7 @@ target's status cells and trajectory chart."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TypedDict
 
 from django.utils.translation import gettext as _
 
@@ -14,6 +14,7 @@ from eduplan.dashboards.charts import Chart, Series, day_label
 from eduplan.indicators.projects import STATUS_STYLES, TargetPath
 from eduplan.indicators.selectors import PeriodRefused, period_for, plan_and_unit_for
 from eduplan.indicators.status import TargetStatus
+from eduplan.org.access import User
 from eduplan.org.models import OrgUnit
 from eduplan.plans.models import Plan
 
@@ -30,7 +31,7 @@ class Frame:
 
 
 def frame_for(
-    *, user: Any, plan_code: str | None, at_code: str | None, org_code: str | None
+    *, user: User, plan_code: str | None, at_code: str | None, org_code: str | None
 ) -> Frame:
     """The plan (the active one by default), the unit (the plan's area for bureau-wide
     users, else their scope; `org_code` within the user's reach) and the period (the last
@@ -47,7 +48,15 @@ def frame_for(
     return Frame(plan=plan, unit=unit, at=at, periods=periods, stamp=figures_stamp())
 
 
-def status_cells(s: TargetStatus) -> dict[str, Any]:
+class StatusCells(TypedDict):
+    """A target's status as a row shows it: the status, its label and its style."""
+
+    status: TargetStatus
+    label: str
+    style: str
+
+
+def status_cells(s: TargetStatus) -> StatusCells:
     return {"status": s, "label": s.label, "style": STATUS_STYLES[s.status]}
 
 

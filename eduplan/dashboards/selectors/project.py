@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TypedDict
 
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from eduplan.core.periods import Period
 from eduplan.core.tables import Table
 from eduplan.dashboards.charts import Chart
-from eduplan.dashboards.selectors.frame import Frame, path_chart, status_cells
+from eduplan.dashboards.selectors.frame import Frame, StatusCells, path_chart, status_cells
 from eduplan.indicators.projects import (
     ProjectStatus,
     project_statuses_from,
@@ -22,12 +22,39 @@ from eduplan.indicators.projects import (
     targets_table,
     trajectory,
 )
-from eduplan.org.access import Action, can
-from eduplan.plans.models import Milestone, Project, ProjectOwner, WorkPoint
+from eduplan.org.access import Action, User, can
+from eduplan.plans.models import Goal, Measure, Milestone, Project, ProjectOwner, WorkPoint
 from eduplan.reporting.models import Attachment, DataValue, Form, Submission
 from eduplan.reporting.models import Status as ReportStatus
 
 MEASURE_FORM = "measure-progress"
+
+
+class TargetRow(StatusCells):
+    chart: Chart | None
+
+
+class MeasureProgress(TypedDict):
+    """A measure's latest progress report: its submission, values and evidence files."""
+
+    submission: Submission
+    status: str
+    percent: float | None
+    narrative: str
+    problems: str
+    files: list[Attachment]
+
+
+class MeasureRow(TypedDict):
+    measure: Measure
+    progress: MeasureProgress | None
+
+
+class MilestoneRow(TypedDict):
+    milestone: Milestone
+    state: str
+    style: str
+    may_mark: bool  # the user may mark it done
 
 
 @dataclass
@@ -36,10 +63,10 @@ class ProjectPage:
     project: Project
     status: ProjectStatus
     owners: list[ProjectOwner]
-    goals: list[Any]
-    targets: list[dict[str, Any]]
-    measures: list[dict[str, Any]]
-    milestones: list[dict[str, Any]]
+    goals: list[Goal]
+    targets: list[TargetRow]
+    measures: list[MeasureRow]
+    milestones: list[MilestoneRow]
     work_points: list[WorkPoint]
     charts: list[Chart]
     tables: list[Table]
@@ -48,7 +75,7 @@ class ProjectPage:
         return next(t for t in self.tables if t.id == table_id)
 
 
-def _measure_progress(project: Project, at: Period) -> dict[int, dict[str, Any]]:
+def _measure_progress(project: Project, at: Period) -> dict[int, MeasureProgress]:
     """Each measure's latest progress report up to `at` (approved or submitted), with its
     narrative and evidence files: three queries."""
     form = Form.objects.filter(code=MEASURE_FORM).first()
@@ -78,7 +105,7 @@ def _measure_progress(project: Project, at: Period) -> dict[int, dict[str, Any]]
         "pk"
     ):
         files.setdefault(attachment.submission_id, []).append(attachment)
-    out = {}
+    out: dict[int, MeasureProgress] = {}
     for subject, sub in latest.items():
         v = values.get(sub.pk, {})
         percent = v.get("mp_percent")
@@ -93,7 +120,7 @@ def _measure_progress(project: Project, at: Period) -> dict[int, dict[str, Any]]
     return out
 
 
-def project_page_build(*, user: Any, frame: Frame, number_: int) -> ProjectPage:
+def project_page_build(*, user: User, frame: Frame, number_: int) -> ProjectPage:
     """The project's page as of the frame's period; 404 when the plan has no such project."""
     project = (
         Project.objects.filter(plan=frame.plan, number=number_)
@@ -106,7 +133,8 @@ def project_page_build(*, user: Any, frame: Frame, number_: int) -> ProjectPage:
         stamp=frame.stamp, plan=frame.plan, at=frame.at, unit=frame.unit
     )
     status = next(p for p in project_statuses_from(frame.plan, statuses) if p.project == project)
-    targets, charts = [], []
+    targets: list[TargetRow] = []
+    charts = []
     for s in status.targets:
         path = trajectory(stamp=frame.stamp, status=s, at=frame.at)
         chart = path_chart(s, path) if path else None
@@ -114,7 +142,7 @@ def project_page_build(*, user: Any, frame: Frame, number_: int) -> ProjectPage:
             charts.append(chart)
         targets.append({"chart": chart, **status_cells(s)})
     progress = _measure_progress(project, frame.at)
-    measures: list[dict[str, Any]] = [
+    measures: list[MeasureRow] = [
         {"measure": m, "progress": progress.get(m.pk)} for m in project.measures.all()
     ]
     milestones = _milestones(user, project, frame.at)
@@ -152,10 +180,10 @@ MILESTONE_STATES = {
 }
 
 
-def _milestones(user: Any, project: Project, at: Period) -> list[dict[str, Any]]:
+def _milestones(user: User, project: Project, at: Period) -> list[MilestoneRow]:
     """The project's milestones, done, overdue or due as of the end of `at`, and whether
     the user may mark each one done (one query)."""
-    milestones = []
+    milestones: list[MilestoneRow] = []
     for m in (
         Milestone.objects.filter(project=project)
         .select_related("project__plan__organisation")
@@ -174,7 +202,7 @@ def _milestones(user: Any, project: Project, at: Period) -> list[dict[str, Any]]
     return milestones
 
 
-def _measures_table(project: Project, measures: list[dict[str, Any]]) -> Table:
+def _measures_table(project: Project, measures: list[MeasureRow]) -> Table:
     """The measures with their latest progress, for the table view and the download."""
     return Table(
         id="measures",

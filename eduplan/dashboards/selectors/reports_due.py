@@ -4,7 +4,6 @@ computed once per data change, and charted as the units furthest behind."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -13,7 +12,7 @@ from eduplan.core.periods import Period
 from eduplan.dashboards.charts import Chart, Series
 from eduplan.dashboards.selectors.frame import Frame
 from eduplan.org.models import OrgUnit, UnitType
-from eduplan.reporting.selectors import completeness_due_in
+from eduplan.reporting.selectors import CompletenessRow, completeness_due_in
 
 
 @dataclass(frozen=True)
@@ -26,13 +25,13 @@ class UnitRef:
     type: str
 
 
-def reporting_by_unit(*, stamp: int, unit: OrgUnit, at: Period) -> list[dict[str, Any]]:
+def reporting_by_unit(*, stamp: int, unit: OrgUnit, at: Period) -> list[CompletenessRow[UnitRef]]:
     """Reports due in the period by child unit: the districts under the city
     (departments and bureau-run schools have their own pages), the schools under a
     district; computed once per data change."""
 
-    def compute() -> list[dict[str, Any]]:
-        rows = [
+    def compute() -> list[CompletenessRow[UnitRef]]:
+        rows: list[CompletenessRow[UnitRef]] = [
             {
                 "unit": UnitRef(r["unit"].code, r["unit"].name, r["unit"].path, r["unit"].type),
                 "completeness": r["completeness"],
@@ -48,7 +47,7 @@ def reporting_by_unit(*, stamp: int, unit: OrgUnit, at: Period) -> list[dict[str
 CHART_UNITS = 30  # a chart of reports missing shows the units furthest behind
 
 
-def reporting_chart(frame: Frame, rows: list[dict[str, Any]]) -> Chart:
+def reporting_chart(frame: Frame, rows: list[CompletenessRow[UnitRef]]) -> Chart:
     """Missing and late reports by unit: every district under the city; under a district
     the schools furthest behind (all of them are in the table's download)."""
     if len(rows) > CHART_UNITS:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 from django.http import Http404
 from django.utils import timezone
@@ -15,16 +15,25 @@ from eduplan.construction.selectors import class_census_summary
 from eduplan.core.periods import period_from_code
 from eduplan.core.tables import Table, number
 from eduplan.dashboards.charts import Chart, Series
-from eduplan.org.access import membership_of, scope_of
+from eduplan.org.access import User, membership_of, scope_of
 from eduplan.org.models import SCHOOL_TYPES, OrgUnit, Role
 from eduplan.reporting.models import DataValue, ExpectedReport, Submission
 from eduplan.reporting.models import Status as ReportStatus
 
 
+class ReportDue(TypedDict):
+    """A report the school must make, its submission (if any) and where it stands."""
+
+    expected: ExpectedReport
+    submission: Submission | None
+    state: str  # the submission's status, or "missing"
+    overdue: bool
+
+
 @dataclass
 class SchoolPage:
     unit: OrgUnit
-    due: list[dict[str, Any]]
+    due: list[ReportDue]
     returned: list[Submission]
     census: list[dict[str, Any]]
     figures: list[Table]
@@ -49,7 +58,7 @@ def school_page_build(*, unit: OrgUnit, today: datetime.date | None = None) -> S
         .select_related("form")
         .only("pk", "form__code", "form__name", "period", "subject", "status", "returned_reason")
     }
-    due: list[dict[str, Any]] = []
+    due: list[ReportDue] = []
     for e in expected:
         sub = subs.get((e.form_id, e.period, e.subject))
         state = sub.status if sub else "missing"
@@ -152,7 +161,7 @@ def _school_figures(unit: OrgUnit) -> list[Table]:
     return tables
 
 
-def school_of(user: Any) -> OrgUnit | None:
+def school_of(user: User) -> OrgUnit | None:
     """A school reporter's school (her scope), whose page she lands on; None for others."""
     membership = membership_of(user)
     if membership is None or membership.role != Role.SCHOOL_REPORTER:

@@ -10,7 +10,7 @@ from django.test import Client
 
 
 @pytest.fixture
-def as_user(demo: None, db: None):  # type: ignore[no-untyped-def]
+def as_user(demo: None, db: None):
     """A client signed in as one of the demo accounts."""
 
     def login(username: str) -> Client:

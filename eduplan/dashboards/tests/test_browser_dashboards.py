@@ -17,7 +17,7 @@ from eduplan.core.tests.browser import ARTIFACTS, needs_browser
 pytestmark = needs_browser
 
 
-def _log_in(page, base: str, username: str, next_url: str) -> None:  # type: ignore[no-untyped-def]
+def _log_in(page, base: str, username: str, next_url: str) -> None:
     page.goto(f"{base}{next_url}")
     page.fill("#id_username", username)
     page.fill("#id_password", "eduplan2016")

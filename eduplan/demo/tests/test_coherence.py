@@ -23,7 +23,7 @@ from eduplan.reporting.models import DataValue, Status
 pytestmark = pytest.mark.django_db
 
 
-def approved(form: str, element: str):  # type: ignore[no-untyped-def]
+def approved(form: str, element: str):
     return DataValue.objects.filter(
         submission__form__code=form, element__code=element, submission__status=Status.APPROVED
     ).select_related("org_unit", "submission")
@@ -142,7 +142,7 @@ def test_a_vocational_school_whose_class_count_changes_is_named(demo):
     assert named(demo_check()) == {(value.org_unit.code, value.period, "ict_classes")}
 
 
-def build(period_filter: dict[str, object], element: str, **number: object):  # type: ignore[no-untyped-def]
+def build(period_filter: dict[str, object], element: str, **number: object):
     """A district's approved construction figure, the first matching the filters."""
     return (
         approved("construction-progress", element)

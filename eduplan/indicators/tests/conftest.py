@@ -23,7 +23,7 @@ FORM = {
 
 
 @pytest.fixture
-def agg_form(city):  # type: ignore[no-untyped-def]
+def agg_form(city):
     """The form `agg-test` loaded: `form.agg_a`, `form.agg_b`, `form.agg_flow`."""
     form, version, _ = form_load(definition=definition_from_data(FORM, source="t"))
     return form, version

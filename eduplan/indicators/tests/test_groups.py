@@ -84,7 +84,7 @@ def school_opens(code: str, parent: OrgUnit, day: datetime.date) -> None:
     OrgUnitFactory(code=code, name=f"新校{code}", parent=parent, opened_on=day)
 
 
-def actual_by_project(plan):  # type: ignore[no-untyped-def]
+def actual_by_project(plan):
     return {
         s.target.goal.project.number: s.actual
         for s in target_status_list(plan=plan, at=AT, unit=plan.organisation)

@@ -75,7 +75,7 @@ def test_the_api_gives_the_same_rows_as_the_cli_fields(client, city, plan):
     }
 
 
-def row_of(body: str, target) -> str:  # type: ignore[no-untyped-def]
+def row_of(body: str, target) -> str:
     found = re.search(rf'<tr data-target="{target.pk}">(.*?)</tr>', body, re.S)
     assert found, f"target {target.pk} has a row"
     return found.group(1)

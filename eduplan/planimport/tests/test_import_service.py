@@ -167,7 +167,7 @@ def test_an_inconsistent_target_is_refused_by_its_place_and_nothing_is_stored(
 def test_a_failure_after_the_first_write_leaves_nothing_behind(city, monkeypatch) -> None:
     calls = []
 
-    def targets_break(objs, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def targets_break(objs, *args, **kwargs):
         # The targets are written last, after the plan, its projects and work points.
         calls.append(1)
         assert Plan.objects.filter(code="shifan").exists()

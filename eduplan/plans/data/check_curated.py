@@ -129,7 +129,7 @@ def same(a: Any, b: Any) -> bool:
         return a is b
     if isinstance(a, (int, float)) and isinstance(b, (int, float)):
         return float(a) == float(b)
-    return a == b
+    return bool(a == b)
 
 
 def check_header(c: Checker, plan: Data, org: Data) -> None:

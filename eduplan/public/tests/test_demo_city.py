@@ -15,12 +15,12 @@ from django.utils import timezone
 
 from eduplan.football.models import Competition, Match
 from eduplan.org.models import SCHOOL_TYPES, OrgUnit, Ownership
+from eduplan.org.selectors import open_on
 from eduplan.public.models import DirectoryEntry, FeeItem
-from eduplan.public.selectors import open_on
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup: None, django_db_blocker) -> Iterator[None]:  # type: ignore[no-untyped-def]
+def demo(django_db_setup: None, django_db_blocker) -> Iterator[None]:
     from django.core.management import call_command
 
     from eduplan.demo.services import demo_setup

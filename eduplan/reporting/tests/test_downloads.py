@@ -13,6 +13,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
+from openpyxl.worksheet.worksheet import Worksheet
 
 from eduplan.reporting.models import ExpectedReport, Status
 from eduplan.reporting.services import (
@@ -35,11 +36,12 @@ def _zh(text: object) -> str:
         return translation.gettext(text) if isinstance(text, str) else str(text)
 
 
-def _rows(response) -> list[tuple]:  # type: ignore[no-untyped-def]
+def _rows(response) -> list[tuple]:
     """The workbook's rows under its title and header."""
     assert response.status_code == 200, response.status_code
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert isinstance(sheet, Worksheet)
     return list(sheet.iter_rows(min_row=3, values_only=True))
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
 from eduplan.core.periods import Period
-from eduplan.org.access import Action, can
+from eduplan.org.access import Action, User, can
 from eduplan.org.models import OrgUnit
 from eduplan.reporting.definitions import ElementDef, FormDefinition
 from eduplan.reporting.models import DataValue, ExpectedReport, Form, Status, Submission
@@ -193,7 +193,7 @@ class _RowCheck:
     """Checks one data row at a time against what was read once for all rows: the units
     the sheet names, which of them are expected to report, and their stored reports."""
 
-    user: Any
+    user: User
     rows: list[list[Cell]]
     columns: dict[int, ElementDef]
     revision_col: int | None
@@ -295,7 +295,7 @@ class _RowCheck:
 
 
 def check_rows(
-    user: Any,
+    user: User,
     form: Form,
     period: Period,
     rows: list[list[Cell]],

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -19,6 +18,7 @@ from openpyxl.utils import get_column_letter
 
 from eduplan.core.errors import InputError
 from eduplan.core.periods import Period, PeriodCodeError, period_from_code
+from eduplan.org.access import User
 from eduplan.reporting.definitions import ElementDef, FormDefinition
 from eduplan.reporting.models import Form, Submission
 from eduplan.reporting.rules import rule_names
@@ -83,7 +83,7 @@ def xlsx_size_problem(size: int) -> ImportProblem | None:
 
 def xlsx_import(
     *,
-    user: Any,
+    user: User,
     form: Form,
     period_code: str,
     data: bytes,
@@ -139,7 +139,7 @@ def xlsx_import(
 
 
 def _store(
-    user: Any,
+    user: User,
     form: Form,
     period: Period,
     definition: FormDefinition,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 import io
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 import openpyxl
 from django.utils import timezone
@@ -19,13 +19,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
+from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
 from eduplan.core.errors import InputError
 from eduplan.core.numbers import plain_number
 from eduplan.core.periods import Period, period_from_code
 from eduplan.core.xlsx import HEADER_FILL, HEADER_FONT, TITLE_FONT, cell_put
-from eduplan.org.access import Action, can
+from eduplan.org.access import Action, User, can
 from eduplan.org.models import OrgUnit
 from eduplan.reporting.definitions import ElementDef, FormDefinition
 from eduplan.reporting.models import DataValue, ExpectedReport, Form, Submission
@@ -81,7 +83,7 @@ def _validation(element: ElementDef) -> DataValidation | None:
     elif element.numeric:
         low = element.min if element.min is not None else -(NUMBER_LIMIT - 1)
         high = element.max if element.max is not None else NUMBER_LIMIT - 1
-        kind = "whole" if element.type == "integer" else "decimal"
+        kind: Literal["whole", "decimal"] = "whole" if element.type == "integer" else "decimal"
         dv = DataValidation(
             type=kind,
             operator="between",
@@ -122,7 +124,7 @@ def definition_of(form: Form) -> FormDefinition:
     return definition
 
 
-def xlsx_units(*, user: Any, form: Form, period_code: str, unit: OrgUnit) -> list[OrgUnit]:
+def xlsx_units(*, user: User, form: Form, period_code: str, unit: OrgUnit) -> list[OrgUnit]:
     """The units under `unit` expected to report the form for the period that the user
     may enter for: a school's own row, a district's schools."""
     period = period_from_code(period_code)
@@ -149,6 +151,7 @@ def xlsx_template(*, form: Form, period_code: str, units: Sequence[OrgUnit]) -> 
 
     wb = openpyxl.Workbook()
     ws = wb.active
+    assert isinstance(ws, Worksheet)  # a new workbook has one sheet
     ws.title = DATA_SHEET
     cell_put(ws, TITLE_ROW, 1, f"{form.name} · {period.label}").font = TITLE_FONT
     ws.merge_cells(f"A{TITLE_ROW}:{last_col}{TITLE_ROW}")
@@ -201,7 +204,7 @@ def xlsx_template(*, form: Form, period_code: str, units: Sequence[OrgUnit]) -> 
     return out.getvalue()
 
 
-def _protect(ws: Any) -> None:
+def _protect(ws: Worksheet) -> None:
     """Lock everything but the value cells (no password: the import checks anyway)."""
     ws.protection.sheet = True
     ws.protection.formatColumns = False
@@ -219,7 +222,7 @@ TYPE_LABELS = {
 }
 
 
-def _info_sheet(wb: Any, form: Form, definition: FormDefinition, period: Period) -> None:
+def _info_sheet(wb: Workbook, form: Form, definition: FormDefinition, period: Period) -> None:
     assert form.current_version is not None
     ws = wb.create_sheet(INFO_SHEET)
     cell_put(ws, 1, 1, str(_("How to fill in this template"))).font = TITLE_FONT

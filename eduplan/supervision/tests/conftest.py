@@ -95,7 +95,7 @@ def draft_for(unit: str, **changes: object) -> OrderDraft:
         "due_on": datetime.date(2016, 9, 30),
     }
     values.update(changes)
-    return OrderDraft(**values)  # type: ignore[arg-type]
+    return OrderDraft(**values)
 
 
 def raise_by_hand(user: Any, unit: str, **changes: object) -> SupervisionOrder:

