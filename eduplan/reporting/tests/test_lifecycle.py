@@ -137,6 +137,12 @@ def test_a_bad_value_refuses_the_whole_save_saying_which_field(city, class_form)
     assert not DataValue.objects.exists()
 
 
+def test_a_number_too_large_to_compute_with_is_refused_saying_so_not_a_crash(city, class_form):
+    with pytest.raises(SubmissionInvalid, match=r"^pupils_total: 数字过大$"):
+        _fill(city, class_form, values={"pupils_total": "1e99999999999"})
+    assert not Submission.objects.exists()
+
+
 def test_a_formula_is_refused(city, class_form):
     with pytest.raises(SubmissionInvalid, match="公式"):
         _fill(city, class_form, values={"note": '=HYPERLINK("http://x")'})
