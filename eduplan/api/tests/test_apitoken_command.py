@@ -40,6 +40,6 @@ def test_a_revoked_token_stops_working(client, city):
 
 
 def test_an_unknown_user_gets_no_token(city):
-    with pytest.raises(CommandError):
+    with pytest.raises(CommandError, match="没有用户：mallory"):
         _run("create", "mallory")
     assert not ApiToken.objects.exists()

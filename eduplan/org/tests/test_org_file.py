@@ -4,6 +4,7 @@ and path, and no unit or group is stored."""
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -130,7 +131,7 @@ def test_the_file_the_refusals_start_from_loads():
 def test_a_bad_organisation_file_is_refused_with_its_place_and_nothing_is_stored(
     text: str, where: str, fragment: str
 ):
-    with pytest.raises(InputError) as refused:
+    with pytest.raises(InputError, match=re.escape(fragment)) as refused:
         _load(text)
     assert refused.value.where == where
     assert fragment in refused.value.message
