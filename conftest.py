@@ -4,11 +4,25 @@ from __future__ import annotations
 
 import pytest
 
+BROWSER_FIXTURES = {"browser_page", "live_server"}
+
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests marked `postgres` run only when the suite runs on PostgreSQL."""
+    """Every test that drives a browser carries the `browser` marker (so `-m browser`
+    finds them all); tests marked `postgres` run only when the suite runs on PostgreSQL."""
     from django.conf import settings
 
+    unmarked = [
+        item.nodeid
+        for item in items
+        if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ()))
+        and not item.get_closest_marker("browser")
+    ]
+    if unmarked:
+        raise pytest.UsageError(
+            "tests driving a browser lack the `browser` marker (pytestmark = needs_browser): "
+            + ", ".join(unmarked)
+        )
     if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
         return
     skip = pytest.mark.skip(reason="runs only on PostgreSQL (DATABASE_URL=postgres://…)")

@@ -8,12 +8,16 @@ Bob administers 金水区, Dora 二七区; Lee leads the bureau, Sue works in th
 supervision office, Dan in 基础教育处; Nobody has a role but no scope.
 
 And `demo`: the demo city (the real plan, organisation, forms and bindings, 5% of the
-schools) for the tests that need a whole world, built once per module and flushed after.
+schools) for the tests that need a whole world. It is built once per test process: the
+tests that ask for it run last, one after another (`pytest_collection_modifyitems`),
+each inside a transaction rolled back after it, so they share one committed city.
+Should any other test come after them (a `-k` selection, a reordering plugin), the city
+is flushed before that test and built again for the next one that asks for it; a
+transactional test flushes the database after itself, so the city is rebuilt after one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,14 +82,95 @@ def city(db: None) -> City:
     )
 
 
+DEMO_SCALE = 0.05
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+DEMO_SEED = 2016
+
+
+@dataclass
+class DemoWorld:
+    """The demo city in this test process's database, and whether it is there now."""
+
+    blocker: Any  # pytest-django's django_db_blocker
+    built: bool = False
+
+    def build(self) -> None:
+        if self.built:
+            return
+        from django.test import override_settings
+
+        from eduplan.demo.services import demo_setup
+
+        # Its accounts' passwords are hashed the way the tests check them (fast_hashing).
+        with self.blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+            demo_setup(scale=DEMO_SCALE, seed=DEMO_SEED)
+        self.built = True
+
+    def clear(self) -> None:
+        if not self.built:
+            return
+        from django.core.management import call_command
+
+        with self.blocker.unblock():
+            call_command("flush", interactive=False, verbosity=0)
+        self.built = False
+
+
+WORLD = pytest.StashKey[DemoWorld]()
+
+
+def uses_demo(item: pytest.Item) -> bool:
+    return "demo" in getattr(item, "fixturenames", ())
+
+
+def flushes_after(item: pytest.Item) -> bool:
+    """A transactional test (a live server's, say) empties the database when it ends."""
+    marker = item.get_closest_marker("django_db")
+    marked = marker is not None and bool(
+        marker.kwargs.get("transaction", marker.args[0] if marker.args else False)
+    )
+    names = getattr(item, "fixturenames", ())
+    return marked or "transactional_db" in names or "live_server" in names
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The tests on the demo city run last, the transactional ones (which flush it) at
+    the very end; otherwise in the order collected. Each xdist worker receives its tests
+    in this order, so each builds the city once."""
+    items.sort(key=lambda item: (uses_demo(item), uses_demo(item) and flushes_after(item)))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Before any fixture of the test: the city is there for a test that asks for it and
+    gone for one that does not (which may expect an empty database)."""
+    world = item.config.stash.get(WORLD, None)
+    if world is None:
+        return
+    if uses_demo(item):
+        world.build()
+    else:
+        world.clear()
+
+
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    world = item.config.stash.get(WORLD, None)
+    if world is not None and flushes_after(item):
+        world.built = False
+
+
+@pytest.fixture(scope="session")
+def demo_world(
+    request: pytest.FixtureRequest,
+    django_db_setup: None,
+    django_db_blocker: Any,
+) -> DemoWorld:
+    world = DemoWorld(blocker=django_db_blocker)
+    request.config.stash[WORLD] = world
+    return world
+
+
 @pytest.fixture(scope="module")
-def demo(django_db_setup: None, django_db_blocker) -> Iterator[None]:
-    from django.core.management import call_command
-
-    from eduplan.demo.services import demo_setup
-
-    with django_db_blocker.unblock():
-        demo_setup(scale=0.05, seed=2016)
-    yield
-    with django_db_blocker.unblock():
-        call_command("flush", interactive=False, verbosity=0)
+def demo(demo_world: DemoWorld) -> None:
+    """The demo city, committed; a test changes it only inside its own transaction."""
+    demo_world.build()

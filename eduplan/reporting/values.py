@@ -54,7 +54,7 @@ def _number(raw: Any, element: ElementDef) -> Decimal:
             _("%(n)s is above the maximum %(max)s")
             % {"n": number, "max": plain_number(element.max)}
         )
-    if abs(number) >= Decimal(10) ** 15:
+    if number.copy_abs() >= Decimal(10) ** 15:  # abs() would overflow on 1e99999999
         raise ValueRefused(_("the number is too large"))
     return number
 

@@ -158,7 +158,8 @@ def test_a_revoked_token_or_an_inactive_user_is_401(api, city, class_form):
     city.users["alice"].save(update_fields=["is_active"])
     assert api.call("alice", "GET", "/api/v1/forms").status_code == 401
     city.users["bob"].api_tokens.all().delete()
-    assert api.call("bob", "GET", "/api/v1/forms").status_code == 401
+    refused = api.call("bob", "GET", "/api/v1/forms")
+    assert refused.status_code == 401 and "需要身份验证" in refused.json()["detail"]
 
 
 def test_a_browser_session_reads_and_must_send_the_csrf_token_to_write(api, city, class_form):
@@ -180,9 +181,12 @@ def test_a_browser_session_reads_and_must_send_the_csrf_token_to_write(api, city
 def test_a_token_needs_no_csrf_token(api, city, class_form):
     response = api.call("alice", "PUT", SCHOOL, {"values": GOOD})
     assert response.status_code == 200
+    stored = {"classes_total": "20", "pupils_total": "900", "classes_large": "3"}
+    assert response.json()["status"] == "draft" and response.json()["values"] == stored
 
 
 def test_the_department_reads_everywhere_but_enters_only_for_itself(api, city, class_form):
     _draft(city, class_form)
-    assert api.call("dan", "GET", SCHOOL).status_code == 200
+    read = api.call("dan", "GET", SCHOOL)
+    assert read.status_code == 200 and read.json()["status"] == "draft"
     assert api.call("dan", "PUT", SCHOOL, {"values": {"note": "x"}}).status_code == 403

@@ -171,6 +171,8 @@ def test_a_second_first_save_without_a_revision_is_409(api, city, class_form):
     api.call("alice", "PUT", SCHOOL, {"values": GOOD})
     response = api.call("bob", "PUT", SCHOOL, {"values": {"classes_large": 9}})
     assert response.status_code == 409
+    assert "他人已修改此填报" in response.json()["detail"]
+    assert DataValue.objects.get(element__code="classes_large").number == 3
 
 
 def test_bad_values_are_400_with_a_problem_per_field(api, city, class_form):

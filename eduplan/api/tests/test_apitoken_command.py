@@ -37,9 +37,10 @@ def test_a_revoked_token_stops_working(client, city):
     _run("revoke", str(ApiToken.objects.get().pk))
     response = client.get("/api/v1/forms", headers={"Authorization": f"Bearer {key}"})
     assert response.status_code == 401
+    assert "需要身份验证" in response.json()["detail"]
 
 
 def test_an_unknown_user_gets_no_token(city):
-    with pytest.raises(CommandError):
+    with pytest.raises(CommandError, match="没有用户：mallory"):
         _run("create", "mallory")
     assert not ApiToken.objects.exists()

@@ -111,11 +111,11 @@ def test_an_enrolment_out_of_range_is_refused_with_a_message_and_nothing_changes
 def test_the_service_itself_refuses_out_of_range_and_out_of_scope(city, classes):
     from django.core.exceptions import PermissionDenied
 
-    with pytest.raises(InputError):
+    with pytest.raises(InputError, match="班级人数须在 1 至 150 之间"):
         school_class_set_pupils(
             user=city.users["alice"], school_class=classes["410105-P1/2016/1"], pupils=0
         )
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="您无权在此执行该操作"):
         school_class_set_pupils(
             user=city.users["alice"], school_class=classes["410105-P2/2016/1"], pupils=40
         )

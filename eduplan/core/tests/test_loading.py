@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import datetime
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Literal
@@ -96,7 +97,7 @@ def test_merged_keys_may_be_overridden_but_a_key_given_twice_is_refused_where_it
         text="base: &b {name: x, size: 2}\nother:\n  <<: *b\n  size: 3\n", source="m"
     )
     assert merged["other"] == {"name": "x", "size": 3}
-    with pytest.raises(InputError) as refused:
+    with pytest.raises(InputError, match=r"^box\.yaml:3:1: 键重复：code$") as refused:
         yaml_load(text="code: b1\nitems: []\ncode: b2\n", source="box.yaml")
     assert refused.value.where == "box.yaml:3:1"
     assert "code" in refused.value.message and "重复" in refused.value.message
@@ -114,14 +115,14 @@ def test_merged_keys_may_be_overridden_but_a_key_given_twice_is_refused_where_it
     ],
 )
 def test_text_that_is_not_yaml_is_refused_naming_line_and_column(text, where, fragment):
-    with pytest.raises(InputError) as refused:
+    with pytest.raises(InputError, match=re.escape(fragment)) as refused:
         yaml_load(text=text, source="box.yaml")
     assert refused.value.where == where
     assert fragment in refused.value.message
 
 
 def test_a_file_that_cannot_be_read_is_refused_naming_it(tmp_path: Path):
-    with pytest.raises(InputError) as refused:
+    with pytest.raises(InputError, match="无法读取文件") as refused:
         yaml_file_load(path=tmp_path / "missing.yaml")
     assert refused.value.where == str(tmp_path / "missing.yaml")
     assert "无法读取文件" in refused.value.message
@@ -173,7 +174,7 @@ def test_data_of_the_wrong_shape_is_refused_with_its_place_and_what_was_expected
     text, where, fragments
 ):
     data = yaml_load(text=text, source="box.yaml")
-    with pytest.raises(InputError) as refused:
+    with pytest.raises(InputError, match=re.escape(fragments[0])) as refused:
         data_validate(schema=Box, data=data, source="box.yaml")
     assert refused.value.where == where
     for fragment in fragments:
@@ -183,7 +184,7 @@ def test_data_of_the_wrong_shape_is_refused_with_its_place_and_what_was_expected
 def test_the_first_problem_in_the_file_is_named_and_the_others_counted():
     text = "code: b1\nitems:\n  - {name: x, size: 0}\n  - {size: 2}\n  - {name: x, kind: huge}\n"
     data = yaml_load(text=text, source="box.yaml")
-    with pytest.raises(InputError) as refused:
+    with pytest.raises(InputError, match="另有 2 处问题") as refused:
         data_validate(schema=Box, data=data, source="box.yaml")
     assert refused.value.where == "box.yaml:3:21 items[0].size"
     assert "另有 2 处问题" in refused.value.message
@@ -191,7 +192,9 @@ def test_the_first_problem_in_the_file_is_named_and_the_others_counted():
 
 def test_a_file_that_is_a_list_is_checked_item_by_item():
     data = yaml_load(text="- code: a\n- code: b\n  items: 3\n", source="boxes.yaml")
-    with pytest.raises(InputError) as refused:
+    with pytest.raises(
+        InputError, match=r"^boxes\.yaml:3:10 \[1\]\.items: 此处应为列表$"
+    ) as refused:
         data_validate(schema=Boxes, data=data, source="boxes.yaml")
     assert refused.value.where == "boxes.yaml:3:10 [1].items"
 

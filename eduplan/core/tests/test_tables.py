@@ -32,9 +32,9 @@ def test_a_table_builder_is_called_only_when_a_workbook_is_asked_for():
 
 def test_an_unknown_table_name_is_a_404_whether_tables_are_built_or_given():
     request = RequestFactory().get("/", {"export": "nothing"})
-    with pytest.raises(Http404):
+    with pytest.raises(Http404, match="本页面没有名为“nothing”的表格"):
         table_export(request, [TABLE])
-    with pytest.raises(Http404):
+    with pytest.raises(Http404, match="本页面没有名为“nothing”的表格"):
         table_export(request, lambda: [TABLE])
 
 

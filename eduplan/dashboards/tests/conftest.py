@@ -1,6 +1,6 @@
 """The dashboards are tried on a small demo city (the `demo` fixture of eduplan/conftest.py:
-the real plan, organisation, forms and bindings, 5% of the schools), built once per
-module and flushed after it."""
+the real plan, organisation, forms and bindings, 5% of the schools), built once per test
+process and shared by every test that reads it."""
 
 from __future__ import annotations
 

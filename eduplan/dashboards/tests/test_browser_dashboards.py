@@ -26,10 +26,8 @@ def _log_in(page, base: str, username: str, next_url: str) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_each_role_uses_the_dashboards(live_server, browser_page, tmp_path):
-    from eduplan.demo.services import demo_setup
+def test_each_role_uses_the_dashboards(demo, live_server, browser_page, tmp_path):
 
-    demo_setup(scale=0.05, seed=2016)
     page, external = browser_page
     base = live_server.url
 

@@ -169,7 +169,10 @@ def test_a_returned_report_shows_on_the_school_page_with_its_reason(as_user):
 
 @pytest.mark.parametrize("username", ["leader", "duchashi", "jichu", "jinshui"])
 def test_the_cockpit_opens_for_every_role_that_reads_the_plan(as_user, username):
-    assert as_user(username).get("/dashboards/", AT).status_code == 200
+    response = as_user(username).get("/dashboards/", AT)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "领导驾驶舱" in body and "2016年第6双月" in body
 
 
 def test_district_statuses_in_one_pass_match_those_computed_one_by_one(as_user):

@@ -52,7 +52,7 @@ def test_the_demo_check_command_prints_each_contradiction_and_fails(demo):
     value.number += 1
     value.save()
     out = io.StringIO()
-    with pytest.raises(CommandError):
+    with pytest.raises(CommandError, match="演示数据有 1 处矛盾"):
         call_command("demo", "check", stdout=out)
     assert f"{value.org_unit.code} {value.period}：classes_total" in out.getvalue()
 

@@ -270,7 +270,7 @@ def test_a_fixture_of_another_competition_is_refused_and_changes_nothing(client,
 
 def test_the_service_checks_the_user_and_the_date_itself(city, leagues):
     before = snapshot()
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="您无权在此执行该操作"):
         match_result_enter(
             user=city.users["bob"],
             match=leagues.open_fixture,
@@ -278,7 +278,7 @@ def test_the_service_checks_the_user_and_the_date_itself(city, leagues):
             away_goals=0,
             played_on=PLAYED,
         )
-    with pytest.raises(InputError) as excinfo:
+    with pytest.raises(InputError, match="比赛日期不能晚于今天") as excinfo:
         match_result_enter(
             user=city.users["sam"],
             match=leagues.open_fixture,

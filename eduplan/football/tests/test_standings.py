@@ -181,13 +181,13 @@ def test_teams_level_on_every_tie_breaker_share_their_position():
 
 
 def test_results_that_do_not_fit_are_refused():
-    with pytest.raises(StandingsError):
+    with pytest.raises(StandingsError, match="a result names a team not in the table: 1, 9"):
         standings(teams=[1, 2], results=[Result(1, 9, 1, 0)], rules=Rules())
-    with pytest.raises(StandingsError):
+    with pytest.raises(StandingsError, match="a team cannot play itself: 1"):
         standings(teams=[1, 2], results=[Result(1, 1, 1, 0)], rules=Rules())
-    with pytest.raises(StandingsError):
+    with pytest.raises(StandingsError, match="goals cannot be negative"):
         standings(teams=[1, 2], results=[Result(1, 2, -1, 0)], rules=Rules())
-    with pytest.raises(StandingsError):
+    with pytest.raises(StandingsError, match="unknown tie-breaker: alphabet"):
         standings(teams=[1, 2], results=[], rules=Rules(tie_breakers=("alphabet",)))
 
 

@@ -146,9 +146,9 @@ def test_a_figure_costs_a_fixed_number_of_queries(agg_form, city, django_assert_
 def test_unknown_units_and_metrics(agg_form, city):
     from eduplan.core.metrics import UnknownMetric
 
-    with pytest.raises(UnknownMetric):
+    with pytest.raises(UnknownMetric, match=r"form\.nope"):
         metric_value(key="form.nope", unit=city.root, start=START, end=END)
-    with pytest.raises(UnknownMetric):
+    with pytest.raises(UnknownMetric, match=r"form\.agg_a/nope"):
         metric_value(key="form.agg_a/nope", unit=city.root, start=START, end=END)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied
 
@@ -52,7 +54,7 @@ def test_the_owner_assesses_and_the_status_shows_it(city, plan):
 @pytest.mark.parametrize("who", ["dan", "bob", "alice", "lee", "nobody"])
 def test_only_the_owner_department_or_the_office_may_assess(city, plan, who):
     target = _target(plan, 2)  # 体卫艺处's project: Dan's department does not own it
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="只有该目标的责任处室或督查室可以评估"):
         target_assessment_record(
             user=city.users[who],
             target=target,
@@ -83,7 +85,7 @@ def test_a_bad_assessment_is_refused_with_its_field_and_nothing_is_stored(
     city, plan, changes, where
 ):
     args = {"period_code": "2016B3", "status": "on_track", "comment": "正常", **changes}
-    with pytest.raises(InputError) as excinfo:
+    with pytest.raises(InputError, match=f"^{re.escape(where)}: ") as excinfo:
         target_assessment_record(user=city.users["dan"], target=_target(plan, 1), **args)
     assert excinfo.value.where == where
     assert not TargetAssessment.objects.exists()

@@ -3,6 +3,7 @@ the plan keeps the bindings it had."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -164,7 +165,7 @@ def test_a_bad_bindings_file_is_refused_with_its_place_and_the_bindings_stay(
 ):
     path = tmp_path / "bad.yaml"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(InputError) as refused:
+    with pytest.raises(InputError, match=re.escape(fragment)) as refused:
         bindings_load(path=path)
     assert refused.value.where == where
     assert fragment in refused.value.message

@@ -214,7 +214,9 @@ def test_a_bad_group_or_provisional_reason_is_refused_with_its_place_and_changes
     before = list(TargetBinding.objects.values_list("metric_key", "provisional").order_by("pk"))
     path = tmp_path / "bad.yaml"
     path.write_text(bindings_yaml(metric=metric, first=first), encoding="utf-8")
-    with pytest.raises(InputError) as refused:
+    with pytest.raises(
+        InputError, match=rf"^bad\.yaml:\d+:\d+ bindings\[0\]\.{where}: "
+    ) as refused:
         bindings_load(path=path)
     assert re.fullmatch(rf"bad\.yaml:\d+:\d+ bindings\[0\]\.{where}", refused.value.where)
     after = list(TargetBinding.objects.values_list("metric_key", "provisional").order_by("pk"))

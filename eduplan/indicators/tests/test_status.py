@@ -99,20 +99,6 @@ def test_thresholds_are_settings(settings):
     assert classify(D(97), D(100)) is Status.AT_RISK
 
 
-@pytest.fixture(scope="module")
-def demo_city(django_db_setup, django_db_blocker):
-    """A small demo city with history, built once for the status tests."""
-    from eduplan.demo.services import demo_setup
-
-    with django_db_blocker.unblock():
-        demo_setup(scale=0.3, seed=2016)
-    yield
-    with django_db_blocker.unblock():
-        from django.core.management import call_command as run
-
-        run("flush", interactive=False, verbosity=0)
-
-
 def _status(*args: str) -> dict:
     out = io.StringIO()
     call_command("targets", "status", *args, "--json", stdout=out)
@@ -120,7 +106,7 @@ def _status(*args: str) -> dict:
 
 
 @pytest.mark.django_db
-def test_every_target_gets_a_row_with_the_fields_the_cli_promises(demo_city):
+def test_every_target_gets_a_row_with_the_fields_the_cli_promises(demo):
     data = _status("--at", "2016B6")
     rows = data["targets"]
     from eduplan.plans.models import Target
@@ -145,7 +131,7 @@ def test_every_target_gets_a_row_with_the_fields_the_cli_promises(demo_city):
 
 
 @pytest.mark.django_db
-def test_a_district_sees_its_own_baseline_and_no_apportioned_counts(demo_city):
+def test_a_district_sees_its_own_baseline_and_no_apportioned_counts(demo):
     rows = {
         (r["project"], r["work_point"], r["indicator"]): r
         for r in _status("--at", "2016B6", "--org", "410105")["targets"]
@@ -156,7 +142,7 @@ def test_a_district_sees_its_own_baseline_and_no_apportioned_counts(demo_city):
 
 
 @pytest.mark.django_db
-def test_the_reduction_target_follows_the_2013_census(demo_city):
+def test_the_reduction_target_follows_the_2013_census(demo):
     from eduplan.construction.models import SchoolClass
     from eduplan.construction.selectors import large_class_filter
 
@@ -178,7 +164,7 @@ def test_the_reduction_target_follows_the_2013_census(demo_city):
 
 
 @pytest.mark.django_db
-def test_an_approved_report_shows_in_the_figures_at_once(demo_city):
+def test_an_approved_report_shows_in_the_figures_at_once(demo):
     from eduplan.reporting.models import DataValue, Submission
 
     before = {
@@ -201,7 +187,7 @@ def test_an_approved_report_shows_in_the_figures_at_once(demo_city):
 
 
 @pytest.mark.django_db
-def test_a_bad_period_or_org_is_refused(demo_city):
+def test_a_bad_period_or_org_is_refused(demo):
     from django.core.management.base import CommandError
 
     with pytest.raises(CommandError, match="2016B3"):
@@ -211,7 +197,7 @@ def test_a_bad_period_or_org_is_refused(demo_city):
 
 
 @pytest.mark.django_db
-def test_the_demo_city_starts_with_a_mix_of_statuses_and_warnings(demo_city):
+def test_the_demo_city_starts_with_a_mix_of_statuses_and_warnings(demo):
     from eduplan.supervision.models import SupervisionOrder
 
     measured = [r for r in _status("--at", "2016B6")["targets"] if r["kind"] == "measured"]

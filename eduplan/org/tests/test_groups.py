@@ -4,6 +4,7 @@ refused whole when wrong, kept true as schools are added, and editable in the ad
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 
 import pytest
@@ -107,7 +108,7 @@ URBAN = {"code": "urban", "name": "市区", "members": ["410105"]}
     ],
 )
 def test_bad_group_data_is_refused_with_its_place_and_changes_nothing(data, where):
-    with pytest.raises(InputError) as refused:
+    with pytest.raises(InputError, match=f"^t\\.yaml: {re.escape(where)}: ") as refused:
         org_file_load(data=data, source="t.yaml")
     assert refused.value.where == f"t.yaml: {where}"
     assert not OrgUnit.objects.exists() and not OrgGroup.objects.exists()
@@ -118,7 +119,7 @@ def test_a_group_already_stored_is_not_loaded_twice():
     org_file_load(data=SMALL_ORG, source="t.yaml")
     again = _with({"root": {"code": "420100", "name": "另一局"}, "districts": []})
     again["groups"] = [{"code": "urban", "name": "城区", "members": ["410105"]}]
-    with pytest.raises(InputError) as refused:
+    with pytest.raises(InputError, match="已有此代码或名称的单位组：urban") as refused:
         org_file_load(data=again, source="u.yaml")
     assert refused.value.where == "u.yaml: groups[0].code"
     assert not OrgUnit.objects.filter(code="420100").exists()

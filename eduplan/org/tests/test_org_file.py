@@ -5,6 +5,7 @@ demo read it (`org_path_load`)."""
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -146,7 +147,7 @@ def test_the_file_the_refusals_start_from_loads(org_file: Path):
 def test_a_bad_organisation_file_is_refused_with_its_place_and_nothing_is_stored(
     org_file: Path, text: str | bytes, where: str, fragment: str
 ):
-    with pytest.raises(InputError) as refused:
+    with pytest.raises(InputError, match=re.escape(fragment)) as refused:
         _load(org_file, text)
     assert refused.value.where == where
     assert fragment in refused.value.message

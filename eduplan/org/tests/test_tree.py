@@ -89,7 +89,7 @@ def test_a_school_opened_later_is_not_counted_before_it_opened(city):
 
 def test_a_unit_cannot_close_before_it_opens(city):
     city.jinshui_two.opened_on = datetime.date(2016, 9, 1)
-    with pytest.raises(InputError):
+    with pytest.raises(InputError, match="单位撤销日期不能早于开办日期"):
         org_unit_close(unit=city.jinshui_two, on=datetime.date(2015, 1, 1))
 
 
@@ -104,7 +104,7 @@ def test_moving_a_district_school_rewrites_its_subtree_paths(city):
 
 
 def test_a_unit_cannot_move_under_itself(city):
-    with pytest.raises(InputError):
+    with pytest.raises(InputError, match="单位不能移到自身之下"):
         org_unit_move(unit=city.jinshui, new_parent=city.jinshui_one)
 
 
@@ -114,7 +114,9 @@ def test_a_batch_with_an_unknown_parent_is_refused_whole_and_names_the_unit(city
         UnitSpec("410105-P7", "好学校", UnitType.PRIMARY, "410105"),
         UnitSpec("999999-P1", "孤儿学校", UnitType.PRIMARY, "999999"),
     ]
-    with pytest.raises(InputError) as excinfo:
+    with pytest.raises(
+        InputError, match=r"^schools\.yaml#2 999999-P1: 未知上级单位：999999$"
+    ) as excinfo:
         org_units_create(specs=specs, source="schools.yaml")
     assert "999999" in str(excinfo.value)
     assert "schools.yaml#2" in str(excinfo.value)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from io import StringIO
 from pathlib import Path
 
@@ -112,7 +113,7 @@ def test_each_bad_input_to_parse_exits_nonzero_naming_the_file_and_prints_nothin
     tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str
 ) -> None:
     path, says = _bad_inputs(tmp_path)[kind]
-    with pytest.raises(SystemExit) as exit_:
+    with pytest.raises(SystemExit, match=r"^1$") as exit_:
         main(["plan", "parse", str(path), "--json"])
     assert exit_.value.code != 0
     out, err = capsys.readouterr()
@@ -125,7 +126,7 @@ def test_each_bad_input_to_import_is_refused_naming_the_file_and_stores_nothing(
     city, tmp_path: Path, kind: str
 ) -> None:
     path, says = _bad_inputs(tmp_path)[kind]
-    with pytest.raises(CommandError) as refused:
+    with pytest.raises(CommandError, match=re.escape(says)) as refused:
         _run("import", str(path))
     assert path.name in str(refused.value) and says in str(refused.value)
     assert not Plan.objects.exists() and not Target.objects.exists()
@@ -174,7 +175,9 @@ def test_importing_again_makes_a_new_plan_and_never_changes_the_first(city, tmp_
     path.write_text(SMALL_PLAN.replace("30所", "99所"), encoding="utf-8")
     out = _run("import", str(path))  # no --code: a free code from the file name
     assert "shifan-2016-2" in out
-    with pytest.raises(CommandError) as refused:
+    with pytest.raises(
+        CommandError, match=re.escape(str(ERR_CODE_TAKEN % {"code": "shifan-2016"}))
+    ) as refused:
         _run("import", str(path), "--code", "shifan-2016")
     assert str(ERR_CODE_TAKEN % {"code": "shifan-2016"}) in str(refused.value)
 
@@ -193,10 +196,12 @@ def test_plan_import_takes_a_code_and_an_org_unit(city, tmp_path: Path) -> None:
     assert (plan.code, plan.organisation) == ("jinshui-2016", city.jinshui)
     with pytest.raises(CommandError, match="没有找到单位：999999"):
         _run("import", str(path), "--org", "999999")
-    with pytest.raises(CommandError) as invalid:
+    with pytest.raises(CommandError, match=re.escape(str(ERR_CODE_INVALID))) as invalid:
         _run("import", str(path), "--code", "不是代码")
     assert str(ERR_CODE_INVALID) in str(invalid.value)
-    with pytest.raises(CommandError) as reserved:
+    with pytest.raises(
+        CommandError, match=re.escape(str(ERR_CODE_RESERVED % {"code": "import"}))
+    ) as reserved:
         _run("import", str(path), "--code", "import")
     assert str(ERR_CODE_RESERVED % {"code": "import"}) in str(reserved.value)
     assert Plan.objects.count() == 1

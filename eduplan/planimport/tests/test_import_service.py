@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from decimal import Decimal
 
@@ -100,7 +101,7 @@ def test_a_free_code_counts_up_past_the_taken_ones(city) -> None:
 
 def test_plan_import_stores_a_draft_and_checks_the_users_right(city) -> None:
     parsed = parse_plan(SMALL_PLAN)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="您无权在此执行该操作"):
         plan_import(
             parsed=parsed,
             code="shifan",
@@ -108,7 +109,9 @@ def test_plan_import_stores_a_draft_and_checks_the_users_right(city) -> None:
             organisation=city.root,
             user=city.users["bob"],
         )
-    with pytest.raises(PermissionDenied):  # department staff change only projects they own
+    with pytest.raises(
+        PermissionDenied, match="您无权在此执行该操作"
+    ):  # department staff change only projects they own
         plan_import(
             parsed=parsed,
             code="shifan",
@@ -127,7 +130,9 @@ def test_plan_import_stores_a_draft_and_checks_the_users_right(city) -> None:
 def test_a_taken_code_is_refused_and_the_existing_plan_is_untouched(city) -> None:
     existing = make_plan(code="shifan", organisation=city.root, owners={1: city.dept_basic})
     before = plan_as_json(plan=existing)
-    with pytest.raises(InputError) as refused:
+    with pytest.raises(
+        InputError, match=re.escape(str(ERR_CODE_TAKEN % {"code": "shifan"}))
+    ) as refused:
         plan_import(
             parsed=parse_plan(SMALL_PLAN), code="shifan", name="示范", organisation=city.root
         )
@@ -157,7 +162,7 @@ def test_an_inconsistent_target_is_refused_by_its_place_and_nothing_is_stored(
     city, changes: dict[str, object], message: object
 ) -> None:
     parsed = _with_first_target(parse_plan(SMALL_PLAN), **changes)
-    with pytest.raises(InputError) as refused:
+    with pytest.raises(InputError, match=re.escape(str(message))) as refused:
         plan_import(parsed=parsed, code="shifan", name="示范", organisation=city.root)
     assert refused.value.where == "projects[0].goals[0].targets[0].value_max"
     assert refused.value.message == str(message)
@@ -174,7 +179,7 @@ def test_a_failure_after_the_first_write_leaves_nothing_behind(city, monkeypatch
         raise IntegrityError("disk full")
 
     monkeypatch.setattr(Target.objects, "bulk_create", targets_break)
-    with pytest.raises(IntegrityError):
+    with pytest.raises(IntegrityError, match="disk full"):
         plan_import(
             parsed=parse_plan(SMALL_PLAN), code="shifan", name="示范", organisation=city.root
         )
@@ -187,5 +192,8 @@ def test_a_target_may_belong_to_the_plan_but_never_to_both_a_goal_and_a_work_poi
     goal, work_point = Goal.objects.get(), WorkPoint.objects.get()
     fields = {"indicator": "学位", "value": 10, "unit": "个", "comparator": "=", "source": "x"}
     Target.objects.create(plan=plan, **fields)  # on the plan itself
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with (
+        pytest.raises(IntegrityError, match="target_belongs_to_at_most_one_place"),
+        transaction.atomic(),
+    ):
         Target.objects.create(plan=plan, goal=goal, work_point=work_point, **fields)

@@ -95,7 +95,10 @@ def _data() -> dict:
 def test_a_target_value_that_is_not_a_number_is_refused_with_its_place(org):
     data = _data()
     data["projects"][2]["goals"][0]["targets"][1]["value"] = "五百"
-    with pytest.raises(InputError) as excinfo:
+    with pytest.raises(
+        InputError,
+        match=r"projects\[2\]\.goals\[0\]\.targets\[1\]\.value: 此处应为数字，而不是 '五百'",
+    ) as excinfo:
         plan_spec_from_data(data=data, source="plan.yaml")
     assert excinfo.value.where == "plan.yaml: projects[2].goals[0].targets[1].value"
 
@@ -105,7 +108,7 @@ def test_a_range_without_upper_value_is_refused_with_its_place(org):
     target = data["projects"][1]["goals"][0]["targets"][0]
     assert target["comparator"] == "between"
     target["value_max"] = None
-    with pytest.raises(InputError) as excinfo:
+    with pytest.raises(InputError, match="value_max: 区间目标须填写 value_max") as excinfo:
         plan_spec_from_data(data=data, source="plan.yaml")
     assert excinfo.value.where == "plan.yaml: projects[1].goals[0].targets[0].value_max"
 
@@ -113,7 +116,7 @@ def test_a_range_without_upper_value_is_refused_with_its_place(org):
 def test_a_work_point_linked_to_a_missing_project_is_refused(org):
     data = _data()
     data["sections"][0]["work_points"][0]["projects"] = [42]
-    with pytest.raises(InputError) as excinfo:
+    with pytest.raises(InputError, match="本规划中没有编号为 42 的工程") as excinfo:
         plan_spec_from_data(data=data, source="plan.yaml")
     assert excinfo.value.where == "plan.yaml: sections[0].work_points[0].projects[0]"
 
@@ -131,7 +134,7 @@ def test_an_unknown_owner_department_is_refused_and_the_database_is_unchanged(or
     data["projects"][4]["owners"][0]["department"] = "DEPT-NONE"
     bad = tmp_path / "plan.yaml"
     bad.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    with pytest.raises(CommandError) as excinfo:
+    with pytest.raises(CommandError, match="未知处室：DEPT-NONE") as excinfo:
         call_command("plan", "load", str(bad), stdout=io.StringIO())
     assert "DEPT-NONE" in str(excinfo.value)
     assert "projects[4].owners[0].department" in str(excinfo.value)

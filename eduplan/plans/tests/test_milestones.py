@@ -4,6 +4,7 @@ evidence; a milestone done in time raises no supervision order."""
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -44,7 +45,7 @@ def test_an_owner_marks_a_milestone_done_with_its_evidence(city, milestone):
 
 @pytest.mark.parametrize("who", ["lee", "bob", "alice"])
 def test_only_the_owners_and_the_supervision_office_may(city, milestone, who):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="您无权在此执行该操作"):
         milestone_complete(user=city.users[who], milestone=milestone, done_on=DUE, evidence="x")
     milestone.refresh_from_db()
     assert milestone.done_on is None
@@ -57,7 +58,7 @@ def test_only_the_owners_and_the_supervision_office_may(city, milestone, who):
 def test_a_future_day_or_no_evidence_is_refused_and_changes_nothing(
     city, milestone, done_on, evidence, where
 ):
-    with pytest.raises(InputError) as refused:
+    with pytest.raises(InputError, match=f"^{re.escape(where)}: ") as refused:
         milestone_complete(
             user=city.users["dan"], milestone=milestone, done_on=done_on, evidence=evidence
         )

@@ -3,6 +3,7 @@ and nothing is stored."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -165,7 +166,7 @@ def test_the_plan_the_refusals_start_from_loads(city, tmp_path: Path):
 def test_a_bad_plan_file_is_refused_with_its_place_and_nothing_is_stored(
     city, tmp_path: Path, text: str, where: str, fragment: str
 ):
-    with pytest.raises(InputError) as refused:
+    with pytest.raises(InputError, match=re.escape(fragment)) as refused:
         _load(tmp_path, text)
     assert refused.value.where == where
     assert fragment in refused.value.message

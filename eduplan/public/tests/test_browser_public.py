@@ -25,11 +25,9 @@ PAGES = [
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_citizen_reads_every_public_page_without_logging_in(live_server, browser_page):
-    from eduplan.demo.services import demo_setup
+def test_a_citizen_reads_every_public_page_without_logging_in(demo, live_server, browser_page):
     from eduplan.football.models import Competition
 
-    demo_setup(scale=0.05, seed=2016)
     league = Competition.objects.filter(published=True).order_by("pk").first()
     page, external = browser_page
     for name, url in [*PAGES, ("public-league", f"/public/football/{league.pk}/")]:

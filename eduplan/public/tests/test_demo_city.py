@@ -1,5 +1,5 @@
-"""The public pages on a small demo city (the real plan, organisation and forms, 2% of
-the schools): the demo discloses what the pages need and every page reads it."""
+"""The public pages on the demo city (the `demo` fixture: the real plan, organisation and
+forms, 5% of the schools): the demo discloses what the pages need and every page reads it."""
 
 from __future__ import annotations
 
@@ -7,29 +7,14 @@ import datetime
 import io
 import itertools
 import re
-from collections.abc import Iterator
 
 import openpyxl
-import pytest
 from django.utils import timezone
 
 from eduplan.football.models import Competition, Match
 from eduplan.org.models import SCHOOL_TYPES, OrgUnit, Ownership
 from eduplan.org.selectors import open_on
 from eduplan.public.models import DirectoryEntry, FeeItem
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup: None, django_db_blocker) -> Iterator[None]:
-    from django.core.management import call_command
-
-    from eduplan.demo.services import demo_setup
-
-    with django_db_blocker.unblock():
-        demo_setup(scale=0.02, seed=2016)
-    yield
-    with django_db_blocker.unblock():
-        call_command("flush", interactive=False, verbosity=0)
 
 
 def open_schools():

@@ -53,7 +53,9 @@ def test_anyone_may_read_each_public_page_in_chinese(
 def test_anyone_may_download_each_list_as_a_workbook(client, city, disclosures, construction, url):
     response = client.get(url)
     assert response.status_code == 200
-    workbook_rows(response)
+    _, rows = workbook_rows(response)
+    title, header = rows[0][0], rows[1]
+    assert title and all(isinstance(column, str) and column for column in header), rows[:2]
 
 
 def test_fees_show_every_disclosed_field_of_published_items_only(client, city, disclosures):
@@ -197,7 +199,14 @@ def test_an_approved_report_reopened_is_no_longer_shown(client, city, constructi
     ],
 )
 def test_bad_filter_parameters_do_not_break_a_page(client, city, disclosures, url, params):
-    assert client.get(url, params).status_code == 200
+    response = client.get(url, params)
+    assert response.status_code == 200
+    if url.endswith("/xlsx/"):
+        _, rows = workbook_rows(response)
+        assert rows[0][0] and rows[1][0]  # the title and the header, whatever the filter
+    else:
+        body = response.content.decode()
+        assert '<html lang="zh-hans">' in body and "<h1" in body and "<script>" not in body
 
 
 def test_list_pages_run_a_fixed_number_of_queries(

@@ -4,6 +4,7 @@ form element is public only when its definition says so."""
 from __future__ import annotations
 
 import copy
+import re
 from decimal import Decimal
 
 import pytest
@@ -60,20 +61,24 @@ def test_a_fee_item_is_saved_once_per_item_with_the_default_hotline(city):
     ],
 )
 def test_a_fee_without_a_valid_standard_or_legal_basis_is_refused(city, change, where):
-    with pytest.raises(InputError) as excinfo:
+    with pytest.raises(InputError, match=f"^{re.escape(where)}: ") as excinfo:
         fee_item_save(school=city.jinshui_one, **{**FEE, **change})
     assert excinfo.value.where == where
     assert not FeeItem.objects.exists()
 
 
 def test_only_schools_have_fees(city):
-    with pytest.raises(InputError) as excinfo:
+    with pytest.raises(
+        InputError, match=re.escape(str(ERR_NOT_SCHOOL % {"unit": "金水区"}))
+    ) as excinfo:
         fee_item_save(school=city.jinshui, **FEE)
     assert excinfo.value.message == str(ERR_NOT_SCHOOL % {"unit": "金水区"})
 
 
 def test_only_private_schools_are_listed_in_the_directory(city):
-    with pytest.raises(InputError) as excinfo:
+    with pytest.raises(
+        InputError, match=re.escape(str(ERR_NOT_PRIVATE % {"unit": "金水一小"}))
+    ) as excinfo:
         directory_entry_save(school=city.jinshui_one, **ENTRY)
     assert excinfo.value.message == str(ERR_NOT_PRIVATE % {"unit": "金水一小"})
     assert not DirectoryEntry.objects.exists()
@@ -83,7 +88,7 @@ def test_only_private_schools_are_listed_in_the_directory(city):
     entry = directory_entry_save(school=private, **ENTRY, published=True)
     assert entry.published and entry.licence_number == ENTRY["licence_number"]
     other = OrgUnitFactory(name="另一所民办学校", parent=city.jinshui, ownership=Ownership.PRIVATE)
-    with pytest.raises(InputError) as excinfo:
+    with pytest.raises(InputError, match="已属于另一所学校") as excinfo:
         directory_entry_save(school=other, **ENTRY)
     assert excinfo.value.where == "licence_number"
 
@@ -112,6 +117,6 @@ def test_a_form_that_marks_nothing_public_keeps_its_definition_and_hash():
 def test_public_must_be_true_or_false():
     data = copy.deepcopy(CLASS_FORM)
     data["elements"][1]["public"] = "yes"
-    with pytest.raises(InputError) as excinfo:
+    with pytest.raises(InputError, match="须为 true 或 false") as excinfo:
         definition_from_data(data, source="t")
     assert excinfo.value.where == "t: elements[1].public"

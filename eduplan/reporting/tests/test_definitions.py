@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 
 import pytest
 
@@ -54,7 +55,7 @@ def test_same_definition_is_the_same_version_and_a_change_is_a_new_one(city):
 def test_a_bad_definition_is_refused_with_its_place(mutate, where):
     data = copy.deepcopy(CLASS_FORM)
     mutate(data)
-    with pytest.raises(InputError) as excinfo:
+    with pytest.raises(InputError, match=f"^{re.escape(where)}: ") as excinfo:
         definition_from_data(data, source="t")
     assert excinfo.value.where == where
 
@@ -72,5 +73,11 @@ def test_rule_expressions_are_arithmetic_only():
     assert evaluate("a / b", {"a": Decimal(1), "b": Decimal(0)}) is None
     assert holds("a", "<=", "b", {"a": Decimal(1)}) is None  # cannot judge without b
     for bad in ["a.b", "f(a)", "a if b else c", "'x'", "a ** 2", "[a]"]:
-        with pytest.raises(RuleSyntaxError):
+        with pytest.raises(
+            RuleSyntaxError,
+            match=(
+                r"^only (names, numbers and \+ - \* / are allowed"
+                r"|numbers may appear as constants): "
+            ),
+        ):
             evaluate(bad, {})

@@ -3,6 +3,7 @@ form of the folder is stored."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -117,7 +118,7 @@ def test_a_bad_form_file_is_refused_with_its_place_and_nothing_is_stored(
     city, tmp_path: Path, text: str, where: str, fragment: str
 ):
     folder = _folder(tmp_path, another=FORM.replace("shishi", "another"), form=text)
-    with pytest.raises(InputError) as refused:
+    with pytest.raises(InputError, match=re.escape(fragment)) as refused:
         forms_load(folder)
     assert refused.value.where == where
     assert fragment in refused.value.message
@@ -126,7 +127,7 @@ def test_a_bad_form_file_is_refused_with_its_place_and_nothing_is_stored(
 
 def test_two_files_with_one_form_code_are_refused_at_the_second(city, tmp_path: Path):
     folder = _folder(tmp_path, a=FORM, b=FORM.replace("name: 示范报表", "name: 另一张"))
-    with pytest.raises(InputError) as refused:
+    with pytest.raises(InputError, match=r"报表代码 shishi 已由 a\.yaml 使用") as refused:
         forms_load(folder)
     assert refused.value.where == "b.yaml:1:7 code"
     assert "a.yaml" in refused.value.message

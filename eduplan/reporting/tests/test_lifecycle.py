@@ -64,7 +64,7 @@ def test_alice_fills_submits_and_bob_sees_it_in_his_completeness_and_approves(ci
 def test_bob_returns_with_a_reason_and_alice_resubmits(city, class_form):
     sub = _fill(city, class_form)
     sub = submission_submit(user=city.users["alice"], submission=sub, revision=sub.revision)
-    with pytest.raises(InputError):
+    with pytest.raises(InputError, match="请填写原因"):
         submission_return(user=city.users["bob"], submission=sub, revision=sub.revision, reason=" ")
     sub = submission_return(
         user=city.users["bob"], submission=sub, revision=sub.revision, reason="大班额数有误"
@@ -84,7 +84,7 @@ def test_an_approved_report_is_locked_until_an_approver_reopens_it(city, class_f
     sub = submission_approve(user=city.users["bob"], submission=sub, revision=sub.revision)
     with pytest.raises(InputError, match="不能编辑"):
         _fill(city, class_form, values={"classes_large": "1"}, revision=sub.revision)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="您无权在此执行该操作"):
         submission_reopen(
             user=city.users["alice"], submission=sub, revision=sub.revision, reason="改"
         )
@@ -120,7 +120,7 @@ def test_values_carry_the_unit_period_and_version_they_were_filled_against(city,
 
 
 def test_a_bad_value_refuses_the_whole_save_saying_which_field(city, class_form):
-    with pytest.raises(SubmissionInvalid) as excinfo:
+    with pytest.raises(SubmissionInvalid, match="classes_total: “二十”不是数字") as excinfo:
         _fill(
             city,
             class_form,
@@ -135,6 +135,12 @@ def test_a_bad_value_refuses_the_whole_save_saying_which_field(city, class_form)
     assert fields == {"classes_total", "share_digital", "ghost"}
     assert not Submission.objects.exists()
     assert not DataValue.objects.exists()
+
+
+def test_a_number_too_large_to_compute_with_is_refused_saying_so_not_a_crash(city, class_form):
+    with pytest.raises(SubmissionInvalid, match=r"^pupils_total: 数字过大$"):
+        _fill(city, class_form, values={"pupils_total": "1e99999999999"})
+    assert not Submission.objects.exists()
 
 
 def test_a_formula_is_refused(city, class_form):
@@ -156,7 +162,7 @@ def test_errors_block_submission_and_warnings_need_a_comment(city, class_form):
         values={"classes_large": "2", "pupils_total": "1700"},
         revision=sub.revision,
     )
-    with pytest.raises(SubmissionInvalid) as excinfo:
+    with pytest.raises(SubmissionInvalid, match="填报存在预警，请在说明中解释后再提交") as excinfo:
         submission_submit(user=city.users["alice"], submission=sub, revision=sub.revision)
     assert [p.element for p in excinfo.value.problems] == ["comment"]
     sub = submission_submit(
@@ -170,7 +176,7 @@ def test_errors_block_submission_and_warnings_need_a_comment(city, class_form):
 
 def test_required_fields_block_submission(city, class_form):
     sub = _fill(city, class_form, values={"classes_total": "20"})
-    with pytest.raises(SubmissionInvalid) as excinfo:
+    with pytest.raises(SubmissionInvalid, match="在校生总数 为必填项") as excinfo:
         submission_submit(user=city.users["alice"], submission=sub, revision=sub.revision)
     assert {p.element for p in excinfo.value.problems} == {"pupils_total", "classes_large"}
 
@@ -196,12 +202,12 @@ def test_a_stale_edit_is_refused_and_changes_nothing(city, class_form):
 
 def test_nobody_enters_or_decides_outside_their_scope(city, class_form):
     for who in ("charlie", "dora", "lee", "sue"):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(PermissionDenied, match="您无权在此执行该操作"):
             _fill(city, class_form, who=who)
     sub = _fill(city, class_form)
     sub = submission_submit(user=city.users["alice"], submission=sub, revision=sub.revision)
     for who in ("alice", "charlie", "dora", "lee", "dan"):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(PermissionDenied, match="您无权在此执行该操作"):
             submission_approve(user=city.users[who], submission=sub, revision=sub.revision)
     assert Submission.objects.get().status == Status.SUBMITTED
 
@@ -216,7 +222,7 @@ def test_a_bureau_run_school_reports_to_the_forms_owner_department(city, class_f
         values=GOOD,
     )
     sub = submission_submit(user=reporter, submission=sub, revision=sub.revision)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="您无权在此执行该操作"):
         submission_approve(user=city.users["bob"], submission=sub, revision=sub.revision)
     assert approval_queue(user=city.users["dan"]) == [sub]  # 基础教育处 owns the form
     submission_approve(user=city.users["dan"], submission=sub, revision=sub.revision)

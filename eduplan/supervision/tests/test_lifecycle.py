@@ -4,6 +4,7 @@ answers, only the supervision office reviews, closes or sends back."""
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -91,7 +92,7 @@ def test_alice_signs_and_answers_sue_reviews_and_closes_each_step_timestamped_wi
 
 def test_alice_may_answer_for_her_school_but_not_for_charlies(city):
     theirs = raise_order(city.erqi_one)
-    with pytest.raises(PermissionDenied) as refused:
+    with pytest.raises(PermissionDenied, match=re.escape(str(ERR_NOT_RESPONSIBLE))) as refused:
         order_sign(user=city.users["alice"], order=theirs)
     assert str(refused.value) == str(ERR_NOT_RESPONSIBLE)
     assert order_sign(user=city.users["charlie"], order=theirs).status == OrderStatus.SIGNED
@@ -102,15 +103,15 @@ def test_alice_may_answer_for_her_school_but_not_for_charlies(city):
 def test_bob_answers_for_his_district_and_its_schools_and_dora_for_neither(city):
     district, school = raise_order(city.jinshui), raise_order(city.jinshui_two)
     for order in (district, school):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(PermissionDenied, match=re.escape(str(ERR_NOT_RESPONSIBLE))):
             order_sign(user=city.users["dora"], order=order)
         assert order_sign(user=city.users["bob"], order=order).status == OrderStatus.SIGNED
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match=re.escape(str(ERR_NOT_RESPONSIBLE))):
         order_sign(user=city.users["alice"], order=raise_order(city.jinshui))
 
 
 def test_dan_answers_for_his_department_only(city):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match=re.escape(str(ERR_NOT_RESPONSIBLE))):
         order_sign(user=city.users["dan"], order=raise_order(city.dept_sports))
     assert (
         order_sign(user=city.users["dan"], order=raise_order(city.dept_basic)).signed_by
@@ -121,7 +122,7 @@ def test_dan_answers_for_his_department_only(city):
 @pytest.mark.parametrize("who", ["sue", "lee", "dan", "dora", "nobody"])
 def test_only_the_responsible_unit_answers_never_the_office_or_leaders(city, who):
     order = raise_order(city.jinshui_one)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match=re.escape(str(ERR_NOT_RESPONSIBLE))):
         order_sign(user=city.users[who], order=order)
 
 
@@ -133,7 +134,7 @@ def test_nobody_but_the_supervision_office_may_review_close_or_send_back(city, w
         lambda: order_review(user=city.users[who], order=order),
         lambda: order_send_back(user=city.users[who], order=order, reason="不符合要求"),
     ):
-        with pytest.raises(PermissionDenied) as refused:
+        with pytest.raises(PermissionDenied, match=re.escape(str(ERR_OFFICE_ONLY))) as refused:
             attempt()
         assert str(refused.value) == str(ERR_OFFICE_ONLY)
     order.refresh_from_db()
@@ -156,7 +157,7 @@ def test_an_order_cannot_be_closed_without_a_response(city, stage):
         order_response_save(user=alice, order=order, response="  ")
     order.refresh_from_db()
     assert order.status == stage
-    with pytest.raises(InputError) as refused:
+    with pytest.raises(InputError, match=re.escape(str(ERR_NO_RESPONSE))) as refused:
         order_close(user=city.users["sue"], order=order)
     assert refused.value.message == str(ERR_NO_RESPONSE)
     order.refresh_from_db()
@@ -166,18 +167,21 @@ def test_an_order_cannot_be_closed_without_a_response(city, stage):
 def test_the_database_refuses_a_closed_or_answered_order_without_a_response(city):
     order = raise_order(city.jinshui_one)
     for status in (OrderStatus.CLOSED, OrderStatus.REVIEWING, OrderStatus.RESPONDED):
-        with pytest.raises(IntegrityError), transaction.atomic():
+        with (
+            pytest.raises(IntegrityError, match="supervision_order_answered_has_response"),
+            transaction.atomic(),
+        ):
             SupervisionOrder.objects.filter(pk=order.pk).update(status=status)
 
 
 def test_feedback_needs_a_response_and_a_signature_first(city):
     order = raise_order(city.jinshui_one)
     alice = city.users["alice"]
-    with pytest.raises(InputError) as refused:
+    with pytest.raises(InputError, match=re.escape(str(ERR_SIGN_FIRST))) as refused:
         order_feedback(user=alice, order=order, response="已整改")
     assert refused.value.message == str(ERR_SIGN_FIRST)
     order_sign(user=alice, order=order)
-    with pytest.raises(InputError) as refused:
+    with pytest.raises(InputError, match=re.escape(str(ERR_RESPONSE_REQUIRED))) as refused:
         order_feedback(user=alice, order=order, response="   ")
     assert refused.value.message == str(ERR_RESPONSE_REQUIRED)
     assert refused.value.where == "response"
@@ -189,10 +193,10 @@ def test_the_office_sends_feedback_back_to_handling_with_a_reason_and_a_new_dead
     sue, alice = city.users["sue"], city.users["alice"]
     with time_machine.travel(datetime.datetime(2016, 9, 5, 2, tzinfo=datetime.UTC)):
         order = order_review(user=sue, order=_answered(city))
-        with pytest.raises(InputError) as refused:
+        with pytest.raises(InputError, match="请说明退回原因") as refused:
             order_send_back(user=sue, order=order, reason=" ")
         assert refused.value.where == "reason"
-        with pytest.raises(InputError) as refused:
+        with pytest.raises(InputError, match="新的反馈期限不能早于今天") as refused:
             order_send_back(
                 user=sue, order=order, reason="材料不全", due_on=datetime.date(2016, 9, 1)
             )
@@ -210,7 +214,7 @@ def test_the_office_sends_feedback_back_to_handling_with_a_reason_and_a_new_dead
 
 def test_a_step_the_map_does_not_allow_is_refused(city):
     order = _answered(city)
-    with pytest.raises(InputError):
+    with pytest.raises(InputError, match="“已反馈”的督办单不能变为“已签收”"):
         order_sign(user=city.users["alice"], order=order)
     order_close(user=city.users["sue"], order=order)
     for attempt in (
@@ -218,7 +222,10 @@ def test_a_step_the_map_does_not_allow_is_refused(city):
         lambda: order_send_back(user=city.users["sue"], order=order, reason="重新办理"),
         lambda: order_response_save(user=city.users["alice"], order=order, response="改"),
     ):
-        with pytest.raises(InputError):
+        with pytest.raises(
+            InputError,
+            match=r"^(#1: “已办结销号”的督办单不能变为|response: 此督办单已反馈，不能再修改)",
+        ):
             attempt()
 
 

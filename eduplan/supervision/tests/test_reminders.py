@@ -102,7 +102,10 @@ def test_a_departments_order_reminds_its_staff(people, city, django_capture_on_c
 def test_the_database_refuses_a_second_reminder_for_the_same_order_kind_and_bucket(city):
     order = raise_order(city.jinshui_one)
     Reminder.objects.create(order=order, kind=ReminderKind.OVERDUE, bucket=D(2016, 9, 9))
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with (
+        pytest.raises(IntegrityError, match=r"supervision_reminder(\.order_id|_once)"),
+        transaction.atomic(),
+    ):
         Reminder.objects.create(order=order, kind=ReminderKind.OVERDUE, bucket=D(2016, 9, 9))
 
 

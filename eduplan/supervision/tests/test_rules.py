@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -166,7 +167,7 @@ def test_a_bad_rules_file_is_refused_saying_where(settings, tmp_path, text, wher
     settings.EDUPLAN_TEST_NEGATIVE_DAYS = -3
     path = tmp_path / "rules.yaml"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(InputError) as refused:
+    with pytest.raises(InputError, match=re.escape(fragment)) as refused:
         rule_specs(path=path)
     assert refused.value.where == where
     assert fragment in refused.value.message
