@@ -34,6 +34,7 @@ class Action(enum.StrEnum):
     ORDER_DECIDE = "order.decide"  # review, close or send back a supervision order
     BOARD_VIEW = "board.view"  # the supervision board and the bulletin's whole picture
     LEAGUE_RESULTS = "league.results"  # record match results of a competition one organises
+    TASK_REPORT = "task.report"  # mark a task's milestones done, with evidence (its lead unit)
 
 
 class Reach(enum.Enum):
@@ -59,21 +60,37 @@ ACTION_REACH: dict[Action, Reach] = {
     # The target is the competition's organiser: a district its own league, the sports
     # department (not any department) the city's.
     Action.LEAGUE_RESULTS: Reach.ENTRY,
+    # The target is the task's lead unit: department staff only for their department's
+    # tasks, a district's administrators for their district's, the office everywhere.
+    Action.TASK_REPORT: Reach.ENTRY,
 }
 READ = frozenset({Action.PLAN_VIEW, Action.UNIT_VIEW, Action.REPORT_VIEW})
 
 ROLE_GRANTS: dict[str, frozenset[Action]] = {
     Role.LEADER: READ | {Action.BOARD_VIEW},
     Role.SUPERVISION: READ
-    | {Action.PLAN_CHANGE, Action.REPORT_APPROVE, Action.ORDER_DECIDE, Action.BOARD_VIEW},
+    | {
+        Action.PLAN_CHANGE,
+        Action.REPORT_APPROVE,
+        Action.ORDER_DECIDE,
+        Action.BOARD_VIEW,
+        Action.TASK_REPORT,
+    },
     Role.DEPARTMENT: READ
-    | {Action.PLAN_CHANGE, Action.REPORT_ENTER, Action.REPORT_APPROVE, Action.LEAGUE_RESULTS},
+    | {
+        Action.PLAN_CHANGE,
+        Action.REPORT_ENTER,
+        Action.REPORT_APPROVE,
+        Action.LEAGUE_RESULTS,
+        Action.TASK_REPORT,
+    },
     Role.DISTRICT_ADMIN: READ
     | {
         Action.UNIT_DATA_CHANGE,
         Action.REPORT_ENTER,
         Action.REPORT_APPROVE,
         Action.LEAGUE_RESULTS,
+        Action.TASK_REPORT,
     },
     Role.SCHOOL_REPORTER: READ | {Action.UNIT_DATA_CHANGE, Action.REPORT_ENTER},
 }
