@@ -513,9 +513,12 @@ class MilestoneEvidence(models.Model):
     )
     url = models.URLField(_("link"), max_length=500, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
+    # None: loaded with the data (the demo), not given by a person.
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("added by"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )

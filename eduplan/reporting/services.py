@@ -164,12 +164,20 @@ def due_date(form: Form, period: Period) -> datetime.date:
     return period.end + datetime.timedelta(days=form.due_days)
 
 
-def _subjects_for(form: Form, unit: OrgUnit) -> list[str]:
+def _subjects_for(form: Form, unit: OrgUnit, period: Period) -> list[str]:
+    """What a unit reports on, one report each: the measures its projects lead
+    ("measure:12"), or the tasks it leads in the period's year ("task:34"), for forms
+    whose definition says so; one report about nothing ("") otherwise."""
     definition = form_definition(form.current_version) if form.current_version else None
-    if definition is None or definition.subjects != "measures":
+    if definition is None or definition.subjects not in ("measures", "tasks"):
         return [""]
-    from eduplan.plans.models import Measure
+    from eduplan.plans.models import Measure, PlanStatus, Task
 
+    if definition.subjects == "tasks":
+        tasks = Task.objects.filter(
+            lead_unit=unit, year=period.start.year, plan__status=PlanStatus.ACTIVE
+        ).order_by("pk")
+        return [f"task:{pk}" for pk in tasks.values_list("pk", flat=True)]
     ids = Measure.objects.filter(
         project__project_owners__department=unit, project__project_owners__role="lead"
     ).values_list("pk", flat=True)
@@ -194,7 +202,7 @@ def expected_reports_open(*, form: Form, period_code: str) -> int:
     rows = [
         ExpectedReport(form=form, period=period.code, org_unit=unit, subject=subject, due_on=due_on)
         for unit in units.only("pk", "type")
-        for subject in _subjects_for(form, unit)
+        for subject in _subjects_for(form, unit, period)
         if (unit.pk, subject) not in existing
     ]
     ExpectedReport.objects.bulk_create(rows, batch_size=2000)

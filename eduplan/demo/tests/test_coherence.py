@@ -227,7 +227,7 @@ def measure(element: str, **filters: object) -> DataValue:
 
 
 def test_a_measure_percent_that_goes_down_is_named(demo):
-    value = measure("mp_percent", number__gte=30, period__gte="2017B1")
+    value = measure("mp_percent", number__gte=30, period__gte="2016B3")
     value.number = 0
     value.save()
     problems = [p for p in demo_check() if p.relation == "<"]
