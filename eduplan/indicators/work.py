@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from eduplan.core.figures_cache import figures_cached
 from eduplan.core.numbers import plain_number
@@ -46,11 +46,11 @@ class TaskState(enum.StrEnum):
 
 # 已完成, 正常推进, 滞后, 未启动, 逾期, 未报送
 TASK_STATE_LABELS: dict[TaskState, Any] = {
-    TaskState.DONE: gettext_lazy("Done"),
+    TaskState.DONE: pgettext_lazy("task", "Done"),
     TaskState.ON_SCHEDULE: gettext_lazy("On schedule"),
     TaskState.BEHIND: gettext_lazy("Behind schedule"),
-    TaskState.NOT_STARTED: gettext_lazy("Not started"),
-    TaskState.OVERDUE: gettext_lazy("Overdue"),
+    TaskState.NOT_STARTED: pgettext_lazy("task", "Not started"),
+    TaskState.OVERDUE: pgettext_lazy("task", "Overdue"),
     TaskState.NO_REPORT: gettext_lazy("No progress report"),
 }
 # Where each stands among the targets' statuses (indicators/projects.WORST_FIRST).

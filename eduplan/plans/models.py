@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # chinese_number is read from here too by plans.views_import.
 from eduplan.core.numbers import chinese_number, plain_number
@@ -447,7 +448,9 @@ class Milestone(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     title = models.CharField(_("title"), max_length=200)
     document_title = models.CharField(_("document title"), max_length=200, blank=True)
-    document_number = models.CharField(_("document number"), max_length=100, blank=True)
+    document_number = models.CharField(
+        pgettext_lazy("milestone", "document number"), max_length=100, blank=True
+    )
     due_on = models.DateField(_("due on"))
     done_on = models.DateField(_("done on"), null=True, blank=True)
     done_by = models.ForeignKey(

@@ -13,7 +13,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from eduplan.core.errors import InputError
@@ -85,7 +85,7 @@ def milestone_evidence(request: HttpRequest, milestone: Milestone) -> HttpRespon
 class MarkDoneForm(forms.Form):
     done_on = forms.DateField(label=gettext_lazy("done on"))
     document_number = forms.CharField(
-        label=gettext_lazy("document number"), max_length=100, required=False
+        label=pgettext_lazy("milestone", "document number"), max_length=100, required=False
     )
 
 
