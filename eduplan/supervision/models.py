@@ -27,6 +27,7 @@ class Rule(models.TextChoices):
     REPORT_MISSING = "report_missing", _("Report missing")
     MILESTONE_OVERDUE = "milestone_overdue", _("Milestone overdue")
     APPROVAL_PENDING = "approval_pending", _("Approval pending too long")
+    TASK_BEHIND_TWICE = "task_behind_twice", _("Task reported behind twice in a row")
 
 
 class OrderStatus(models.TextChoices):

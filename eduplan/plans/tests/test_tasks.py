@@ -198,7 +198,7 @@ def test_the_plans_owners_edit_and_confirm_a_proposed_task(city, plan):
         2016,
     )
     assert set(task.co_units.all()) == {city.dept_sports, city.jinshui}
-    with pytest.raises(InputError, match="lead_unit: .*410105-P1"):  # a school leads nothing
+    with pytest.raises(InputError, match=r"lead_unit: .*410105-P1"):  # a school leads nothing
         task_update(
             user=city.users["dan"],
             task=task,

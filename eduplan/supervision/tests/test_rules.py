@@ -51,6 +51,7 @@ def test_the_rules_table_names_every_rule_once_with_its_settings(settings):
         Rule.REPORT_MISSING,
         Rule.MILESTONE_OVERDUE,
         Rule.APPROVAL_PENDING,
+        Rule.TASK_BEHIND_TWICE,
     ]
     settings.EDUPLAN_SUPERVISION_REPORT_MISSING_DAYS = 9
     missing = next(s for s in specs if s.rule == Rule.REPORT_MISSING)
@@ -74,6 +75,8 @@ RULES = """\
   days: EDUPLAN_SUPERVISION_APPROVAL_PENDING_DAYS
   respond_days: EDUPLAN_SUPERVISION_RESPOND_DAYS
   finds: a submission waiting for approval
+- rule: task_behind_twice
+  respond_days: EDUPLAN_SUPERVISION_RESPOND_DAYS
 """
 OFF_TRACK = "- rule: target_off_track\n  respond_days: EDUPLAN_SUPERVISION_RESPOND_DAYS\n"
 RESPOND = "EDUPLAN_SUPERVISION_RESPOND_DAYS"
@@ -94,6 +97,7 @@ def test_the_rules_file_the_refusals_start_from_is_read_whole(tmp_path):
         Rule.REPORT_MISSING,
         Rule.MILESTONE_OVERDUE,
         Rule.APPROVAL_PENDING,
+        Rule.TASK_BEHIND_TWICE,
     ]
     assert specs[4].finds == "a submission waiting for approval" and specs[0].days_setting is None
 
