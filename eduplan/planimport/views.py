@@ -50,10 +50,12 @@ from eduplan.planimport.importing import (
     review_state,
 )
 from eduplan.planimport.parsing import MAX_BYTES, PlanReadError, parse_plan, read_plan_bytes
+from eduplan.planimport.parsing.deliverables import deliverables_find
 from eduplan.plans.models import (
     Change,
     Comparator,
     Horizon,
+    MilestoneKind,
     Target,
     chinese_number,
     project_ordinal,
@@ -385,6 +387,17 @@ def _render_review(
         else ImportForm(prefix="plan", initial={"code": state["code"], "name": state["name"]})
     )
     start_year, end_year = plan_years(parsed_from_state(state))
+    year = state["years"][0] or start_year
+    proposals = [
+        {"place": f"{project['name']} · {_('Measure')} {m}", "found": d}
+        for project in state["projects"]
+        for m, text in enumerate(project["measures"], start=1)
+        for d in deliverables_find(text, year=year)
+    ] + [
+        {"place": f"{_('Work point')} {w}", "found": d}
+        for w, point in enumerate(state["work_points"], start=1)
+        for d in deliverables_find(point["text"], year=year)
+    ]
     return render(
         request,
         "planimport/review.html",
@@ -401,6 +414,8 @@ def _render_review(
             "import_form": import_form,
             "start_year": start_year,
             "end_year": end_year,
+            "proposals": proposals,
+            "kinds": dict(MilestoneKind.choices),
         },
         status=status,
     )
