@@ -329,6 +329,21 @@ def _places(state: dict[str, Any]) -> list[tuple[str, str]]:
     return places
 
 
+def _proposals(state: dict[str, Any], *, year: int) -> list[dict[str, Any]]:
+    """The deliverables of the measures and work points read, which importing proposes
+    as unconfirmed tasks with their milestones."""
+    return [
+        {"place": f"{project['name']} · {_('Measure')} {m}", "found": d}
+        for project in state["projects"]
+        for m, text in enumerate(project["measures"], start=1)
+        for d in deliverables_find(text, year=year)
+    ] + [
+        {"place": f"{_('Work point')} {w}", "found": d}
+        for w, point in enumerate(state["work_points"], start=1)
+        for d in deliverables_find(point["text"], year=year)
+    ]
+
+
 def _render_review(
     request: HttpRequest,
     review: Review,
@@ -387,17 +402,7 @@ def _render_review(
         else ImportForm(prefix="plan", initial={"code": state["code"], "name": state["name"]})
     )
     start_year, end_year = plan_years(parsed_from_state(state))
-    year = state["years"][0] or start_year
-    proposals = [
-        {"place": f"{project['name']} · {_('Measure')} {m}", "found": d}
-        for project in state["projects"]
-        for m, text in enumerate(project["measures"], start=1)
-        for d in deliverables_find(text, year=year)
-    ] + [
-        {"place": f"{_('Work point')} {w}", "found": d}
-        for w, point in enumerate(state["work_points"], start=1)
-        for d in deliverables_find(point["text"], year=year)
-    ]
+    proposals = _proposals(state, year=state["years"][0] or start_year)
     return render(
         request,
         "planimport/review.html",

@@ -539,7 +539,7 @@ class MilestoneEvidence(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.url or self.file.name
+        return self.url or str(self.file.name)
 
 
 def project_ordinal(n: int) -> str:

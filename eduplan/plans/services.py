@@ -247,7 +247,9 @@ def tasks_create(*, plan: Plan, specs: list[TaskSpec]) -> list[Task]:
     numbers: dict[tuple[str, int, int], int] = {}
     tasks = []
     for spec in specs:
-        owner = {"measure": measures[spec.measure]} if spec.measure else {}
+        owner: dict[str, Measure | WorkPoint] = (
+            {"measure": measures[spec.measure]} if spec.measure else {}
+        )
         if spec.work_point is not None:
             owner = {"work_point": points[spec.work_point]}
         key = ("m", *spec.measure) if spec.measure else ("w", spec.work_point or 0, 0)

@@ -9,7 +9,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -97,7 +97,9 @@ def milestone_done_with_evidence(request: HttpRequest, milestone: Milestone) -> 
     assert milestone.task_id is not None
     if not form.is_valid():
         for name, errors in form.errors.items():
-            messages.error(request, f"{form.fields[name].label}：{'；'.join(errors)}")
+            messages.error(
+                request, f"{form.fields[name].label}：{'；'.join(str(e) for e in errors)}"
+            )
         return _back(milestone.task_id)
     try:
         milestone_mark_done(
@@ -141,7 +143,7 @@ def task_edit(request: HttpRequest, task: Task) -> HttpResponse:
     labels = {k: f.label for k, f in form.fields.items()}
     if not form.is_valid():
         for name, errors in form.errors.items():
-            messages.error(request, f"{labels[name]}：{'；'.join(errors)}")
+            messages.error(request, f"{labels[name]}：{'；'.join(str(e) for e in errors)}")
         return _back(task.pk)
     data = form.cleaned_data
     codes = [c for c in data["co_units"].replace("，", ",").split(",") if c.strip()]
@@ -189,16 +191,17 @@ def _evidence_plan(pk: int) -> Any:
 
 
 @requires(Action.PLAN_VIEW, load=_evidence_plan)
-def evidence_file(request: HttpRequest, plan: Plan) -> HttpResponse:
+def evidence_file(request: HttpRequest, plan: Plan) -> HttpResponseBase:
     """An evidence file, to whoever may read the plan (never served from MEDIA_URL)."""
     assert request.resolver_match is not None
     item = get_object_or_404(MilestoneEvidence, pk=request.resolver_match.kwargs["pk"])
     if not item.file:
         return redirect(item.url)
-    kind = mimetypes.guess_type(item.file.name)[0] or "application/octet-stream"
+    name = str(item.file.name)
+    kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
     return FileResponse(
         item.file.open("rb"),
         as_attachment=True,
-        filename=item.file.name.rsplit("/", 1)[-1],
+        filename=name.rsplit("/", 1)[-1],
         content_type=kind,
     )

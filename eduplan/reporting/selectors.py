@@ -233,7 +233,7 @@ def subject_labels(subjects: Iterable[str]) -> dict[str, str]:
         kind, _sep, pk = subject.partition(":")
         if kind in ids and pk.isdigit():
             ids[kind].add(int(pk))
-    labels = {}
+    labels: dict[str, str] = {}
     if ids["measure"]:
         labels |= {
             f"measure:{pk}": f"{project}.{number} {text[:40]}"

@@ -42,6 +42,7 @@ def _load(tmp_path: Path, breakdown: str) -> Plan:
 def test_the_breakdown_the_refusals_start_from_loads(city, tmp_path: Path):
     plan = _load(tmp_path, BREAKDOWN)
     measure_task, point_task = Task.objects.filter(plan=plan).order_by("pk")
+    assert measure_task.measure is not None and point_task.work_point is not None
     assert (measure_task.measure.number, measure_task.number) == (1, 1)
     assert [u.code for u in measure_task.co_units.all()] == ["410105"]
     milestone = measure_task.milestones.get()
