@@ -47,7 +47,7 @@ def test_a_milestone_past_due_and_not_done_puts_the_task_behind(task):
     s = _status(task, _reported("正常推进"), datetime.date(2017, 1, 10))
     assert s.state == TaskState.BEHIND
     title = "出台《郑州市新进教师招录办法》"
-    assert s.reason == f"任务「{title}」的里程碑「{title}」逾期10天"
+    assert s.reason == f"任务「{title}」的推进步骤「{title}」逾期10天"
 
 
 @pytest.mark.parametrize(

@@ -55,6 +55,6 @@ def test_the_review_page_lists_the_proposed_deliverables(client, city):
     client.force_login(city.users["sue"])
     text = SMALL_PLAN.replace("二是保障土地。", "二是出台《土地保障办法》。")
     page = client.get(_review_url(client, text)).content.decode()
-    assert "建议的任务和里程碑" in page
+    assert "建议的任务和推进步骤" in page
     assert "出台《土地保障办法》" in page and "出台文件" in page
     assert "建成党建示范校20所" not in page.split('id="proposals"')[1].split("</table>")[0]
