@@ -11,6 +11,7 @@ from eduplan.indicators import views as indicators
 from eduplan.org import views as org
 from eduplan.org.access import public
 from eduplan.plans import views as plans
+from eduplan.plans import views_tasks as plan_tasks
 
 admin.site.site_header = "EduPlan 教育重点工作督办平台"
 admin.site.site_title = "EduPlan"
@@ -29,6 +30,15 @@ urlpatterns = [
         name="work_point_detail",
     ),
     path("milestones/<int:pk>/done/", plans.milestone_done, name="milestone_done"),
+    path("milestones/<int:pk>/evidence/", plan_tasks.milestone_evidence, name="milestone_evidence"),
+    path(
+        "milestones/<int:pk>/mark-done/",
+        plan_tasks.milestone_done_with_evidence,
+        name="milestone_mark_done",
+    ),
+    path("milestone-evidence/<int:pk>/", plan_tasks.evidence_file, name="milestone_evidence_file"),
+    path("tasks/<int:pk>/edit/", plan_tasks.task_edit, name="task_edit"),
+    path("tasks/<int:pk>/delete/", plan_tasks.task_remove, name="task_delete"),
     path("units/mine/", org.my_unit, name="my_unit"),
     path("units/<str:code>/", construction.unit_detail, name="unit_detail"),
     path("units/<str:code>/classes/", construction.class_list, name="class_list"),

@@ -170,34 +170,39 @@ def order_records(scope: Scope) -> list[Record]:
     return out
 
 
-# Who answers for a milestone ----------------------------------------------------------
-# Today a milestone belongs to its project, whose lead department answers for it. Where
-# milestones have a task (plans.Task, with its lead unit), the task's lead unit answers:
-# these two functions are the only place that knows.
-
-
-TASK_FIELD = "task"
-
-
-def _milestones_with_task() -> bool:
-    return any(f.name == TASK_FIELD for f in Milestone._meta.get_fields())
+# Who answers for a milestone ---------------------------------------------------------
 
 
 def milestone_lead_unit_id(milestone: Milestone, project_leads: dict[int, int]) -> int | None:
-    """The unit answering for a milestone: its task's lead unit, else its project's lead."""
-    task = getattr(milestone, TASK_FIELD, None) if _milestones_with_task() else None
-    lead = getattr(task, "lead_unit_id", None) if task is not None else None
-    return lead if lead is not None else project_leads.get(milestone.project_id)
+    """The unit answering for a milestone: its task's lead unit, else its project's lead
+    department (the one place that knows)."""
+    if milestone.task is not None:
+        return milestone.task.lead_unit_id
+    return project_leads.get(milestone.project_id) if milestone.project_id else None
+
+
+def _milestone_place(m: Milestone) -> tuple[str, str]:
+    """How a milestone is named in the evidence, and the page it links to."""
+    if m.task is not None:
+        return f"任务「{m.task.title}」：{m.title}", reverse("dashboards:task", args=[m.task.pk])
+    assert m.project is not None
+    return (
+        f"{project_ordinal(m.project.number)}：{m.title}",
+        reverse("dashboards:project", args=[m.project.number]),
+    )
 
 
 def milestone_records(scope: Scope) -> list[Record]:
-    """Milestones of the plan due in the year: met when done by the due date."""
+    """Milestones of the plan due in the year (a project's own and its tasks'): met when
+    done by the due date."""
     if scope.plan is None:
         return []
-    query = Milestone.objects.filter(scope.in_year("due_on"), project__plan=scope.plan)
-    if _milestones_with_task():
-        query = query.select_related(TASK_FIELD)
-    milestones = list(query.select_related("project").order_by("due_on", "project__number", "pk"))
+    milestones = list(
+        Milestone.objects.filter(scope.in_year("due_on"))
+        .filter(Q(project__plan=scope.plan) | Q(task__plan=scope.plan))
+        .select_related("project", "task")
+        .order_by("due_on", "pk")
+    )
     leads = dict(
         ProjectOwner.objects.filter(project__plan=scope.plan, role=OwnerRole.LEAD).values_list(
             "project_id", "department_id"
@@ -212,12 +217,13 @@ def milestone_records(scope: Scope) -> list[Record]:
         owner = scope.owner_of(paths.get(lead_ids[m.pk] or 0, ""))
         if owner is None:
             continue
+        label, url = _milestone_place(m)
         out.append(
             Record(
                 unit_code=owner,
                 outcome=_judged(m.due_on, m.done_on, scope.as_of),
-                label=f"{project_ordinal(m.project.number)}：{m.title}",
-                url=reverse("dashboards:project", args=[m.project.number]),
+                label=label,
+                url=url,
                 due=m.due_on,
                 done=m.done_on,
                 note=_lateness(m.due_on, m.done_on, _("Not done")),

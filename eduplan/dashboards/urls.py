@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from eduplan.dashboards import views
+from eduplan.dashboards import views, views_tasks
 
 app_name = "dashboards"
 urlpatterns = [
@@ -12,4 +12,6 @@ urlpatterns = [
     path("projects/<int:number>/report.docx", views.project_report, name="project_report"),
     path("districts/", views.districts, name="districts"),
     path("schools/<str:code>/", views.school, name="school"),
+    path("tasks/", views_tasks.plan_tasks, name="tasks"),
+    path("tasks/<int:pk>/", views_tasks.task_detail, name="task"),
 ]

@@ -41,7 +41,7 @@ from eduplan.demo.world import (
     plan_share,
 )
 from eduplan.org.models import OrgUnit, UnitType
-from eduplan.plans.models import Measure
+from eduplan.plans.models import Measure, Task
 from eduplan.reporting.models import DataValue, Status
 
 CLASS_FORM, ICT_FORM = "class-size", "ict-status"
@@ -292,6 +292,11 @@ def _measure_problems(reports: Reports, code_of: dict[int, str]) -> list[Problem
         for pk, start, end in Measure.objects.filter(pk__in=ids).values_list(
             "pk", "project__plan__start_year", "project__plan__end_year"
         )
+    }
+    tasks = {int(s.split(":", 1)[1]) for _u, _p, s in reports if s.startswith("task:")}
+    years |= {
+        f"task:{pk}": (year, year)
+        for pk, year in Task.objects.filter(pk__in=tasks).values_list("pk", "year")
     }
     problems = []
     previous: dict[tuple[int, str], tuple[str, Any]] = {}

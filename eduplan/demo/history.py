@@ -42,7 +42,7 @@ from eduplan.demo.world import (
     vocational_classes,
 )
 from eduplan.org.models import OrgUnit, Ownership, UnitType
-from eduplan.plans.models import Measure
+from eduplan.plans.models import Measure, Task
 from eduplan.reporting.models import (
     DataElement,
     DataValue,
@@ -374,10 +374,15 @@ def _routine_rows(
 
 
 def _measures(subjects: list[str]) -> dict[str, tuple[int, int, str]]:
-    """For each measure subject ("measure:12"): the plan's first and last year, and a
-    name that stays the same in any database (plan, project and measure number)."""
-    ids = {int(s.split(":", 1)[1]) for s in subjects if s.startswith("measure:")}
-    rows = Measure.objects.filter(pk__in=ids).values_list(
+    """For each progress subject: the first and last year its work spans (a measure's,
+    the plan's; a task's, its own year), and a name that stays the same in any database
+    (plan, project and measure number; plan, place and task number)."""
+    ids: dict[str, set[int]] = {"measure": set(), "task": set()}
+    for subject in subjects:
+        kind, _sep, pk = subject.partition(":")
+        if kind in ids:
+            ids[kind].add(int(pk))
+    rows = Measure.objects.filter(pk__in=ids["measure"]).values_list(
         "pk",
         "project__plan__start_year",
         "project__plan__end_year",
@@ -385,10 +390,16 @@ def _measures(subjects: list[str]) -> dict[str, tuple[int, int, str]]:
         "project__number",
         "number",
     )
-    return {
+    found = {
         f"measure:{pk}": (start, end, f"{plan}:{project}.{number}")
         for pk, start, end, plan, project, number in rows
     }
+    for task in Task.objects.filter(pk__in=ids["task"]).select_related(
+        "plan", "measure__project", "work_point"
+    ):
+        name = f"{task.plan.code}:{task.place}:{task.number}"
+        found[f"task:{task.pk}"] = (task.year, task.year, name)
+    return found
 
 
 def _routine_values(

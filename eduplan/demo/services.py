@@ -15,7 +15,7 @@ from eduplan.appraisal.models import WeightSet
 from eduplan.construction.models import SchoolClass
 from eduplan.core.db import statistics_refresh
 from eduplan.core.figures_cache import figures_changed
-from eduplan.core.periods import PeriodType, periods_in_year
+from eduplan.core.periods import PeriodType, period_from_code, periods_in_year
 from eduplan.demo.generator import DemoCity, generate
 from eduplan.demo.history import history_load
 from eduplan.football.demo import football_demo_seed
@@ -25,12 +25,12 @@ from eduplan.indicators.models import TargetBinding
 from eduplan.org.models import Membership, OrgUnit, Role, UnitType
 from eduplan.org.services import org_path_load, org_units_create
 from eduplan.plans.loading import plan_spec_from_file
-from eduplan.plans.models import Milestone, Plan
+from eduplan.plans.models import Milestone, MilestoneEvidence, MilestoneKind, Plan
 from eduplan.plans.services import plan_load
 from eduplan.public.demo import public_demo_seed
 from eduplan.public.models import DirectoryEntry, FeeItem
 from eduplan.reporting.loading import forms_load
-from eduplan.reporting.models import ExpectedReport, Form, Submission
+from eduplan.reporting.models import DataValue, ExpectedReport, Form, Status, Submission
 from eduplan.reporting.services import expected_reports_open
 from eduplan.supervision.services import supervision_scan
 
@@ -138,15 +138,56 @@ def demo_accounts_create(*, password: str = DEMO_PASSWORD) -> list[DemoAccount]:
 
 
 def demo_milestones_done(*, before: datetime.date) -> int:
-    """The plan's first-year milestones were met on time in the demo (a fortnight before
-    they fell due), so the supervision scan raises no order for them. The evidence cites
-    a document number that reads as a demo one, never as a real 文号."""
-    milestones = Milestone.objects.filter(due_on__lt=before, done_on__isnull=True)
+    """The plan's first-year project milestones were met on time in the demo (a fortnight
+    before they fell due), so the supervision scan raises no order for them. A task's
+    milestones were met when its progress reports first said 已完成 (at that period's
+    end), with a link as evidence; the others are still open. Document numbers read as
+    demo ones, never as a real 文号."""
+    milestones = Milestone.objects.filter(
+        task__isnull=True, due_on__lt=before, done_on__isnull=True
+    )
     for m in milestones:
         m.done_on = m.due_on - datetime.timedelta(days=14)
         m.evidence = f"演示文号〔{m.due_on.year}〕{100 + m.pk}号（示例，非真实文件）"
         m.save(update_fields=["done_on", "evidence"])
-    return len(milestones)
+    return len(milestones) + _task_milestones_done(before=before)
+
+
+def _task_milestones_done(*, before: datetime.date) -> int:
+    done_at: dict[str, datetime.date] = {}
+    for subject, period in (
+        DataValue.objects.filter(
+            element__code="mp_status",
+            text="已完成",
+            submission__form__code="measure-progress",
+            submission__status=Status.APPROVED,
+            submission__subject__startswith="task:",
+        )
+        .order_by("period")
+        .values_list("submission__subject", "period")
+    ):
+        end = period_from_code(period).end
+        if end < before:
+            done_at.setdefault(subject, end)
+    milestones = list(
+        Milestone.objects.filter(task__isnull=False, done_on__isnull=True).order_by("pk")
+    )
+    done = [m for m in milestones if f"task:{m.task_id}" in done_at]
+    for m in done:
+        m.done_on = min(done_at[f"task:{m.task_id}"], m.due_on)
+        if m.kind == MilestoneKind.DOCUMENT:
+            m.document_number = f"演示文号〔{m.year}〕{100 + m.pk}号"
+    Milestone.objects.bulk_update(done, ["done_on", "document_number"])
+    MilestoneEvidence.objects.bulk_create(
+        MilestoneEvidence(
+            milestone=m,
+            url=f"https://demo.eduplan.invalid/milestones/{m.pk}",
+            note="演示佐证材料（示例，非真实文件）",
+        )
+        for m in done
+    )
+    figures_changed()
+    return len(done)
 
 
 def demo_setup(*, scale: float = 1.0, seed: int = 2016) -> dict[str, object]:

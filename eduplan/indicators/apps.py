@@ -7,6 +7,9 @@ class IndicatorsConfig(AppConfig):
     verbose_name = _("Indicators")
 
     def ready(self) -> None:
+        from eduplan.indicators.plan_status import PLAN_STATUS
         from eduplan.indicators.signals import connect
+        from eduplan.plans.commands import plan_action_register
 
         connect()
+        plan_action_register(PLAN_STATUS)

@@ -1,17 +1,19 @@
 """Targets gathered by project: one status per project, and figures cached per change.
 
-A project's status is the worst status among its targets: missed, off track, at risk,
-not assessed past its date, no data, on track, done. A target with no data, or one its
-owner never judged, keeps its project from reading 正常: only targets not yet due for an
-assessment (待评估) and those a city-wide count does not apportion are left out. Both
-the cockpit and the bulletin read it from here.
+A project's status is the worst status among its targets and its work (its tasks,
+`indicators/work.py`): missed, off track, at risk, not assessed past its date, no data,
+on track, done. A target with no data, or one its owner never judged, keeps its project
+from reading 正常: only targets not yet due for an assessment (待评估) and those a
+city-wide count does not apportion are left out. A task overdue counts as 未完成, behind
+as 滞后, not started as 预警, without a report as 暂无数据. Both the cockpit and the
+bulletin read it from here, with a one-line reason (which task or target, how late).
 """
 
 from __future__ import annotations
 
 import datetime
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils.translation import gettext
@@ -29,6 +31,7 @@ from eduplan.indicators.status import (
     expected_at,
     target_status_list,
 )
+from eduplan.indicators.work import WorkStatus, plan_work_cached
 from eduplan.org.models import OrgUnit
 from eduplan.plans.models import Plan, Project
 
@@ -70,8 +73,10 @@ def status_summary(statuses: list[TargetStatus]) -> list[tuple[str, str, int]]:
 class ProjectStatus:
     project: Project
     targets: list[TargetStatus]
-    status: Status | None  # None: nothing that can be judged yet
+    status: Status | None  # None: nothing that can be judged yet (targets and tasks)
     counts: Counter[str]
+    work: WorkStatus = field(default_factory=WorkStatus)
+    reason: str = ""  # one line: the task or target that sets the status, how late
 
     @property
     def number(self) -> int:
@@ -89,7 +94,7 @@ class ProjectStatus:
     def label(self) -> str:
         if self.status is not None:
             return str(STATUS_LABELS[self.status])
-        if not self.targets:
+        if not self.targets and not self.work.tasks:
             return str(_("No quantitative targets"))
         # Nothing judged: the targets are city-wide counts seen from a district, or
         # wait for their owner's assessment.
@@ -100,7 +105,7 @@ class ProjectStatus:
     @property
     def style(self) -> str:
         if self.status is None:
-            return "light" if not self.targets else "secondary"
+            return "light" if not self.targets and not self.work.tasks else "secondary"
         return STATUS_STYLES[self.status]
 
     def count(self, *statuses: Status) -> int:
@@ -146,25 +151,55 @@ def target_statuses_cached(
     )
 
 
-def project_statuses_from(plan: Plan, statuses: list[TargetStatus]) -> list[ProjectStatus]:
-    """Group target statuses (of one unit and period) by project, in plan order."""
+def _target_reason(rows: list[TargetStatus], status: Status) -> str:
+    row = next(s for s in rows if s.status == status)
+    return gettext("Target “%(indicator)s” %(status)s") % {
+        "indicator": row.target.indicator,
+        "status": STATUS_LABELS[status],
+    }
+
+
+def _project_status(project: Project, rows: list[TargetStatus], work: WorkStatus) -> ProjectStatus:
+    """The worst of the targets' statuses and the tasks' (a task first on a tie: it says
+    how late), with the reason."""
+    judged = {s.status for s in rows}
+    targets_worst = next((w for w in WORST_FIRST if w in judged), None)
+    worst_task = work.worst
+    task_worst = worst_task.as_target if worst_task else None
+    candidates = [s for s in (targets_worst, task_worst) if s is not None]
+    worst = min(candidates, key=WORST_FIRST.index) if candidates else None
+    reason = ""
+    if worst is not None and worst not in MEASURED_OK:
+        if worst == task_worst and worst_task is not None and worst_task.reason:
+            reason = worst_task.reason
+        elif worst == targets_worst:
+            reason = _target_reason(rows, worst)
+    counts = Counter(str(s.status) for s in rows)
+    return ProjectStatus(project, rows, worst, counts, work, reason)
+
+
+def project_statuses_from(
+    plan: Plan, statuses: list[TargetStatus], work: dict[int, WorkStatus] | None = None
+) -> list[ProjectStatus]:
+    """Group target statuses (of one unit and period) by project, in plan order, each
+    with its work status (by project id) when given."""
     by_project: dict[int, list[TargetStatus]] = defaultdict(list)
     for s in statuses:
         if s.target.goal is not None:
             by_project[s.target.goal.project_id].append(s)
-    out = []
-    for project in plan.projects.order_by("number"):
-        rows = by_project.get(project.pk, [])
-        judged = {s.status for s in rows}
-        worst = next((w for w in WORST_FIRST if w in judged), None)
-        out.append(ProjectStatus(project, rows, worst, Counter(str(s.status) for s in rows)))
-    return out
+    work = work or {}
+    return [
+        _project_status(project, by_project.get(project.pk, []), work.get(project.pk, WorkStatus()))
+        for project in plan.projects.order_by("number")
+    ]
 
 
 def project_statuses(*, plan: Plan, at: Period, unit: OrgUnit, stamp: int) -> list[ProjectStatus]:
     """Every project of the plan with its status for `unit` as of the end of `at`."""
     return project_statuses_from(
-        plan, target_statuses_cached(stamp=stamp, plan=plan, at=at, unit=unit)
+        plan,
+        target_statuses_cached(stamp=stamp, plan=plan, at=at, unit=unit),
+        plan_work_cached(stamp=stamp, plan=plan, at=at, unit=unit).projects,
     )
 
 

@@ -13,7 +13,7 @@ from eduplan.construction.models import SchoolClass
 from eduplan.core.figures_cache import figures_changed
 from eduplan.indicators.models import TargetAssessment, TargetBinding
 from eduplan.org.models import OrgGroup, OrgGroupMember, OrgUnit
-from eduplan.plans.models import Milestone, Plan, Project, Target
+from eduplan.plans.models import Milestone, MilestoneEvidence, Plan, Project, Target, Task
 from eduplan.reporting.models import DataValue, ExpectedReport, Status, Submission
 
 FIGURE_MODELS = (
@@ -24,6 +24,8 @@ FIGURE_MODELS = (
     Project,
     Target,
     Milestone,
+    MilestoneEvidence,
+    Task,
     SchoolClass,
     ExpectedReport,
     Submission,

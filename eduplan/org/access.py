@@ -38,6 +38,7 @@ class Action(enum.StrEnum):
     LEAGUE_RESULTS = "league.results"  # record match results of a competition one organises
     APPRAISAL_VIEW = "appraisal.view"  # a unit's yearly assessment (考核): never public
     APPRAISAL_ADJUST = "appraisal.adjust"  # adjust a unit's assessment, with a reason
+    TASK_REPORT = "task.report"  # mark a task's milestones done, with evidence (its lead unit)
 
 
 class Reach(enum.Enum):
@@ -67,6 +68,9 @@ ACTION_REACH: dict[Action, Reach] = {
     # staff their own department's.
     Action.APPRAISAL_VIEW: Reach.ENTRY,
     Action.APPRAISAL_ADJUST: Reach.WITHIN,
+    # The target is the task's lead unit: department staff only for their department's
+    # tasks, a district's administrators for their district's, the office everywhere.
+    Action.TASK_REPORT: Reach.ENTRY,
 }
 READ = frozenset({Action.PLAN_VIEW, Action.UNIT_VIEW, Action.REPORT_VIEW})
 
@@ -80,6 +84,7 @@ ROLE_GRANTS: dict[str, frozenset[Action]] = {
         Action.BOARD_VIEW,
         Action.APPRAISAL_VIEW,
         Action.APPRAISAL_ADJUST,
+        Action.TASK_REPORT,
     },
     Role.DEPARTMENT: READ
     | {
@@ -88,6 +93,7 @@ ROLE_GRANTS: dict[str, frozenset[Action]] = {
         Action.REPORT_APPROVE,
         Action.LEAGUE_RESULTS,
         Action.APPRAISAL_VIEW,
+        Action.TASK_REPORT,
     },
     Role.DISTRICT_ADMIN: READ
     | {
@@ -96,6 +102,7 @@ ROLE_GRANTS: dict[str, frozenset[Action]] = {
         Action.REPORT_APPROVE,
         Action.LEAGUE_RESULTS,
         Action.APPRAISAL_VIEW,
+        Action.TASK_REPORT,
     },
     Role.SCHOOL_REPORTER: READ | {Action.UNIT_DATA_CHANGE, Action.REPORT_ENTER},
 }

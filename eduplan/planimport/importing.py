@@ -35,6 +35,7 @@ from eduplan.planimport.parsing import (
     ParsedTarget,
     ParsedWorkPoint,
 )
+from eduplan.planimport.proposals import proposed_lead, proposed_tasks
 from eduplan.plans.loading import (
     CHANGES,
     COMPARATORS,
@@ -332,6 +333,11 @@ def plan_import(
     if problem is not None:
         raise InputError(problem, where="code")
     spec = parsed_plan_to_spec(parsed, code=code, name=name, organisation_code=organisation.code)
+    # The deliverables of its measures and work points, proposed as unconfirmed tasks.
+    lead = proposed_lead(organisation)
+    if lead is not None:
+        year = parsed.year or spec.start_year
+        spec = replace(spec, tasks=proposed_tasks(spec, year=year, lead=lead))
     return plan_load(spec=replace(spec, digest=source_digest), status=PlanStatus.DRAFT)
 
 

@@ -50,10 +50,12 @@ from eduplan.planimport.importing import (
     review_state,
 )
 from eduplan.planimport.parsing import MAX_BYTES, PlanReadError, parse_plan, read_plan_bytes
+from eduplan.planimport.parsing.deliverables import deliverables_find
 from eduplan.plans.models import (
     Change,
     Comparator,
     Horizon,
+    MilestoneKind,
     Target,
     project_ordinal,
 )
@@ -309,6 +311,21 @@ def _places(state: dict[str, Any]) -> list[tuple[str, str]]:
     return places
 
 
+def _proposals(state: dict[str, Any], *, year: int) -> list[dict[str, Any]]:
+    """The deliverables of the measures and work points read, which importing proposes
+    as unconfirmed tasks with their milestones."""
+    return [
+        {"place": f"{project['name']} · {_('Measure')} {m}", "found": d}
+        for project in state["projects"]
+        for m, text in enumerate(project["measures"], start=1)
+        for d in deliverables_find(text, year=year)
+    ] + [
+        {"place": f"{_('Work point')} {w}", "found": d}
+        for w, point in enumerate(state["work_points"], start=1)
+        for d in deliverables_find(point["text"], year=year)
+    ]
+
+
 def _render_review(
     request: HttpRequest,
     review: Review,
@@ -367,6 +384,7 @@ def _render_review(
         else ImportForm(prefix="plan", initial={"code": state["code"], "name": state["name"]})
     )
     start_year, end_year = plan_years(parsed_from_state(state))
+    proposals = _proposals(state, year=state["years"][0] or start_year)
     return render(
         request,
         "planimport/review.html",
@@ -383,6 +401,8 @@ def _render_review(
             "import_form": import_form,
             "start_year": start_year,
             "end_year": end_year,
+            "proposals": proposals,
+            "kinds": dict(MilestoneKind.choices),
         },
         status=status,
     )

@@ -35,6 +35,7 @@ from eduplan.core.loading import (
     refusal,
     yaml_load,
 )
+from eduplan.plans.breakdown import TaskSpec, breakdown_from_file
 from eduplan.plans.models import goal_place
 
 Comparator = Literal[">=", "<=", "=", "between"]
@@ -122,6 +123,8 @@ class PlanSpec:
     # The place in the file of what is checked against the database when the plan is
     # stored ("organisation", "projects[0].owners[1].department"), when read from a file.
     places: dict[str, str] = field(default_factory=dict)
+    # The work breakdown: tasks of measures and work points (plans/breakdown.py).
+    tasks: list[TaskSpec] = field(default_factory=list)
 
     def department_codes(self) -> set[str]:
         return {code for p in self.projects for code, _role in p.owners}
@@ -228,6 +231,8 @@ class PlanShape(Shape):
     work_points_intro: OptionalText = ""
     projects: Items[ProjectShape] = []
     sections: Items[SectionShape] = []
+    # The file beside this one holding the work breakdown (plans/breakdown.py).
+    breakdown: OptionalText = ""
 
     @model_validator(mode="after")
     def _span_check(self) -> Self:
@@ -416,7 +421,27 @@ def plan_spec_from_data(*, data: Any, source: str) -> PlanSpec:
 
 
 def plan_spec_from_file(path: Path) -> PlanSpec:
-    """Read and check a plan file; every refusal names the file, line, column and path."""
+    """Read and check a plan file, and the breakdown file it names; every refusal names
+    the file, line, column and path."""
     raw = file_bytes_read(path=path)
-    spec = plan_spec_from_data(data=yaml_load(text=raw, source=path.name), source=path.name)
-    return PlanSpec(**{**spec.__dict__, "digest": hashlib.sha256(raw).hexdigest()})
+    data = yaml_load(text=raw, source=path.name)
+    spec = plan_spec_from_data(data=data, source=path.name)
+    digest = hashlib.sha256(raw)
+    tasks: list[TaskSpec] = []
+    name = data.get("breakdown") if isinstance(data, dict) else None
+    if name:
+        beside = path.parent / str(name)
+        if beside.parent != path.parent or not beside.is_file():
+            raise InputError(
+                _("no breakdown file %(name)s beside the plan") % {"name": name},
+                where=place_of(data=data, path=("breakdown",), source=path.name),
+            )
+        digest.update(file_bytes_read(path=beside))
+        tasks = breakdown_from_file(
+            path=beside,
+            plan_code=spec.code,
+            years=(spec.start_year, spec.end_year),
+            measures={p.number: len(p.measures) for p in spec.projects},
+            work_points={w.number for s in spec.sections for w in s.work_points},
+        )
+    return PlanSpec(**{**spec.__dict__, "digest": digest.hexdigest(), "tasks": tasks})

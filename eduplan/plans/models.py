@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from eduplan.core.numbers import chinese_number, plain_number
 from eduplan.org.models import OrgUnit, UnitType
@@ -322,12 +323,133 @@ class Measure(models.Model):
         return self.text[:60]
 
 
+class Task(models.Model):
+    """A piece of a measure's or a work point's work (任务分解): who leads it, who helps,
+    by when, and its deliverables (milestones). Proposed from the text until its owner
+    confirms it."""
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="tasks"
+    )
+    measure = models.ForeignKey(
+        Measure,
+        verbose_name=_("measure"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="tasks",
+    )
+    work_point = models.ForeignKey(
+        WorkPoint,
+        verbose_name=_("work point"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="tasks",
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    title = models.CharField(_("title"), max_length=300)
+    lead_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("lead unit"), on_delete=models.PROTECT, related_name="led_tasks"
+    )
+    co_units = models.ManyToManyField(
+        OrgUnit, verbose_name=_("co-operating units"), blank=True, related_name="co_tasks"
+    )
+    deadline = models.DateField(_("deadline"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    confirmed = models.BooleanField(
+        _("confirmed"), default=True, help_text=_("Unset while proposed from the text")
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["plan", "measure__project__number", "measure__number", "work_point__number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(measure__isnull=False, work_point__isnull=True)
+                | Q(measure__isnull=True, work_point__isnull=False),
+                name="task_belongs_to_a_measure_or_a_work_point",
+            ),
+            models.UniqueConstraint(
+                fields=["measure", "number"],
+                condition=Q(measure__isnull=False),
+                name="task_number_unique_in_measure",
+            ),
+            models.UniqueConstraint(
+                fields=["work_point", "number"],
+                condition=Q(work_point__isnull=False),
+                name="task_number_unique_in_work_point",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def scope_unit(self) -> OrgUnit:
+        """The lead unit: its staff report on the task (Reach.ENTRY)."""
+        return self.lead_unit
+
+    def owner_department_ids(self) -> set[int]:
+        """The plan owners who may edit or confirm it: the owners of its project (of the
+        work point's projects)."""
+        if self.measure is not None:
+            return self.measure.project.owner_department_ids()
+        assert self.work_point is not None
+        return {
+            owner.department_id
+            for project in self.work_point.projects.all()
+            for owner in project.project_owners.all()
+        }
+
+    @property
+    def place(self) -> str:
+        """Where it is in the plan: 举措 12.1 or 工作要点 20."""
+        if self.measure is not None:
+            return f"举措 {self.measure.project.number}.{self.measure.number}"
+        assert self.work_point is not None
+        return self.work_point.section_label
+
+
+class MilestoneKind(models.TextChoices):
+    DOCUMENT = "document", _("Document issued")  # 出台《…》
+    BODY = "body", _("Body set up")  # 成立…
+    MEETING = "meeting", _("Meeting held")  # 召开…
+    SYSTEM = "system", _("System built or in trial")  # 建成…（试运行）
+    PILOT = "pilot", _("Pilot or work started")  # 启动/试点
+    OTHER = "other", _("Other")
+
+
 class Milestone(models.Model):
+    """A dated deliverable: of a project (its yearly steps) or of one of its tasks."""
+
     project = models.ForeignKey(
-        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="milestones"
+        Project,
+        verbose_name=_("project"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="milestones",
+    )
+    task = models.ForeignKey(
+        Task,
+        verbose_name=_("task"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="milestones",
+    )
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=MilestoneKind.choices, default=MilestoneKind.OTHER
     )
     year = models.PositiveSmallIntegerField(_("year"))
     title = models.CharField(_("title"), max_length=200)
+    document_title = models.CharField(_("document title"), max_length=200, blank=True)
+    document_number = models.CharField(
+        pgettext_lazy("milestone", "document number"), max_length=100, blank=True
+    )
     due_on = models.DateField(_("due on"))
     done_on = models.DateField(_("done on"), null=True, blank=True)
     done_by = models.ForeignKey(
@@ -344,15 +466,27 @@ class Milestone(models.Model):
         verbose_name = _("milestone")
         verbose_name_plural = _("milestones")
         ordering = ["project", "due_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(project__isnull=False) | Q(task__isnull=False),
+                name="milestone_has_a_project_or_a_task",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.year} {self.title}"
 
     @property
     def scope_unit(self) -> OrgUnit:
+        if self.task is not None:
+            return self.task.scope_unit
+        assert self.project is not None
         return self.project.scope_unit
 
     def owner_department_ids(self) -> set[int]:
+        if self.task is not None:
+            return self.task.owner_department_ids()
+        assert self.project is not None
         return self.project.owner_department_ids()
 
     def state_on(self, day: datetime.date) -> str:
@@ -360,6 +494,51 @@ class Milestone(models.Model):
         if self.done_on is not None and self.done_on <= day:
             return "done"
         return "overdue" if self.due_on < day else "due"
+
+
+def milestone_evidence_path(instance: MilestoneEvidence, filename: str) -> str:
+    return f"milestones/{instance.milestone_id}/{filename}"
+
+
+class MilestoneEvidence(models.Model):
+    """What shows a milestone was met: a file (served only through a view that checks
+    the reader) or a link, with a note, who gave it and when."""
+
+    milestone = models.ForeignKey(
+        Milestone,
+        verbose_name=_("milestone"),
+        on_delete=models.CASCADE,
+        related_name="evidence_items",
+    )
+    file = models.FileField(
+        _("file"), upload_to=milestone_evidence_path, max_length=300, blank=True
+    )
+    url = models.URLField(_("link"), max_length=500, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    # None: loaded with the data (the demo), not given by a person.
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("added by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("milestone evidence")
+        verbose_name_plural = _("milestone evidence")
+        ordering = ["milestone", "added_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(~Q(file="") & Q(url="")) | (Q(file="") & ~Q(url="")),
+                name="milestone_evidence_is_a_file_or_a_link",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.url or str(self.file.name)
 
 
 def project_ordinal(n: int) -> str:

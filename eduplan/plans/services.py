@@ -3,26 +3,34 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from eduplan.core.errors import InputError
 from eduplan.core.figures_cache import figures_changed
+from eduplan.core.uploads import upload_check
 from eduplan.org.access import Action, User, require, signed_in
 from eduplan.org.models import OrgUnit, UnitType
+from eduplan.plans.breakdown import TaskSpec
 from eduplan.plans.loading import PlanSpec, TargetSpec, restated_key
 from eduplan.plans.models import (
     Goal,
     Measure,
     Milestone,
+    MilestoneEvidence,
+    MilestoneKind,
     Plan,
     PlanStatus,
     Project,
     ProjectOwner,
     Section,
     Target,
+    Task,
     WorkPoint,
     goal_place,
 )
@@ -73,6 +81,7 @@ def plan_load(*, spec: PlanSpec, status: str = PlanStatus.ACTIVE) -> Plan:
     specs = [t for p in spec.projects for g in p.goals for t in g.targets]
     specs += [t for s in spec.sections for w in s.work_points for t in w.targets] + spec.targets
     _restatements_link(list(zip(specs, targets, strict=True)))
+    tasks_create(plan=plan, specs=spec.tasks)
     figures_changed()
     return plan
 
@@ -199,3 +208,202 @@ def milestone_complete(
     milestone.evidence = evidence
     milestone.save(update_fields=["done_on", "done_by", "evidence"])
     return milestone
+
+
+# The work breakdown ---------------------------------------------------------------------
+
+TASK_UNIT_TYPES = (UnitType.DEPARTMENT, UnitType.DISTRICT)
+
+
+def _task_units(plan: Plan, specs: list[TaskSpec]) -> dict[str, OrgUnit]:
+    """The lead and co-operating units by code: departments or districts under the plan's
+    organisation; refuses any other, naming its place."""
+    codes = {code for t in specs for code in [t.lead, *t.co]}
+    units = {
+        u.code: u
+        for u in OrgUnit.objects.filter(code__in=codes, type__in=TASK_UNIT_TYPES)
+        if plan.organisation.contains(u)
+    }
+    for spec in specs:
+        for key, code in [("lead", spec.lead)] + [(f"co[{j}]", c) for j, c in enumerate(spec.co)]:
+            if code not in units:
+                raise InputError(
+                    _("no department or district %(code)s in this plan's organisation")
+                    % {"code": code},
+                    where=spec.place(key),
+                )
+    return units
+
+
+def tasks_create(*, plan: Plan, specs: list[TaskSpec]) -> list[Task]:
+    """Store a plan's checked breakdown (inside `plan_load`'s transaction): tasks numbered
+    in their measure or work point, their co-operating units and milestones."""
+    if not specs:
+        return []
+    units = _task_units(plan, specs)
+    measures = {
+        (m.project.number, m.number): m
+        for m in Measure.objects.filter(project__plan=plan).select_related("project")
+    }
+    points = {w.number: w for w in WorkPoint.objects.filter(plan=plan)}
+    numbers: dict[tuple[str, int, int], int] = {}
+    tasks = []
+    for spec in specs:
+        owner: dict[str, Measure | WorkPoint] = (
+            {"measure": measures[spec.measure]} if spec.measure else {}
+        )
+        if spec.work_point is not None:
+            owner = {"work_point": points[spec.work_point]}
+        key = ("m", *spec.measure) if spec.measure else ("w", spec.work_point or 0, 0)
+        numbers[key] = numbers.get(key, 0) + 1
+        tasks.append(
+            Task(
+                plan=plan,
+                number=numbers[key],
+                title=spec.title,
+                lead_unit=units[spec.lead],
+                deadline=spec.deadline,
+                year=spec.year,
+                confirmed=spec.confirmed,
+                note=spec.note,
+                **owner,
+            )
+        )
+    Task.objects.bulk_create(tasks)
+    Task.co_units.through.objects.bulk_create(
+        Task.co_units.through(task_id=task.pk, orgunit_id=units[code].pk)
+        for task, spec in zip(tasks, specs, strict=True)
+        for code in spec.co
+    )
+    Milestone.objects.bulk_create(
+        Milestone(
+            task=task,
+            kind=m.kind,
+            year=m.year,
+            title=m.title,
+            document_title=m.document_title,
+            due_on=m.due_on,
+        )
+        for task, spec in zip(tasks, specs, strict=True)
+        for m in spec.milestones
+    )
+    return tasks
+
+
+ERR_NO_EVIDENCE = gettext_lazy("Add at least one piece of evidence (a file or a link) first.")
+ERR_NO_DOCUMENT_NUMBER = gettext_lazy("A document milestone needs the document's number (文号).")
+ERR_DONE_IN_FUTURE = gettext_lazy("The day it was done cannot be in the future.")
+
+
+def _milestone_require(user: User, milestone: Milestone) -> None:
+    """A task's milestone: its lead unit's staff (and the supervision office); a project's
+    milestone: the project's owners (and the supervision office)."""
+    if milestone.task is not None:
+        require(user, Action.TASK_REPORT, milestone.task)
+    else:
+        require(user, Action.PLAN_CHANGE, milestone)
+
+
+@transaction.atomic
+def milestone_evidence_add(
+    *,
+    user: User,
+    milestone: Milestone,
+    file: UploadedFile[Any] | None = None,
+    url: str = "",
+    note: str = "",
+) -> MilestoneEvidence:
+    """Attach a file or a link that shows the milestone was met; refuses neither or both,
+    a file over the size limit and a note too long, storing nothing."""
+    _milestone_require(user, milestone)
+    url, note = url.strip(), note.strip()
+    if (file is None) == (not url):
+        raise InputError(_("Give either a file or a link."), where="evidence")
+    if file is not None:
+        upload_check(file, where="file")
+    if url and not url.startswith(("http://", "https://")):
+        raise InputError(_("A link starts with http:// or https://."), where="url")
+    if len(note) > 500:
+        raise InputError(_("Keep the note under %(n)s characters.") % {"n": 500}, where="note")
+    item = MilestoneEvidence(milestone=milestone, url=url, note=note, added_by=signed_in(user))
+    if file is not None:
+        item.file.save(file.name or "evidence", file, save=False)
+    item.save()
+    return item
+
+
+@transaction.atomic
+def milestone_mark_done(
+    *,
+    user: User,
+    milestone: Milestone,
+    done_on: datetime.date,
+    document_number: str = "",
+) -> Milestone:
+    """Mark a milestone done on a day. Refuses, changing nothing, without at least one
+    evidence item, a document milestone without its 文号, and a day in the future."""
+    _milestone_require(user, milestone)
+    locked = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    document_number = document_number.strip() or locked.document_number
+    if done_on > timezone.localdate():
+        raise InputError(str(ERR_DONE_IN_FUTURE), where="done_on")
+    if not locked.evidence_items.exists():
+        raise InputError(str(ERR_NO_EVIDENCE), where="evidence")
+    if locked.kind == MilestoneKind.DOCUMENT and not document_number:
+        raise InputError(str(ERR_NO_DOCUMENT_NUMBER), where="document_number")
+    if len(document_number) > 100:
+        raise InputError(
+            _("Keep the number under %(n)s characters.") % {"n": 100}, where="document_number"
+        )
+    locked.done_on, locked.done_by = done_on, signed_in(user)
+    locked.document_number = document_number
+    locked.save(update_fields=["done_on", "done_by", "document_number"])
+    return locked
+
+
+TASK_FIELDS = ("title", "lead_unit", "deadline", "note")
+
+
+@transaction.atomic
+def task_update(
+    *,
+    user: User,
+    task: Task,
+    title: str,
+    lead_unit: OrgUnit,
+    co_units: list[OrgUnit],
+    deadline: datetime.date,
+    note: str = "",
+    confirm: bool = False,
+) -> Task:
+    """Change a task (the plan's owners and the supervision office), and confirm it
+    when asked; refuses a lead unit outside the plan's departments and districts."""
+    require(user, Action.PLAN_CHANGE, task)
+    title = title.strip()
+    if not title:
+        raise InputError(_("A task needs a title."), where="title")
+    for unit in [lead_unit, *co_units]:
+        if unit.type not in TASK_UNIT_TYPES or not task.plan.organisation.contains(unit):
+            raise InputError(
+                _("no department or district %(code)s in this plan's organisation")
+                % {"code": unit.code},
+                where="lead_unit" if unit == lead_unit else "co_units",
+            )
+    task.title, task.lead_unit, task.deadline, task.note = title, lead_unit, deadline, note.strip()
+    task.year = deadline.year
+    fields = [*TASK_FIELDS, "year"]
+    if confirm:
+        task.confirmed = True
+        fields.append("confirmed")
+    task.save(update_fields=fields)
+    task.co_units.set([u for u in co_units if u != lead_unit])
+    return task
+
+
+@transaction.atomic
+def task_delete(*, user: User, task: Task) -> None:
+    """Delete a proposed (unconfirmed) task and its milestones; a confirmed one stays."""
+    require(user, Action.PLAN_CHANGE, task)
+    if task.confirmed:
+        raise InputError(_("A confirmed task is not deleted."), where=task.title)
+    task.delete()

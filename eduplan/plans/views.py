@@ -106,7 +106,13 @@ class MilestoneDoneForm(forms.Form):
 
 
 def _milestone(pk: int) -> Milestone:
-    return get_object_or_404(Milestone.objects.select_related("project__plan__organisation"), pk=pk)
+    """A project's own milestone (a task's is marked done with evidence on the task's page)."""
+    return get_object_or_404(
+        Milestone.objects.select_related("project__plan__organisation"),
+        pk=pk,
+        task__isnull=True,
+        project__isnull=False,
+    )
 
 
 @require_POST
@@ -115,10 +121,10 @@ def milestone_done(request: HttpRequest, milestone: Milestone) -> HttpResponse:
     """Mark a milestone done (its project's owner departments); back to where it was."""
     form = MilestoneDoneForm(request.POST)
     back = request.POST.get("next", "")
+    project = milestone.project
+    assert project is not None
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        back = reverse(
-            "project_detail", args=[milestone.project.plan.code, milestone.project.number]
-        )
+        back = reverse("project_detail", args=[project.plan.code, project.number])
     if not form.is_valid():
         for field, errors in form.errors.items():
             messages.error(

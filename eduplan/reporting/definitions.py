@@ -39,7 +39,7 @@ Aggregation = Literal["sum", "average", "none"]
 OverTime = Literal["latest", "sum"]  # "sum" for flows reported per period (matches played)
 Operator = Literal["<=", "<", ">=", ">", "==", "!="]
 Severity = Literal["error", "warning"]
-Subjects = Literal["", "measures"]
+Subjects = Literal["", "measures", "tasks"]
 VALUE_TYPES = frozenset(get_args(ValueType))
 NUMERIC_TYPES = frozenset({"number", "integer", "percentage"})
 

@@ -18,7 +18,7 @@ from eduplan.core.periods import Period, PeriodType, period_containing, period_f
 from eduplan.core.tables import Table
 from eduplan.org.access import Action, User, can, membership_of, scope_of
 from eduplan.org.models import OrgUnit, Role, UnitType
-from eduplan.plans.models import Measure
+from eduplan.plans.models import Measure, Task
 from eduplan.reporting.definitions import FormDefinition
 from eduplan.reporting.models import ExpectedReport, Form, Status, Submission, SubmissionEvent
 
@@ -246,16 +246,29 @@ def approvals_table(*, queue: list[Submission], labels: dict[str, str], title: s
 
 
 def subject_labels(subjects: Iterable[str]) -> dict[str, str]:
-    """Readable names for subjects such as "measure:12" (one query, none if no subjects)."""
-    ids = {int(s.split(":", 1)[1]) for s in subjects if s.startswith("measure:")}
-    if not ids:
-        return {}
-    return {
-        f"measure:{pk}": f"{project}.{number} {text[:40]}"
-        for pk, project, number, text in Measure.objects.filter(pk__in=ids).values_list(
-            "pk", "project__number", "number", "text"
-        )
-    }
+    """Readable names for subjects such as "measure:12" and "task:34" (a query for each
+    kind present, none if no subjects)."""
+    ids: dict[str, set[int]] = {"measure": set(), "task": set()}
+    for subject in subjects:
+        kind, _sep, pk = subject.partition(":")
+        if kind in ids and pk.isdigit():
+            ids[kind].add(int(pk))
+    labels: dict[str, str] = {}
+    if ids["measure"]:
+        labels |= {
+            f"measure:{pk}": f"{project}.{number} {text[:40]}"
+            for pk, project, number, text in Measure.objects.filter(
+                pk__in=ids["measure"]
+            ).values_list("pk", "project__number", "number", "text")
+        }
+    if ids["task"]:
+        labels |= {
+            f"task:{task.pk}": f"{task.place} {task.title[:40]}"
+            for task in Task.objects.filter(pk__in=ids["task"]).select_related(
+                "measure__project", "work_point"
+            )
+        }
+    return labels
 
 
 def submissions_for_expected(

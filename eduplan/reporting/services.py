@@ -11,11 +11,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from eduplan.core.errors import InputError
 from eduplan.core.figures_cache import figures_changed
 from eduplan.core.periods import Period, period_from_code
+from eduplan.core.uploads import upload_check
 from eduplan.org.access import Action, User, require, signed_in
 from eduplan.org.models import OrgUnit, UnitType
 from eduplan.org.selectors import units_open_between
@@ -63,8 +62,6 @@ ERR_COMMENT = gettext_lazy(
 )
 ERR_NOT_EXPECTED = gettext_lazy("%(unit)s is not expected to report %(form)s for %(period)s.")
 ERR_FILE_MISSING = gettext_lazy("Choose a file to upload.")
-ERR_FILE_EMPTY = gettext_lazy("The file is empty.")
-ERR_FILE_TOO_LARGE = gettext_lazy("The file is %(size)s; a file may be at most %(max)s.")
 ERR_FILE_NEEDS_DRAFT = gettext_lazy("Save a draft before adding evidence files.")
 ERR_FILE_LOCKED = gettext_lazy(
     "Evidence files can be added only while the report is a draft or returned."
@@ -165,12 +162,20 @@ def due_date(form: Form, period: Period) -> datetime.date:
     return period.end + datetime.timedelta(days=form.due_days)
 
 
-def _subjects_for(form: Form, unit: OrgUnit) -> list[str]:
+def _subjects_for(form: Form, unit: OrgUnit, period: Period) -> list[str]:
+    """What a unit reports on, one report each: the measures its projects lead
+    ("measure:12"), or the tasks it leads in the period's year ("task:34"), for forms
+    whose definition says so; one report about nothing ("") otherwise."""
     definition = form_definition(form.current_version) if form.current_version else None
-    if definition is None or definition.subjects != "measures":
+    if definition is None or definition.subjects not in ("measures", "tasks"):
         return [""]
-    from eduplan.plans.models import Measure
+    from eduplan.plans.models import Measure, PlanStatus, Task
 
+    if definition.subjects == "tasks":
+        tasks = Task.objects.filter(
+            lead_unit=unit, year=period.start.year, plan__status=PlanStatus.ACTIVE
+        ).order_by("pk")
+        return [f"task:{pk}" for pk in tasks.values_list("pk", flat=True)]
     ids = Measure.objects.filter(
         project__project_owners__department=unit, project__project_owners__role="lead"
     ).values_list("pk", flat=True)
@@ -195,7 +200,7 @@ def expected_reports_open(*, form: Form, period_code: str) -> int:
     rows = [
         ExpectedReport(form=form, period=period.code, org_unit=unit, subject=subject, due_on=due_on)
         for unit in units.only("pk", "type")
-        for subject in _subjects_for(form, unit)
+        for subject in _subjects_for(form, unit, period)
         if (unit.pk, subject) not in existing
     ]
     ExpectedReport.objects.bulk_create(rows, batch_size=2000)
@@ -552,15 +557,8 @@ def attachment_add(
     )
     if upload is None:
         raise InputError(str(ERR_FILE_MISSING), where="file")
-    limit = settings.EDUPLAN_UPLOAD_MAX_BYTES
+    upload_check(upload, where="file")
     size = upload.size or 0
-    if size == 0:
-        raise InputError(str(ERR_FILE_EMPTY), where="file")
-    if size > limit:
-        raise InputError(
-            str(ERR_FILE_TOO_LARGE) % {"size": filesizeformat(size), "max": filesizeformat(limit)},
-            where="file",
-        )
     name = (upload.name or "file")[-200:]
     actor = signed_in(user)
     attachment = Attachment.objects.create(

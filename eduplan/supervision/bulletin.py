@@ -19,6 +19,7 @@ from eduplan.core.numbers import plain_number
 from eduplan.core.periods import Period
 from eduplan.indicators.projects import ProjectStatus, project_statuses_from
 from eduplan.indicators.status import STATUS_LABELS, Status, TargetStatus, target_status_list
+from eduplan.indicators.work import TaskStatus, plan_work
 from eduplan.org.models import UnitType
 from eduplan.plans.models import Plan
 from eduplan.plans.selectors import plan_default
@@ -50,6 +51,11 @@ class Bulletin:
     provisional: list[TargetStatus] = field(default_factory=list)
 
     @property
+    def late_tasks(self) -> list[tuple[ProjectStatus, TaskStatus]]:
+        """Each project's tasks overdue or behind, the latest first."""
+        return [(p, t) for p in self.projects for t in p.work.late]
+
+    @property
     def issuer(self) -> str:
         """The supervision office of the plan's bureau (郑州市教育局督查室)."""
         return _("%(bureau)s supervision office") % {"bureau": self.plan.organisation.name}
@@ -66,7 +72,9 @@ def bulletin_build(
 ) -> Bulletin:
     """Gather the bulletin's figures for a plan as of the end of a bimonthly period."""
     statuses = target_status_list(plan=plan, at=period, unit=plan.organisation)
-    projects = project_statuses_from(plan, statuses)
+    projects = project_statuses_from(
+        plan, statuses, plan_work(plan=plan, at=period, unit=plan.organisation).projects
+    )
     # Each commitment once: a work point that restates a project's target is not listed again.
     off_track = [s for s in statuses if s.status in BEHIND and s.target.restates_id is None]
     districts: dict[str, DistrictLine] = {}
@@ -161,6 +169,7 @@ def _projects_section(doc: Any, bulletin: Bulletin) -> None:
             _("No data or not assessed"),
             _("Awaiting assessment"),
             _("Share on track"),
+            _("Status"),
         ],
         [
             [
@@ -171,10 +180,12 @@ def _projects_section(doc: Any, bulletin: Bulletin) -> None:
                 str(p.unknown),
                 str(p.count(Status.UNMEASURED)),
                 "—" if p.share_on_track is None else f"{p.share_on_track:.0f}%",
+                "；".join(x for x in (p.label, p.reason) if x),
             ]
             for p in bulletin.projects
         ],
     )
+    _late_tasks_table(doc, bulletin)
     if bulletin.provisional:
         doc.add_paragraph(
             _(
@@ -189,6 +200,29 @@ def _projects_section(doc: Any, bulletin: Bulletin) -> None:
                 )
             }
         )
+
+
+def _late_tasks_table(doc: Any, bulletin: Bulletin) -> None:
+    """Each project's tasks overdue or behind."""
+    if not bulletin.late_tasks:
+        doc.add_paragraph(_("No task is overdue or behind."))
+        return
+    doc.add_paragraph(_("Late tasks by project"))
+    table_add(
+        doc,
+        [_("Project"), _("Task"), _("Lead unit"), _("Deadline"), _("Status"), _("How late")],
+        [
+            [
+                f"{p.number}. {p.name}",
+                t.task.title,
+                t.task.lead_unit.name,
+                t.task.deadline.isoformat(),
+                t.label,
+                t.reason,
+            ]
+            for p, t in bulletin.late_tasks
+        ],
+    )
 
 
 def _behind_section(doc: Any, bulletin: Bulletin) -> None:

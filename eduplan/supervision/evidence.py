@@ -7,20 +7,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy
 
 from eduplan.core.errors import InputError
+from eduplan.core.uploads import upload_check
 from eduplan.org.access import User, signed_in
 from eduplan.org.models import OrgUnit
 from eduplan.supervision.models import OrderEvent, OrderEvidence, SupervisionOrder
 
-ERR_FILE_EMPTY = gettext_lazy("The file %(name)s is empty.")
-ERR_FILE_TOO_LARGE = gettext_lazy("The file %(name)s is %(size)s; a file may be at most %(max)s.")
 ERR_LINK = gettext_lazy("Not a web address (http:// or https://): %(url)s")
 NOTE_MAX = 300
 URL_MAX = 500
@@ -33,21 +30,6 @@ class EvidenceItem:
     upload: UploadedFile[Any] | None = None
     url: str = ""
     note: str = ""
-
-
-def upload_check(upload: UploadedFile[Any], *, where: str) -> None:
-    """Refuse an empty file or one above EDUPLAN_UPLOAD_MAX_BYTES, naming it."""
-    name = upload.name or "file"
-    size = upload.size or 0
-    if size == 0:
-        raise InputError(str(ERR_FILE_EMPTY) % {"name": name}, where=where)
-    limit = settings.EDUPLAN_UPLOAD_MAX_BYTES
-    if size > limit:
-        raise InputError(
-            str(ERR_FILE_TOO_LARGE)
-            % {"name": name, "size": filesizeformat(size), "max": filesizeformat(limit)},
-            where=where,
-        )
 
 
 def evidence_check(items: Sequence[EvidenceItem]) -> None:

@@ -23,13 +23,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from eduplan.core.errors import InputError
+from eduplan.core.uploads import upload_check
 from eduplan.org.access import Action, User, can, scope_of, signed_in
 from eduplan.org.models import OrgUnit
 from eduplan.supervision.evidence import (
     EvidenceItem,
     evidence_check,
     evidence_store,
-    upload_check,
 )
 from eduplan.supervision.models import (
     UNDONE,

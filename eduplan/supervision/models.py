@@ -30,6 +30,7 @@ class Rule(models.TextChoices):
     # Not a warning rule: the supervision office raised the order by hand (no rules.yaml row).
     MANUAL = "manual", _("Raised by hand")
     REPORT_MISSING_TWICE = "report_missing_twice", _("Report missing twice in a row")
+    TASK_BEHIND_TWICE = "task_behind_twice", _("Task reported behind twice in a row")
 
 
 class OrderStatus(models.TextChoices):

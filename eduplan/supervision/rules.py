@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Annotated
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from pydantic import AfterValidator, RootModel
@@ -42,13 +42,15 @@ from eduplan.plans.models import (
     Plan,
     PlanStatus,
     ProjectOwner,
+    Task,
     project_ordinal,
 )
-from eduplan.reporting.models import ExpectedReport, Submission
+from eduplan.reporting.models import DataValue, ExpectedReport, Submission
 from eduplan.reporting.models import Status as SubmissionStatus
 from eduplan.supervision.models import Rule
 
 RULES_FILE = Path(__file__).resolve().parent / "data" / "rules.yaml"
+TASK_PROGRESS_FORM = "measure-progress"  # the bimonthly progress report, one per task
 
 
 @dataclass(frozen=True)
@@ -322,36 +324,48 @@ def find_reports_missing(*, at: datetime.date, days: int) -> list[Finding]:
 
 
 def find_milestones_overdue(*, at: datetime.date, days: int) -> list[Finding]:
-    """Milestones of active plans more than `days` past their due date and not done; the project's
-    lead department answers (the plan's organisation if the project has no lead)."""
+    """Milestones of active plans more than `days` past their due date and not done: a
+    task's lead unit answers for the task's; the project's lead department for the
+    project's own (the plan's organisation if the project has no lead)."""
+    active = Q(project__plan__status=PlanStatus.ACTIVE) | Q(task__plan__status=PlanStatus.ACTIVE)
     milestones = (
-        Milestone.objects.filter(
-            project__plan__status=PlanStatus.ACTIVE,
-            due_on__lt=at - datetime.timedelta(days=days),
-        )
+        Milestone.objects.filter(active, due_on__lt=at - datetime.timedelta(days=days))
         # Done by then: not overdue (one marked done later was still undone on `at`).
         .exclude(done_on__lte=at)
-        .select_related("project__plan__organisation")
+        .select_related(
+            "project__plan__organisation",
+            "task__lead_unit",
+            "task__measure__project",
+            "task__work_point",
+        )
         .order_by("due_on", "project__number", "pk")
     )
     rows = list(milestones)
     leads = {
         owner.project_id: owner.department
         for owner in ProjectOwner.objects.filter(
-            project_id__in={m.project_id for m in rows}, role=OwnerRole.LEAD
+            project_id__in={m.project_id for m in rows if m.project_id}, role=OwnerRole.LEAD
         ).select_related("department")
     }
-    return [
-        Finding(
-            rule=Rule.MILESTONE_OVERDUE,
-            subject=f"milestone:{m.pk}",
-            occurrence="",
-            unit=leads.get(m.project_id, m.project.plan.organisation),
-            title=f"{project_ordinal(m.project.number)}：{m.title}",
-            detail=_("Due on %(due)s.") % {"due": m.due_on.isoformat()},
+    found = []
+    for m in rows:
+        if m.task is not None:
+            unit, where = m.task.lead_unit, m.task.place
+        else:
+            assert m.project is not None
+            unit = leads.get(m.project.pk, m.project.plan.organisation)
+            where = project_ordinal(m.project.number)
+        found.append(
+            Finding(
+                rule=Rule.MILESTONE_OVERDUE,
+                subject=f"milestone:{m.pk}",
+                occurrence="",
+                unit=unit,
+                title=f"{where}：{m.title}",
+                detail=_("Due on %(due)s.") % {"due": m.due_on.isoformat()},
+            )
         )
-        for m in rows
-    ]
+    return found
 
 
 def _approver_unit(
@@ -399,12 +413,48 @@ def find_approvals_pending(*, at: datetime.date, days: int) -> list[Finding]:
     return found
 
 
+def find_tasks_behind_twice(*, at: datetime.date, days: int) -> list[Finding]:
+    """Tasks of active plans whose approved progress reports for the last two bimonthly
+    periods ended (as of `at` less `days`) both say 滞后; the task's lead unit answers."""
+    last = last_period_ended(at - datetime.timedelta(days=days), PeriodType.BIMONTHLY)
+    periods = [last.previous(), last]
+    behind: dict[str, set[str]] = {}
+    for subject, period in DataValue.objects.filter(
+        element__code="mp_status",
+        text="滞后",
+        submission__form__code=TASK_PROGRESS_FORM,
+        submission__status=SubmissionStatus.APPROVED,
+        submission__subject__startswith="task:",
+        period__in=[p.code for p in periods],
+    ).values_list("submission__subject", "period"):
+        behind.setdefault(subject, set()).add(period)
+    twice = [int(s.split(":", 1)[1]) for s, found in behind.items() if len(found) == 2]
+    tasks = (
+        Task.objects.filter(pk__in=twice, plan__status=PlanStatus.ACTIVE)
+        .select_related("lead_unit", "measure__project", "work_point")
+        .order_by("pk")
+    )
+    return [
+        Finding(
+            rule=Rule.TASK_BEHIND_TWICE,
+            subject=f"task:{task.pk}",
+            occurrence=last.code,
+            unit=task.lead_unit,
+            title=f"{task.place}：{task.title}",
+            detail=_("Task “%(title)s” reported behind in %(first)s and %(second)s.")
+            % {"title": task.title, "first": periods[0].label, "second": periods[1].label},
+        )
+        for task in tasks
+    ]
+
+
 FINDERS: dict[Rule, Callable[..., list[Finding]]] = {
     Rule.TARGET_OFF_TRACK: find_targets_off_track,
     Rule.TARGET_NOT_ASSESSED: find_targets_not_assessed,
     Rule.REPORT_MISSING: find_reports_missing,
     Rule.MILESTONE_OVERDUE: find_milestones_overdue,
     Rule.APPROVAL_PENDING: find_approvals_pending,
+    Rule.TASK_BEHIND_TWICE: find_tasks_behind_twice,
 }
 
 

@@ -23,6 +23,7 @@ from eduplan.indicators.projects import (
     trajectory,
 )
 from eduplan.indicators.status import STATUS_LABELS, TargetStatus
+from eduplan.indicators.work import plan_work_cached
 from eduplan.org.access import User
 from eduplan.plans.models import Project
 from eduplan.reporting.selectors import CompletenessRow, completeness_table
@@ -60,7 +61,8 @@ def cockpit_build(*, user: User, frame: Frame) -> Cockpit:
     statuses = target_statuses_cached(
         stamp=frame.stamp, plan=frame.plan, at=frame.at, unit=frame.unit
     )
-    projects = project_statuses_from(frame.plan, statuses)
+    work = plan_work_cached(stamp=frame.stamp, plan=frame.plan, at=frame.at, unit=frame.unit)
+    projects = project_statuses_from(frame.plan, statuses, work.projects)
     key_targets: list[KeyTarget] = []
     charts = []
     for p in projects:
@@ -82,10 +84,10 @@ def cockpit_build(*, user: User, frame: Frame) -> Cockpit:
     projects_table = Table(
         id="projects",
         title=_("Key projects as of the end of %(period)s") % {"period": frame.at.label},
-        header=[_("No."), _("Project"), _("Status"), _("Targets on track (%)")]
+        header=[_("No."), _("Project"), _("Status"), _("Why"), _("Targets on track (%)")]
         + [str(STATUS_LABELS[k]) for k in STATUS_STYLES],
         rows=[
-            [p.number, p.name, p.label, number(p.share_on_track, 0)]
+            [p.number, p.name, p.label, p.reason, number(p.share_on_track, 0)]
             + [p.counts.get(str(k), 0) for k in STATUS_STYLES]
             for p in projects
         ],

@@ -1,10 +1,10 @@
-"""A project's page (and its .docx report): each target's path, measures with their latest
-progress report and evidence, milestones, work points and owners."""
+"""A project's page (and its .docx report): each target's path, measures and work points
+with their tasks (status, latest progress report and evidence, milestones), the
+project's own milestones and owners."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import TypedDict
 
 from django.http import Http404
@@ -16,38 +16,41 @@ from eduplan.core.tables import Table
 from eduplan.dashboards.charts import Chart
 from eduplan.dashboards.selectors.frame import Frame, StatusCells, path_chart, status_cells
 from eduplan.indicators.projects import (
+    STATUS_STYLES,
     ProjectStatus,
     project_statuses_from,
     target_statuses_cached,
     targets_table,
     trajectory,
 )
+from eduplan.indicators.work import TaskStatus, WorkStatus, percent_text, plan_work_cached
 from eduplan.org.access import Action, User, can
 from eduplan.plans.models import Goal, Measure, Milestone, Project, ProjectOwner, WorkPoint
-from eduplan.reporting.models import Attachment, DataValue, Form, Submission
-from eduplan.reporting.models import Status as ReportStatus
-
-MEASURE_FORM = "measure-progress"
+from eduplan.reporting.models import Attachment
 
 
 class TargetRow(StatusCells):
     chart: Chart | None
 
 
-class MeasureProgress(TypedDict):
-    """A measure's latest progress report: its submission, values and evidence files."""
+class TaskRow(TypedDict):
+    """A task with its status, latest progress (per cent as written) and evidence files."""
 
-    submission: Submission
-    status: str
-    percent: float | None
-    narrative: str
-    problems: str
+    status: TaskStatus
+    style: str
+    percent: str
     files: list[Attachment]
 
 
 class MeasureRow(TypedDict):
     measure: Measure
-    progress: MeasureProgress | None
+    work: WorkStatus
+    tasks: list[TaskRow]
+
+
+class PointTasks(TypedDict):
+    point: WorkPoint
+    tasks: list[TaskRow]
 
 
 class MilestoneRow(TypedDict):
@@ -68,6 +71,7 @@ class ProjectPage:
     measures: list[MeasureRow]
     milestones: list[MilestoneRow]
     work_points: list[WorkPoint]
+    point_tasks: list[PointTasks]
     charts: list[Chart]
     tables: list[Table]
 
@@ -75,49 +79,25 @@ class ProjectPage:
         return next(t for t in self.tables if t.id == table_id)
 
 
-def _measure_progress(project: Project, at: Period) -> dict[int, MeasureProgress]:
-    """Each measure's latest progress report up to `at` (approved or submitted), with its
-    narrative and evidence files: three queries."""
-    form = Form.objects.filter(code=MEASURE_FORM).first()
-    if form is None:
-        return {}
-    subjects = {f"measure:{m.pk}": m.pk for m in project.measures.all()}
-    subs = (
-        Submission.objects.filter(
-            form=form,
-            subject__in=list(subjects),
-            period__lte=at.code,
-            status__in=[ReportStatus.SUBMITTED, ReportStatus.APPROVED],
-        )
-        .select_related("org_unit")
-        .order_by("subject", "-period", "-pk")
-    )
-    latest: dict[str, Submission] = {}
-    for sub in subs:
-        latest.setdefault(sub.subject, sub)
-    values: dict[int, dict[str, str]] = {}
-    for sub_id, code, num, text in DataValue.objects.filter(
-        submission__in=list(latest.values())
-    ).values_list("submission_id", "element__code", "number", "text"):
-        values.setdefault(sub_id, {})[code] = text if text else ("" if num is None else str(num))
+def _evidence_files(work: list[TaskStatus]) -> dict[int, list[Attachment]]:
+    """The evidence files of the tasks' latest progress reports, by submission (one query)."""
+    ids = [s.progress.submission.pk for s in work if s.progress is not None]
     files: dict[int, list[Attachment]] = {}
-    for attachment in Attachment.objects.filter(submission__in=list(latest.values())).order_by(
-        "pk"
-    ):
+    for attachment in Attachment.objects.filter(submission_id__in=ids).order_by("pk"):
         files.setdefault(attachment.submission_id, []).append(attachment)
-    out: dict[int, MeasureProgress] = {}
-    for subject, sub in latest.items():
-        v = values.get(sub.pk, {})
-        percent = v.get("mp_percent")
-        out[subjects[subject]] = {
-            "submission": sub,
-            "status": v.get("mp_status", ""),
-            "percent": None if not percent else float(Decimal(percent)),
-            "narrative": v.get("mp_narrative", ""),
-            "problems": v.get("mp_problems", ""),
-            "files": files.get(sub.pk, []),
+    return files
+
+
+def _task_rows(statuses: list[TaskStatus], files: dict[int, list[Attachment]]) -> list[TaskRow]:
+    return [
+        {
+            "status": s,
+            "style": STATUS_STYLES[s.as_target],
+            "percent": percent_text(s.progress),
+            "files": files.get(s.progress.submission.pk, []) if s.progress else [],
         }
-    return out
+        for s in statuses
+    ]
 
 
 def project_page_build(*, user: User, frame: Frame, number_: int) -> ProjectPage:
@@ -132,7 +112,12 @@ def project_page_build(*, user: User, frame: Frame, number_: int) -> ProjectPage
     statuses = target_statuses_cached(
         stamp=frame.stamp, plan=frame.plan, at=frame.at, unit=frame.unit
     )
-    status = next(p for p in project_statuses_from(frame.plan, statuses) if p.project == project)
+    work = plan_work_cached(stamp=frame.stamp, plan=frame.plan, at=frame.at, unit=frame.unit)
+    status = next(
+        p
+        for p in project_statuses_from(frame.plan, statuses, work.projects)
+        if p.project == project
+    )
     targets: list[TargetRow] = []
     charts = []
     for s in status.targets:
@@ -141,10 +126,13 @@ def project_page_build(*, user: User, frame: Frame, number_: int) -> ProjectPage
         if chart:
             charts.append(chart)
         targets.append({"chart": chart, **status_cells(s)})
-    progress = _measure_progress(project, frame.at)
-    measures: list[MeasureRow] = [
-        {"measure": m, "progress": progress.get(m.pk)} for m in project.measures.all()
-    ]
+    files = _evidence_files(status.work.tasks)
+    measures: list[MeasureRow] = []
+    for m in project.measures.all():
+        measure_work = work.measures.get(m.pk, WorkStatus())
+        measures.append(
+            {"measure": m, "work": measure_work, "tasks": _task_rows(measure_work.tasks, files)}
+        )
     milestones = _milestones(user, project, frame.at)
     owners = list(
         ProjectOwner.objects.filter(project=project)
@@ -154,6 +142,10 @@ def project_page_build(*, user: User, frame: Frame, number_: int) -> ProjectPage
     work_points = list(
         WorkPoint.objects.filter(projects=project).select_related("section").order_by("number")
     )
+    point_tasks: list[PointTasks] = [
+        {"point": w, "tasks": _task_rows(work.work_points.get(w.pk, WorkStatus()).tasks, files)}
+        for w in work_points
+    ]
     tables = [
         targets_table(unit=frame.unit, at=frame.at, rows=status.targets),
         _measures_table(project, measures),
@@ -168,6 +160,7 @@ def project_page_build(*, user: User, frame: Frame, number_: int) -> ProjectPage
         measures=measures,
         milestones=milestones,
         work_points=work_points,
+        point_tasks=point_tasks,
         charts=charts,
         tables=tables,
     )
@@ -181,11 +174,11 @@ MILESTONE_STATES = {
 
 
 def _milestones(user: User, project: Project, at: Period) -> list[MilestoneRow]:
-    """The project's milestones, done, overdue or due as of the end of `at`, and whether
-    the user may mark each one done (one query)."""
+    """The project's own milestones (its tasks' are with the tasks), done, overdue or due
+    as of the end of `at`, and whether the user may mark each one done (one query)."""
     milestones: list[MilestoneRow] = []
     for m in (
-        Milestone.objects.filter(project=project)
+        Milestone.objects.filter(project=project, task__isnull=True)
         .select_related("project__plan__organisation")
         .order_by("due_on", "pk")
     ):
@@ -203,14 +196,18 @@ def _milestones(user: User, project: Project, at: Period) -> list[MilestoneRow]:
 
 
 def _measures_table(project: Project, measures: list[MeasureRow]) -> Table:
-    """The measures with their latest progress, for the table view and the download."""
+    """The measures' tasks with their status and latest progress, for the table view and
+    the download."""
     return Table(
         id="measures",
         title=_("Measures of project %(n)s") % {"n": project.number},
         header=[
             _("No."),
             _("Measure"),
-            _("Progress status"),
+            _("Task"),
+            _("Lead unit"),
+            _("Deadline"),
+            _("Status"),
             _("Done (%)"),
             _("Progress"),
             _("Period"),
@@ -219,11 +216,15 @@ def _measures_table(project: Project, measures: list[MeasureRow]) -> Table:
             [
                 m["measure"].number,
                 m["measure"].text,
-                m["progress"]["status"] if m["progress"] else "",
-                m["progress"]["percent"] if m["progress"] else None,
-                m["progress"]["narrative"] if m["progress"] else "",
-                m["progress"]["submission"].period if m["progress"] else "",
+                row["status"].task.title,
+                row["status"].task.lead_unit.name,
+                row["status"].task.deadline,
+                row["status"].label,
+                row["percent"],
+                row["status"].progress.narrative if row["status"].progress else "",
+                row["status"].progress.submission.period if row["status"].progress else "",
             ]
             for m in measures
+            for row in m["tasks"]
         ],
     )

@@ -86,7 +86,9 @@ def test_every_action_is_granted_to_some_role_and_known_to_the_matrices():
     # orders and the board: test_supervision_actions_belong_to_the_office_and_leaders;
     # league results: test_league_results_belong_to_the_organiser;
     # appraisal: appraisal/tests/test_access.py.
+    # task reports: test_task_reports_belong_to_the_lead_unit below.
     others = {
+        Action.TASK_REPORT,
         Action.PLAN_VIEW,
         Action.PLAN_CHANGE,
         Action.REPORT_APPROVE,
@@ -154,6 +156,24 @@ def test_league_results_belong_to_the_organiser(city, organiser, who):
     city.users["sam"] = user_with_role("sam", Role.DEPARTMENT, city.root, city.dept_sports)
     unit = getattr(city, organiser)
     assert can(city.users[who], Action.LEAGUE_RESULTS, unit) is (who in LEAGUE[organiser])
+
+
+# Lead unit -> who may report on its tasks and mark their milestones done: its own staff
+# (a department's, a district's administrators) and the supervision office.
+TASK_LEADS: dict[str, set[str]] = {
+    "dept_basic": {"dan", "sue"},
+    "dept_sports": {"sam", "sue"},
+    "jinshui": {"bob", "sue"},
+    "erqi": {"dora", "sue"},
+}
+
+
+@pytest.mark.parametrize("lead", list(TASK_LEADS))
+@pytest.mark.parametrize("who", ["lee", "sue", "dan", "sam", "bob", "dora", "alice", "nobody"])
+def test_task_reports_belong_to_the_lead_unit(city, lead, who):
+    city.users["sam"] = user_with_role("sam", Role.DEPARTMENT, city.root, city.dept_sports)
+    unit = getattr(city, lead)
+    assert can(city.users[who], Action.TASK_REPORT, unit) is (who in TASK_LEADS[lead])
 
 
 class _Unorganised:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 from collections import Counter
 
 import pytest
@@ -133,6 +134,7 @@ def test_an_unknown_owner_department_is_refused_and_the_database_is_unchanged(or
     data = _data()
     data["projects"][4]["owners"][0]["department"] = "DEPT-NONE"
     bad = tmp_path / "plan.yaml"
+    shutil.copy(PLAN_FILE.parent / data["breakdown"], tmp_path / data["breakdown"])
     bad.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with pytest.raises(CommandError, match="未知处室：DEPT-NONE") as excinfo:
         call_command("plan", "load", str(bad), stdout=io.StringIO())

@@ -53,6 +53,7 @@ def test_the_rules_table_names_every_rule_once_with_its_settings(settings):
         Rule.MILESTONE_OVERDUE,
         Rule.APPROVAL_PENDING,
         Rule.REPORT_MISSING_TWICE,
+        Rule.TASK_BEHIND_TWICE,
     ]
     settings.EDUPLAN_SUPERVISION_REPORT_MISSING_DAYS = 9
     missing = next(s for s in specs if s.rule == Rule.REPORT_MISSING)
@@ -78,6 +79,8 @@ RULES = """\
   finds: a submission waiting for approval
 - rule: report_missing_twice
   respond_days: EDUPLAN_SUPERVISION_RESPOND_DAYS
+- rule: task_behind_twice
+  respond_days: EDUPLAN_SUPERVISION_RESPOND_DAYS
 """
 OFF_TRACK = "- rule: target_off_track\n  respond_days: EDUPLAN_SUPERVISION_RESPOND_DAYS\n"
 RESPOND = "EDUPLAN_SUPERVISION_RESPOND_DAYS"
@@ -99,6 +102,7 @@ def test_the_rules_file_the_refusals_start_from_is_read_whole(tmp_path):
         Rule.MILESTONE_OVERDUE,
         Rule.APPROVAL_PENDING,
         Rule.REPORT_MISSING_TWICE,
+        Rule.TASK_BEHIND_TWICE,
     ]
     assert specs[4].finds == "a submission waiting for approval" and specs[0].days_setting is None
 

@@ -1,7 +1,8 @@
 """`eduplan plan show|load`: plans from the command line.
 
 `eduplan plan parse|import` (plan texts) are added by the planimport app, whose `plan`
-command extends this one.
+command extends this one; apps to the right of plans add theirs through
+`plans.commands.plan_action_register` (`eduplan plan status`, from indicators).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from eduplan.core.errors import InputError
+from eduplan.plans.commands import PLAN_ACTIONS
 from eduplan.plans.loading import plan_spec_from_file
 from eduplan.plans.selectors import plan_as_json, plan_default
 from eduplan.plans.services import plan_load
@@ -32,12 +34,16 @@ class Command(BaseCommand):
         show.add_argument("--code", help="plan code (default: the only or newest plan)")
         load = sub.add_parser("load", help="load a curated plan file (YAML)")
         load.add_argument("file", type=Path)
+        for action in PLAN_ACTIONS.values():
+            action.add_arguments(sub.add_parser(action.name, help=action.help))
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "show":
             self.show(code=options["code"], as_json=options["json"])
         elif options["action"] == "load":
             self.load(options["file"])
+        elif options["action"] in PLAN_ACTIONS:
+            PLAN_ACTIONS[options["action"]].handle(self, options)
 
     def load(self, path: Path) -> None:
         try:
