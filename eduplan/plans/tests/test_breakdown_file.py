@@ -3,6 +3,7 @@ path, and nothing is stored."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -96,7 +97,7 @@ REFUSED = [
 def test_a_bad_breakdown_is_refused_with_its_place_and_nothing_is_stored(
     city, tmp_path: Path, text: str, where: str, fragment: str
 ):
-    with pytest.raises(InputError) as excinfo:
+    with pytest.raises(InputError, match=re.escape(fragment)) as excinfo:
         _load(tmp_path, text)
     assert where in str(excinfo.value)
     assert fragment in str(excinfo.value)

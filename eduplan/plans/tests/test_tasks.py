@@ -102,7 +102,7 @@ def test_only_the_lead_units_staff_and_the_office_add_evidence(city, plan, lead,
         add()
         assert Milestone.objects.get(pk=milestone.pk).done_on == DAY
     else:
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(PermissionDenied, match="您无权在此执行该操作"):
             add()
         assert not MilestoneEvidence.objects.exists()
 
@@ -172,7 +172,9 @@ def test_another_departments_post_is_refused_on_the_server(client, city, task):
 
 def test_the_plans_owners_edit_and_confirm_a_proposed_task(city, plan):
     task = make_task(plan=plan, lead=city.dept_sports, confirmed=False)
-    with pytest.raises(PermissionDenied):  # 体卫艺处 leads it but does not own the plan
+    with pytest.raises(
+        PermissionDenied, match="您无权在此执行该操作"
+    ):  # 体卫艺处 leads it but does not own the plan
         task_update(
             user=city.users["sam"],
             task=task,
@@ -207,7 +209,7 @@ def test_the_plans_owners_edit_and_confirm_a_proposed_task(city, plan):
             co_units=[],
             deadline=DAY,
         )
-    with pytest.raises(InputError):  # confirmed: not deleted
+    with pytest.raises(InputError, match="已确认的任务不能删除"):  # confirmed: not deleted
         task_delete(user=city.users["dan"], task=task)
 
 

@@ -281,10 +281,10 @@ def test_after_an_approver_reopens_a_report_of_a_closed_period_it_can_be_correct
     sub = submission_submit(user=city.users["alice"], submission=sub, revision=sub.revision)
     sub = submission_approve(user=city.users["bob"], submission=sub, revision=sub.revision)
     reporting_run(at=CLOSES_ON)
-    with pytest.raises(InputError):  # approved: locked
+    with pytest.raises(InputError, match="此填报状态为“审核通过”，不能编辑"):  # approved: locked
         _fill(city, class_form, revision=sub.revision)
     for who in ("alice", "dora", "charlie"):  # the reporter, another district, another school
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(PermissionDenied, match="您无权在此执行该操作"):
             submission_reopen(
                 user=city.users[who], submission=sub, revision=sub.revision, reason="改"
             )

@@ -87,7 +87,7 @@ def test_each_unit_answers_its_own_part_and_the_office_reviews_after_the_lead(cl
     client.force_login(dan)
     assert "金水区" in client.get(_url(shared)).content.decode().split('id="cohandlers-waiting"')[1]
     # The office cannot review before the lead has answered.
-    with pytest.raises(InputError) as refused:
+    with pytest.raises(InputError, match="“已签收”的督办单不能变为“复核中”") as refused:
         order_review(user=sue, order=shared)
     assert refused.value.message == str(ERR_TRANSITION) % {
         "old": OrderStatus.SIGNED.label,
@@ -130,7 +130,7 @@ def test_the_office_adds_co_handling_units_and_others_may_not(city, shared):
         ("金水区", ERR_ALREADY_COHANDLES % {"unit": "金水区"}),
         ("基础教育处", ERR_LEAD_COHANDLES % {"unit": "基础教育处"}),
     ):
-        with pytest.raises(InputError) as refused:
+        with pytest.raises(InputError, match=re.escape(str(message))) as refused:
             order_cohandlers_add(user=city.users["sue"], order=shared, units=units)
         assert refused.value.message == message and refused.value.where == "cohandlers"
     for who in ("lee", "dan", "bob"):
@@ -156,7 +156,7 @@ def test_sue_reassigns_an_unanswered_order_to_another_unit_with_the_reason(clien
     assert last.note == "金水一小 → 金水区：需区级统筹" and last.at is not None
     notice = InboxMessage.objects.filter(user=bob, order=order).latest("pk")
     assert "金水区" in notice.subject and "需区级统筹" in notice.body
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="只有责任单位或其上级县区可以办理此督办单"):
         order_sign(user=alice, order=order)
     assert order_sign(user=bob, order=order).status == OrderStatus.SIGNED
 
@@ -175,7 +175,7 @@ def test_a_reassignment_out_of_order_or_by_the_wrong_role_is_refused(client, cit
         ("金水区", "调整", "new_unit", ERR_ALREADY_COHANDLES % {"unit": "金水区"}),
         ("体卫艺处", " ", "reassign_reason", str(ERR_REASON)),
     ):
-        with pytest.raises(InputError) as refused:
+        with pytest.raises(InputError, match=re.escape(str(message))) as refused:
             order_reassign(user=sue, order=shared, unit=unit, reason=reason)
         assert refused.value.where == where and message in refused.value.message
     order_sign(user=city.users["dan"], order=shared)

@@ -6,6 +6,7 @@ read but do not decide; another district neither asks nor sees."""
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -87,7 +88,7 @@ def test_sue_refuses_with_a_reason_and_the_deadline_stays(city, order):
         asked = extension_request(user=alice, order=order, new_due_on=LATER, reason="人手不足")
         assert asked.late
         assert "(" in order.events.last().note
-        with pytest.raises(InputError) as refused:
+        with pytest.raises(InputError, match=re.escape(str(ERR_REASON))) as refused:
             extension_refuse(user=sue, order=order, reason=" ")
         assert refused.value.message == str(ERR_REASON) and refused.value.where == "decision_note"
         extension_refuse(user=sue, order=order, reason="期限不可延后")
@@ -119,7 +120,7 @@ def test_a_request_needs_a_later_date_and_a_reason_and_an_unanswered_order(city,
             (DUE, "施工延误", "new_due_on", "2016-09-30"),
             (LATER, "  ", "extension_reason", str(ERR_REASON)),
         ):
-            with pytest.raises(InputError) as refused:
+            with pytest.raises(InputError, match=re.escape(str(message))) as refused:
                 extension_request(user=alice, order=order, new_due_on=new_due_on, reason=reason)
             assert refused.value.where == where and message in refused.value.message
         order_feedback(user=alice, order=order, response="已完成")

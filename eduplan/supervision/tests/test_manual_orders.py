@@ -213,7 +213,7 @@ def test_a_file_too_large_is_refused_naming_the_field(client, city, settings):
 )
 def test_the_service_refuses_a_bad_draft_naming_the_field(city, changes, where):
     unit = changes.pop("unit", "金水区")
-    with pytest.raises(InputError) as refused:
+    with pytest.raises(InputError, match=f"^{re.escape(where)}: ") as refused:
         raise_by_hand(city.users["sue"], unit, **changes)
     assert refused.value.where == where
     assert SupervisionOrder.objects.count() == 0
@@ -231,7 +231,9 @@ def test_nobody_but_the_supervision_office_raises_an_order(client, city, who):
 
 def test_a_district_supervision_office_cannot_raise_an_order_for_another_district(client, city):
     office = user_with_role("sam", Role.SUPERVISION, city.jinshui)
-    with pytest.raises(InputError) as refused:
+    with pytest.raises(
+        InputError, match=re.escape(str(ERR_UNIT_OUTSIDE) % {"unit": "二七区"})
+    ) as refused:
         raise_by_hand(office, "二七区")
     assert refused.value.where == "unit"
     assert refused.value.message == str(ERR_UNIT_OUTSIDE) % {"unit": "二七区"}
