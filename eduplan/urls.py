@@ -41,6 +41,7 @@ urlpatterns = [
     path("supervision/", include("eduplan.supervision.urls")),
     path("dashboards/", include("eduplan.dashboards.urls")),
     path("football/", include("eduplan.football.urls")),
+    path("ledgers/", include("eduplan.ledgers.urls")),
     path("public/", include("eduplan.public.urls")),
     path("api/v1/", api_urls),
     path("admin/", admin.site.urls),

@@ -31,9 +31,17 @@ from eduplan.core.loading import (
 from eduplan.org.models import UnitType
 
 FieldType = Literal[
-    "text", "number", "integer", "date", "choice", "multi_choice", "yes_no", "unit", "file",
+    "text",
+    "number",
+    "integer",
+    "date",
+    "choice",
+    "multi_choice",
+    "yes_no",
+    "unit",
+    "file",
     "person",
-]  # fmt: skip
+]
 MetricKind = Literal["count", "sum", "distinct_units", "latest"]
 Code = Annotated[Text, Field(max_length=40, pattern=r"^[a-z][a-z0-9_]*$")]
 Name = Annotated[Text, Field(max_length=200)]
@@ -214,10 +222,13 @@ def _metrics_check(ledger: LedgerShape, place: Callable[..., str]) -> None:
             found = codes.get(key)
             if found is None or found.type in {"multi_choice", "person", "file"}:
                 raise InputError(
-                    _("a metric may select on a text, number, choice, yes/no, date or unit"
-                      " field of this ledger, not %(code)s") % {"code": key},
+                    _(
+                        "a metric may select on a text, number, choice, yes/no, date or unit"
+                        " field of this ledger, not %(code)s"
+                    )
+                    % {"code": key},
                     where=place("metrics", i, "where", key),
-                )  # fmt: skip
+                )
 
 
 def definition_from_data(data: Any, *, source: str) -> LedgerDefinition:

@@ -103,6 +103,9 @@ class LedgerRecord(models.Model):
     # The unique key's values joined (blank when the ledger declares none).
     key = models.CharField(_("unique key"), max_length=300, blank=True)
     data = models.JSONField(_("values"), default=dict)
+    # The values as shown, private ones left out: what the list's search looks in (JSON
+    # text is escaped differently by each database).
+    search = models.TextField(_("search text"), blank=True)
     revision = models.PositiveIntegerField(_("revision"), default=1)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -182,3 +185,32 @@ class LedgerRecordEvent(models.Model):
     def changes(self) -> list[tuple[str, Any, Any]]:
         keys = sorted(set(self.old) | set(self.new))
         return [(k, self.old.get(k), self.new.get(k)) for k in keys]
+
+
+class LedgerImport(models.Model):
+    """A workbook imported into a ledger, by its content hash: the same file uploaded
+    again (a retried upload) is answered as done, not stored twice."""
+
+    ledger = models.ForeignKey(
+        Ledger, verbose_name=_("ledger"), on_delete=models.CASCADE, related_name="imports"
+    )
+    digest = models.CharField(_("content hash"), max_length=64)
+    records = models.PositiveIntegerField(_("records"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ledger import")
+        verbose_name_plural = _("ledger imports")
+        constraints = [
+            models.UniqueConstraint(fields=["ledger", "digest"], name="ledger_import_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ledger.code} {self.digest[:8]}"

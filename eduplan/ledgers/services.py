@@ -31,9 +31,10 @@ from eduplan.ledgers.models import (
     LedgerVersion,
     RecordStatus,
 )
-from eduplan.ledgers.values import unit_codes, values_clean
+from eduplan.ledgers.values import unit_codes, value_shown, values_clean
 from eduplan.org.access import Action, User, can
 from eduplan.org.models import OrgUnit, UnitType
+from eduplan.reporting.idempotency import KeyReused
 from eduplan.reporting.services import ConflictError, FieldProblem, SubmissionInvalid
 
 LEDGERS_DIR = Path(__file__).resolve().parent / "data"
@@ -45,7 +46,6 @@ ERR_STALE = gettext_lazy(
 )
 ERR_RETIRED = gettext_lazy("This record is retired and cannot be changed.")
 ERR_REASON = gettext_lazy("A reason is required.")
-ERR_KEY_REUSED = gettext_lazy("This idempotency key was used for a different record.")
 
 
 # Definitions ----------------------------------------------------------------------------
@@ -195,8 +195,22 @@ def masked(definition: LedgerDefinition, values: Mapping[str, Any]) -> dict[str,
     return {k: (PRIVATE_MASK if k in private else v) for k, v in values.items()}
 
 
+def search_text(definition: LedgerDefinition, data: Mapping[str, Any]) -> str:
+    """The record's values as shown, private fields left out."""
+    private = definition.private_codes()
+    return " ".join(
+        value_shown(f, data.get(f["code"])) for f in definition.fields if f["code"] not in private
+    )[:4000]
+
+
 def record_new(
-    *, ledger: Ledger, version: LedgerVersion, placed: Placed, user: User, key: str = ""
+    *,
+    ledger: Ledger,
+    definition: LedgerDefinition,
+    version: LedgerVersion,
+    placed: Placed,
+    user: User,
+    key: str = "",
 ) -> LedgerRecord:
     """An unsaved record with its columns filled from its checked values."""
     return LedgerRecord(
@@ -209,6 +223,7 @@ def record_new(
         month=f"{placed.on.year}{placed.on.month:02d}",
         key=placed.key,
         data=placed.data,
+        search=search_text(definition, placed.data),
         created_by=user if getattr(user, "pk", None) else None,
         idempotency_key=key,
     )
@@ -219,7 +234,7 @@ def _replay(user: User, ledger: Ledger, key: str, data: Mapping[str, Any]) -> Le
         return None
     found = LedgerRecord.objects.filter(created_by=user, idempotency_key=key).first()
     if found is not None and (found.ledger_id != ledger.pk or found.data != data):
-        raise InputError(str(ERR_KEY_REUSED), where=key)
+        raise KeyReused(key)
     return found
 
 
@@ -241,6 +256,7 @@ def record_create(
     _duplicate(ledger, definition, placed.key, None)
     record = record_new(
         ledger=ledger,
+        definition=definition,
         version=ledger.current_version,
         placed=placed,
         user=user,
@@ -269,6 +285,9 @@ def _locked(record: LedgerRecord, revision: int | None) -> LedgerRecord:
     if locked.status != RecordStatus.ACTIVE:
         raise InputError(str(ERR_RETIRED), where="status")
     return locked
+
+
+FILLED = ("version", "org_unit", "unit_path", "on", "year", "month", "key", "data", "search")
 
 
 def _changed(
@@ -300,20 +319,24 @@ def record_update(
     old, new = _changed(definition, locked.data, placed.data)
     if not old and not new:
         return locked
-    fresh = record_new(ledger=ledger, version=ledger.current_version, placed=placed, user=None)
-    for name in ("version", "org_unit", "unit_path", "on", "year", "month", "key", "data"):
+    fresh = record_new(
+        ledger=ledger,
+        definition=definition,
+        version=ledger.current_version,
+        placed=placed,
+        user=None,
+    )
+    for name in FILLED:
         setattr(locked, name, getattr(fresh, name))
     locked.revision += 1
-    locked.save(
-        update_fields=[
-            "version", "org_unit", "unit_path", "on", "year", "month", "key", "data", "revision",
-            "updated_at",
-        ]
-    )  # fmt: skip
+    locked.save(update_fields=[*FILLED, "revision", "updated_at"])
     LedgerRecordEvent.objects.create(
-        record=locked, kind=EventKind.UPDATE, user=user if getattr(user, "pk", None) else None,
-        old=old, new=new,
-    )  # fmt: skip
+        record=locked,
+        kind=EventKind.UPDATE,
+        user=user if getattr(user, "pk", None) else None,
+        old=old,
+        new=new,
+    )
     figures_changed()
     return locked
 

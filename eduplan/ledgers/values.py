@@ -115,8 +115,11 @@ def values_clean(
             clean[field["code"]] = _scalar(field, value)
         except ValueRefused as exc:
             problems.append(FieldProblem(field["code"], str(exc)))
+    refused = {p.element for p in problems}
     for field in definition.fields:
         code = field["code"]
+        if code in refused:
+            continue
         if not _relevant(field, clean):
             if code in clean:
                 rule = field["relevant"]
