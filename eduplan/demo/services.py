@@ -20,6 +20,8 @@ from eduplan.football.demo import football_demo_seed
 from eduplan.football.models import Competition
 from eduplan.indicators.loading import bindings_load
 from eduplan.indicators.models import TargetBinding
+from eduplan.ledgers.demo import ledgers_demo_seed
+from eduplan.ledgers.models import Ledger
 from eduplan.org.models import Membership, OrgUnit, Role, UnitType
 from eduplan.org.services import org_file_load, org_units_create
 from eduplan.plans.loading import plan_spec_from_file
@@ -169,6 +171,8 @@ def demo_setup(*, scale: float = 1.0, seed: int = 2016) -> dict[str, object]:
             for period in periods_in_year(2016, PeriodType(form.period_type)):
                 expected_reports_open(form=form, period_code=period.code)
         done["expected_reports"] = ExpectedReport.objects.count()
+    if not Ledger.objects.exists():
+        done.update(ledgers_demo_seed(scale=scale, seed=seed))
     if not TargetBinding.objects.exists():
         done["bindings"] = len(bindings_load())
     if not Submission.objects.exists():

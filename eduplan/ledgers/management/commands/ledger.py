@@ -41,7 +41,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
 
     def do_list(self, options: dict[str, Any]) -> None:
-        rows = [
+        rows: list[dict[str, Any]] = [
             {
                 "code": s.ledger.code,
                 "name": s.ledger.name,
