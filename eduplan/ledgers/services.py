@@ -82,6 +82,13 @@ def ledger_load(*, definition: LedgerDefinition, where: str = "") -> tuple[Ledge
     return ledger, created
 
 
+def ledger_data_load(*, data: Any, source: str) -> tuple[Ledger, bool]:
+    """Check a ledger file's data (read by `core.loading`) and load it."""
+    definition = definition_from_data(data, source=source)
+    where = place_of(data=data, path=("keeper", "department"), source=source)
+    return ledger_load(definition=definition, where=where)
+
+
 def _ledger_files(folder: Path) -> list[tuple[LedgerDefinition, str]]:
     read: list[tuple[LedgerDefinition, str]] = []
     files: dict[str, str] = {}
