@@ -20,7 +20,8 @@ date: held_on
 unique: [school, year]
 public: true
 fields:
-  - {code: school, label: 学校, type: unit, required: true, public: true, unit_types: [primary, senior]}
+  - {code: school, label: 学校, type: unit, required: true, public: true,
+     unit_types: [primary, senior]}
   - {code: held_on, label: 日期, type: date, required: true, public: true}
   - {code: kind, label: 类别, type: choice, required: true, public: true, choices: [甲, 乙]}
   - {code: pupils, label: 学生, type: integer, min: 0, max: 1000, public: true}

@@ -10,7 +10,10 @@ from eduplan.ledgers.models import Ledger, LedgerVersion
 from eduplan.ledgers.services import LEDGERS_DIR, ledgers_load
 from eduplan.ledgers.tests.conftest import SAMPLE, add, load_text
 
-FIELDS = "fields:\n  - {code: school, label: 学校, type: unit, required: true}\n  - {code: day, label: 日期, type: date, required: true}\n"
+FIELDS = (
+    "fields:\n  - {code: school, label: 学校, type: unit, required: true}\n"
+    "  - {code: day, label: 日期, type: date, required: true}\n"
+)
 HEAD = "code: t\nname: 测试\nkeeper: {department: D-JC}\nunit: school\ndate: day\n"
 
 REFUSED = [

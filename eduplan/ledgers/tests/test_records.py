@@ -78,7 +78,7 @@ def test_a_retired_record_frees_its_key_and_keeps_its_reason(city, ledger):
 
 def test_retiring_needs_a_reason(city, ledger):
     record = add(city, ledger)
-    with pytest.raises(InputError, match="reason|原因"):
+    with pytest.raises(InputError, match=r"reason|原因"):
         record_retire(user=city.users["dan"], record=record, reason=" ", revision=1)
     record.refresh_from_db()
     assert record.status == RecordStatus.ACTIVE
