@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Header, Router, Schema
 
 from eduplan.api.routers.base import Detail, Problems, caller
@@ -32,7 +34,7 @@ from eduplan.ledgers.services import (
     record_retire,
     record_update,
 )
-from eduplan.org.access import Action, require
+from eduplan.org.access import Action, require, scope_of
 
 router = Router(tags=["ledgers"])
 
@@ -108,6 +110,14 @@ def record_out(user: Any, definition: LedgerDefinition, record: LedgerRecord) ->
     }
 
 
+def _reader(request: HttpRequest) -> Any:
+    """The caller, who must have a scope to read ledgers at all."""
+    user = caller(request)
+    if scope_of(user) is None:
+        raise PermissionDenied(_("You may not do this here."))
+    return user
+
+
 def _ledger(code: str) -> tuple[Ledger, LedgerDefinition]:
     ledger = ledger_get(code)
     assert ledger.current_version is not None
@@ -124,9 +134,9 @@ def _record(request: HttpRequest, ledger: Ledger, pk: int) -> LedgerRecord:
     return record
 
 
-@router.get("", response={200: dict[str, list[LedgerOut]], 401: Detail})
+@router.get("", response={200: dict[str, list[LedgerOut]], 401: Detail, 403: Detail})
 def ledger_list(request: HttpRequest) -> dict[str, Any]:
-    summaries = ledger_summaries(user=caller(request))
+    summaries = ledger_summaries(user=_reader(request))
     return {
         "ledgers": [
             {
@@ -142,7 +152,7 @@ def ledger_list(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-@router.get("/{code}/records", response={200: RecordsOut, 401: Detail, 404: Detail})
+@router.get("/{code}/records", response={200: RecordsOut, 401: Detail, 403: Detail, 404: Detail})
 def ledger_record_list(
     request: HttpRequest,
     code: str,
@@ -153,7 +163,7 @@ def ledger_record_list(
     limit: int = 100,
     offset: int = 0,
 ) -> dict[str, Any]:
-    user = caller(request)
+    user = _reader(request)
     ledger, definition = _ledger(code)
     params = {"q": q, "year": year, "org": org, "status": status}
     records = records_filtered(

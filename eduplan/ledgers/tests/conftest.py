@@ -78,3 +78,15 @@ def values(**changes: Any) -> dict[str, Any]:
 
 def add(city: Any, ledger: Ledger, **changes: Any) -> Any:
     return record_create(user=city.users["dan"], ledger=ledger, values=values(**changes))
+
+
+@pytest.fixture
+def ledger_api(city: Any) -> Any:
+    """The API tests' client, with a token for each user of the test city."""
+    from django.test import Client
+
+    from eduplan.api.auth import api_token_create
+    from eduplan.api.tests.conftest import Api
+
+    keys = {name: api_token_create(user=user, name="tests")[1] for name, user in city.users.items()}
+    return Api(Client(enforce_csrf_checks=True), keys)
