@@ -152,14 +152,15 @@ class LedgerDefinition:
         self.unique: list[str] = data.get("unique") or []
         self.keeper: dict[str, Any] = data["keeper"]
         self.public: bool = bool(data.get("public"))
+        self._private = frozenset(f["code"] for f in self.fields if f["type"] == "person")
 
     @property
     def digest(self) -> str:
         canonical = json.dumps(self.data, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
-    def private_codes(self) -> set[str]:
-        return {f["code"] for f in self.fields if f["type"] == "person"}
+    def private_codes(self) -> frozenset[str]:
+        return self._private
 
     def public_codes(self) -> list[str]:
         return [f["code"] for f in self.fields if f.get("public")]

@@ -115,6 +115,15 @@ class LedgerRecord(models.Model):
         related_name="+",
     )
     idempotency_key = models.CharField(_("idempotency key"), max_length=100, blank=True)
+    # The workbook the record was imported from (none when entered one by one).
+    batch = models.ForeignKey(
+        "LedgerImport",
+        verbose_name=_("imported from"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,22 +25,21 @@ from openpyxl.utils import get_column_letter
 
 from eduplan.core.figures_cache import figures_changed
 from eduplan.core.xlsx import HEADER_FILL, HEADER_FONT, TITLE_FONT, cell_put
+from eduplan.ledgers.bulk import records_insert
 from eduplan.ledgers.definitions import YEAR, LedgerDefinition
 from eduplan.ledgers.models import (
-    EventKind,
     Ledger,
     LedgerImport,
     LedgerRecord,
-    LedgerRecordEvent,
     RecordStatus,
 )
 from eduplan.ledgers.services import (
+    Placed,
     definition_of,
-    masked,
     may_enter,
-    record_new,
     record_place,
 )
+from eduplan.ledgers.sheet import SheetMissing, excel_day, sheet_rows
 from eduplan.ledgers.values import unit_codes
 from eduplan.org.access import User
 from eduplan.org.models import OrgUnit
@@ -132,13 +130,6 @@ class LedgerImportResult:
         return not self.problems
 
 
-def _rows(data: bytes) -> Iterator[tuple[Any, ...]] | None:
-    wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    if SHEET not in wb.sheetnames:
-        return None
-    return wb[SHEET].iter_rows(min_row=CODE_ROW, values_only=True)
-
-
 def _columns(
     codes: tuple[Any, ...], definition: LedgerDefinition, problems: list[ImportProblem]
 ) -> dict[int, str]:
@@ -181,18 +172,28 @@ def _columns(
 def _read(
     data: bytes, definition: LedgerDefinition, problems: list[ImportProblem]
 ) -> list[tuple[int, dict[str, Any]]]:
-    """(row number, raw values by field code) for every row that is not blank."""
-    rows = _rows(data)
-    if rows is None:
+    """(row number, raw values by field code) for every row that is not blank; a date
+    field's number is Excel's day count."""
+    try:
+        rows = sheet_rows(data, SHEET)
+    except SheetMissing:
         problems.append(file_problem(str(ERR_NO_SHEET % {"sheet": SHEET})))
         return []
-    codes = next(rows, ())
-    columns = _columns(codes, definition, problems)
+    dates = {f["code"] for f in definition.fields if f["type"] == "date"}
+    columns: dict[int, str] = {}
     read: list[tuple[int, dict[str, Any]]] = []
-    for number, row in enumerate(rows, start=FIRST_ROW):
+    for number, row in rows:
+        if number == CODE_ROW:
+            columns = _columns(tuple(row), definition, problems)
+        if number < FIRST_ROW:
+            continue
         raw = {code: row[i] for i, code in columns.items() if i < len(row)}
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in raw.values()):
             continue
+        for code in dates & raw.keys():
+            value = raw[code]
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                raw[code] = excel_day(value)
         read.append((number, raw))
         if len(read) > MAX_ROWS:
             problems.append(file_problem(str(ERR_TOO_MANY_ROWS % {"n": MAX_ROWS}), SHEET))
@@ -215,7 +216,7 @@ def _checked(
     definition: LedgerDefinition,
     read: list[tuple[int, dict[str, Any]]],
     problems: list[ImportProblem],
-) -> list[LedgerRecord]:
+) -> list[Placed]:
     """The records to store; every problem of every row appended to `problems`."""
     letters = {code: get_column_letter(i + 1) for i, code in enumerate(definition.by_code)}
     codes: set[str] = set()
@@ -255,11 +256,7 @@ def _checked(
         if placed.key:
             keys.setdefault(placed.key, number)
         if not problems:
-            records.append(
-                record_new(
-                    ledger=ledger, definition=definition, version=version, placed=placed, user=user
-                )
-            )
+            records.append(placed)
     return records
 
 
@@ -309,16 +306,11 @@ def _store(
     user: User,
     ledger: Ledger,
     definition: LedgerDefinition,
-    records: list[LedgerRecord],
+    records: list[Placed],
     digest: str,
 ) -> None:
-    LedgerImport.objects.create(ledger=ledger, digest=digest, records=len(records), user=user)
-    for start in range(0, len(records), 2000):
-        batch = LedgerRecord.objects.bulk_create(records[start : start + 2000])
-        LedgerRecordEvent.objects.bulk_create(
-            LedgerRecordEvent(
-                record=r, kind=EventKind.CREATE, user=r.created_by, new=masked(definition, r.data)
-            )
-            for r in batch
-        )
+    batch = LedgerImport.objects.create(
+        ledger=ledger, digest=digest, records=len(records), user=user
+    )
+    records_insert(placed=records, batch=batch, definition=definition)
     figures_changed()
