@@ -23,6 +23,7 @@ from eduplan.demo.history import building_programmes
 from eduplan.demo.world import NEW_SCHOOL_YEARS, BuildProject
 from eduplan.ledgers.models import EventKind, Ledger, LedgerRecord, LedgerRecordEvent
 from eduplan.ledgers.services import definition_of, ledgers_load, masked, record_new, record_place
+from eduplan.ledgers.values import field_relevant
 from eduplan.org.models import OrgUnit, UnitType
 
 YEARS = (2016, 2017, 2018)
@@ -367,6 +368,54 @@ def _relocations(rng: random.Random, units: dict[str, list[OrgUnit]]) -> list[Ro
     return rows
 
 
+def _generic_value(rng: random.Random, field: Row, year: int, units: list[OrgUnit], n: int) -> Any:
+    """A plausible value for a field of any ledger, within its constraints."""
+    kind, low, high = field["type"], field.get("min"), field.get("max")
+    if kind == "unit":
+        wanted = field.get("unit_types") or SCHOOL_TYPES
+        day = datetime.date(year, 6, 30)
+        return rng.choice([u for u in units if u.type in wanted and u.is_open_on(day)]).code
+    if kind == "date":
+        return _day(rng, year).isoformat()
+    if kind == "choice":
+        return rng.choice(field["choices"])
+    if kind == "multi_choice":
+        return rng.sample(field["choices"], min(2, len(field["choices"])))
+    if kind == "yes_no":
+        return rng.random() < 0.8
+    if kind in {"integer", "number"}:
+        bottom = int(low or 0)
+        top = int(min(high if high is not None else bottom + 200, bottom + 200))
+        return rng.randint(bottom, max(bottom, top))
+    if kind == "person":
+        return f"演示人员{rng.randint(100, 999)}"
+    if kind == "file":
+        return f"演示文件{n}.pdf"
+    return f"演示{field['label']}{year}-{n}"
+
+
+def _generic(rng: random.Random, definition: Any, units: list[OrgUnit]) -> list[Row]:
+    """Records for a ledger shipped without a seed of its own: a dozen or so a year,
+    every value drawn within the definition's constraints (relevance, keys)."""
+    rows: list[Row] = []
+    keys: set[str] = set()
+    for year in YEARS:
+        for n in range(rng.randint(8, 16)):
+            row: Row = {}
+            for field in definition.fields:
+                if not field_relevant(field, row) or field.get("pattern"):
+                    continue
+                if field.get("required") or rng.random() < 0.8:
+                    row[field["code"]] = _generic_value(rng, field, year, units, n)
+            row[definition.date_field] = _day(rng, year).isoformat()
+            key = "|".join(str(row.get(c, year)) for c in definition.unique)
+            if definition.unique and key in keys:
+                continue
+            keys.add(key)
+            rows.append(row)
+    return rows
+
+
 def _units() -> dict[str, list[OrgUnit]]:
     every = list(OrgUnit.objects.order_by("code"))
     schools = [u for u in every if u.type in SCHOOL_TYPES]
@@ -423,9 +472,15 @@ def ledgers_demo_seed(*, scale: float, seed: int) -> dict[str, int]:
         "school_projects": lambda rng: _projects(rng, units, scale, seed),
         "apprenticeship_pilots": lambda rng: _apprenticeships(rng, units),
     }
+    every = [u for group in ("bureau", "districts", "schools_all") for u in units[group]]
     done = {}
-    for ledger in Ledger.objects.select_related("current_version").filter(code__in=seeds):
-        rows = seeds[ledger.code](random.Random(f"{seed}:ledgers:{ledger.code}"))
+    for ledger in Ledger.objects.select_related("current_version").order_by("code"):
+        rng = random.Random(f"{seed}:ledgers:{ledger.code}")
+        if ledger.code in seeds:
+            rows = seeds[ledger.code](rng)
+        else:
+            assert ledger.current_version is not None
+            rows = _generic(rng, definition_of(ledger.current_version), every)
         done[f"ledger {ledger.code}"] = _write(ledger, rows)
     figures_changed()
     return done

@@ -95,7 +95,7 @@ def _scalar(field: dict[str, Any], raw: Any) -> Any:
     return text
 
 
-def _relevant(field: dict[str, Any], values: Mapping[str, Any]) -> bool:
+def field_relevant(field: dict[str, Any], values: Mapping[str, Any]) -> bool:
     rule = field.get("relevant")
     if not rule:
         return True
@@ -145,7 +145,7 @@ def values_clean(
         code = field["code"]
         if code in refused:
             continue
-        if not _relevant(field, clean):
+        if not field_relevant(field, clean):
             if code in clean:
                 rule = field["relevant"]
                 other = definition.by_code[rule["field"]]["label"]

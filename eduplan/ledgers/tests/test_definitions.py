@@ -42,10 +42,10 @@ REFUSED = [
     ),
     (
         HEAD + FIELDS + "  - {code: p, label: 人, type: person, public: true}\n",
-        "fields[2]",
-        "private",
+        "fields[2].public",
+        "不公开",
     ),
-    (HEAD + FIELDS + "  - {code: school, label: 又, type: text}\n", "fields[2].code", "twice"),
+    (HEAD + FIELDS + "  - {code: school, label: 又, type: text}\n", "fields[2].code", "重复"),
     (HEAD.replace("unit: school", "unit: nowhere") + FIELDS, "test.yaml:4:7 unit", "unit"),
     (HEAD.replace("date: day", "date: school") + FIELDS, "test.yaml:5:7 date", "date"),
     (HEAD + "unique: [school, colour]\n" + FIELDS, "unique[1]", "colour"),
@@ -54,11 +54,15 @@ REFUSED = [
         "fields[2].relevant.field",
         "nope",
     ),
-    (HEAD + FIELDS + "metrics:\n  - {code: m, name: 数, kind: sum}\n", "metrics[0]", "field"),
+    (
+        HEAD + FIELDS + "metrics:\n  - {code: m, name: 数, kind: sum}\n",
+        "metrics[0].kind",
+        "须指定字段",
+    ),
     (
         HEAD + FIELDS + "metrics:\n  - {code: m, name: 数, kind: sum, field: school}\n",
         "metrics[0].field",
-        "number",
+        "数值字段",
     ),
     (
         HEAD + FIELDS + "metrics:\n  - {code: m, name: 数, where: {colour: red}}\n",
@@ -67,8 +71,8 @@ REFUSED = [
     ),
     (
         HEAD + FIELDS + "  - {code: x, label: X, type: text, pattern: '('}\n",
-        "fields[2]",
-        "regular expression",
+        "fields[2].pattern",
+        "正则表达式",
     ),
     (HEAD.replace("D-JC", "NO-SUCH") + FIELDS, "keeper.department", "NO-SUCH"),
     (HEAD.replace("{department: D-JC}", "{units: false}") + FIELDS, "keeper", "department"),
