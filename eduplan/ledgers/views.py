@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -267,7 +268,7 @@ def record_detail(request: HttpRequest, record: LedgerRecord) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if not keeper:
-            raise Http404
+            raise PermissionDenied(_("You may not do this here."))
         revision = int(request.POST.get("revision") or 0) or None
         try:
             if request.POST.get("action") == "retire":
