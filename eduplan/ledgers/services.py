@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from eduplan.core.errors import InputError
 from eduplan.core.figures_cache import figures_changed
-from eduplan.core.loading import place_of, yaml_file_load
+from eduplan.core.loading import file_bytes_read, place_of, yaml_file_load
 from eduplan.ledgers.definitions import YEAR, LedgerDefinition, definition_from_data
 from eduplan.ledgers.models import (
     EventKind,
@@ -89,13 +89,27 @@ def ledger_data_load(*, data: Any, source: str) -> tuple[Ledger, bool]:
     return ledger_load(definition=definition, where=where)
 
 
+def _ledger_file(path: Path) -> tuple[LedgerDefinition, str, str]:
+    """(definition, place of its code, place of its keeper) of a YAML or XLSForm file."""
+    if path.suffix == ".xlsx":
+        from eduplan.ledgers.xlsform import xlsform_definition
+
+        definition = xlsform_definition(data=file_bytes_read(path=path), source=path.name)
+        return definition, f"{path.name} settings", f"{path.name} settings"
+    data = yaml_file_load(path=path)
+    return (
+        definition_from_data(data, source=path.name),
+        place_of(data=data, path=("code",), source=path.name),
+        place_of(data=data, path=("keeper", "department"), source=path.name),
+    )
+
+
 def _ledger_files(folder: Path) -> list[tuple[LedgerDefinition, str]]:
     read: list[tuple[LedgerDefinition, str]] = []
     files: dict[str, str] = {}
-    for path in sorted(folder.glob("*.yaml")):
-        data = yaml_file_load(path=path)
-        definition = definition_from_data(data, source=path.name)
-        where = place_of(data=data, path=("code",), source=path.name)
+    paths = sorted([*folder.glob("*.yaml"), *folder.glob("*.xlsx")])
+    for path in paths:
+        definition, where, keeper = _ledger_file(path)
         if definition.code in files:
             raise InputError(
                 _("the ledger code %(code)s is used by %(file)s too")
@@ -103,7 +117,6 @@ def _ledger_files(folder: Path) -> list[tuple[LedgerDefinition, str]]:
                 where=where,
             )
         files[definition.code] = path.name
-        keeper = place_of(data=data, path=("keeper", "department"), source=path.name)
         read.append((definition, keeper))
     if not read:
         raise InputError(_("no ledger files (*.yaml) found"), where=str(folder))
