@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "eduplan.plans",
     "eduplan.construction",
     "eduplan.reporting",
+    "eduplan.ledgers",
     "eduplan.api",
     "eduplan.indicators",
     "django_tasks",

@@ -51,6 +51,7 @@ urlpatterns = [
     path("appraisal/", include("eduplan.appraisal.urls")),
     path("dashboards/", include("eduplan.dashboards.urls")),
     path("football/", include("eduplan.football.urls")),
+    path("ledgers/", include("eduplan.ledgers.urls")),
     path("public/", include("eduplan.public.urls")),
     path("api/v1/", api_urls),
     path("admin/", admin.site.urls),

@@ -314,6 +314,13 @@ class _Truth:
     seed: int
 
 
+def building_programmes(*, scale: float, seed: int) -> dict[int, list[BuildProject]]:
+    """Each district's building programme as the construction reports count it (the
+    school-projects ledger lists the same projects, so that the two agree)."""
+    districts = list(OrgUnit.objects.filter(type=UnitType.DISTRICT).order_by("code"))
+    return _programmes(districts, class_census_by_school(), scale=scale, seed=seed)
+
+
 def _programmes(
     districts: list[OrgUnit],
     census: dict[tuple[int, int], dict[str, Any]],

@@ -18,10 +18,12 @@ from eduplan.core.figures_cache import figures_changed
 from eduplan.core.periods import PeriodType, period_from_code, periods_in_year
 from eduplan.demo.generator import DemoCity, generate
 from eduplan.demo.history import history_load
+from eduplan.demo.ledgers import ledgers_demo_seed
 from eduplan.football.demo import football_demo_seed
 from eduplan.football.models import Competition
 from eduplan.indicators.loading import bindings_load
 from eduplan.indicators.models import TargetBinding
+from eduplan.ledgers.models import Ledger
 from eduplan.org.models import Membership, OrgUnit, Role, UnitType
 from eduplan.org.services import org_path_load, org_units_create
 from eduplan.plans.loading import plan_spec_from_file
@@ -210,6 +212,8 @@ def demo_setup(*, scale: float = 1.0, seed: int = 2016) -> dict[str, object]:
             for period in periods_in_year(2016, PeriodType(form.period_type)):
                 expected_reports_open(form=form, period_code=period.code)
         done["expected_reports"] = ExpectedReport.objects.count()
+    if not Ledger.objects.exists():
+        done.update(ledgers_demo_seed(scale=scale, seed=seed))
     if not TargetBinding.objects.exists():
         done["bindings"] = len(bindings_load())
     if not Submission.objects.exists():

@@ -193,6 +193,12 @@ def signed_in(user: User) -> SignedInUser:
     return user
 
 
+def actor_of(user: User | None) -> SignedInUser | None:
+    """Who to stamp on a row: the signed-in user, or None for work done by the system (the
+    demo's seeding, a command) and for an anonymous visitor."""
+    return user if user is not None and user.is_authenticated else None
+
+
 def granted_actions(user: User) -> frozenset[Action]:
     """The actions the user's role grants anywhere (for building menus, not for checks)."""
     membership = membership_of(user)

@@ -50,10 +50,26 @@ def _city_plan(city, form) -> None:
     make_plan(code="city", organisation=city.root, owners={1: city.dept_basic})
 
 
-Setup = Callable[[Any, Any], Submission | None]
+def _ledger_record(city, form) -> Any:
+    from eduplan.ledgers.tests.conftest import SAMPLE, add, load_text
+
+    return add(city, load_text(SAMPLE))
+
+
+def _ledger_only(city, form) -> None:
+    from eduplan.ledgers.tests.conftest import SAMPLE, load_text
+
+    load_text(SAMPLE)
+
+
+LEDGER = "/api/v1/ledgers/showcase_test/records"
+LEDGER_BODY = {"school": "410105-P2", "held_on": "2016-05-10", "kind": "甲"}
+
+Setup = Callable[[Any, Any], Any]
 
 # (method, path in the schema) -> (set-up, path, body, who gets 200; everyone else 403)
-MATRIX: dict[tuple[str, str], tuple[Setup, str, Any, set[str]]] = {
+# A path may be a function of what the set-up made (a record's id).
+MATRIX: dict[tuple[str, str], tuple[Setup, Any, Any, set[str]]] = {
     ("GET", "/api/v1/forms"): (_nothing, "/api/v1/forms", None, set(WHO) - {"nobody"}),
     ("GET", "/api/v1/submissions/{form}/{period}/{org}"): (
         _draft,
@@ -103,6 +119,31 @@ MATRIX: dict[tuple[str, str], tuple[Setup, str, Any, set[str]]] = {
         None,
         {"bob", "dan", "sue", "lee"},
     ),
+    ("GET", "/api/v1/ledgers"): (_ledger_only, "/api/v1/ledgers", None, set(WHO) - {"nobody"}),
+    ("GET", "/api/v1/ledgers/{code}/records"): (
+        _ledger_record,
+        LEDGER,
+        None,
+        set(WHO) - {"nobody"},
+    ),
+    ("POST", "/api/v1/ledgers/{code}/records"): (
+        _ledger_only,
+        LEDGER,
+        {"values": LEDGER_BODY},
+        {"dan"},
+    ),
+    ("PUT", "/api/v1/ledgers/{code}/records/{pk}"): (
+        _ledger_record,
+        lambda record: f"{LEDGER}/{record.pk}",
+        lambda record: {"values": {**record.data, "pupils": 7}, "revision": record.revision},
+        {"dan"},
+    ),
+    ("POST", "/api/v1/ledgers/{code}/records/{pk}/retire"): (
+        _ledger_record,
+        lambda record: f"{LEDGER}/{record.pk}/retire",
+        lambda record: {"reason": "重复", "revision": record.revision},
+        {"dan"},
+    ),
 }
 
 
@@ -121,8 +162,11 @@ def test_every_api_url_declares_that_it_checks_inside():
 
 
 def _state() -> list[tuple]:
+    from eduplan.ledgers.models import LedgerRecord
+
     rows = list(Submission.objects.values_list("pk", "status", "revision"))
-    return [*rows, (SubmissionEvent.objects.count(),)]
+    records = list(LedgerRecord.objects.values_list("pk", "status", "revision"))
+    return [*rows, (SubmissionEvent.objects.count(),), *records]
 
 
 @pytest.mark.parametrize("who", WHO)
@@ -131,6 +175,7 @@ def test_permission_matrix(api, city, class_form, operation, who):
     setup, path, body, allowed = MATRIX[operation]
     sub = setup(city, class_form)
     payload = body(sub) if callable(body) else body
+    path = path(sub) if callable(path) else path
     before = _state()
     response = api.call(who, operation[0], path, payload)
     expected = 200 if who in allowed else 403
@@ -146,6 +191,7 @@ def test_without_a_token_every_operation_is_401(api, city, class_form, operation
     setup, path, body, _allowed = MATRIX[operation]
     sub = setup(city, class_form)
     payload = body(sub) if callable(body) else body
+    path = path(sub) if callable(path) else path
     for headers in ({}, {"Authorization": "Bearer ep_not-a-token"}, {"Authorization": "Basic x"}):
         response = api.call(None, operation[0], path, payload, **headers)
         assert response.status_code == 401

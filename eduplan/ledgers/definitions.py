@@ -1,0 +1,244 @@
+"""Ledger definitions as data: a ledger file's shape, its checks, and its canonical form.
+
+A definition is canonicalised to JSON; its SHA-256 is the version's content hash, so the
+same file loaded twice is the same version and any change makes a new one (as forms do).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from typing import Annotated, Any, Literal, Self
+
+from django.utils.translation import gettext as _
+from pydantic import Field, model_validator
+
+from eduplan.core.errors import InputError
+from eduplan.core.loading import (
+    Amount,
+    Flag,
+    Items,
+    OptionalText,
+    Shape,
+    Step,
+    Text,
+    data_validate,
+    place_of,
+    refusal,
+)
+from eduplan.org.models import UnitType
+
+FieldType = Literal[
+    "text",
+    "number",
+    "integer",
+    "date",
+    "choice",
+    "multi_choice",
+    "yes_no",
+    "unit",
+    "file",
+    "person",
+]
+MetricKind = Literal["count", "sum", "distinct_units", "latest"]
+Code = Annotated[Text, Field(max_length=40, pattern=r"^[a-z][a-z0-9_]*$")]
+Name = Annotated[Text, Field(max_length=200)]
+# The record's year, usable in unique keys beside field codes.
+YEAR = "year"
+WhereValue = str | int | bool | list[str | int | bool]
+
+
+class Relevance(Shape):
+    """Shown (and allowed) only when `field` has a value, or one of `values`."""
+
+    field: Code
+    values: Items[Text | int | bool] = []
+
+
+class FieldShape(Shape):
+    code: Code
+    label: Name
+    type: FieldType
+    required: Flag = False
+    help: OptionalText = ""
+    unit: Annotated[OptionalText, Field(max_length=20)] = ""
+    min: Amount | None = None
+    max: Amount | None = None
+    pattern: OptionalText = ""
+    choices: Items[Text] = []
+    unit_types: Items[UnitType] = []
+    relevant: Relevance | None = None
+    public: Flag = False
+
+    @model_validator(mode="after")
+    def _consistency_check(self) -> Self:
+        if self.type in {"choice", "multi_choice"} and not self.choices:
+            raise refusal(_("a choice field needs choices"), at=("choices",))
+        if self.min is not None and self.max is not None and self.max < self.min:
+            raise refusal(_("max is below min"), at=("max",))
+        if self.type == "person" and self.public:
+            raise refusal(_("a person field is private and can never be public"), at=("public",))
+        if self.pattern:
+            try:
+                re.compile(self.pattern)
+            except re.error as exc:
+                raise refusal(
+                    _("not a regular expression: %(err)s") % {"err": exc}, at=("pattern",)
+                ) from None
+        return self
+
+
+class KeeperShape(Shape):
+    """Who enters the records: one department's staff, or whoever reports for the
+    record's unit (the school itself, its district)."""
+
+    department: Text | None = None
+    units: Flag = False
+
+    @model_validator(mode="after")
+    def _one_keeper(self) -> Self:
+        if (self.department is None) == (not self.units):
+            raise refusal(_("name either a department or “units: true”"))
+        return self
+
+
+class MetricShape(Shape):
+    code: Code
+    name: Name
+    unit: Annotated[OptionalText, Field(max_length=20)] = ""
+    kind: MetricKind = "count"
+    field: Code | None = None  # summed (sum) or read (latest)
+    date: Code | None = None  # the date field that places a record in time; default the ledger's
+    where: dict[str, WhereValue] = {}
+    description: OptionalText = ""
+
+    @model_validator(mode="after")
+    def _field_needed(self) -> Self:
+        if self.kind in {"sum", "latest"} and self.field is None:
+            raise refusal(_("a %(kind)s metric needs a field") % {"kind": self.kind}, at=("kind",))
+        return self
+
+
+class LedgerShape(Shape):
+    """A ledger file (ledgers/data/*.yaml)."""
+
+    code: Code
+    name: Name
+    description: OptionalText = ""
+    project: int | None = None  # the plan's project (工程) it serves, for the index page
+    keeper: KeeperShape
+    unit: Code  # the unit field: which org unit a record belongs to
+    date: Code  # the date field: when a record counts
+    unique: Items[Code] = []
+    public: Flag = False
+    fields: Annotated[list[FieldShape], Field(min_length=1)]
+    metrics: Items[MetricShape] = []
+
+
+class LedgerDefinition:
+    """A checked ledger definition (as stored in a LedgerVersion)."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+        self.code: str = data["code"]
+        self.name: str = data["name"]
+        self.fields: list[dict[str, Any]] = data["fields"]
+        self.by_code = {f["code"]: f for f in self.fields}
+        self.metrics: list[dict[str, Any]] = data.get("metrics") or []
+        self.unit_field: str = data["unit"]
+        self.date_field: str = data["date"]
+        self.unique: list[str] = data.get("unique") or []
+        self.keeper: dict[str, Any] = data["keeper"]
+        self.public: bool = bool(data.get("public"))
+        self._private = frozenset(f["code"] for f in self.fields if f["type"] == "person")
+
+    @property
+    def digest(self) -> str:
+        canonical = json.dumps(self.data, sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+    def private_codes(self) -> frozenset[str]:
+        return self._private
+
+    def public_codes(self) -> list[str]:
+        return [f["code"] for f in self.fields if f.get("public")]
+
+    def metric(self, code: str) -> dict[str, Any] | None:
+        return next((m for m in self.metrics if m["code"] == code), None)
+
+
+def _fields_check(ledger: LedgerShape, place: Callable[..., str]) -> None:
+    """Field codes unique; the unit, date, unique and relevance fields exist and fit."""
+    codes: dict[str, FieldShape] = {}
+    for i, f in enumerate(ledger.fields):
+        if f.code in codes or f.code == YEAR:
+            raise InputError(
+                _("field code appears twice or is reserved: %(code)s") % {"code": f.code},
+                where=place("fields", i, "code"),
+            )
+        codes[f.code] = f
+    wanted = {"unit": ("unit",), "date": ("date",)}
+    for key, types in wanted.items():
+        found = codes.get(getattr(ledger, key))
+        if found is None or found.type not in types or not found.required:
+            raise InputError(
+                _("name a required %(type)s field of this ledger") % {"type": types[0]},
+                where=place(key),
+            )
+    for i, code in enumerate(ledger.unique):
+        if code != YEAR and code not in codes:
+            raise InputError(_("no field %(code)s") % {"code": code}, where=place("unique", i))
+    for i, f in enumerate(ledger.fields):
+        if f.relevant is not None and f.relevant.field not in codes:
+            raise InputError(
+                _("no field %(code)s") % {"code": f.relevant.field},
+                where=place("fields", i, "relevant", "field"),
+            )
+
+
+def _metrics_check(ledger: LedgerShape, place: Callable[..., str]) -> None:
+    codes = {f.code: f for f in ledger.fields}
+    seen: set[str] = set()
+    for i, m in enumerate(ledger.metrics):
+        if m.code in seen:
+            raise InputError(
+                _("metric code appears twice: %(code)s") % {"code": m.code},
+                where=place("metrics", i, "code"),
+            )
+        seen.add(m.code)
+        if m.field is not None:
+            found = codes.get(m.field)
+            numeric = m.kind == "sum" or m.kind == "latest"
+            if found is None or (numeric and found.type not in {"number", "integer"}):
+                raise InputError(
+                    _("name a number field of this ledger"), where=place("metrics", i, "field")
+                )
+        if m.date is not None and (m.date not in codes or codes[m.date].type != "date"):
+            raise InputError(
+                _("name a date field of this ledger"), where=place("metrics", i, "date")
+            )
+        for key in m.where:
+            found = codes.get(key)
+            if found is None or found.type in {"multi_choice", "person", "file"}:
+                raise InputError(
+                    _(
+                        "a metric may select on a text, number, choice, yes/no, date or unit"
+                        " field of this ledger, not %(code)s"
+                    )
+                    % {"code": key},
+                    where=place("metrics", i, "where", key),
+                )
+
+
+def definition_from_data(data: Any, *, source: str) -> LedgerDefinition:
+    """Check a ledger file's content and return its definition, or refuse with the place."""
+    ledger = data_validate(schema=LedgerShape, data=data, source=source)
+
+    def place(*path: Step) -> str:
+        return place_of(data=data, path=path, source=source)
+
+    _fields_check(ledger, place)
+    _metrics_check(ledger, place)
+    return LedgerDefinition(ledger.model_dump(mode="json", exclude_defaults=True))
