@@ -162,7 +162,7 @@ def test_the_rules_file_the_refusals_start_from_is_read_whole(tmp_path):
         ),
         (
             f"{RULES}- {{rule: manual, respond_days: {RESPOND}}}\n",
-            "rules.yaml:18:10 [6].rule",
+            "rules.yaml:20:10 [7].rule",
             "人工立项",
         ),
     ],
