@@ -3,6 +3,8 @@ the content hash; the shipped files load."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from eduplan.core.errors import InputError
@@ -83,7 +85,7 @@ REFUSED = [
 def test_a_bad_ledger_file_is_refused_with_its_place_and_nothing_is_stored(
     city, text, place, fragment
 ):
-    with pytest.raises(InputError) as caught:
+    with pytest.raises(InputError, match=re.escape(place)) as caught:
         load_text(text)
     assert place in caught.value.where
     assert fragment in caught.value.message or fragment in caught.value.where

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import itertools
+import re
 from decimal import Decimal
 
 import pytest
@@ -75,7 +76,7 @@ def test_unknown_ledgers_and_metrics_are_unknown(city, ledger):
     from eduplan.core.metrics import UnknownMetric
 
     for key in ("ledger.nope.events", "ledger.showcase_test.nope", "ledger.showcase_test"):
-        with pytest.raises(UnknownMetric):
+        with pytest.raises(UnknownMetric, match=re.escape(key)):
             metric(key)
 
 

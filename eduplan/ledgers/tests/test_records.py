@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied
 
@@ -50,7 +52,7 @@ REFUSED = [
 
 @pytest.mark.parametrize(("change", "field"), REFUSED)
 def test_bad_input_is_refused_naming_the_field_and_nothing_is_stored(city, ledger, change, field):
-    with pytest.raises(SubmissionInvalid) as caught:
+    with pytest.raises(SubmissionInvalid, match=f"^{re.escape(field)}: ") as caught:
         add(city, ledger, **change)
     assert field in {p.element for p in caught.value.problems}
     assert all(p.message for p in caught.value.problems)
@@ -72,7 +74,7 @@ def test_a_retired_record_frees_its_key_and_keeps_its_reason(city, ledger):
     assert record.status == RecordStatus.RETIRED and record.retired_reason == "重复录入"
     assert record.events.last().reason == "重复录入"
     assert add(city, ledger).pk != record.pk
-    with pytest.raises(InputError):
+    with pytest.raises(InputError, match="该记录已注销，不能修改"):
         record_update(user=city.users["dan"], record=record, values=values(), revision=None)
 
 
@@ -94,7 +96,7 @@ def test_an_edit_records_who_and_old_and_new_values_and_a_stale_one_conflicts(ci
     assert (event.kind, event.user) == (EventKind.UPDATE, city.users["dan"])
     assert (event.old["pupils"], event.new["pupils"]) == (120, 150)
     assert event.old["contact"] == event.new["contact"] == PRIVATE_MASK
-    with pytest.raises(ConflictError):
+    with pytest.raises(ConflictError, match="该记录已被他人修改"):
         record_update(user=city.users["dan"], record=record, values=values(pupils=99), revision=1)
     changed.refresh_from_db()
     assert changed.data["pupils"] == 150 and changed.revision == 2
@@ -105,13 +107,13 @@ def test_a_retried_create_with_the_same_key_is_stored_once(city, ledger):
     first = record_create(user=dan, ledger=ledger, values=values(), idempotency_key="k-1")
     again = record_create(user=dan, ledger=ledger, values=values(), idempotency_key="k-1")
     assert again.pk == first.pk and LedgerRecord.objects.count() == 1
-    with pytest.raises(KeyReused):
+    with pytest.raises(KeyReused, match="该幂等键已用于另一个请求"):
         record_create(user=dan, ledger=ledger, values=values(pupils=5), idempotency_key="k-1")
 
 
 @pytest.mark.parametrize("who", ["alice", "bob", "charlie", "dora", "sue", "lee", "nobody"])
 def test_only_the_keeping_department_enters_its_ledger(city, ledger, who):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="您无权在此执行该操作"):
         record_create(user=city.users[who], ledger=ledger, values=values())
     assert not LedgerRecord.objects.exists()
 
@@ -122,12 +124,14 @@ def test_a_ledger_each_unit_keeps_is_entered_by_the_unit_and_its_district_only(c
         record = record_create(user=city.users[who], ledger=own_ledger, values=row)
         record_retire(user=city.users[who], record=record, reason="测试", revision=None)
     for who in ("charlie", "dora", "dan", "sue", "lee"):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(PermissionDenied, match="您无权在此执行该操作"):
             record_create(user=city.users[who], ledger=own_ledger, values=row)
     record = record_create(user=city.users["alice"], ledger=own_ledger, values=row)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="您无权在此执行该操作"):
         record_update(user=city.users["dora"], record=record, values=row, revision=None)
-    with pytest.raises(PermissionDenied):  # moving it to a school outside her scope
+    with pytest.raises(
+        PermissionDenied, match="您无权在此执行该操作"
+    ):  # moving it to a school outside her scope
         record_update(
             user=city.users["alice"],
             record=record,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import openpyxl
 import pytest
@@ -68,11 +69,11 @@ def test_a_workbook_and_its_yaml_are_one_definition_with_one_hash(city):
 
 
 def test_a_bad_survey_row_is_named_by_sheet_and_row_and_nothing_is_stored(city, tmp_path):
-    with pytest.raises(InputError) as caught:
+    with pytest.raises(InputError, match=re.escape("s.xlsx survey!5 fields[3].type")) as caught:
         xlsform_definition(data=workbook("colour"), source="s.xlsx")
     assert caught.value.where.startswith("s.xlsx survey!5 fields[3].type")
     (tmp_path / "s.xlsx").write_bytes(workbook("colour"))
-    with pytest.raises(InputError):
+    with pytest.raises(InputError, match=re.escape("survey!5 fields[3].type")):
         ledgers_load(folder=tmp_path)
     assert not Ledger.objects.exists()
 
