@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
@@ -10,7 +12,14 @@ from django.db.models.functions import Coalesce, Length, StrIndex, Substr
 from django.db.models.lookups import StartsWith
 
 from eduplan.org.access import Action, User, can, scope_of
-from eduplan.org.models import PATH_SEPARATOR, SCHOOL_TYPES, OrgGroupMember, OrgUnit
+from eduplan.org.models import (
+    PATH_SEPARATOR,
+    SCHOOL_TYPES,
+    Membership,
+    OrgGroupMember,
+    OrgUnit,
+    UnitType,
+)
 
 
 def unit_subtree(*, unit: OrgUnit, include_self: bool = True) -> QuerySet[OrgUnit]:
@@ -102,3 +111,21 @@ def unit_children_with_school_counts(*, unit: OrgUnit) -> QuerySet[OrgUnit]:
         .annotate(open_schools=Coalesce(Subquery(beneath), 0))
         .order_by("type", "code")
     )
+
+
+def unit_members(units: Iterable[OrgUnit]) -> dict[int, list[Any]]:
+    """Active users who act for each unit: those whose scope is the unit, or for a
+    department, its staff (one query). Whom reminders and notices go to."""
+    units = list(units)
+    departments = {u.pk for u in units if u.type == UnitType.DEPARTMENT}
+    others = {u.pk for u in units if u.type != UnitType.DEPARTMENT}
+    out: dict[int, list[Any]] = defaultdict(list)
+    rows = Membership.objects.filter(
+        Q(scope_id__in=others) | Q(department_id__in=departments), user__is_active=True
+    ).select_related("user")
+    for m in rows:
+        if m.department_id in departments:
+            out[m.department_id].append(m.user)
+        if m.scope_id in others:
+            out[m.scope_id].append(m.user)
+    return out

@@ -12,19 +12,18 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from eduplan.core.inbox import Notice, notices_post
 from eduplan.core.periods import period_from_code
-from eduplan.org.models import Membership, OrgUnit, UnitType
+from eduplan.org.selectors import unit_members
 from eduplan.reporting.models import (
     ExpectedReport,
     PeriodClosure,
@@ -63,23 +62,6 @@ def reports_to_remind(*, at: datetime.date) -> list[ExpectedReport]:
     )
 
 
-def _people(units: set[OrgUnit]) -> dict[int, list[Any]]:
-    """Active users who report for each unit: those whose scope it is, or a
-    department's staff (one query)."""
-    departments = {u.pk for u in units if u.type == UnitType.DEPARTMENT}
-    others = {u.pk for u in units if u.type != UnitType.DEPARTMENT}
-    out: dict[int, list[Any]] = defaultdict(list)
-    rows = Membership.objects.filter(
-        Q(scope_id__in=others) | Q(department_id__in=departments), user__is_active=True
-    ).select_related("user")
-    for m in rows:
-        if m.department_id in departments:
-            out[m.department_id].append(m.user)
-        if m.scope_id in others:
-            out[m.scope_id].append(m.user)
-    return out
-
-
 def _entry_url(report: ExpectedReport) -> str:
     path = reverse("reporting:entry", args=[report.form.code, report.period, report.org_unit.code])
     query = f"?{urlencode({'subject': report.subject})}" if report.subject else ""
@@ -115,7 +97,7 @@ def report_reminders_send(*, at: datetime.date) -> int:
     groups: dict[tuple[int, int, str], list[ExpectedReport]] = defaultdict(list)
     for report in reports:
         groups[(report.org_unit_id, report.form_id, report.period)].append(report)
-    people = _people({r.org_unit for r in reports})
+    people = unit_members({r.org_unit for r in reports})
     labels = subject_labels(r.subject for r in reports)
     notices: list[Notice] = []
     count = 0

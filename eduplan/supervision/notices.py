@@ -15,8 +15,9 @@ from django.utils.translation import gettext_lazy
 
 from eduplan.core.inbox import Notice, notices_post
 from eduplan.org.models import OrgUnit
+from eduplan.org.selectors import unit_members
 from eduplan.supervision.models import InboxMessage, MessageKind, SupervisionOrder
-from eduplan.supervision.services import order_url, unit_members
+from eduplan.supervision.services import order_url
 
 RESPOND_BY = gettext_lazy("Respond by %(due)s.")
 

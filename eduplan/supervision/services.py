@@ -22,7 +22,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -30,7 +29,8 @@ from django.utils.translation import gettext_lazy
 
 from eduplan.core.errors import InputError
 from eduplan.org.access import Action, SignedInUser, User, can, signed_in
-from eduplan.org.models import Membership, OrgUnit, Role, UnitType
+from eduplan.org.models import Membership, Role, UnitType
+from eduplan.org.selectors import unit_members
 from eduplan.supervision.evidence import EvidenceItem, evidence_check, evidence_store
 from eduplan.supervision.models import (
     UNDONE,
@@ -427,24 +427,6 @@ class Mail:
     subject: str
     body: str
     to: str
-
-
-def unit_members(units: Iterable[OrgUnit]) -> dict[int, list[Any]]:
-    """Active users per unit: those whose scope is the unit, or for a department, its
-    staff (one query)."""
-    units = list(units)
-    departments = {u.pk for u in units if u.type == UnitType.DEPARTMENT}
-    others = {u.pk for u in units if u.type != UnitType.DEPARTMENT}
-    out: dict[int, list[Any]] = defaultdict(list)
-    rows = Membership.objects.filter(
-        Q(scope_id__in=others) | Q(department_id__in=departments), user__is_active=True
-    ).select_related("user")
-    for m in rows:
-        if m.department_id in departments:
-            out[m.department_id].append(m.user)
-        if m.scope_id in others:
-            out[m.scope_id].append(m.user)
-    return out
 
 
 def _escalation_members() -> list[Membership]:
