@@ -224,7 +224,7 @@ def test_a_step_the_map_does_not_allow_is_refused(city):
     ):
         with pytest.raises(
             InputError,
-            match=r"^(#1: “已办结销号”的督办单不能变为|response: 此督办单已反馈，不能再修改)",
+            match=r"^(#\d+: “已办结销号”的督办单不能变为|response: 此督办单已反馈，不能再修改)",
         ):
             attempt()
 
