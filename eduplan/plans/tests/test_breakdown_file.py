@@ -60,7 +60,11 @@ REFUSED = [
     ("plan: shifan\ntasks: {a: 1}\n", "tasks.yaml:2:8 tasks", "列表"),
     (BREAKDOWN.replace("    lead: D-JC\n    co", "    co"), "tasks.yaml:3:5 tasks[0]", "lead"),
     (BREAKDOWN.replace("title: 搞好", "titel: 搞好"), "tasks.yaml:3:5 tasks[0].title", "title"),
-    (BREAKDOWN.replace("deadline: 2016-12-31", "deadline: 2016-13-01"), "tasks[0].deadline", "2016-13-01"),
+    (
+        BREAKDOWN.replace("deadline: 2016-12-31", "deadline: 2016-13-01"),
+        "tasks[0].deadline",
+        "2016-13-01",
+    ),
     (BREAKDOWN.replace("kind: document", "kind: paper"), "tasks[0].milestones[0].kind", "paper"),
     (
         BREAKDOWN.replace('measure: "1.1"', 'measure: "1.2"'),
