@@ -393,15 +393,17 @@ class Task(models.Model):
         return self.lead_unit
 
     def owner_department_ids(self) -> set[int]:
-        """The plan owners who may edit or confirm it: the owners of its project (of the
-        work point's projects)."""
-        if self.measure is not None:
-            return self.measure.project.owner_department_ids()
-        assert self.work_point is not None
+        """The plan owners who may edit or confirm it: the lead department (牵头) of its
+        project (of the work point's projects), not the units that only share the project,
+        so a co-operating department cannot take a task over."""
+        projects = ([self.measure.project] if self.measure is not None else []) or list(
+            self.work_point.projects.all() if self.work_point is not None else []
+        )
         return {
             owner.department_id
-            for project in self.work_point.projects.all()
+            for project in projects
             for owner in project.project_owners.all()
+            if owner.role == OwnerRole.LEAD
         }
 
     @property

@@ -91,7 +91,7 @@ def test_the_breakdown_page_filters_by_unit_and_status_and_downloads(as_user):
     assert len(re.findall(r'data-task="\d+"', mine)) == jsc + co.count()
     behind = client.get("/dashboards/tasks/", {"at": "2016B6", "status": "behind"}).content
     rows = re.findall(r'data-task="\d+"', behind.decode())
-    assert rows and "报告滞后" in behind.decode()
+    assert rows and "进度滞后" in behind.decode()
     export = client.get(
         "/dashboards/tasks/", {"at": "2016B6", "status": "behind", "export": "tasks"}
     )

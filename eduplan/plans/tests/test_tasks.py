@@ -15,7 +15,14 @@ from django.urls import reverse
 from eduplan.core.errors import InputError
 from eduplan.org.models import Role
 from eduplan.org.tests.factories import user_with_role
-from eduplan.plans.models import Milestone, MilestoneEvidence, PlanStatus, Task
+from eduplan.plans.models import (
+    Milestone,
+    MilestoneEvidence,
+    OwnerRole,
+    PlanStatus,
+    ProjectOwner,
+    Task,
+)
 from eduplan.plans.services import (
     milestone_evidence_add,
     milestone_mark_done,
@@ -217,3 +224,23 @@ def test_a_proposed_task_is_deleted_by_the_office(city, plan):
     task = make_task(plan=plan, lead=city.dept_basic, confirmed=False)
     task_delete(user=city.users["sue"], task=task)
     assert not Task.objects.exists() and not Milestone.objects.exists()
+
+
+def test_a_department_sharing_the_project_cannot_take_a_task_over(city, plan, task):
+    """Only the project's lead department (牵头) edits its tasks; a responsible (配合)
+    department may not, e.g. to make itself the lead or move the deadline."""
+    project = plan.projects.get(number=1)
+    ProjectOwner.objects.create(
+        project=project, department=city.dept_sports, role=OwnerRole.RESPONSIBLE
+    )
+    with pytest.raises(PermissionDenied, match="您无权在此执行该操作"):
+        task_update(
+            user=city.users["sam"],
+            task=task,
+            title=task.title,
+            lead_unit=city.dept_sports,
+            co_units=[],
+            deadline=datetime.date(2019, 12, 31),
+        )
+    task.refresh_from_db()
+    assert (task.lead_unit, task.deadline) == (city.dept_basic, datetime.date(2016, 12, 31))
