@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
@@ -10,7 +11,9 @@ from typing import Any
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Length, StrIndex, Substr
 from django.db.models.lookups import StartsWith
+from django.utils.translation import gettext_lazy
 
+from eduplan.core.errors import InputError
 from eduplan.org.access import Action, User, can, scope_of
 from eduplan.org.models import (
     PATH_SEPARATOR,
@@ -129,3 +132,35 @@ def unit_members(units: Iterable[OrgUnit]) -> dict[int, list[Any]]:
         if m.scope_id in others:
             out[m.scope_id].append(m.user)
     return out
+
+
+ERR_UNIT_NAME_MISSING = gettext_lazy("Name the unit.")
+ERR_UNIT_UNKNOWN = gettext_lazy("No unit has the code or name %(name)s.")
+ERR_UNIT_AMBIGUOUS = gettext_lazy("Several units are called %(name)s; give its code.")
+UNIT_SEPARATORS = re.compile(r"[,，、;；\s]+")
+
+
+def unit_named(text: str, *, where: str) -> OrgUnit:
+    """The unit with this code, or else this name; refused naming `where` otherwise."""
+    name = text.strip()
+    if not name:
+        raise InputError(str(ERR_UNIT_NAME_MISSING), where=where)
+    found = list(OrgUnit.objects.filter(Q(code=name) | Q(name=name))[:3])
+    by_code = [u for u in found if u.code == name]
+    if by_code:
+        return by_code[0]
+    if not found:
+        raise InputError(str(ERR_UNIT_UNKNOWN) % {"name": name}, where=where)
+    if len(found) > 1:
+        raise InputError(str(ERR_UNIT_AMBIGUOUS) % {"name": name}, where=where)
+    return found[0]
+
+
+def units_named(text: str, *, where: str) -> list[OrgUnit]:
+    """Units listed by code or name, separated by commas, 、 or spaces (each once)."""
+    units: dict[int, OrgUnit] = {}
+    for name in UNIT_SEPARATORS.split(text.strip()):
+        if name:
+            unit = unit_named(name, where=where)
+            units.setdefault(unit.pk, unit)
+    return list(units.values())

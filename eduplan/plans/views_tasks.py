@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from eduplan.core.errors import InputError
 from eduplan.org.access import Action, requires
-from eduplan.org.models import OrgUnit
+from eduplan.org.selectors import unit_named, units_named
 from eduplan.plans.models import Milestone, MilestoneEvidence, Plan, Task
 from eduplan.plans.services import (
     milestone_evidence_add,
@@ -126,15 +126,6 @@ class TaskForm(forms.Form):
     confirm = forms.BooleanField(required=False)
 
 
-def _units(codes: list[str]) -> list[OrgUnit]:
-    """Units by code, in the order given; refuses an unknown code."""
-    found = {u.code: u for u in OrgUnit.objects.filter(code__in=codes)}
-    for code in codes:
-        if code not in found:
-            raise InputError(_("unknown org unit: %(code)s") % {"code": code}, where="co_units")
-    return [found[c] for c in codes]
-
-
 @require_POST
 @requires(Action.PLAN_CHANGE, load=_task)
 def task_edit(request: HttpRequest, task: Task) -> HttpResponse:
@@ -146,15 +137,13 @@ def task_edit(request: HttpRequest, task: Task) -> HttpResponse:
             messages.error(request, f"{labels[name]}：{'；'.join(str(e) for e in errors)}")
         return _back(task.pk)
     data = form.cleaned_data
-    codes = [c for c in data["co_units"].replace("，", ",").split(",") if c.strip()]
     try:
-        lead = _units([data["lead_unit"].strip()])[0]
         task_update(
             user=request.user,
             task=task,
             title=data["title"],
-            lead_unit=lead,
-            co_units=_units([c.strip() for c in codes]),
+            lead_unit=unit_named(data["lead_unit"], where="lead_unit"),
+            co_units=units_named(data["co_units"], where="co_units"),
             deadline=data["deadline"],
             note=data["note"],
             confirm=data["confirm"],

@@ -18,7 +18,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -26,6 +25,7 @@ from eduplan.core.errors import InputError
 from eduplan.core.uploads import upload_check
 from eduplan.org.access import Action, User, can, scope_of, signed_in
 from eduplan.org.models import OrgUnit
+from eduplan.org.selectors import unit_named, units_named
 from eduplan.supervision.evidence import (
     EvidenceItem,
     evidence_check,
@@ -54,8 +54,6 @@ ERR_SOURCE_TITLE = gettext_lazy("Give the title of the source document.")
 ERR_TITLE = gettext_lazy("Give the order a title.")
 ERR_ASKED = gettext_lazy("Say what is asked of the responsible unit.")
 ERR_UNIT_MISSING = gettext_lazy("Name the responsible unit.")
-ERR_UNIT_UNKNOWN = gettext_lazy("No unit has the code or name %(name)s.")
-ERR_UNIT_AMBIGUOUS = gettext_lazy("Several units are called %(name)s; give its code.")
 ERR_UNIT_OUTSIDE = gettext_lazy("%(unit)s is outside your scope.")
 ERR_DUE_MISSING = gettext_lazy("Give the deadline.")
 ERR_DUE_PAST = gettext_lazy("The deadline cannot be before today.")
@@ -75,7 +73,6 @@ COHANDLING = gettext_lazy("Your unit co-handles supervision order #%(id)s (lead:
 REASSIGNED = gettext_lazy("Supervision order #%(id)s is reassigned to %(unit)s")
 
 TOKEN = re.compile(r"[0-9a-f]{32}")
-UNIT_SEPARATORS = re.compile(r"[,，、;；\s]+")
 TITLE_MAX = 300
 
 
@@ -96,32 +93,6 @@ class OrderDraft:
 
 
 # Units by code or name -------------------------------------------------------------------
-
-
-def unit_named(text: str, *, where: str) -> OrgUnit:
-    """The unit with this code, or else this name; refused naming `where` otherwise."""
-    name = text.strip()
-    if not name:
-        raise InputError(str(ERR_UNIT_MISSING), where=where)
-    found = list(OrgUnit.objects.filter(Q(code=name) | Q(name=name))[:3])
-    by_code = [u for u in found if u.code == name]
-    if by_code:
-        return by_code[0]
-    if not found:
-        raise InputError(str(ERR_UNIT_UNKNOWN) % {"name": name}, where=where)
-    if len(found) > 1:
-        raise InputError(str(ERR_UNIT_AMBIGUOUS) % {"name": name}, where=where)
-    return found[0]
-
-
-def units_named(text: str, *, where: str) -> list[OrgUnit]:
-    """Units listed by code or name, separated by commas, 、 or spaces (each once)."""
-    units: dict[int, OrgUnit] = {}
-    for name in UNIT_SEPARATORS.split(text.strip()):
-        if name:
-            unit = unit_named(name, where=where)
-            units.setdefault(unit.pk, unit)
-    return list(units.values())
 
 
 def _require_office_over(user: User, unit: OrgUnit, *, where: str) -> None:

@@ -244,3 +244,17 @@ def test_a_department_sharing_the_project_cannot_take_a_task_over(city, plan, ta
         )
     task.refresh_from_db()
     assert (task.lead_unit, task.deadline) == (city.dept_basic, datetime.date(2016, 12, 31))
+
+
+def test_the_task_form_takes_units_by_name_and_names_the_field_of_an_unknown_one(
+    client, city, task
+):
+    client.force_login(city.users["dan"])
+    url = reverse("task_edit", args=[task.pk])
+    form = {"title": task.title, "lead_unit": city.dept_basic.name, "deadline": "2016-12-31"}
+    refused = client.post(url, {**form, "co_units": "金水区、不存在区"}, follow=True)
+    said = [str(m) for m in refused.context["messages"]]
+    assert len(said) == 1 and said[0].startswith("配合单位") and "不存在区" in said[0]
+    assert not task.co_units.exists()
+    client.post(url, {**form, "co_units": "金水区、二七区"})
+    assert sorted(task.co_units.values_list("name", flat=True)) == ["二七区", "金水区"]

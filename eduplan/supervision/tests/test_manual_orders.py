@@ -16,13 +16,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from eduplan.core.errors import InputError
 from eduplan.org.models import Role
+from eduplan.org.selectors import ERR_UNIT_UNKNOWN
 from eduplan.org.tests.factories import user_with_role
 from eduplan.supervision.evidence import EvidenceItem
 from eduplan.supervision.handling import (
     ERR_DUE_PAST,
     ERR_SOURCE,
     ERR_UNIT_OUTSIDE,
-    ERR_UNIT_UNKNOWN,
     order_interim_feedback,
     order_raise,
 )
