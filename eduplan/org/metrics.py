@@ -81,12 +81,12 @@ def register_metrics() -> None:
             rows=schools_opened_rows,
             provider="org",
             absent_is_zero=True,
-            # The plan counts 新建 and 改扩建; only opening a new unit is recorded, so
-            # bindings to this metric are marked provisional (临时口径).
+            # New units only: the plan's 新建改扩建 targets are measured from the
+            # school-projects ledger, which also lists expansions and relocations.
             description=pgettext_lazy(
                 "metric",
                 "Primary and secondary schools opened in the period (by their opening date);"
-                " expansions have no project ledger yet and are not counted",
+                " expansions are in the school-projects ledger",
             ),
         )
     )

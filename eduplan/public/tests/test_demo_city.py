@@ -93,7 +93,7 @@ def test_the_plan_overview_says_which_statuses_rest_on_provisional_measures(demo
             re.S,
         )
     }
-    opened_only = "新建改扩建中小学：只统计新开办的学校；改扩建尚无项目台账，不计入"
+    opened_only = "新建改扩建中小学：按投用计：目标未写明以开工还是投用为准"
     assert "data-provisional" in cards[1] and "provisional-note" in cards[1]
     assert opened_only in cards[1]
     assert "市级试点普惠性民办幼儿园：统计自报为普惠的民办园，非市级认定名单" in cards[13]
