@@ -288,7 +288,7 @@ class PlanWork:
 
 def plan_work(*, plan: Plan, at: Period, unit: OrgUnit) -> PlanWork:
     """Tasks by measure, work point and project (a work point's tasks count for each
-    project it serves)."""
+    project it serves; a task serving both a measure and a work point counts once in each)."""
     tasks = task_status_list(plan=plan, at=at, unit=unit)
     by_measure: dict[int, list[TaskStatus]] = defaultdict(list)
     by_point: dict[int, list[TaskStatus]] = defaultdict(list)
@@ -299,13 +299,15 @@ def plan_work(*, plan: Plan, at: Period, unit: OrgUnit) -> PlanWork:
     ).values_list("workpoint_id", "project_id"):
         served[point_id].append(project_id)
     for s in tasks:
+        projects: set[int] = set()
         if s.task.measure is not None:
             by_measure[s.task.measure_id].append(s)  # type: ignore[index]
-            by_project[s.task.measure.project_id].append(s)
-        elif s.task.work_point_id is not None:
+            projects.add(s.task.measure.project_id)
+        if s.task.work_point_id is not None:
             by_point[s.task.work_point_id].append(s)
-            for project_id in served[s.task.work_point_id]:
-                by_project[project_id].append(s)
+            projects.update(served[s.task.work_point_id])
+        for project_id in sorted(projects):  # a task serving a measure and a work point: once
+            by_project[project_id].append(s)
     return PlanWork(
         tasks=tasks,
         measures={k: WorkStatus(v) for k, v in by_measure.items()},

@@ -89,8 +89,8 @@ class TaskShape(Shape):
 
     @model_validator(mode="after")
     def _owner_check(self) -> Self:
-        if bool(self.measure) == (self.work_point is not None):
-            raise refusal(_("a task belongs to one measure or one work point"), at=("measure",))
+        if not self.measure and self.work_point is None:
+            raise refusal(_("a task belongs to a measure or a work point"), at=("measure",))
         if self.measure and not MEASURE_RE.match(self.measure):
             raise refusal(_("write a measure as project.measure, e.g. 12.1"), at=("measure",))
         if self.lead in self.co:
@@ -166,7 +166,7 @@ def breakdown_from_data(
                     _("the plan has no measure %(m)s") % {"m": task.measure},
                     where=place("tasks", i, "measure"),
                 )
-        elif task.work_point not in work_points:
+        if task.work_point is not None and task.work_point not in work_points:
             raise InputError(
                 _("the plan has no work point %(n)s") % {"n": task.work_point},
                 where=place("tasks", i, "work_point"),

@@ -326,7 +326,8 @@ class Measure(models.Model):
 class Task(models.Model):
     """A piece of a measure's or a work point's work (任务分解): who leads it, who helps,
     by when, and its deliverables (milestones). Proposed from the text until its owner
-    confirms it."""
+    confirms it. A work point that restates a measure's matter (同一事项) is served by the
+    measure's task: it then has both, is numbered in its measure, and is counted once."""
 
     plan = models.ForeignKey(
         Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="tasks"
@@ -368,8 +369,7 @@ class Task(models.Model):
         ordering = ["plan", "measure__project__number", "measure__number", "work_point__number"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(measure__isnull=False, work_point__isnull=True)
-                | Q(measure__isnull=True, work_point__isnull=False),
+                condition=Q(measure__isnull=False) | Q(work_point__isnull=False),
                 name="task_belongs_to_a_measure_or_a_work_point",
             ),
             models.UniqueConstraint(
@@ -379,7 +379,7 @@ class Task(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["work_point", "number"],
-                condition=Q(work_point__isnull=False),
+                condition=Q(work_point__isnull=False, measure__isnull=True),
                 name="task_number_unique_in_work_point",
             ),
         ]
@@ -410,7 +410,10 @@ class Task(models.Model):
     def place(self) -> str:
         """Where it is in the plan: 举措 12.1 or 工作要点 20."""
         if self.measure is not None:
-            return f"举措 {self.measure.project.number}.{self.measure.number}"
+            place = f"举措 {self.measure.project.number}.{self.measure.number}"
+            if self.work_point is not None:
+                place += f"（{self.work_point.section_label}）"
+            return place
         assert self.work_point is not None
         return self.work_point.section_label
 

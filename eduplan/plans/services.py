@@ -237,7 +237,7 @@ def _task_units(plan: Plan, specs: list[TaskSpec]) -> dict[str, OrgUnit]:
 
 def tasks_create(*, plan: Plan, specs: list[TaskSpec]) -> list[Task]:
     """Store a plan's checked breakdown (inside `plan_load`'s transaction): tasks numbered
-    in their measure or work point, their co-operating units and milestones."""
+    in their measure (else their work point), their co-operating units and milestones."""
     if not specs:
         return []
     units = _task_units(plan, specs)
@@ -253,7 +253,7 @@ def tasks_create(*, plan: Plan, specs: list[TaskSpec]) -> list[Task]:
             {"measure": measures[spec.measure]} if spec.measure else {}
         )
         if spec.work_point is not None:
-            owner = {"work_point": points[spec.work_point]}
+            owner["work_point"] = points[spec.work_point]
         key = ("m", *spec.measure) if spec.measure else ("w", spec.work_point or 0, 0)
         numbers[key] = numbers.get(key, 0) + 1
         tasks.append(

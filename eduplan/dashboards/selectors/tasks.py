@@ -88,8 +88,8 @@ def _matches(row: dict[str, Any], filters: TaskFilters, served: dict[int, set[in
     ):
         return False
     if filters.project is not None:
-        projects = (
-            {row["project"]} if row["project"] else served.get(s.task.work_point_id or 0, set())
+        projects = ({row["project"]} if row["project"] else set()) | served.get(
+            s.task.work_point_id or 0, set()
         )
         return filters.project in projects
     return True

@@ -13,7 +13,7 @@ from docx import Document
 from eduplan.indicators.models import TargetBinding
 
 AT = {"at": "2016B6"}
-OPENED_ONLY = "只统计新开办的学校；改扩建尚无项目台账，不计入"
+OPENED_ONLY = "按投用计：目标未写明以开工还是投用为准"
 
 
 def reasons() -> dict[int, str]:
@@ -41,8 +41,9 @@ def test_the_shipped_bindings_mark_the_stand_ins_and_only_them(demo, db):
         (b.metric_key, b.provisional)
         for b in TargetBinding.objects.exclude(provisional="").order_by()
     }
-    assert ("org.schools_opened", OPENED_ONLY) in marked_metrics
-    assert ("org.schools_opened@urban", OPENED_ONLY) in marked_metrics
+    by_opening = "按投用计：目标未写明以开工还是投用为准"
+    assert ("ledger.school_projects.schools_built", by_opening) in marked_metrics
+    assert ("ledger.school_projects.schools_built@urban", by_opening) in marked_metrics
     assert (
         "preschool.private_inclusive",
         "统计自报为普惠的民办园，非市级认定名单",

@@ -95,3 +95,18 @@ def test_a_project_takes_the_worst_of_its_targets_and_tasks_with_the_reason(task
     on_time = _status(task, _reported("正常推进"), datetime.date(2016, 10, 31))
     [working] = project_statuses_from(plan, [], {task.measure.project_id: WorkStatus([on_time])})
     assert (working.label, working.reason, working.counts) == ("正常", "", Counter())
+
+
+def test_a_task_serving_a_measure_and_a_work_point_counts_once_in_each_place(task, city):
+    from eduplan.core.periods import period_from_code
+    from eduplan.indicators.work import plan_work
+
+    plan = task.plan
+    point = plan.work_points.get()
+    point.projects.add(task.measure.project)
+    task.work_point = point
+    task.save()
+    work = plan_work(plan=plan, at=period_from_code("2016B6"), unit=city.root)
+    assert [s.task for s in work.projects[task.measure.project_id].tasks] == [task]
+    assert [s.task for s in work.measures[task.measure_id].tasks] == [task]
+    assert [s.task for s in work.work_points[point.pk].tasks] == [task]

@@ -30,7 +30,7 @@ def test_every_measure_and_work_point_has_a_task_with_a_lead_unit_and_a_deadline
     assert not measures.filter(tasks__isnull=True).exists()
     assert not points.filter(tasks__isnull=True).exists()
     tasks = Task.objects.filter(plan=plan).select_related("lead_unit")
-    assert tasks.count() >= 105
+    assert tasks.count() == 102
     for task in tasks:
         assert task.lead_unit.type in (UnitType.DEPARTMENT, UnitType.DISTRICT), task
         assert task.deadline.year == task.year == 2016, task
@@ -42,6 +42,16 @@ def test_a_measures_task_is_led_by_its_projects_lead_department(plan):
     assert task.title == "出台《郑州市新进教师招录办法》"
     assert task.lead_unit.code == "DEPT-JSC"
     assert {u.code for u in task.co_units.all()} == {"DEPT-ZZC", "DEPT-JJC"}
+
+
+def test_a_matter_the_plan_names_twice_is_one_task_serving_the_measure_and_the_work_point(plan):
+    # 工作要点 20 restates 举措 12.1 (出台《郑州市新进教师招录办法》): one task, two places.
+    task = Task.objects.get(work_point__number=20)
+    assert (task.measure.project.number, task.measure.number) == (12, 1)
+    assert task.place == "举措 12.1（工作要点 20）"
+    assert Task.objects.filter(plan=plan, title=task.title).count() == 1
+    both = Task.objects.filter(plan=plan, measure__isnull=False, work_point__isnull=False)
+    assert sorted(t.work_point.number for t in both) == [9, 13, 15, 16, 18, 20, 22, 25]
 
 
 def test_a_work_points_lead_is_the_department_its_text_implies_and_the_note_says_so(plan):

@@ -74,7 +74,7 @@ REFUSED = [
     (BREAKDOWN.replace('measure: "1.1"', "measure: first"), "tasks[0].measure", "12.1"),
     (BREAKDOWN.replace("work_point: 1", "work_point: 9"), "tasks[1].work_point", "9"),
     (
-        BREAKDOWN.replace("  - work_point: 1\n", '  - work_point: 1\n    measure: "1.1"\n'),
+        BREAKDOWN.replace("  - work_point: 1\n    title", "  - title"),
         "tasks[1]",
         "一条举措或一条工作要点",
     ),
