@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Count, Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from eduplan.core.docx import centred, document_bytes, document_new, table_add
@@ -54,6 +55,13 @@ class Bulletin:
     def late_tasks(self) -> list[tuple[ProjectStatus, TaskStatus]]:
         """Each project's tasks overdue or behind, the latest first."""
         return [(p, t) for p in self.projects for t in p.work.late]
+
+    @property
+    def project_rows(self) -> list[tuple[ProjectStatus, list[str]]]:
+        """Each project with its figures as the page and the .docx print them: its targets
+        by status (— when it has no measured targets, not 0), the share on track, and its
+        tasks late of all."""
+        return [(p, _project_cells(p)) for p in self.projects]
 
     @property
     def issuer(self) -> str:
@@ -117,6 +125,30 @@ def bulletin_build(
     )
 
 
+def _project_cells(p: ProjectStatus) -> list[str]:
+    counts = [
+        p.ok,
+        p.count(Status.AT_RISK),
+        p.behind,
+        p.unknown,
+        p.count(Status.UNMEASURED),
+    ]
+    share = "—" if p.share_on_track is None else f"{p.share_on_track:.0f}%"
+    tasks = f"{len(p.work.late)}/{len(p.work.tasks)}" if p.work.tasks else "—"
+    return [str(n) if p.targets else "—" for n in counts] + [share, tasks]
+
+
+PROJECT_COLUMNS = [
+    gettext_lazy("On track or achieved"),
+    gettext_lazy("At risk"),
+    gettext_lazy("Off track or missed"),
+    gettext_lazy("No data or not assessed"),
+    gettext_lazy("Awaiting assessment"),
+    gettext_lazy("Share on track"),
+    gettext_lazy("Tasks late / all"),
+]
+
+
 def _place(s: TargetStatus) -> str:
     if s.target.goal:
         return _("Project %(n)s") % {"n": s.target.goal.project.number}
@@ -161,28 +193,10 @@ def _projects_section(doc: Any, bulletin: Bulletin) -> None:
     doc.add_heading(_("1. Progress of the key projects"), level=2)
     table_add(
         doc,
+        [_("Project"), *(str(c) for c in PROJECT_COLUMNS), _("Status")],
         [
-            _("Project"),
-            _("On track or achieved"),
-            _("At risk"),
-            _("Off track or missed"),
-            _("No data or not assessed"),
-            _("Awaiting assessment"),
-            _("Share on track"),
-            _("Status"),
-        ],
-        [
-            [
-                f"{p.number}. {p.name}",
-                str(p.ok),
-                str(p.count(Status.AT_RISK)),
-                str(p.behind),
-                str(p.unknown),
-                str(p.count(Status.UNMEASURED)),
-                "—" if p.share_on_track is None else f"{p.share_on_track:.0f}%",
-                "；".join(x for x in (p.label, p.reason) if x),
-            ]
-            for p in bulletin.projects
+            [f"{p.number}. {p.name}", *cells, "；".join(x for x in (p.label, p.reason) if x)]
+            for p, cells in bulletin.project_rows
         ],
     )
     _late_tasks_table(doc, bulletin)

@@ -19,6 +19,7 @@ from eduplan.indicators.selectors import default_period
 from eduplan.org.access import Action, requires_in_request
 from eduplan.plans.models import Plan
 from eduplan.supervision.bulletin import (
+    PROJECT_COLUMNS,
     bulletin_build,
     bulletin_docx,
     plan_for_bulletin,
@@ -57,11 +58,17 @@ def bulletin_page(request: HttpRequest, plan: Plan) -> HttpResponse:
         for y in range(plan.start_year, plan.end_year + 1)
         for p in periods_in_year(y, PeriodType.BIMONTHLY)
     ]
-    projects = [(p, status_label(p.worst)) for p in bulletin.projects]
+    projects = [(p, cells, status_label(p.worst)) for p, cells in bulletin.project_rows]
     return render(
         request,
         "supervision/bulletin.html",
-        {"bulletin": bulletin, "periods": periods, "projects": projects, "area": area},
+        {
+            "bulletin": bulletin,
+            "periods": periods,
+            "projects": projects,
+            "area": area,
+            "columns": PROJECT_COLUMNS,
+        },
     )
 
 
