@@ -81,6 +81,27 @@ def test_the_bulletin_lists_the_late_tasks_of_each_project(as_user):
     assert f'data-task="{seven[0].task.pk}"' in page
 
 
+def test_the_bulletin_shows_no_zeros_for_a_project_without_targets_and_counts_each_task_once(
+    as_user,
+):
+    plan = Plan.objects.get()
+    bulletin = bulletin_build(plan=plan, period=period_from_code("2017B1"))
+    rows = {p.number: (p, cells) for p, cells in bulletin.project_rows}
+    seven, cells = rows[7]
+    assert not seven.targets and cells[:5] == ["—"] * 5
+    assert cells[-1] == f"{len(seven.work.late)}/{len(seven.work.tasks)}"
+    assert rows[1][1][0] != "—"  # project 1 has measured targets: counts, not dashes
+    # 工作要点 20 restates 举措 12.1: its one task is listed once among project 12's.
+    titles = [t.task.title for p, t in bulletin.late_tasks if p.number == 12]
+    assert len(titles) == len(set(titles))
+    page = as_user("duchashi").get("/supervision/bulletin/", {"at": "2017B1"}).content.decode()
+    row = re.search(r'<tr data-project="7">(.*?)</tr>', page, re.S)
+    assert row is not None
+    assert row.group(1).count(">—<") == 6  # five counts and the share on track
+    assert f">{cells[-1]}<" in row.group(1)
+    assert "任务（滞后/共）" in page
+
+
 def test_the_breakdown_page_filters_by_unit_and_status_and_downloads(as_user):
     client = as_user("jichu")
     everything = client.get("/dashboards/tasks/", {"at": "2016B6"}).content.decode()
