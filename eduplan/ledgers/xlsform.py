@@ -21,8 +21,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from eduplan.core.errors import InputError
+from eduplan.core.sheet import SheetMissing, sheet_rows
 from eduplan.ledgers.definitions import LedgerDefinition, definition_from_data
-from eduplan.ledgers.sheet import SheetMissing, sheet_rows
 
 RELEVANT = re.compile(r"^\$\{(\w+)\}\s*(?:!=\s*''|=\s*'([^']*)')$")
 PLACE = re.compile(r"^(fields|metrics)\[(\d+)\]")

@@ -25,6 +25,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from eduplan.core.figures_cache import figures_changed
+from eduplan.core.sheet import SheetMissing, excel_day, sheet_rows
 from eduplan.core.xlsx import HEADER_FILL, HEADER_FONT, TITLE_FONT, cell_put
 from eduplan.ledgers.bulk import records_insert
 from eduplan.ledgers.definitions import YEAR, LedgerDefinition
@@ -40,7 +41,6 @@ from eduplan.ledgers.services import (
     may_enter,
     record_place,
 )
-from eduplan.ledgers.sheet import SheetMissing, excel_day, sheet_rows
 from eduplan.ledgers.values import unit_codes
 from eduplan.org.access import User, signed_in
 from eduplan.org.models import OrgUnit
