@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from eduplan.core.errors import InputError
 from eduplan.core.periods import PeriodCodeError, period_from_code
+from eduplan.org.models import OrgUnit, UnitType
 from eduplan.reporting.loading import FORMS_DIR, forms_load
 from eduplan.reporting.models import Form
 from eduplan.reporting.services import expected_reports_open
@@ -44,4 +45,18 @@ class Command(BaseCommand):
         for period in periods:
             for form in forms.filter(period_type=period.type):
                 added = expected_reports_open(form=form, period_code=period.code)
-                self.stdout.write(f"{period.label} {form.name}：应报单位 +{added}")
+                why = _why_none(form, added)
+                self.stdout.write(f"{period.label} {form.name}：应报单位 +{added}{why}")
+
+
+def _why_none(form: Form, added: int) -> str:
+    """Say why nobody must report when the org tree holds no unit the form is for."""
+    if added or OrgUnit.objects.filter(type__in=form.assigned_types).exists():
+        return ""
+    if form.assigned_units.exists():
+        return ""
+    kinds = "、".join(str(UnitType(t).label) for t in form.assigned_types) or "指定"
+    return (
+        f"（组织树中还没有{kinds}类单位：先用 eduplan org load FILE 载入单位，"
+        "或运行 eduplan demo 载入演示城市）"
+    )
