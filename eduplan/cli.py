@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 
-HELP_ARGS = ([], ["help"], ["--help"], ["-h"])
+HELP_ARGS: tuple[list[str], ...] = ([], ["help"], ["--help"], ["-h"])
 # Commands that work (or must work) on an unmigrated database.
 NO_DATABASE = {"migrate", "makemigrations", "check", "help", "version", "shell", "test"}
 
