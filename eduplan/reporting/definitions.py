@@ -42,6 +42,7 @@ Severity = Literal["error", "warning"]
 Subjects = Literal["", "measures", "tasks"]
 VALUE_TYPES = frozenset(get_args(ValueType))
 NUMERIC_TYPES = frozenset({"number", "integer", "percentage"})
+CONTEXT_PREFIXES = ("previous_", "reported_")
 
 
 @dataclass(frozen=True)
@@ -66,12 +67,25 @@ class ElementDef:
 
 @dataclass(frozen=True)
 class RuleDef:
+    """`left operator right` over the form's numbers, judged only `when` every listed
+    choice element holds the listed value. Names may also be `previous_<code>` (this
+    unit's value in the previous period of the same form) and `reported_<code>` (this
+    unit's latest value of that element in any form, e.g. its pupils from the class-size
+    form): plausibility checks against the unit's history and size."""
+
     code: str
     left: str
     operator: str
     right: str
     severity: str
     message: str
+    when: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def context_names(self) -> set[str]:
+        """The `previous_…` and `reported_…` names this rule reads."""
+        names = rule_names(self.left) | rule_names(self.right)
+        return {n for n in names if n.startswith(CONTEXT_PREFIXES)}
 
 
 @dataclass(frozen=True)
@@ -102,6 +116,9 @@ class FormDefinition:
         for element in data["elements"]:
             if not element.get("public"):
                 element.pop("public", None)
+        for rule in data["rules"]:  # likewise a rule's `when` while it has none
+            if not rule.get("when"):
+                rule.pop("when", None)
         return data
 
     @property
@@ -147,6 +164,7 @@ class RuleShape(Shape):
     right: Text
     severity: Severity = "error"
     message: Text
+    when: dict[Code, Text] = {}
 
 
 class FormShape(Shape):
@@ -198,12 +216,23 @@ def _rules_check(form: FormShape, place: Callable[..., str]) -> None:
             )
         seen.add(element.code)
     numeric = {e.code for e in form.elements if e.type in NUMERIC_TYPES}
+    choices = {e.code: e.choices for e in form.elements if e.type == "choice"}
     for i, rule in enumerate(form.rules):
+        for code, value in rule.when.items():
+            if value not in choices.get(code, ()):
+                raise InputError(
+                    _("not a choice of a choice element of this form: %(code)s = %(value)s")
+                    % {"code": code, "value": value},
+                    where=place("rules", i, "when"),
+                )
         for side in ("left", "right"):
             try:
                 names = rule_names(getattr(rule, side))
             except RuleSyntaxError as exc:
                 raise InputError(str(exc), where=place("rules", i, side)) from None
+            previous = {n for n in names if n.startswith("previous_")}
+            names -= {n for n in names if n.startswith("reported_")}  # any form's element
+            names = (names - previous) | {n.removeprefix("previous_") for n in previous}
             if names - numeric:
                 raise InputError(
                     _("not a numeric element of this form: %(names)s")
@@ -229,7 +258,7 @@ def definition_from_data(data: Any, *, source: str) -> FormDefinition:
         owner=form.owner,
         assigned_types=tuple(t.value for t in form.assigned_types),
         elements=tuple(_element_def(e) for e in form.elements),
-        rules=tuple(RuleDef(**r.model_dump()) for r in form.rules),
+        rules=tuple(_rule_def(r.model_dump()) for r in form.rules),
         subjects=form.subjects or "",
         attachments=form.attachments,
     )
@@ -240,7 +269,7 @@ def definition_from_json(data: dict[str, Any]) -> FormDefinition:
     elements = tuple(
         ElementDef(**{**e, "choices": tuple(e.get("choices") or ())}) for e in data["elements"]
     )
-    rules = tuple(RuleDef(**r) for r in data.get("rules") or ())
+    rules = tuple(_rule_def(r) for r in data.get("rules") or ())
     rest = {
         k: v
         for k, v in data.items()
@@ -252,6 +281,12 @@ def definition_from_json(data: dict[str, Any]) -> FormDefinition:
         rules=rules,
         assigned_types=tuple(data.get("assigned_types") or ()),
     )
+
+
+def _rule_def(data: dict[str, Any]) -> RuleDef:
+    when = data.get("when") or {}
+    pairs = when.items() if isinstance(when, dict) else when  # stored as pairs
+    return RuleDef(**{**data, "when": tuple((str(k), str(v)) for k, v in pairs)})
 
 
 def decimal_or_none(value: float | None) -> Decimal | None:
