@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
 from eduplan.api.urls import api_urls
@@ -21,6 +23,11 @@ urlpatterns = [
     path("accounts/login/", public(auth_views.LoginView.as_view()), name="login"),
     path("accounts/logout/", public(auth_views.LogoutView.as_view()), name="logout"),
     path("i18n/setlang/", public(set_language), name="set_language"),
+    path(  # what browsers ask for by themselves (downloads, bookmarks)
+        "favicon.ico",
+        public(RedirectView.as_view(url=static("eduplan/favicon.svg"), permanent=True)),
+        name="favicon",
+    ),
     path("plans/import/", include("eduplan.planimport.urls")),
     path("plans/<slug:code>/", plans.plan_overview, name="plan_overview"),
     path("plans/<slug:code>/projects/<int:number>/", plans.project_detail, name="project_detail"),

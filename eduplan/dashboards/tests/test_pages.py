@@ -90,8 +90,12 @@ def test_every_chart_and_table_downloads_as_a_workbook(as_user):
 def test_the_project_report_is_a_word_document(as_user):
     response = as_user("leader").get("/dashboards/projects/3/report.docx", AT)
     assert response.status_code == 200
-    text = "\n".join(p.text for p in Document(io.BytesIO(response.content)).paragraphs)
+    document = Document(io.BytesIO(response.content))
+    text = "\n".join(p.text for p in document.paragraphs)
     assert "校园足球提升" in text and "2016年第6双月" in text
+    page = document.sections[0]  # A4 as 公文 are (GB/T 9704), not python-docx's US Letter
+    assert (round(page.page_width.mm), round(page.page_height.mm)) == (210, 297)
+    assert (round(page.left_margin.mm), round(page.top_margin.mm)) == (28, 37)
 
 
 def test_the_district_ranking_shows_every_district_to_the_bureau(as_user):

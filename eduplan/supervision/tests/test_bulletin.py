@@ -49,6 +49,7 @@ def test_the_docx_is_laid_out_like_an_official_document(city, plan):
         "四、督办事项办理情况",
     } <= set(texts)
     assert document.tables[0].rows[1].cells[0].text == "1. 第1项工程"
+    assert round(document.sections[0].page_width.mm) == 210  # A4
 
 
 def test_the_cli_writes_the_docx_and_refuses_a_non_bimonthly_period(city, plan, tmp_path: Path):
