@@ -26,6 +26,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from eduplan.core.figures_cache import figures_changed
 from eduplan.core.sheet import SheetMissing, excel_day, sheet_rows
+from eduplan.core.workbooks import workbook_as_xlsx
 from eduplan.core.xlsx import HEADER_FILL, HEADER_FONT, TITLE_FONT, cell_put
 from eduplan.ledgers.bulk import records_insert
 from eduplan.ledgers.definitions import YEAR, LedgerDefinition
@@ -274,6 +275,9 @@ def ledger_xlsx_import(
         return result
     digest = hashlib.sha256(data).hexdigest()
     try:
+        data = workbook_as_xlsx(
+            data, max_unzipped=UNZIPPED_FACTOR * settings.EDUPLAN_UPLOAD_MAX_BYTES
+        )
         unzipped = unzipped_size(data)
         if unzipped > UNZIPPED_FACTOR * settings.EDUPLAN_UPLOAD_MAX_BYTES:
             result.problems.append(

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from eduplan.core.errors import InputError
 from eduplan.core.periods import Period, PeriodCodeError, period_from_code
+from eduplan.core.workbooks import WORKBOOK_ACCEPT
 from eduplan.org.access import Action, requires
 from eduplan.org.models import OrgUnit
 from eduplan.reporting.models import Form
@@ -27,7 +28,7 @@ from eduplan.reporting.xlsx import (
 )
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-XLSX_ACCEPT = f".xlsx,{XLSX_TYPE}"
+XLSX_ACCEPT = WORKBOOK_ACCEPT
 
 
 @dataclass(frozen=True)

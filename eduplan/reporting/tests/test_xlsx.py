@@ -12,6 +12,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from eduplan.core.tests.ods import xlsx_as_ods
 from eduplan.reporting.models import DataValue, Status, Submission, SubmissionEvent
 from eduplan.reporting.services import submission_approve, submission_save, submission_submit
 from eduplan.reporting.tests.conftest import GOOD
@@ -195,6 +196,25 @@ def test_a_filled_template_round_trips_into_stored_values(city, class_form):
     sub = Submission.objects.get()
     assert sub.status == Status.DRAFT
     assert SubmissionEvent.objects.get().actor == city.users["alice"]
+
+
+def test_a_template_saved_as_ods_by_libreoffice_or_wps_imports_the_same(city, class_form):
+    filled = _fill(_template(city, class_form), {4: {**GOOD, "note": "另存为 .ods"}})
+    result = _import(city, xlsx_as_ods(filled), form=class_form, filename="班额.ods")
+    assert result.ok, result.problems
+    assert _stored(city.jinshui_one) == {
+        "classes_total": 20,
+        "pupils_total": 900,
+        "classes_large": 3,
+        "note": "另存为 .ods",
+    }
+
+
+def test_a_file_that_is_no_workbook_says_which_formats_are_read(city, class_form):
+    result = _import(city, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, form=class_form)
+    assert not result.ok
+    assert ".xls、.et、.ods" in result.problems[0].message
+    assert "另存为" in result.problems[0].message
 
 
 def test_a_percentage_typed_with_a_percent_sign_is_stored_as_the_number(city, class_form):

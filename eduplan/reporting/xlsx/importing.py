@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 
 from eduplan.core.errors import InputError
 from eduplan.core.periods import Period, PeriodCodeError, period_from_code
+from eduplan.core.workbooks import workbook_as_xlsx
 from eduplan.org.access import User
 from eduplan.reporting.definitions import ElementDef, FormDefinition
 from eduplan.reporting.models import Form, Submission
@@ -109,6 +110,9 @@ def xlsx_import(
         problems.append(file_problem(exc.message))
         return result
     try:
+        data = workbook_as_xlsx(
+            data, max_unzipped=UNZIPPED_FACTOR * settings.EDUPLAN_UPLOAD_MAX_BYTES
+        )
         unzipped = unzipped_size(data)
         if unzipped > UNZIPPED_FACTOR * settings.EDUPLAN_UPLOAD_MAX_BYTES:
             problems.append(file_problem(ERR_UNZIPPED % {"size": filesizeformat(unzipped)}))

@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy
 ERR_TOO_LARGE = gettext_lazy("The file is %(size)s, larger than the limit of %(limit)s.")
 ERR_UNZIPPED = gettext_lazy("The workbook unpacks to %(size)s, too large to read.")
 ERR_NOT_XLSX = gettext_lazy(
-    "“%(name)s” is not an Excel workbook (.xlsx); save it as an Excel Workbook and upload again."
+    "“%(name)s” is not a workbook this platform reads (.xlsx, .xls, .et, .ods); save it as an "
+    "Excel Workbook (.xlsx) and upload again."
 )
 ERR_NO_SHEET = gettext_lazy(
     "The workbook has no sheet named “%(sheet)s”; use the template downloaded from this platform."
