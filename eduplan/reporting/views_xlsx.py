@@ -116,6 +116,17 @@ def xlsx_upload(request: HttpRequest, target: XlsxTarget) -> HttpResponse:
                     "unchanged": result.unchanged,
                 },
             )
+            for note in result.notes:
+                messages.info(
+                    request,
+                    _("Sheet %(sheet)s, cell %(cell)s (%(element)s): %(message)s")
+                    % {
+                        "sheet": note.sheet,
+                        "cell": f"{note.column}{note.row}",
+                        "element": note.element,
+                        "message": note.message,
+                    },
+                )
             return redirect(request.path)
     units = xlsx_units(
         user=request.user, form=target.form, period_code=target.period.code, unit=target.unit

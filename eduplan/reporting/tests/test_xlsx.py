@@ -4,6 +4,7 @@ nothing, every problem named by sheet, row and column; no formula in or out."""
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Mapping
 
@@ -208,6 +209,45 @@ def test_a_template_saved_as_ods_by_libreoffice_or_wps_imports_the_same(city, cl
         "classes_large": 3,
         "note": "另存为 .ods",
     }
+
+
+def _with_saved_results(data: bytes, results: Mapping[str, str]) -> bytes:
+    """The workbook as Excel saves it: each formula cell with the result it computed."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            body = source.read(info)
+            if info.filename.startswith("xl/worksheets/"):
+                text = body.decode()
+                for ref, value in results.items():
+                    text = re.sub(
+                        rf'(<c r="{ref}"[^>]*>)(<f>[^<]*</f>)(<v\s*/>|<v></v>)?',
+                        rf"\1\2<v>{value}</v>",
+                        text,
+                    )
+                body = text.encode()
+            target.writestr(info, body)
+    return out.getvalue()
+
+
+def test_a_formula_with_a_saved_number_is_read_as_that_number_and_noted(city, class_form):
+    filled = _fill(_template(city, class_form), {4: {**GOOD, "pupils_total": "=C4*45"}})
+    result = _import(city, _with_saved_results(filled, {"D4": "900"}), form=class_form)
+    assert result.ok, result.problems
+    assert _stored(city.jinshui_one)["pupils_total"] == 900
+    assert [(n.sheet, n.row, n.column) for n in result.notes] == [("填报", 4, "D")]
+    assert "900" in result.notes[0].message and "公式" in result.notes[0].message
+
+
+def test_a_formula_without_a_saved_result_or_in_a_text_column_is_still_refused(city, class_form):
+    filled = _fill(
+        _template(city, class_form), {4: {**GOOD, "pupils_total": "=C4*45", "note": "=A1"}}
+    )
+    result = _import(city, _with_saved_results(filled, {"H4": "5"}), form=class_form)
+    assert not result.ok
+    assert sorted(_where(result.problems)) == [("填报", 4, "D"), ("填报", 4, "H")]
+    assert not DataValue.objects.exists()
 
 
 def test_a_file_that_is_no_workbook_says_which_formats_are_read(city, class_form):

@@ -39,6 +39,7 @@ from eduplan.reporting.xlsx.messages import (
     ERR_UNIT_UNKNOWN,
     ERR_WRONG_FORM,
     ERR_WRONG_PERIOD,
+    NOTE_FORMULA_RESULT,
     ImportProblem,
     file_problem,
 )
@@ -166,22 +167,31 @@ def check_formulas(
     sheets: dict[str, list[list[Cell]]],
     columns: dict[int, ElementDef],
     problems: list[ImportProblem],
+    notes: list[ImportProblem],
 ) -> None:
-    """A formula anywhere in the workbook is refused, cell by cell."""
+    """A formula in a numeric column of the data sheet is read as the number the workbook
+    saved with it, and noted; any other formula (text, codes, no saved number) is refused
+    cell by cell: a formula's text must never reach a stored value."""
     for sheet, rows in sheets.items():
         for number, cells in enumerate(rows, start=1):
             for col, cell in enumerate(cells, start=1):
-                if cell.data_type == "f":
-                    element = columns.get(col) if sheet == DATA_SHEET else None
-                    problems.append(
-                        ImportProblem(
-                            sheet,
-                            number,
-                            get_column_letter(col),
-                            element.name if element else "",
-                            str(ERR_FORMULA),
-                        )
+                if cell.data_type != "f":
+                    continue
+                element = columns.get(col) if sheet == DATA_SHEET else None
+                where = (sheet, number, get_column_letter(col), element.name if element else "")
+                cached = cell.cached
+                if (
+                    element is not None
+                    and element.numeric
+                    and isinstance(cached, int | float)
+                    and not isinstance(cached, bool)
+                ):
+                    cells[col - 1] = Cell(cached, "n", cell.number_format)
+                    notes.append(
+                        ImportProblem(*where, str(NOTE_FORMULA_RESULT % {"value": cached}))
                     )
+                else:
+                    problems.append(ImportProblem(*where, str(ERR_FORMULA)))
 
 
 class _RowRefused(Exception):

@@ -62,6 +62,7 @@ class ImportResult:
     submitted: int = 0  # rows submitted for approval
     unchanged: int = 0  # rows with nothing new
     problems: list[ImportProblem] = field(default_factory=list)
+    notes: list[ImportProblem] = field(default_factory=list)  # read, but worth a look
 
     @property
     def ok(self) -> bool:
@@ -131,7 +132,7 @@ def xlsx_import(
         problems.append(file_problem(ERR_TOO_MANY_ROWS % {"n": MAX_ROWS}, DATA_SHEET))
     if problems:
         return result  # the file's layout is wrong: its rows cannot be read
-    check_formulas(sheets, columns, problems)
+    check_formulas(sheets, columns, problems, result.notes)
     plan = check_rows(user, form, period, rows, columns, revision_col, submit, problems)
     if problems:
         return result

@@ -46,6 +46,10 @@ ERR_UNIT_NOT_EXPECTED = gettext_lazy(
     "%(unit)s is not expected to report this form for this period."
 )
 ERR_FORMULA = gettext_lazy("Formulas are not accepted; type the value itself.")
+NOTE_FORMULA_RESULT = gettext_lazy(
+    "A formula: read as the result the workbook saved with it, %(value)s; check that it is "
+    "the figure meant."
+)
 ERR_LOCKED = gettext_lazy(
     "The report of %(unit)s is %(status)s and cannot be changed; ask its approver to return it."
 )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import io
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -30,10 +30,12 @@ class Cell:
     value: Any
     data_type: str
     number_format: str
+    cached: Any = None  # a formula's result as the workbook saved it (None if it did not)
 
 
 def sheets_read(data: bytes) -> dict[str, list[list[Cell]]]:
-    """Every cell of the sheets the import reads (values and formulas, not results)."""
+    """Every cell of the sheets the import reads: values and formulas, and for a formula
+    the result the workbook saved with it (Excel and WPS save one; a generated file may not)."""
     wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     try:
         sheets: dict[str, list[list[Cell]]] = {}
@@ -55,7 +57,22 @@ def sheets_read(data: bytes) -> dict[str, list[list[Cell]]]:
                 if len(rows) > MAX_ROWS + FIRST_ROW:
                     break
             sheets[name] = rows
-        return sheets
+    finally:
+        wb.close()
+    if any(c.data_type == "f" for rows in sheets.values() for row in rows for c in row):
+        _cached_results_add(data, sheets)
+    return sheets
+
+
+def _cached_results_add(data: bytes, sheets: dict[str, list[list[Cell]]]) -> None:
+    """Read the workbook a second time for its saved results, only when it has formulas."""
+    wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        for name, rows in sheets.items():
+            for r, row in enumerate(wb[name].iter_rows(max_col=MAX_COLUMNS, max_row=len(rows))):
+                for c, cell in enumerate(row):
+                    if c < len(rows[r]) and rows[r][c].data_type == "f":
+                        rows[r][c] = replace(rows[r][c], cached=getattr(cell, "value", None))
     finally:
         wb.close()
 
