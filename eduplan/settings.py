@@ -61,7 +61,7 @@ INSTALLED_APPS = [
     "eduplan.api",
     "eduplan.indicators",
     "django_tasks",
-    "eduplan.supervision.apps.TaskQueueConfig",  # django_tasks_db, named for the admin
+    "eduplan.supervision.task_queue.TaskQueueConfig",  # django_tasks_db, named for the admin
     "eduplan.supervision",
     "eduplan.appraisal",
     "eduplan.football",

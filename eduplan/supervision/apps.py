@@ -1,6 +1,5 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
-from django_tasks_db.apps import TasksAppConfig
 
 
 class SupervisionConfig(AppConfig):
@@ -12,9 +11,3 @@ class SupervisionConfig(AppConfig):
         from eduplan.supervision.notices import inbox_notices_store
 
         inbox_writer_register(inbox_notices_store)
-
-
-class TaskQueueConfig(TasksAppConfig):
-    """The database task queue (django-tasks) under a name the bureau reads in the admin."""
-
-    verbose_name = _("Background tasks")  # type: ignore[assignment]  # lazy, as Django allows

@@ -48,7 +48,8 @@ def test_the_rules_command_lists_every_rule_with_its_numbers(db):
     # Orders raised by hand follow no rule, so the table has no row for them.
     assert all(rule in text for rule in Rule.values if rule != Rule.MANUAL)
     assert Rule.MANUAL not in text
-    assert "days=5" in text
+    assert "报表逾期未报（report_missing）[启用] 逾期 5 天，答复期限 7 天" in text
+    assert "None" not in text and "days=" not in text  # in the bureau's words
 
 
 def test_the_daily_task_runs_through_the_tasks_interface(city, class_form):

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from eduplan.core.errors import InputError
+from eduplan.supervision.models import Rule
 from eduplan.supervision.rules import rule_specs
 from eduplan.supervision.services import supervision_run
 
@@ -40,10 +41,11 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         if options["action"] == "rules":
             for spec in specs:
-                state = "on" if spec.enabled else "off"
+                state = "启用" if spec.enabled else "停用"
+                after = f"逾期 {spec.days} 天" if spec.days else "到期即算"
                 self.stdout.write(
-                    f"{spec.rule:<18} [{state}] days={spec.days} respond={spec.respond_days}: "
-                    f"{spec.finds} → {spec.responsible}"
+                    f"{Rule(spec.rule).label}（{spec.rule}）[{state}] {after}，"
+                    f"答复期限 {spec.respond_days} 天：{spec.finds} → {spec.responsible}"
                 )
             return
         at = _date(options["at"]) if options["at"] else timezone.localdate()
@@ -51,9 +53,9 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(result.as_json(), ensure_ascii=False, indent=1))
             return
-        created = ", ".join(f"{rule} {n}" for rule, n in result.scan.created.items())
+        created = "，".join(f"{Rule(rule).label} {n}" for rule, n in result.scan.created.items())
         self.stdout.write(
-            f"督办 {at.isoformat()}: 新立督办单 {result.scan.total_created} ({created}); "
-            f"已有未办结 {result.scan.already}; 颜色记录 {result.colours}; "
+            f"督办 {at.isoformat()}：新立督办单 {result.scan.total_created}（{created or '无'}）；"
+            f"已有未办结 {result.scan.already}；颜色记录 {result.colours}；"
             f"催办 {result.reminders}"
         )
