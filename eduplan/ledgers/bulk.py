@@ -76,7 +76,7 @@ def records_insert(
         [
             [ledger.pk, version, p.unit.pk, p.unit.path, p.on, p.on.year,
              f"{p.on.year}{p.on.month:02d}", RecordStatus.ACTIVE, "", p.key, p.data,
-             search_text(definition, p.data), 1, user, "", batch.pk, now, now]
+             search_text(definition, p.data, p.names), 1, user, "", batch.pk, now, now]
             for p in placed
         ],
     )  # fmt: skip

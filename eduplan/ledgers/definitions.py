@@ -57,6 +57,14 @@ class Relevance(Shape):
     values: Items[Text | int | bool] = []
 
 
+class UnitTypesBy(Shape):
+    """The kinds of unit a unit field takes, by the value of a choice field (a 美育示范县
+    is a district, a 美育示范学校 a school)."""
+
+    field: Code
+    types: dict[Text, Items[UnitType]]
+
+
 class FieldShape(Shape):
     code: Code
     label: Name
@@ -69,6 +77,7 @@ class FieldShape(Shape):
     pattern: OptionalText = ""
     choices: Items[Text] = []
     unit_types: Items[UnitType] = []
+    unit_types_by: UnitTypesBy | None = None
     relevant: Relevance | None = None
     public: Flag = False
 
@@ -191,10 +200,27 @@ def _fields_check(ledger: LedgerShape, place: Callable[..., str]) -> None:
         if code != YEAR and code not in codes:
             raise InputError(_("no field %(code)s") % {"code": code}, where=place("unique", i))
     for i, f in enumerate(ledger.fields):
+        _unit_types_by_check(f, codes, place("fields", i, "unit_types_by"))
         if f.relevant is not None and f.relevant.field not in codes:
             raise InputError(
                 _("no field %(code)s") % {"code": f.relevant.field},
                 where=place("fields", i, "relevant", "field"),
+            )
+
+
+def _unit_types_by_check(f: FieldShape, codes: dict[str, FieldShape], where: str) -> None:
+    """`unit_types_by` belongs to a unit field and names a choice field and its choices."""
+    rule = f.unit_types_by
+    if rule is None:
+        return
+    other = codes.get(rule.field)
+    if f.type != "unit" or other is None or other.type != "choice":
+        raise InputError(_("name a choice field of this ledger, on a unit field"), where=where)
+    for value in rule.types:
+        if value not in other.choices:
+            raise InputError(
+                _("%(value)s is not a choice of %(code)s") % {"value": value, "code": other.code},
+                where=where,
             )
 
 

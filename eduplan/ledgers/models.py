@@ -223,3 +223,37 @@ class LedgerImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ledger.code} {self.digest[:8]}"
+
+
+def ledger_file_path(instance: LedgerFile, filename: str) -> str:
+    return f"ledgers/{instance.record.ledger.code}/{instance.record_id}/{filename}"
+
+
+class LedgerFile(models.Model):
+    """A file uploaded into a record's file field; served only through a view that checks
+    the reader may see the record. The record's value is the file's name; every upload
+    stays listed on the record's page."""
+
+    record = models.ForeignKey(
+        LedgerRecord, verbose_name=_("record"), on_delete=models.CASCADE, related_name="files"
+    )
+    field = models.CharField(_("field"), max_length=40)
+    file = models.FileField(_("file"), upload_to=ledger_file_path, max_length=300)
+    name = models.CharField(_("name"), max_length=200)
+    size = models.PositiveIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ledger file")
+        verbose_name_plural = _("ledger files")
+        ordering = ["record", "-uploaded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -14,8 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -26,13 +29,20 @@ from eduplan.ledgers.definitions import YEAR, LedgerDefinition, definition_from_
 from eduplan.ledgers.models import (
     EventKind,
     Ledger,
+    LedgerFile,
     LedgerRecord,
     LedgerRecordEvent,
     LedgerVersion,
     RecordStatus,
 )
-from eduplan.ledgers.values import unit_codes, value_shown, values_clean
-from eduplan.org.access import Action, User, actor_of, can
+from eduplan.ledgers.values import (
+    UnitIndex,
+    unit_codes,
+    units_index,
+    value_shown,
+    values_clean,
+)
+from eduplan.org.access import Action, User, actor_of, can, scope_of
 from eduplan.org.models import OrgUnit, UnitType
 from eduplan.reporting.idempotency import KeyReused
 from eduplan.reporting.services import ConflictError, FieldProblem, SubmissionInvalid
@@ -46,6 +56,10 @@ ERR_STALE = gettext_lazy(
 )
 ERR_RETIRED = gettext_lazy("This record is retired and cannot be changed.")
 ERR_REASON = gettext_lazy("A reason is required.")
+ERR_OUT_OF_SCOPE = gettext_lazy("You may not keep this ledger's records for %(unit)s.")
+ERR_NOT_FILE_FIELD = gettext_lazy("“%(code)s” is not a file field of this ledger.")
+ERR_FILE_EMPTY = gettext_lazy("The file %(name)s is empty.")
+ERR_FILE_TOO_LARGE = gettext_lazy("The file %(name)s is %(size)s; the limit is %(limit)s.")
 
 
 # Definitions ----------------------------------------------------------------------------
@@ -147,6 +161,26 @@ def enter_require(user: User, ledger: Ledger, unit: OrgUnit) -> None:
         raise PermissionDenied(_("You may not do this here."))
 
 
+def keeps_somewhere(user: User, ledger: Ledger) -> bool:
+    """Whether the user keeps this ledger for some unit: its department's staff, or (a
+    ledger each unit keeps) whoever enters reports in their scope."""
+    if ledger.keeper_department is not None:
+        return can(user, Action.REPORT_ENTER, ledger.keeper_department)
+    scope = scope_of(user)
+    return scope is not None and can(user, Action.REPORT_ENTER, scope)
+
+
+def unit_require(user: User, ledger: Ledger, definition: LedgerDefinition, unit: OrgUnit) -> None:
+    """The record's unit is one the user keeps it for: refused with the unit field (400)
+    for a keeper naming a unit outside their reach, forbidden (403) for anyone else."""
+    if may_enter(user, ledger, unit):
+        return
+    if not keeps_somewhere(user, ledger):
+        raise PermissionDenied(_("You may not do this here."))
+    message = str(ERR_OUT_OF_SCOPE % {"unit": unit.name})
+    raise SubmissionInvalid([FieldProblem(definition.unit_field, message)])
+
+
 # Records --------------------------------------------------------------------------------
 
 
@@ -158,6 +192,7 @@ class Placed:
     unit: OrgUnit
     on: datetime.date
     key: str
+    names: dict[str, str]  # the names of the units the values name, by code
 
 
 def record_key(definition: LedgerDefinition, data: Mapping[str, Any], on: datetime.date) -> str:
@@ -177,16 +212,62 @@ def record_place(
         return None, problems
     unit = units[data[definition.unit_field]]
     on = datetime.date.fromisoformat(data[definition.date_field])
-    return Placed(data, unit, on, record_key(definition, data, on)), []
+    names = {
+        data[f["code"]]: units[data[f["code"]]].name
+        for f in definition.fields
+        if f["type"] == "unit" and f["code"] in data
+    }
+    return Placed(data, unit, on, record_key(definition, data, on), names), []
 
 
-def _units_for(
-    definition: LedgerDefinition, raws: Iterable[Mapping[str, Any]]
-) -> dict[str, OrgUnit]:
+def units_for(
+    definition: LedgerDefinition, raws: Iterable[Mapping[str, Any]], *, user: User | None
+) -> UnitIndex:
+    """The units the records name, by code or name (a shared name read inside the
+    user's scope)."""
     codes: set[str] = set()
     for raw in raws:
         codes |= unit_codes(definition, raw)
-    return {u.code: u for u in OrgUnit.objects.filter(code__in=codes)}
+    return units_index(codes, within=scope_of(user) if user is not None else None)
+
+
+def files_check(
+    definition: LedgerDefinition, files: Mapping[str, UploadedFile[Any]]
+) -> list[FieldProblem]:
+    """Every upload goes to a file field and is within the size limit (settings)."""
+    limit = settings.EDUPLAN_UPLOAD_MAX_BYTES
+    problems = []
+    for code, upload in files.items():
+        field = definition.by_code.get(code)
+        name = upload.name or code
+        if field is None or field["type"] != "file":
+            problems.append(FieldProblem(code, str(ERR_NOT_FILE_FIELD % {"code": code})))
+        elif not upload.size:
+            problems.append(FieldProblem(code, str(ERR_FILE_EMPTY % {"name": name})))
+        elif upload.size > limit:
+            sizes = {"name": name, "size": filesizeformat(upload.size)}
+            message = ERR_FILE_TOO_LARGE % {**sizes, "limit": filesizeformat(limit)}
+            problems.append(FieldProblem(code, str(message)))
+    return problems
+
+
+def _with_files(
+    values: Mapping[str, Any], files: Mapping[str, UploadedFile[Any]]
+) -> dict[str, Any]:
+    """The values with each uploaded file's name as its field's value."""
+    return {**values, **{code: (f.name or code)[:200] for code, f in files.items()}}
+
+
+def _files_store(record: LedgerRecord, files: Mapping[str, UploadedFile[Any]], user: User) -> None:
+    for code, upload in files.items():
+        LedgerFile.objects.create(
+            record=record,
+            field=code,
+            file=upload,
+            name=(upload.name or code)[:200],
+            size=upload.size or 0,
+            uploaded_by=actor_of(user),
+        )
 
 
 def _duplicate(ledger: Ledger, definition: LedgerDefinition, key: str, pk: int | None) -> None:
@@ -215,12 +296,15 @@ def masked(definition: LedgerDefinition, values: Mapping[str, Any]) -> dict[str,
     return {k: (PRIVATE_MASK if k in private else v) for k, v in values.items()}
 
 
-def search_text(definition: LedgerDefinition, data: Mapping[str, Any]) -> str:
-    """The record's values as shown, private fields left out."""
+def search_text(
+    definition: LedgerDefinition, data: Mapping[str, Any], names: Mapping[str, str] | None = None
+) -> str:
+    """The record's values as shown (units by code and name), private fields left out."""
     private = definition.private_codes()
-    return " ".join(
+    shown = [
         value_shown(f, data.get(f["code"])) for f in definition.fields if f["code"] not in private
-    )[:4000]
+    ]
+    return " ".join([*shown, *(names or {}).values()])[:4000]
 
 
 def record_new(
@@ -243,7 +327,7 @@ def record_new(
         month=f"{placed.on.year}{placed.on.month:02d}",
         key=placed.key,
         data=placed.data,
-        search=search_text(definition, placed.data),
+        search=search_text(definition, placed.data, placed.names),
         created_by=actor_of(user),
         idempotency_key=key,
     )
@@ -259,18 +343,40 @@ def _replay(user: User, ledger: Ledger, key: str, data: Mapping[str, Any]) -> Le
     return found
 
 
+def _placed(
+    *,
+    user: User,
+    definition: LedgerDefinition,
+    values: Mapping[str, Any],
+    files: Mapping[str, UploadedFile[Any]],
+) -> Placed:
+    """The values (with the uploads' names) checked, or every problem at once."""
+    values = _with_files(values, files)
+    placed, problems = record_place(definition, values, units_for(definition, [values], user=user))
+    problems = [*problems, *files_check(definition, files)]
+    if placed is None or problems:
+        raise SubmissionInvalid(problems)
+    return placed
+
+
 @transaction.atomic
 def record_create(
-    *, user: User, ledger: Ledger, values: Mapping[str, Any], idempotency_key: str = ""
+    *,
+    user: User,
+    ledger: Ledger,
+    values: Mapping[str, Any],
+    idempotency_key: str = "",
+    files: Mapping[str, UploadedFile[Any]] | None = None,
 ) -> LedgerRecord:
-    """Add a record (checked, unique, by its keeper), with its first history entry. A retry
-    with the same idempotency key returns the first record instead of a second."""
+    """Add a record (checked, unique, by its keeper), with its first history entry and its
+    uploaded files. A retry with the same idempotency key returns the first record."""
     assert ledger.current_version is not None
     definition = definition_of(ledger.current_version)
-    placed, problems = record_place(definition, values, _units_for(definition, [values]))
-    if placed is None:
-        raise SubmissionInvalid(problems)
-    enter_require(user, ledger, placed.unit)
+    if not keeps_somewhere(user, ledger):
+        raise PermissionDenied(_("You may not do this here."))
+    files = files or {}
+    placed = _placed(user=user, definition=definition, values=values, files=files)
+    unit_require(user, ledger, definition, placed.unit)
     replay = _replay(user, ledger, idempotency_key, placed.data)
     if replay is not None:
         return replay
@@ -295,6 +401,7 @@ def record_create(
         user=record.created_by,
         new=masked(definition, placed.data),
     )
+    _files_store(record, files, user)
     figures_changed()
     return record
 
@@ -323,20 +430,25 @@ def _changed(
 
 @transaction.atomic
 def record_update(
-    *, user: User, record: LedgerRecord, values: Mapping[str, Any], revision: int | None
+    *,
+    user: User,
+    record: LedgerRecord,
+    values: Mapping[str, Any],
+    revision: int | None,
+    files: Mapping[str, UploadedFile[Any]] | None = None,
 ) -> LedgerRecord:
     """Change a record's values (all of them, as a form posts them) against the ledger's
-    current definition; a stale revision is a ConflictError."""
+    current definition, with new uploads; a stale revision is a ConflictError."""
     locked = _locked(record, revision)
     ledger = locked.ledger
     enter_require(user, ledger, locked.org_unit)
     assert ledger.current_version is not None
     definition = definition_of(ledger.current_version)
-    placed, problems = record_place(definition, values, _units_for(definition, [values]))
-    if placed is None:
-        raise SubmissionInvalid(problems)
-    enter_require(user, ledger, placed.unit)
+    files = files or {}
+    placed = _placed(user=user, definition=definition, values=values, files=files)
+    unit_require(user, ledger, definition, placed.unit)
     _duplicate(ledger, definition, placed.key, locked.pk)
+    _files_store(locked, files, user)
     old, new = _changed(definition, locked.data, placed.data)
     if not old and not new:
         return locked

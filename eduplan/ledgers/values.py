@@ -24,11 +24,19 @@ from eduplan.reporting.values import TEXT_LIMIT, ValueRefused, is_blank, parse_v
 
 ERR_UNKNOWN_FIELD = gettext_lazy("“%(code)s” is not a field of this ledger.")
 ERR_REQUIRED = gettext_lazy("A value is required.")
-ERR_UNIT_UNKNOWN = gettext_lazy("No unit has the code “%(code)s”.")
+ERR_UNIT_UNKNOWN = gettext_lazy("No unit has the code or name “%(code)s”.")
+ERR_UNIT_AMBIGUOUS = gettext_lazy(
+    "Several units are named “%(name)s” (%(codes)s); give the unit's code instead."
+)
 ERR_UNIT_TYPE = gettext_lazy("%(unit)s is not one of the kinds of unit this field takes.")
+ERR_UNIT_TYPE_BY = gettext_lazy(
+    "%(unit)s is not one of the kinds of unit that fit %(field)s “%(value)s”."
+)
 ERR_PATTERN = gettext_lazy("“%(raw)s” is not in the expected form.")
 ERR_NOT_RELEVANT = gettext_lazy("This field is filled only when “%(other)s” is %(values)s.")
 SPLIT = re.compile(r"[、,，;；\n]+")
+# "金水区第一小学（410105-P1）": a unit typed as the picker shows it, name and code.
+NAMED_CODE = re.compile(r"^.*[（(]\s*([^（）()\s]+)\s*[）)]$")
 NOT_FAST = object()
 PARSED_TYPES = {
     "number": "number",
@@ -87,9 +95,7 @@ def _scalar(field: dict[str, Any], raw: Any) -> Any:
     if kind in {"number", "integer"} and number is not None:
         return int(number) if number == number.to_integral_value() else float(number)
     if kind == "unit":
-        text = unicodedata.normalize("NFKC", text).strip()
-        if text.endswith(".0") and text[:-2].isdigit():
-            text = text[:-2]  # a code typed as a number in a spreadsheet
+        text = unit_text(text)
     if field.get("pattern") and not re.fullmatch(field["pattern"], text):
         raise ValueRefused(str(ERR_PATTERN % {"raw": text}))
     return text
@@ -110,14 +116,78 @@ def field_relevant(field: dict[str, Any], values: Mapping[str, Any]) -> bool:
     )
 
 
+def unit_text(raw: Any) -> str:
+    """A unit as typed, normalised: full-width forms folded, a code typed as a number in
+    a spreadsheet (410105.0) read as the code."""
+    text = unicodedata.normalize("NFKC", str(raw)).strip()
+    if text.endswith(".0") and text[:-2].isdigit():
+        text = text[:-2]
+    return text
+
+
+class UnitIndex(dict[str, OrgUnit]):
+    """The units a batch of records names, by code and by (unambiguous) name; the names
+    that several units share are kept apart with their codes, to say so."""
+
+    def __init__(self, units: Mapping[str, OrgUnit] | None = None) -> None:
+        super().__init__(units or {})
+        self.ambiguous: dict[str, list[str]] = {}
+
+
+def units_index(texts: set[str], *, within: OrgUnit | None = None) -> UnitIndex:
+    """The units named by `texts` (codes, names, or "name（code）") in two queries; a name
+    several units share resolves to the one inside `within` when only one is."""
+    codes = {unit_text(t) for t in texts}
+    codes |= {m.group(1) for t in codes if (m := NAMED_CODE.match(t))}
+    index = UnitIndex({u.code: u for u in OrgUnit.objects.filter(code__in=codes)})
+    names = {t for t in codes if t not in index}
+    if names:
+        by_name: dict[str, list[OrgUnit]] = {}
+        for unit in OrgUnit.objects.filter(name__in=names).order_by("code"):
+            by_name.setdefault(unit.name, []).append(unit)
+        for name, found in by_name.items():
+            inside = [u for u in found if within is not None and within.contains(u)]
+            if len(found) == 1 or len(inside) == 1:
+                index[name] = found[0] if len(found) == 1 else inside[0]
+            else:
+                index.ambiguous[name] = [u.code for u in found]
+    return index
+
+
+def _unit_find(text: str, units: Mapping[str, OrgUnit]) -> OrgUnit | None:
+    found = units.get(text)
+    if found is None and (m := NAMED_CODE.match(text)):
+        found = units.get(m.group(1))
+    return found
+
+
 def _unit_check(
-    field: dict[str, Any], code: str, units: Mapping[str, OrgUnit]
+    definition: LedgerDefinition,
+    field: dict[str, Any],
+    clean: dict[str, Any],
+    units: Mapping[str, OrgUnit],
 ) -> FieldProblem | None:
-    unit = units.get(code)
+    """Check the unit a field names (by code or name), and store its code."""
+    text = clean[field["code"]]
+    unit = _unit_find(text, units)
     if unit is None:
-        return FieldProblem(field["code"], str(ERR_UNIT_UNKNOWN % {"code": code}))
+        ambiguous = getattr(units, "ambiguous", {})
+        if text in ambiguous:
+            codes = "、".join(ambiguous[text][:5])
+            message = ERR_UNIT_AMBIGUOUS % {"name": text, "codes": codes}
+            return FieldProblem(field["code"], str(message))
+        return FieldProblem(field["code"], str(ERR_UNIT_UNKNOWN % {"code": text}))
+    clean[field["code"]] = unit.code
     if field.get("unit_types") and unit.type not in field["unit_types"]:
         return FieldProblem(field["code"], str(ERR_UNIT_TYPE % {"unit": unit.name}))
+    rule = field.get("unit_types_by")
+    if rule:
+        value = clean.get(rule["field"])
+        fitting = rule["types"].get(value) if isinstance(value, str) else None
+        if fitting is not None and unit.type not in fitting:
+            other = definition.by_code[rule["field"]]["label"]
+            message = ERR_UNIT_TYPE_BY % {"unit": unit.name, "field": other, "value": value}
+            return FieldProblem(field["code"], str(message))
     return None
 
 
@@ -157,7 +227,7 @@ def values_clean(
         if field.get("required") and code not in clean:
             problems.append(FieldProblem(code, str(ERR_REQUIRED)))
         elif field["type"] == "unit" and code in clean:
-            found = _unit_check(field, clean[code], units)
+            found = _unit_check(definition, field, clean, units)
             if found is not None:
                 problems.append(found)
     return clean, problems
@@ -169,15 +239,16 @@ def unit_codes(definition: LedgerDefinition, raw: Mapping[str, Any]) -> set[str]
     for field in definition.fields:
         value = raw.get(field["code"])
         if field["type"] == "unit" and not is_blank(value):
-            text = unicodedata.normalize("NFKC", str(value)).strip()
-            codes.add(text[:-2] if text.endswith(".0") and text[:-2].isdigit() else text)
+            codes.add(unit_text(value))
     return codes
 
 
-def value_shown(field: dict[str, Any], value: Any) -> str:
-    """A stored value as a person reads it."""
+def value_shown(field: dict[str, Any], value: Any, names: Mapping[str, str] | None = None) -> str:
+    """A stored value as a person reads it (a unit by its name, given `names`)."""
     if value is None or value == "":
         return ""
+    if field["type"] == "unit" and names is not None:
+        return names.get(str(value), str(value))
     if field["type"] == "yes_no":
         return "是" if value else "否"
     if isinstance(value, list):

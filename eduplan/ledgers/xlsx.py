@@ -42,9 +42,8 @@ from eduplan.ledgers.services import (
     may_enter,
     record_place,
 )
-from eduplan.ledgers.values import unit_codes
-from eduplan.org.access import User, signed_in
-from eduplan.org.models import OrgUnit
+from eduplan.ledgers.values import unit_codes, units_index
+from eduplan.org.access import User, scope_of, signed_in
 from eduplan.reporting.xlsx.importing import xlsx_size_problem
 from eduplan.reporting.xlsx.messages import (
     ERR_COLUMN_TWICE,
@@ -225,7 +224,7 @@ def _checked(
     codes: set[str] = set()
     for _number, raw in read:
         codes |= unit_codes(definition, raw)
-    units = {u.code: u for u in OrgUnit.objects.filter(code__in=codes)}
+    units = units_index(codes, within=scope_of(user))
     existing = set(
         LedgerRecord.objects.filter(ledger=ledger, status=RecordStatus.ACTIVE)
         .exclude(key="")
