@@ -7,7 +7,7 @@ never on a public page.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,13 +17,15 @@ from django.utils.translation import gettext_lazy
 
 from eduplan.ledgers.definitions import LedgerDefinition
 from eduplan.ledgers.metrics import metric_key
-from eduplan.ledgers.models import Ledger, LedgerRecord, RecordStatus
+from eduplan.ledgers.models import Ledger, LedgerFile, LedgerRecord, RecordStatus
 from eduplan.ledgers.services import definition_of, may_enter
 from eduplan.ledgers.values import value_shown
 from eduplan.org.access import User, scope_of
+from eduplan.org.models import OrgUnit
 
 ERR_NO_LEDGER = gettext_lazy("No ledger has the code “%(code)s”.")
 HIDDEN = "—"
+PICKER_LIMIT = 3000
 
 
 def ledger_get(code: str) -> Ledger:
@@ -111,7 +113,7 @@ def records_filtered(
         records = records.filter(Q(org_unit__code=org) | Q(unit_path__contains=f"/{org}/"))
     q = (params.get("q") or "").strip()
     if q:
-        records = records.filter(search__icontains=q)
+        records = records.filter(Q(search__icontains=q) | Q(org_unit__name__icontains=q))
     for field in definition.fields:
         wanted = (params.get(f"f_{field['code']}") or "").strip()
         if wanted and field["type"] in {"choice", "yes_no"}:
@@ -132,21 +134,29 @@ def columns(definition: LedgerDefinition, *, public_only: bool = False) -> list[
     return list(definition.fields)
 
 
+def unit_names(definition: LedgerDefinition, records: Iterable[LedgerRecord]) -> dict[str, str]:
+    """The names of the units the records' unit fields name, by code (one query)."""
+    fields = [f["code"] for f in definition.fields if f["type"] == "unit"]
+    codes = {str(r.data[c]) for r in records for c in fields if r.data.get(c)}
+    return dict(OrgUnit.objects.filter(code__in=codes).values_list("code", "name"))
+
+
 def record_cells(
     definition: LedgerDefinition,
     record: LedgerRecord,
     shown: list[dict[str, Any]],
     *,
     private: bool,
-    unit_names: bool = True,
+    names: Mapping[str, str] | None = None,
 ) -> list[str]:
-    """The record's values for the columns `shown`; person fields as "—" unless `private`."""
+    """The record's values for the columns `shown` as people read them (units by name);
+    person fields as "—" unless `private`."""
     return [
         HIDDEN
         if f["type"] == "person" and not private
         else record.org_unit.name
-        if unit_names and f["code"] == definition.unit_field
-        else value_shown(f, record.data.get(f["code"]))
+        if f["code"] == definition.unit_field
+        else value_shown(f, record.data.get(f["code"]), names or {})
         for f in shown
     ]
 
@@ -160,6 +170,8 @@ def record_rows(
     shown: list[dict[str, Any]],
 ) -> list[RecordRow]:
     """Rows as the user may see them (no user: the public, who never see a person field)."""
+    records = list(records)
+    names = unit_names(definition, records)
     return [
         RecordRow(
             r,
@@ -168,10 +180,30 @@ def record_rows(
                 r,
                 shown,
                 private=user is not None and may_enter(user, ledger, r.org_unit),
+                names=names,
             ),
         )
         for r in records
     ]
+
+
+def unit_choices(*, user: User, field: dict[str, Any]) -> list[tuple[str, str]]:
+    """(name, code) of the units inside the user's scope a unit field takes, for the
+    form's picker (bounded)."""
+    scope = scope_of(user)
+    if scope is None:
+        return []
+    units = OrgUnit.objects.filter(path__startswith=scope.path)
+    by_choice = (field.get("unit_types_by") or {}).get("types", {}).values()
+    kinds = set(field.get("unit_types") or []) or {k for listed in by_choice for k in listed}
+    if kinds:
+        units = units.filter(type__in=kinds)
+    return list(units.order_by("path").values_list("name", "code")[:PICKER_LIMIT])
+
+
+def record_files(record: LedgerRecord) -> list[LedgerFile]:
+    """The files uploaded into a record, newest first."""
+    return list(record.files.select_related("uploaded_by"))
 
 
 def records_public(ledger: Ledger) -> QuerySet[LedgerRecord]:

@@ -9,6 +9,7 @@ app_name = "ledgers"
 urlpatterns = [
     path("", views.ledger_index, name="index"),
     path("records/<int:pk>/", views.record_detail, name="record"),
+    path("files/<int:pk>/", views.record_file, name="file"),
     path("<slug:code>/", views.ledger_records, name="records"),
     path("<slug:code>/new/", views.record_add, name="record_add"),
     path("<slug:code>/import/", views.ledger_import, name="import"),

@@ -15,7 +15,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,17 +23,20 @@ from django.utils.translation import gettext_lazy
 from eduplan.core.errors import InputError
 from eduplan.core.xlsx import XLSX_CONTENT_TYPE
 from eduplan.ledgers.definitions import LedgerDefinition
-from eduplan.ledgers.models import Ledger, LedgerRecord, RecordStatus
+from eduplan.ledgers.models import Ledger, LedgerFile, LedgerRecord, RecordStatus
 from eduplan.ledgers.selectors import (
     columns,
     keeper_label,
     ledger_get,
     ledger_summaries,
     record_cells,
+    record_files,
     record_rows,
     records_filtered,
     records_public,
     records_visible,
+    unit_choices,
+    unit_names,
 )
 from eduplan.ledgers.services import (
     definition_of,
@@ -46,6 +49,7 @@ from eduplan.ledgers.values import value_shown
 from eduplan.ledgers.xlsx import ledger_xlsx_import, ledger_xlsx_template
 from eduplan.org.access import (
     Action,
+    User,
     can,
     my_scope,
     public,
@@ -84,6 +88,23 @@ def ledger_for_entry(request: HttpRequest, code: str) -> LedgerIn:
     return LedgerIn(ledger, ledger.keeper_department or scope_of(request.user))
 
 
+@dataclass(frozen=True)
+class RecordFileIn:
+    """A record's uploaded file as the target of an access rule: read where its record is."""
+
+    file: LedgerFile
+
+    @property
+    def scope_unit(self) -> OrgUnit:
+        return self.file.record.org_unit
+
+
+def record_file_get(pk: int) -> RecordFileIn:
+    return RecordFileIn(
+        get_object_or_404(LedgerFile.objects.select_related("record__org_unit"), pk=pk)
+    )
+
+
 def record_get(pk: int) -> LedgerRecord:
     return get_object_or_404(
         LedgerRecord.objects.select_related(
@@ -106,11 +127,24 @@ class FieldInput:
     value: str
     selected: list[str]
     error: str
+    units: list[str]  # a unit field's picker: "name（code）" of the units in the user's scope
+
+
+def unit_typed(code: str, names: Mapping[str, str]) -> str:
+    """A unit as the picker offers it, "name（code）" (read back as the code)."""
+    return f"{names[code]}（{code}）" if code in names else code
 
 
 def field_inputs(
-    definition: LedgerDefinition, values: Mapping[str, Any], errors: Mapping[str, str]
+    definition: LedgerDefinition,
+    values: Mapping[str, Any],
+    errors: Mapping[str, str],
+    *,
+    user: User,
+    names: Mapping[str, str] | None = None,
 ) -> list[FieldInput]:
+    """The form's fields; a stored unit shown by name and code (`names`: of stored codes)."""
+    names = names or {}
     return [
         FieldInput(
             code=f["code"],
@@ -119,24 +153,41 @@ def field_inputs(
             required=bool(f.get("required")),
             help=f.get("help", ""),
             choices=list(f.get("choices") or []),
-            value=_shown(f, values.get(f["code"])),
+            value=unit_typed(str(values.get(f["code"])), names)
+            if f["type"] == "unit" and values.get(f["code"])
+            else _shown(f, values.get(f["code"])),
             selected=[str(v) for v in values.get(f["code"]) or []]
             if f["type"] == "multi_choice"
             else [],
             error=errors.get(f["code"], ""),
+            units=[f"{name}（{code}）" for name, code in unit_choices(user=user, field=f)]
+            if f["type"] == "unit"
+            else [],
         )
         for f in definition.fields
     ]
 
 
-def _posted(request: HttpRequest, definition: LedgerDefinition) -> dict[str, Any]:
+def _posted(
+    request: HttpRequest, definition: LedgerDefinition, stored: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """The form's values; a file field keeps its stored file unless a new one is uploaded
+    (`_uploads`)."""
     posted: dict[str, Any] = {}
     for f in definition.fields:
         if f["type"] == "multi_choice":
             posted[f["code"]] = request.POST.getlist(f["code"])
+        elif f["type"] == "file":
+            posted[f["code"]] = (stored or {}).get(f["code"], "")
         else:
             posted[f["code"]] = request.POST.get(f["code"], "")
     return posted
+
+
+def _uploads(request: HttpRequest, definition: LedgerDefinition) -> dict[str, Any]:
+    """The files uploaded into the form's file fields (an empty file input is none)."""
+    uploads = {f["code"]: request.FILES.get(f["code"]) for f in definition.fields}
+    return {code: upload for code, upload in uploads.items() if upload is not None and upload.name}
 
 
 @requires_in_request(Action.REPORT_VIEW, load=my_scope)
@@ -154,15 +205,17 @@ def ledger_records(request: HttpRequest, target: LedgerIn) -> HttpResponse:
     )
     shown = columns(definition)
     if request.GET.get("export") == "xlsx":
+        exported = list(records)
+        names = unit_names(definition, exported)
         cells = [
             record_cells(
                 definition,
                 r,
                 shown,
                 private=may_enter(request.user, ledger, r.org_unit),
-                unit_names=False,
+                names=names,
             )
-            for r in records
+            for r in exported
         ]
         body = ledger_xlsx_template(ledger=ledger, rows=cells)
         response = HttpResponse(body, content_type=XLSX_CONTENT_TYPE)
@@ -222,6 +275,7 @@ def record_add(request: HttpRequest, target: LedgerIn) -> HttpResponse:
                 ledger=ledger,
                 values=values,
                 idempotency_key=request.POST.get("idempotency_key", "")[:100],
+                files=_uploads(request, definition),
             )
         except SubmissionInvalid as exc:
             errors = {p.element: p.message for p in exc.problems}
@@ -235,7 +289,7 @@ def record_add(request: HttpRequest, target: LedgerIn) -> HttpResponse:
         "ledgers/record_form.html",
         {
             "ledger": ledger,
-            "inputs": field_inputs(definition, values, errors),
+            "inputs": field_inputs(definition, values, errors, user=request.user),
             "errors": errors,
             "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex,
         },
@@ -280,8 +334,14 @@ def record_detail(request: HttpRequest, record: LedgerRecord) -> HttpResponse:
                 )
                 messages.success(request, str(MSG_RETIRED))
             else:
-                values = _posted(request, definition)
-                record_update(user=request.user, record=record, values=values, revision=revision)
+                values = _posted(request, definition, record.data)
+                record_update(
+                    user=request.user,
+                    record=record,
+                    values=values,
+                    revision=revision,
+                    files=_uploads(request, definition),
+                )
                 messages.success(request, str(MSG_UPDATED))
             return redirect("ledgers:record", pk=record.pk)
         except SubmissionInvalid as exc:
@@ -293,7 +353,8 @@ def record_detail(request: HttpRequest, record: LedgerRecord) -> HttpResponse:
             messages.error(request, exc.message)
             status = 400
     shown = columns(definition)
-    cells = record_cells(definition, record, shown, private=keeper)
+    names = unit_names(definition, [record])
+    cells = record_cells(definition, record, shown, private=keeper, names=names)
     return render(
         request,
         "ledgers/record.html",
@@ -301,7 +362,11 @@ def record_detail(request: HttpRequest, record: LedgerRecord) -> HttpResponse:
             "ledger": ledger,
             "record": record,
             "values": list(zip([f["label"] for f in shown], cells, strict=True)),
-            "inputs": field_inputs(definition, values, errors)
+            "files": [
+                (definition.by_code.get(f.field, {}).get("label", f.field), f)
+                for f in record_files(record)
+            ],
+            "inputs": field_inputs(definition, values, errors, user=request.user, names=names)
             if keeper and record.status == RecordStatus.ACTIVE
             else [],
             "errors": errors,
@@ -309,6 +374,15 @@ def record_detail(request: HttpRequest, record: LedgerRecord) -> HttpResponse:
         },
         status=status,
     )
+
+
+@requires(Action.REPORT_VIEW, load=record_file_get)
+def record_file(request: HttpRequest, target: RecordFileIn) -> FileResponse:
+    try:
+        handle = target.file.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=target.file.name)
 
 
 @requires_in_request(Action.REPORT_ENTER, load=ledger_for_entry)

@@ -124,13 +124,17 @@ def test_a_ledger_each_unit_keeps_is_entered_by_the_unit_and_its_district_only(c
         record = record_create(user=city.users[who], ledger=own_ledger, values=row)
         record_retire(user=city.users[who], record=record, reason="测试", revision=None)
     for who in ("charlie", "dora", "dan", "sue", "lee"):
-        with pytest.raises(PermissionDenied, match="您无权在此执行该操作"):
+        with pytest.raises((PermissionDenied, SubmissionInvalid)) as refused:
             record_create(user=city.users[who], ledger=own_ledger, values=row)
+        if isinstance(refused.value, SubmissionInvalid):  # a keeper elsewhere: the unit named
+            [problem] = refused.value.problems
+            assert problem.element == "school" and "金水一小" in problem.message
+    assert LedgerRecord.objects.filter(status=RecordStatus.ACTIVE).count() == 0
     record = record_create(user=city.users["alice"], ledger=own_ledger, values=row)
     with pytest.raises(PermissionDenied, match="您无权在此执行该操作"):
         record_update(user=city.users["dora"], record=record, values=row, revision=None)
     with pytest.raises(
-        PermissionDenied, match="您无权在此执行该操作"
+        SubmissionInvalid, match="school: 您无权为二七一小填报本台账"
     ):  # moving it to a school outside her scope
         record_update(
             user=city.users["alice"],
