@@ -59,7 +59,7 @@ ERR_REASON = gettext_lazy("A reason is required.")
 ERR_OUT_OF_SCOPE = gettext_lazy("You may not keep this ledger's records for %(unit)s.")
 ERR_NOT_FILE_FIELD = gettext_lazy("“%(code)s” is not a file field of this ledger.")
 ERR_FILE_EMPTY = gettext_lazy("The file %(name)s is empty.")
-ERR_FILE_TOO_LARGE = gettext_lazy("The file %(name)s is %(size)s; the limit is %(limit)s.")
+ERR_FILE_TOO_LARGE = gettext_lazy("The file %(name)s is %(size)s; a file may be at most %(max)s.")
 
 
 # Definitions ----------------------------------------------------------------------------
@@ -246,7 +246,7 @@ def files_check(
             problems.append(FieldProblem(code, str(ERR_FILE_EMPTY % {"name": name})))
         elif upload.size > limit:
             sizes = {"name": name, "size": filesizeformat(upload.size)}
-            message = ERR_FILE_TOO_LARGE % {**sizes, "limit": filesizeformat(limit)}
+            message = ERR_FILE_TOO_LARGE % {**sizes, "max": filesizeformat(limit)}
             problems.append(FieldProblem(code, str(message)))
     return problems
 

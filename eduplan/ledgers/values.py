@@ -148,7 +148,8 @@ def units_index(texts: set[str], *, within: OrgUnit | None = None) -> UnitIndex:
         for name, found in by_name.items():
             inside = [u for u in found if within is not None and within.contains(u)]
             if len(found) == 1 or len(inside) == 1:
-                index[name] = found[0] if len(found) == 1 else inside[0]
+                unit = found[0] if len(found) == 1 else inside[0]
+                index[name] = index[unit.code] = unit
             else:
                 index.ambiguous[name] = [u.code for u in found]
     return index
