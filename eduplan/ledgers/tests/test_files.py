@@ -79,14 +79,14 @@ def test_a_file_above_the_limit_or_empty_is_refused_and_nothing_is_stored(
     response = dan.post("/ledgers/showcase_test/new/", posted)
     assert response.status_code == 400
     assert "单个文件不能超过 10\xa0字节" in response.content.decode()
-    with pytest.raises(SubmissionInvalid, match="^attachment: "):
+    with pytest.raises(SubmissionInvalid, match=r"^attachment: "):
         record_create(
             user=city.users["dan"],
             ledger=ledger,
             values=values(),
             files={"attachment": upload(body=b"")},
         )
-    with pytest.raises(SubmissionInvalid, match="^pupils: "):
+    with pytest.raises(SubmissionInvalid, match=r"^pupils: "):
         record_create(
             user=city.users["dan"], ledger=ledger, values=values(), files={"pupils": upload()}
         )
