@@ -33,6 +33,8 @@ ERR_UNIT_TYPE_BY = gettext_lazy(
     "%(unit)s is not one of the kinds of unit that fit %(field)s “%(value)s”."
 )
 ERR_PATTERN = gettext_lazy("“%(raw)s” is not in the expected form.")
+# A person's value is never echoed, not even in a refusal.
+ERR_PATTERN_PRIVATE = gettext_lazy("The value is not in the expected form.")
 ERR_NOT_RELEVANT = gettext_lazy("This field is filled only when “%(other)s” is %(values)s.")
 SPLIT = re.compile(r"[、,，;；\n]+")
 # "金水区第一小学（410105-P1）": a unit typed as the picker shows it, name and code.
@@ -97,7 +99,8 @@ def _scalar(field: dict[str, Any], raw: Any) -> Any:
     if kind == "unit":
         text = unit_text(text)
     if field.get("pattern") and not re.fullmatch(field["pattern"], text):
-        raise ValueRefused(str(ERR_PATTERN % {"raw": text}))
+        private = kind == "person"
+        raise ValueRefused(str(ERR_PATTERN_PRIVATE if private else ERR_PATTERN % {"raw": text}))
     return text
 
 
