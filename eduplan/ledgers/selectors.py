@@ -109,6 +109,9 @@ def records_filtered(
     if year.isdigit():
         records = records.filter(year=int(year))
     org = (params.get("org") or "").strip()
+    if org and not OrgUnit.objects.filter(code=org).exists():
+        named = list(OrgUnit.objects.filter(name=org).values_list("code", flat=True)[:2])
+        org = named[0] if len(named) == 1 else org  # a unit's name, when only one has it
     if org:
         records = records.filter(Q(org_unit__code=org) | Q(unit_path__contains=f"/{org}/"))
     q = (params.get("q") or "").strip()
@@ -199,6 +202,40 @@ def unit_choices(*, user: User, field: dict[str, Any]) -> list[tuple[str, str]]:
     if kinds:
         units = units.filter(type__in=kinds)
     return list(units.order_by("path").values_list("name", "code")[:PICKER_LIMIT])
+
+
+def _event_value(definition: LedgerDefinition, code: str, value: Any, names: dict[str, str]) -> str:
+    field = definition.by_code.get(code)
+    if field is not None:
+        return value_shown(field, value, names)
+    if code == "status" and value in RecordStatus.values:
+        return str(RecordStatus(value).label)
+    return "" if value is None else str(value)
+
+
+def record_history(record: LedgerRecord, definition: LedgerDefinition) -> list[dict[str, Any]]:
+    """Each change of the record (who, when, what) with its fields' old and new values as
+    people read them (units by name, yes/no as 是/否, a person's value masked)."""
+    events = list(record.events.select_related("user").order_by("at", "pk"))
+    units = {f["code"] for f in definition.fields if f["type"] == "unit"}
+    codes = {
+        str(v) for e in events for k, v in [*e.old.items(), *e.new.items()] if k in units and v
+    }
+    names = dict(OrgUnit.objects.filter(code__in=codes).values_list("code", "name"))
+    return [
+        {
+            "event": e,
+            "changes": [
+                (
+                    definition.by_code.get(k, {}).get("label", k),
+                    _event_value(definition, k, old, names),
+                    _event_value(definition, k, new, names),
+                )
+                for k, old, new in e.changes()
+            ],
+        }
+        for e in events
+    ]
 
 
 def record_files(record: LedgerRecord) -> list[LedgerFile]:

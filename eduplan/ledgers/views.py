@@ -31,6 +31,7 @@ from eduplan.ledgers.selectors import (
     ledger_summaries,
     record_cells,
     record_files,
+    record_history,
     record_rows,
     records_filtered,
     records_public,
@@ -297,20 +298,6 @@ def record_add(request: HttpRequest, target: LedgerIn) -> HttpResponse:
     )
 
 
-def _history(record: LedgerRecord, definition: LedgerDefinition) -> list[dict[str, Any]]:
-    labels = {f["code"]: f["label"] for f in definition.fields}
-    return [
-        {
-            "event": e,
-            "changes": [
-                (labels.get(k, k), "" if old is None else old, "" if new is None else new)
-                for k, old, new in e.changes()
-            ],
-        }
-        for e in record.events.select_related("user").order_by("at", "pk")
-    ]
-
-
 @requires(Action.REPORT_VIEW, load=record_get)
 def record_detail(request: HttpRequest, record: LedgerRecord) -> HttpResponse:
     ledger = record.ledger
@@ -370,7 +357,7 @@ def record_detail(request: HttpRequest, record: LedgerRecord) -> HttpResponse:
             if keeper and record.status == RecordStatus.ACTIVE
             else [],
             "errors": errors,
-            "history": _history(record, definition),
+            "history": record_history(record, definition),
         },
         status=status,
     )

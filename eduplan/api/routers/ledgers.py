@@ -61,6 +61,7 @@ class RecordOut(Schema):
     revision: int
     status: str
     unit: str
+    unit_name: str
     date: str
     values: dict[str, Any]
 
@@ -105,6 +106,7 @@ def record_out(user: User, definition: LedgerDefinition, record: LedgerRecord) -
         "revision": record.revision,
         "status": record.status,
         "unit": record.org_unit.code,
+        "unit_name": record.org_unit.name,
         "date": record.on.isoformat(),
         "values": values,
     }

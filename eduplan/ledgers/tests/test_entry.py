@@ -322,3 +322,28 @@ def test_the_list_is_paginated(city, ledger, monkeypatch):
 def test_a_definition_without_choice_rules_is_unchanged(city):
     ledger = load_text(OWN, "own.yaml")
     assert "unit_types_by" not in json.dumps(definition_of(ledger.current_version).data)
+
+
+def test_the_history_shows_units_by_name_and_yes_no_as_words(city, ledger):
+    from eduplan.ledgers.services import record_update
+
+    record = add(city, ledger, online=False)
+    record_update(
+        user=city.users["dan"],
+        record=record,
+        values=values(school="410105-P2", online=True),
+        revision=1,
+    )
+    page = client_for(city, "dan").get(f"/ledgers/records/{record.pk}/").content.decode()
+    history = re.sub(r"\s+", "", re.sub(r"<[^>]+>", "|", page.rsplit("<h2", 1)[-1]))
+    assert "|学校||金水一小||金水二小|" in history and "|线上||否||是|" in history
+    assert "True" not in history and "410105-P2" not in history
+
+
+def test_the_unit_filter_takes_a_name_or_a_code(city, ledger):
+    add(city, ledger, school="410105-P1")
+    add(city, ledger, school="410103-P1")
+    dan = client_for(city, "dan")
+    for org in ("二七区", "410103", "二七一小"):
+        page = dan.get("/ledgers/showcase_test/", {"org": org}).content.decode()
+        assert "二七一小" in page and "金水一小" not in page

@@ -93,8 +93,8 @@ def test_a_person_value_entered_any_way_reaches_only_those_who_keep_it(
         export = client.get("/ledgers/phones_test/?export=xlsx").content
         assert PHONE not in _workbook_text(export)
         assert PHONE not in ledger_api.call(who, "GET", f"{url}?limit=10").content.decode()
-    for who in (None, "bob"):
-        public = client_for(city, who).get("/ledgers/phones_test/public/")
+    for reader in (None, "bob"):
+        public = client_for(city, reader).get("/ledgers/phones_test/public/")
         assert public.status_code == 200 and PHONE not in public.content.decode()
         assert "电话" not in public.content.decode()
     assert PHONE in _workbook_text(dan.get("/ledgers/phones_test/?export=xlsx").content)
