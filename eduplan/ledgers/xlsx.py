@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from eduplan.core.figures_cache import figures_changed
@@ -44,6 +45,7 @@ from eduplan.ledgers.services import (
 )
 from eduplan.ledgers.values import unit_codes, units_index
 from eduplan.org.access import User, scope_of, signed_in
+from eduplan.org.models import UnitType
 from eduplan.reporting.xlsx.importing import xlsx_size_problem
 from eduplan.reporting.xlsx.messages import (
     ERR_COLUMN_TWICE,
@@ -68,6 +70,28 @@ ERR_EXISTS = gettext_lazy("A record with the same %(fields)s exists already.")
 ERR_IMPORTED = gettext_lazy(
     "This very file was imported already (%(n)s records); nothing was stored again."
 )
+
+
+LISTED_MAX = 250  # Excel's limit for a list typed into a validation is 255 characters
+LAST_ROW = FIRST_ROW + 5000  # the rows a choice column offers its list in
+
+
+def _listed(f: dict[str, Any]) -> list[str]:
+    """What a choice or yes/no column offers in Excel's drop-down."""
+    if f["type"] == "yes_no":
+        return ["是", "否"]
+    return list(f.get("choices") or []) if f["type"] == "choice" else []
+
+
+def _limits(f: dict[str, Any]) -> str:
+    """A field's choices, limits or unit kinds, for the template's notes sheet."""
+    if f["type"] == "unit":
+        kinds = "、".join(str(UnitType(t).label) for t in f.get("unit_types") or [])
+        note = _("the unit's name or code")
+        return f"{note}（{kinds}）" if kinds else note
+    if f.get("min") is not None or f.get("max") is not None:
+        return f"{f.get('min', '')} – {f.get('max', '')}"
+    return "、".join(f.get("choices") or [])
 
 
 def _header(f: dict[str, Any]) -> str:
@@ -99,6 +123,12 @@ def ledger_xlsx_template(*, ledger: Ledger, rows: list[list[str]] | None = None)
         ws.column_dimensions[get_column_letter(col)].width = max(
             12, min(30, 2 * len(f["label"]) + 4)
         )
+        listed = ",".join(_listed(f))
+        if listed and len(listed) <= LISTED_MAX and "," not in "".join(_listed(f)):
+            check = DataValidation(type="list", formula1=f'"{listed}"', allow_blank=True)
+            letter = get_column_letter(col)
+            check.add(f"{letter}{FIRST_ROW}:{letter}{LAST_ROW}")
+            ws.add_data_validation(check)
     ws.row_dimensions[CODE_ROW].hidden = True
     ws.freeze_panes = f"A{FIRST_ROW}"
     for r, row in enumerate(rows or [], start=FIRST_ROW):
@@ -107,11 +137,8 @@ def ledger_xlsx_template(*, ledger: Ledger, rows: list[list[str]] | None = None)
     info = wb.create_sheet("说明")
     notes = [(_("Field"), _("Code"), _("Type"), _("Required"), _("Choices and limits"))]
     for f in definition.fields:
-        limits = "、".join(f.get("choices") or [])
-        if f.get("min") is not None or f.get("max") is not None:
-            limits = f"{f.get('min', '')} – {f.get('max', '')}"
         required = _("yes") if f.get("required") else ""
-        notes.append((f["label"], f["code"], f["type"], required, limits))
+        notes.append((f["label"], f["code"], f["type"], required, _limits(f)))
     for r, note in enumerate(notes, start=1):
         for col, value in enumerate(note, start=1):
             cell_put(info, r, col, value)
