@@ -90,7 +90,8 @@ def _limits(f: dict[str, Any]) -> str:
         note = _("the unit's name or code")
         return f"{note}（{kinds}）" if kinds else note
     if f.get("min") is not None or f.get("max") is not None:
-        return f"{f.get('min', '')} – {f.get('max', '')}"
+        low, high = (f"{f[k]:g}" if f.get(k) is not None else "" for k in ("min", "max"))
+        return f"{low} – {high}"
     return "、".join(f.get("choices") or [])
 
 
