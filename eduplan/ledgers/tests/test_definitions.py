@@ -110,3 +110,27 @@ def test_the_shipped_ledger_files_load(db):
     loaded = ledgers_load(folder=LEDGERS_DIR)
     assert len(loaded) == len(list(LEDGERS_DIR.glob("*.yaml"))) >= 6
     assert all(created for _ledger, created in loaded)
+
+
+def test_a_school_project_opens_a_school_of_its_own_level(city):
+    from eduplan.core.loading import yaml_file_load
+    from eduplan.ledgers.services import ledger_data_load, record_create
+    from eduplan.org.models import Role, UnitType
+    from eduplan.org.tests.factories import OrgUnitFactory, user_with_role
+    from eduplan.reporting.services import SubmissionInvalid
+
+    planning = OrgUnitFactory(
+        code="DEPT-FZGH", name="发展规划处", type=UnitType.DEPARTMENT, parent=city.root
+    )
+    keeper = user_with_role("fz", Role.DEPARTMENT, city.root, department=planning)
+    data = yaml_file_load(path=LEDGERS_DIR / "school_projects.yaml")
+    ledger = ledger_data_load(data=data, source="school_projects.yaml")[0]
+    row = {
+        "name": "金水一小新建工程", "district": "410105", "kind": "新建", "level": "初中",
+        "inner_ring": "否", "stage": "投用", "approved_on": "2016-03-01",
+        "opened_on": "2016-09-01", "school": "金水一小",
+    }  # fmt: skip
+    with pytest.raises(SubmissionInvalid, match="金水一小不属于适合学段“初中”的单位类型"):
+        record_create(user=keeper, ledger=ledger, values=row)
+    record = record_create(user=keeper, ledger=ledger, values={**row, "level": "小学"})
+    assert record.data["school"] == "410105-P1"
