@@ -45,6 +45,13 @@ WORST_FIRST = [
     Status.ON_TRACK,
     Status.DONE,
 ]
+
+
+def status_rank(row: TargetStatus) -> int:
+    """Where a target's status stands, worst first (0), for sorting."""
+    return WORST_FIRST.index(row.status) if row.status in WORST_FIRST else len(WORST_FIRST)
+
+
 # Statuses that say where a target stands against its goal (shares on track count these).
 JUDGED = frozenset({Status.MISSED, Status.OFF_TRACK, Status.AT_RISK, Status.ON_TRACK, Status.DONE})
 STATUS_STYLES = {
@@ -135,9 +142,10 @@ class ProjectStatus:
 
     @property
     def key_target(self) -> TargetStatus | None:
-        """The first measured target with a figure (the one a leader looks at first)."""
+        """The measured target with a figure that stands worst (the one a leader must see
+        first: 普惠率 behind, not 毛入园率 met); the plan's order on a tie."""
         measured = [s for s in self.targets if s.kind == "measured" and s.actual is not None]
-        return measured[0] if measured else None
+        return min(measured, key=status_rank) if measured else None
 
 
 def target_statuses_cached(

@@ -1,5 +1,6 @@
-"""The leaders' cockpit and the big screen: the projects with their status, key targets
-with sparklines, open supervision orders by colour, reports due by unit."""
+"""The leaders' cockpit and the big screen: first what is behind and whose (behind.py),
+then the projects with their status and owners, key targets (those behind first) with
+sparklines, open supervision orders by colour, reports due by unit."""
 
 from __future__ import annotations
 
@@ -11,26 +12,30 @@ from django.utils.translation import gettext as _
 
 from eduplan.core.tables import Table, number
 from eduplan.dashboards.charts import Chart
+from eduplan.dashboards.selectors.behind import Behind, behind_build, behind_table
 from eduplan.dashboards.selectors.frame import Frame, StatusCells, path_chart, status_cells
 from eduplan.dashboards.selectors.reports_due import UnitRef, reporting_by_unit, reporting_chart
 from eduplan.indicators.projects import (
     STATUS_STYLES,
     ProjectStatus,
     project_statuses_from,
+    status_rank,
     status_summary,
     target_statuses_cached,
     targets_table,
     trajectory,
 )
-from eduplan.indicators.status import STATUS_LABELS, TargetStatus
+from eduplan.indicators.status import STATUS_LABELS, Status, TargetStatus
 from eduplan.indicators.work import plan_work_cached
 from eduplan.org.access import User
-from eduplan.plans.models import Project
+from eduplan.plans.models import OwnerRole, Project, ProjectOwner
 from eduplan.reporting.selectors import CompletenessRow, completeness_table
 from eduplan.supervision.models import Colour
 from eduplan.supervision.selectors import ColouredOrder, orders_for
 
 TOP_ORDERS = 8  # the worst open supervision orders the cockpit lists
+# Targets behind that the key targets list before each project's own key target.
+KEY_BEHIND = frozenset({Status.MISSED, Status.OFF_TRACK, Status.AT_RISK})
 
 
 class KeyTarget(StatusCells):
@@ -40,11 +45,32 @@ class KeyTarget(StatusCells):
     chart: Chart | None
 
 
+@dataclass(frozen=True)
+class ProjectCard:
+    """A project tile: its status (the worst of its targets and tasks), the target that
+    stands worst, and its owners (牵头 first)."""
+
+    status: ProjectStatus
+    owners: str
+
+    @property
+    def key(self) -> TargetStatus | None:
+        return self.status.key_target
+
+    @property
+    def key_style(self) -> str:
+        key = self.status.key_target
+        return STATUS_STYLES[key.status] if key is not None else "secondary"
+
+
 @dataclass
 class Cockpit:
     frame: Frame
     projects: list[ProjectStatus]
     summary: list[tuple[str, str, int]]
+    targets_total: int
+    cards: list[ProjectCard]
+    behind: Behind
     key_targets: list[KeyTarget]
     orders: list[tuple[str, str, int]]
     worst_orders: list[ColouredOrder]
@@ -65,16 +91,15 @@ def cockpit_build(*, user: User, frame: Frame) -> Cockpit:
     projects = project_statuses_from(frame.plan, statuses, work.projects)
     key_targets: list[KeyTarget] = []
     charts = []
-    for p in projects:
-        key = p.key_target
-        if key is None:
-            continue
+    for p, key in _key_targets(projects):
         path = trajectory(stamp=frame.stamp, status=key, at=frame.at)
         chart = path_chart(key, path, spark=True) if path else None
         if chart:
             charts.append(chart)
         key_targets.append({"project": p.project, "chart": chart, **status_cells(key)})
     day = timezone.localdate()
+    behind = behind_build(user=user, frame=frame, statuses=statuses, tasks=work.tasks, day=day)
+    owners = _owners_by_project(frame)
     mine = orders_for(user=user, day=day)
     counts = dict.fromkeys(Colour.values, 0)
     for row in mine.order_by().values("colour").annotate(n=Count("pk")):
@@ -96,6 +121,9 @@ def cockpit_build(*, user: User, frame: Frame) -> Cockpit:
         frame=frame,
         projects=projects,
         summary=status_summary(statuses),
+        targets_total=sum(n for _label, _style, n in status_summary(statuses)),
+        cards=[ProjectCard(p, owners.get(p.project.pk, "")) for p in projects],
+        behind=behind,
         key_targets=key_targets,
         orders=[(c, str(Colour(c).label), counts[c]) for c in reversed(Colour.values)],
         worst_orders=list(mine[:TOP_ORDERS]),
@@ -103,6 +131,7 @@ def cockpit_build(*, user: User, frame: Frame) -> Cockpit:
         charts=charts,
         provisional=[k["status"] for k in key_targets if k["status"].provisional],
         tables=[
+            behind_table(behind),
             projects_table,
             targets_table(unit=frame.unit, at=frame.at, rows=statuses),
             completeness_table(
@@ -113,3 +142,43 @@ def cockpit_build(*, user: User, frame: Frame) -> Cockpit:
         ]
         + [c.table() for c in charts],
     )
+
+
+def _key_targets(projects: list[ProjectStatus]) -> list[tuple[ProjectStatus, TargetStatus]]:
+    """The measured targets behind (missed, off track, at risk), worst first, then each
+    other project's key target: a leader sees what is behind before what is met."""
+    behind = sorted(
+        (
+            (p, s)
+            for p in projects
+            for s in p.targets
+            if s.kind == "measured"
+            and s.actual is not None
+            and s.status in KEY_BEHIND
+            and s.target.restates_id is None
+        ),
+        key=lambda ps: status_rank(ps[1]),
+    )
+    shown = {p.project.pk for p, _s in behind}
+    rest = [
+        (p, p.key_target)
+        for p in projects
+        if p.project.pk not in shown and p.key_target is not None
+    ]
+    return behind + [(p, k) for p, k in rest if k is not None]
+
+
+def _owners_by_project(frame: Frame) -> dict[int, str]:
+    """Each project's owner departments, the lead (牵头) first (one query)."""
+    names: dict[int, list[str]] = {}
+    for project_id, role, name in (
+        ProjectOwner.objects.filter(project__plan=frame.plan)
+        .order_by("project_id", "id")
+        .values_list("project_id", "role", "department__name")
+    ):
+        row = names.setdefault(project_id, [])
+        if role == OwnerRole.LEAD:
+            row.insert(0, name)
+        else:
+            row.append(name)
+    return {k: "、".join(v) for k, v in names.items()}
