@@ -5,8 +5,10 @@ One list for the cockpit and the big screen. A target's owner is its project's l
 department (a work point's: the units leading its tasks) when the page shows the whole
 plan's area, else the unit the page shows (a district's own figure is the district's);
 a task's, its lead unit; an order's, its responsible unit. Ranked by severity (missed,
-overdue and red before behind and yellow), then by days late, then by the gap to the
-expected progress."""
+overdue and red before behind and yellow), then the plan's commitments before the orders
+that chase them (targets, tasks, orders: an order counts its days to today, a target and
+a task to the end of the period shown), then by days late and the gap to the expected
+progress."""
 
 from __future__ import annotations
 
@@ -52,8 +54,8 @@ class BehindItem:
     url: str
 
     @property
-    def rank(self) -> tuple[int, int, float, int]:
-        return (-self.severity, -self.days_late, -self.gap, KIND_ORDER[self.kind])
+    def rank(self) -> tuple[int, int, int, float]:
+        return (-self.severity, KIND_ORDER[self.kind], -self.days_late, -self.gap)
 
 
 KIND_ORDER = {"target": 0, "task": 1, "order": 2}
