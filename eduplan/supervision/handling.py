@@ -40,6 +40,7 @@ from eduplan.supervision.models import (
     SupervisionOrder,
 )
 from eduplan.supervision.notices import notice_send
+from eduplan.supervision.rules import office_department
 from eduplan.supervision.services import (
     ERR_ANSWERED,
     ERR_NOT_RESPONSIBLE,
@@ -67,6 +68,9 @@ ERR_NOT_UNDONE = gettext_lazy("Only an order not yet answered can be reassigned.
 ERR_NOT_COHANDLER = gettext_lazy("Only the co-handling unit may answer its part.")
 ERR_LEAD_ANSWERED = gettext_lazy("The lead unit has already given the order's feedback.")
 ERR_TEXT = gettext_lazy("Write what has been done.")
+ERR_OFFICE_ITSELF = gettext_lazy(
+    "%(unit)s supervises the orders and cannot be assigned one: name the unit that does the work."
+)
 
 RAISED = gettext_lazy("New supervision order #%(id)s for %(unit)s, due on %(due)s")
 COHANDLING = gettext_lazy("Your unit co-handles supervision order #%(id)s (lead: %(unit)s)")
@@ -96,13 +100,16 @@ class OrderDraft:
 
 
 def _require_office_over(user: User, unit: OrgUnit, *, where: str) -> None:
-    """Only the supervision office raises and assigns; a unit outside its scope is bad
-    input on the field that names it."""
+    """Only the supervision office raises and assigns; a unit outside its scope, or the
+    office itself (it does not supervise itself), is bad input on the field that names it."""
     scope = scope_of(user)
     if scope is None or not can(user, Action.ORDER_DECIDE, scope):
         raise PermissionDenied(str(ERR_OFFICE_ONLY))
     if not can(user, Action.ORDER_DECIDE, unit):
         raise InputError(str(ERR_UNIT_OUTSIDE) % {"unit": unit.name}, where=where)
+    office = office_department()
+    if office is not None and unit.pk == office.pk:
+        raise InputError(str(ERR_OFFICE_ITSELF) % {"unit": unit.name}, where=where)
 
 
 # Raising by hand ---------------------------------------------------------------------------

@@ -7,6 +7,7 @@ must answer. Finders only read; `services.supervision_scan` turns findings into 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -43,6 +44,7 @@ from eduplan.plans.models import (
     PlanStatus,
     ProjectOwner,
     Task,
+    WorkPoint,
     project_ordinal,
 )
 from eduplan.reporting.models import DataValue, ExpectedReport, Submission
@@ -163,6 +165,43 @@ def office_department() -> OrgUnit | None:
     ).first()
 
 
+def office_superior(office: OrgUnit) -> OrgUnit:
+    """The unit that answers for what would fall to the supervision office itself: the
+    bureau it belongs to."""
+    return office.parent if office.parent is not None else office
+
+
+def work_point_owners(*, plan: Plan) -> dict[int, OrgUnit]:
+    """Who answers for a work point's targets: the unit leading its first task, else the
+    lead department of the first project it serves (the supervision office never: it
+    supervises them). Three queries."""
+    office = office_department()
+    office_pk = office.pk if office is not None else None
+    owners: dict[int, OrgUnit] = {}
+    for task in (
+        Task.objects.filter(plan=plan, work_point__isnull=False)
+        .exclude(lead_unit_id=office_pk)
+        .select_related("lead_unit")
+        .order_by("work_point_id", "number", "pk")
+    ):
+        assert task.work_point_id is not None
+        owners.setdefault(task.work_point_id, task.lead_unit)
+    leads = {
+        owner.project_id: owner.department
+        for owner in ProjectOwner.objects.filter(project__plan=plan, role=OwnerRole.LEAD)
+        .exclude(department_id=office_pk)
+        .select_related("department")
+    }
+    for point_id, project_id in (
+        WorkPoint.projects.through.objects.filter(workpoint__plan=plan)
+        .order_by("project__number")
+        .values_list("workpoint_id", "project_id")
+    ):
+        if project_id in leads:
+            owners.setdefault(point_id, leads[project_id])
+    return owners
+
+
 def _codes(path: str) -> list[str]:
     return [code for code in path.split(PATH_SEPARATOR) if code]
 
@@ -226,14 +265,13 @@ def _targets_found(
     *, at: datetime.date, days: int, wanted: frozenset[Status], rule: Rule
 ) -> list[Finding]:
     """Targets of active plans whose city-wide status as of the last period ended is one of
-    `wanted`; the project's lead department answers, the office's department for a work
-    point's targets. A work point's target that restates a project's target is the same
-    commitment: it raises no second order."""
+    `wanted`; the project's lead department answers, for a work point's targets the unit
+    leading its tasks (`work_point_owners`). A work point's target that restates a
+    project's target is the same commitment: it raises no second order."""
     period = last_period_ended(
         at - datetime.timedelta(days=days),
         PeriodType(settings.EDUPLAN_SUPERVISION_TARGET_PERIOD_TYPE),
     )
-    office = office_department()
     found: list[Finding] = []
     for plan in Plan.objects.filter(status=PlanStatus.ACTIVE).select_related("organisation"):
         leads = {
@@ -242,7 +280,8 @@ def _targets_found(
                 project__plan=plan, role=OwnerRole.LEAD
             ).select_related("department")
         }
-        fallback = office or plan.organisation
+        fallback = plan.organisation
+        points = work_point_owners(plan=plan)
         statuses = target_statuses_cached(
             stamp=figures_stamp(), plan=plan, at=period, unit=plan.organisation
         )
@@ -250,9 +289,10 @@ def _targets_found(
             if row.status not in wanted or row.target.restates_id is not None:
                 continue
             target = row.target
-            unit = (
-                leads.get(target.goal.project_id, fallback) if target.goal is not None else fallback
-            )
+            if target.goal is not None:
+                unit = leads.get(target.goal.project_id, fallback)
+            else:
+                unit = points.get(target.work_point_id or 0, fallback)
             # A miss or a missing judgement happens once, at the due date; being behind
             # happens anew in every period.
             occurrence = period.code
@@ -372,11 +412,12 @@ def _approver_unit(
     submission: Submission, units: dict[str, OrgUnit], office: OrgUnit | None
 ) -> OrgUnit:
     """Where the approval waits: a school's district; a district's or a bureau-run
-    school's form owner; a department's report, the supervision office."""
+    school's form owner; a department's report, the bureau (the supervision office approves
+    it, and does not supervise itself)."""
     unit = submission.org_unit
     codes = _codes(unit.path)
     if unit.type == UnitType.DEPARTMENT or unit.depth == 0:
-        return office or units[codes[0]]
+        return units[codes[0]]
     if unit.depth >= 2:
         return units[codes[1]]
     return submission.form.owner
@@ -459,8 +500,14 @@ FINDERS: dict[Rule, Callable[..., list[Finding]]] = {
 
 
 def findings(*, spec: RuleSpec, at: datetime.date) -> list[Finding]:
-    """What one rule finds on `at`."""
-    return FINDERS[spec.rule](at=at, days=spec.days)
+    """What one rule finds on `at`; never an order for the supervision office itself
+    (it cannot supervise itself): what would be its own goes to the bureau above it."""
+    found = FINDERS[spec.rule](at=at, days=spec.days)
+    office = office_department()
+    if office is None or not any(f.unit.pk == office.pk for f in found):
+        return found
+    bureau = office_superior(office)
+    return [dataclasses.replace(f, unit=bureau) if f.unit.pk == office.pk else f for f in found]
 
 
 def find_reports_missing_twice(*, at: datetime.date, days: int) -> list[Finding]:

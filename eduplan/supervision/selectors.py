@@ -4,8 +4,12 @@ answers for, the supervision office's board, and the inbox.
 Colours (DOMAIN.md "How bureaus supervise"), for an order not yet answered:
 blue within EDUPLAN_SUPERVISION_BLUE_DAYS of its deadline; yellow once it is behind
 schedule (not signed for within EDUPLAN_SUPERVISION_SIGN_DAYS) or past its deadline; red
-when still undone more than EDUPLAN_SUPERVISION_RED_DAYS after the deadline. An answered
-order is green; in the monthly history a red month later caught up shows yellow.
+when still undone more than EDUPLAN_SUPERVISION_RED_DAYS after the deadline. An order
+answered by its deadline is green; one answered after it stays yellow (answered late),
+never green. `colour_for` is the one rule: the board, the lists and their workbooks
+(`colour_annotation`, the same rule as database expressions), the order page and the
+monthly history all read it. The history stops at the month the order was answered; a
+red month caught up shows yellow.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from django.db.models import (
     CharField,
     Count,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Q,
@@ -60,11 +65,18 @@ def _days(name: str) -> datetime.timedelta:
 
 
 def colour_for(
-    *, status: str, assigned_on: datetime.date, due_on: datetime.date, day: datetime.date
+    *,
+    status: str,
+    assigned_on: datetime.date,
+    due_on: datetime.date,
+    day: datetime.date,
+    answered_on: datetime.date | None = None,
 ) -> Colour:
-    """The colour of an order in `status` with deadline `due_on`, on `day`."""
+    """The colour of an order in `status` with deadline `due_on`, on `day`; an answered
+    order's colour depends on the day it was answered (`answered_on`)."""
     if status in ANSWERED:
-        return Colour.GREEN
+        late = answered_on is not None and answered_on > due_on
+        return Colour.YELLOW if late else Colour.GREEN
     if day > due_on + _days("EDUPLAN_SUPERVISION_RED_DAYS"):
         return Colour.RED
     if day > due_on:
@@ -78,6 +90,19 @@ def colour_for(
     return Colour.GREEN
 
 
+def assigned_at(order: SupervisionOrder) -> datetime.datetime:
+    """When the order was raised (立项交办), consistent with its 交办日期: its creation time
+    when made on that day, else the start of that day (a rules run as of an earlier day)."""
+    if timezone.localdate(order.created_at) == order.assigned_on:
+        return order.created_at
+    return timezone.make_aware(datetime.datetime.combine(order.assigned_on, datetime.time()))
+
+
+def answered_day(order: SupervisionOrder) -> datetime.date | None:
+    """The local day the order's feedback was given (None if never)."""
+    return timezone.localdate(order.responded_at) if order.responded_at else None
+
+
 def worst(colours: Iterable[Colour]) -> Colour:
     return max(colours, key=lambda c: SEVERITY[c], default=Colour.GREEN)
 
@@ -89,6 +114,7 @@ def colour_now(*, order: SupervisionOrder, day: datetime.date | None = None) -> 
         assigned_on=order.assigned_on,
         due_on=order.due_on,
         day=day or timezone.localdate(),
+        answered_on=answered_day(order),
     )
 
 
@@ -101,6 +127,7 @@ def colour_annotation(day: datetime.date) -> tuple[Case, Case]:
         _days("EDUPLAN_SUPERVISION_BLUE_DAYS"),
     )
     conditions = [
+        (Q(status__in=ANSWERED, responded_at__date__gt=F("due_on")), Colour.YELLOW),
         (Q(status__in=ANSWERED), Colour.GREEN),
         (Q(due_on__lt=day - red), Colour.RED),
         (Q(due_on__lt=day), Colour.YELLOW),
@@ -120,31 +147,45 @@ def colour_annotation(day: datetime.date) -> tuple[Case, Case]:
     return colour, severity
 
 
+# An order's status, deadline and the day it was answered (None while not answered).
+State: TypeAlias = tuple[str, datetime.date, datetime.date | None]
+
+
 @dataclass(frozen=True)
 class Timeline:
-    """An order's status and deadline at the end of each day, from its events."""
+    """An order's status, deadline and day answered (if it was) at the end of each day,
+    from its events."""
 
     assigned_on: datetime.date
     first_due: datetime.date
     days: list[datetime.date]
-    states: list[tuple[str, datetime.date]]
+    states: list[tuple[str, datetime.date, datetime.date | None]]
 
-    def state_on(self, day: datetime.date) -> tuple[str, datetime.date] | None:
+    def state_on(
+        self, day: datetime.date
+    ) -> tuple[str, datetime.date, datetime.date | None] | None:
         if day < self.assigned_on:
             return None
         i = bisect.bisect_right(self.days, day)
-        return self.states[i - 1] if i else (OrderStatus.ASSIGNED, self.first_due)
+        return self.states[i - 1] if i else (OrderStatus.ASSIGNED, self.first_due, None)
 
     def colour_on(self, day: datetime.date) -> Colour | None:
         state = self.state_on(day)
         if state is None:
             return None
-        status, due_on = state
-        return colour_for(status=status, assigned_on=self.assigned_on, due_on=due_on, day=day)
+        status, due_on, answered_on = state
+        return colour_for(
+            status=status,
+            assigned_on=self.assigned_on,
+            due_on=due_on,
+            day=day,
+            answered_on=answered_on,
+        )
 
-    def answered_on(self, day: datetime.date) -> bool:
+    def answered_on(self, day: datetime.date) -> datetime.date | None:
+        """The day the order was answered, if it stands answered on `day`."""
         state = self.state_on(day)
-        return state is not None and state[0] in ANSWERED
+        return state[2] if state is not None and state[0] in ANSWERED else None
 
 
 def order_timeline(
@@ -153,11 +194,19 @@ def order_timeline(
     """The order's day-by-day states (uses prefetched `events` when given)."""
     rows = sorted(order.events.all() if events is None else events, key=lambda e: (e.at, e.pk))
     days = [timezone.localdate(e.at) for e in rows]
+    states: list[State] = []
+    answered: datetime.date | None = None
+    for day, e in zip(days, rows, strict=True):
+        if e.status not in ANSWERED:
+            answered = None
+        elif answered is None:
+            answered = day
+        states.append((e.status, e.due_on, answered))
     return Timeline(
         assigned_on=order.assigned_on,
         first_due=rows[0].due_on if rows else order.due_on,
         days=days,
-        states=[(e.status, e.due_on) for e in rows],
+        states=states,
     )
 
 
@@ -181,8 +230,11 @@ def monthly_colours(
     *, timeline: Timeline, until: datetime.date, since: datetime.date | None = None
 ) -> dict[datetime.date, Colour]:
     """The worst colour of each month from `since` (default: the month the order was
-    raised) to `until`; once the order is answered by `until`, red months show yellow."""
-    caught_up = timeline.answered_on(until)
+    raised) to `until`, or to the day it was answered if that came first (an answered
+    order has no more months to colour); once answered, red months show yellow."""
+    answered = timeline.answered_on(until)
+    if answered is not None:
+        until = max(min(until, answered), timeline.assigned_on)
     month = month_start(max(since or timeline.assigned_on, timeline.assigned_on))
     out: dict[datetime.date, Colour] = {}
     while month <= until:
@@ -194,9 +246,62 @@ def monthly_colours(
             for c in (timeline.colour_on(first + datetime.timedelta(days=i)) for i in range(span))
             if c is not None
         )
-        out[month] = Colour.YELLOW if caught_up and colour == Colour.RED else colour
+        out[month] = Colour.YELLOW if answered is not None and colour == Colour.RED else colour
         month = next_month(month)
     return out
+
+
+@dataclass(frozen=True)
+class ColourSpan:
+    """Consecutive months of one colour in an order's history."""
+
+    first: datetime.date
+    last: datetime.date
+    colour: Colour
+    months: int
+
+    @property
+    def label(self) -> str:
+        return str(self.colour.label)
+
+
+@dataclass(frozen=True)
+class ColourYear:
+    """One year of an order's history: its twelve months, None where nothing is kept."""
+
+    year: int
+    months: list[tuple[datetime.date, Colour | None]]
+
+
+def colour_spans(rows: Iterable[OrderColour]) -> list[ColourSpan]:
+    """The monthly history as runs of one colour (2017-01 — 2017-03 red, 3 months)."""
+    spans: list[ColourSpan] = []
+    for row in rows:
+        colour = Colour(row.colour)
+        prev = spans[-1] if spans else None
+        if prev and prev.colour == colour and next_month(prev.last) == row.month:
+            spans[-1] = ColourSpan(prev.first, row.month, colour, prev.months + 1)
+        else:
+            spans.append(ColourSpan(row.month, row.month, colour, 1))
+    return spans
+
+
+def colour_years(rows: Iterable[OrderColour]) -> list[ColourYear]:
+    """The monthly history as a year per row of twelve cells (a compact timeline)."""
+    by_month = {row.month: Colour(row.colour) for row in rows}
+    if not by_month:
+        return []
+    years = range(min(by_month).year, max(by_month).year + 1)
+    return [
+        ColourYear(
+            year,
+            [
+                (datetime.date(year, m, 1), by_month.get(datetime.date(year, m, 1)))
+                for m in range(1, 13)
+            ],
+        )
+        for year in years
+    ]
 
 
 def order_colour_history(*, order: SupervisionOrder) -> list[OrderColour]:

@@ -44,7 +44,7 @@ from eduplan.supervision.models import (
     SupervisionOrder,
 )
 from eduplan.supervision.rules import Finding, findings, rule_specs
-from eduplan.supervision.selectors import monthly_colours, order_timeline
+from eduplan.supervision.selectors import assigned_at, monthly_colours, order_timeline
 
 logger = logging.getLogger(__name__)
 
@@ -106,7 +106,11 @@ def _require_office(user: User, order: SupervisionOrder) -> None:
 
 
 def order_event_add(
-    order: SupervisionOrder, action: str, actor: User | None = None, note: str = ""
+    order: SupervisionOrder,
+    action: str,
+    actor: User | None = None,
+    note: str = "",
+    at: datetime.datetime | None = None,
 ) -> OrderEvent:
     """Append a step to the order's history, with its status and deadline after it."""
     return OrderEvent.objects.create(
@@ -116,7 +120,7 @@ def order_event_add(
         due_on=order.due_on,
         actor=None if actor is None else signed_in(actor),
         note=note,
-        at=timezone.now(),
+        at=at or timezone.now(),
     )
 
 
@@ -327,7 +331,8 @@ def order_create(
                 assigned_on=at,
                 due_on=at + datetime.timedelta(days=respond_days),
             )
-            order_event_add(order, "assign", note=finding.detail)
+            # A run as of an earlier day raises the order on that day: its history says so.
+            order_event_add(order, "assign", note=finding.detail, at=assigned_at(order))
     except IntegrityError:
         return None
     return order

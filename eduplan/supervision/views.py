@@ -43,9 +43,12 @@ from eduplan.supervision.models import (
 from eduplan.supervision.selectors import (
     OPEN_FILTER,
     ColouredOrder,
+    assigned_at,
     board_counts,
     board_orders,
     colour_now,
+    colour_spans,
+    colour_years,
     inbox_for,
     inbox_table,
     order_colour_history,
@@ -246,11 +249,17 @@ class Step:
     label: str
     at: datetime.datetime | None
     by: SignedInUser | None
+    day_only: bool = False  # a rules run as of an earlier day: the day, no time
 
 
 def _steps(order: SupervisionOrder) -> list[Step]:
     return [
-        Step(_("Assignment"), order.created_at, None),
+        Step(
+            _("Assignment"),
+            assigned_at(order),
+            None,
+            day_only=timezone.localdate(order.created_at) != order.assigned_on,
+        ),
         Step(_("Signature"), order.signed_at, order.signed_by),
         Step(_("Handling"), order.started_at, order.started_by),
         Step(_("Feedback"), order.responded_at, order.responded_by),
@@ -293,6 +302,7 @@ def _detail(
     may_supervise = order_may_supervise(user=request.user, order=order)
     handling = handling_context(request, order, may_answer=may_answer, may_supervise=may_supervise)
     evidence = handling["evidence_by_event"]
+    history = order_colour_history(order=order)
     return {
         **_nav(request, "order"),
         **handling,
@@ -310,7 +320,8 @@ def _detail(
             }
             for e in reversed(order_events(order=order))
         ],
-        "colour_history": order_colour_history(order=order),
+        "colour_spans": colour_spans(history),
+        "colour_years": colour_years(history),
         "may_sign": may_answer and order.status == OrderStatus.ASSIGNED,
         "may_respond": may_answer and order.status in (OrderStatus.SIGNED, OrderStatus.IN_PROGRESS),
         "may_review": may_supervise and order.status == OrderStatus.RESPONDED,
