@@ -7,11 +7,14 @@ import datetime
 
 import time_machine
 
-from eduplan.supervision.models import Colour, OrderColour, OrderStatus
+from eduplan.supervision.models import Colour, OrderColour, OrderStatus, Rule, SupervisionOrder
 from eduplan.supervision.selectors import (
     board_counts,
     board_orders,
+    colour_annotation,
     colour_now,
+    colour_spans,
+    colour_years,
     order_colour_on,
     order_timeline,
 )
@@ -80,7 +83,7 @@ def test_an_order_not_signed_for_in_time_is_behind_schedule_and_yellow(city):
     }
 
 
-def test_the_colour_on_any_date_follows_the_orders_history(city):
+def test_the_colour_on_any_date_follows_the_orders_history_and_a_late_answer_stays_yellow(city):
     alice = city.users["alice"]
     with on(D(2016, 9, 1)):
         order = raise_order(city.jinshui_one)
@@ -89,9 +92,30 @@ def test_the_colour_on_any_date_follows_the_orders_history(city):
         order = order_feedback(user=alice, order=order, response="已整改")
     assert _colours(order, [D(2016, 9, 19), D(2016, 9, 20)]) == {
         D(2016, 9, 19): Colour.RED,
-        D(2016, 9, 20): Colour.GREEN,
+        D(2016, 9, 20): Colour.YELLOW,  # answered, but after its deadline
     }
-    assert colour_now(order=order, day=D(2016, 9, 19)) == Colour.GREEN  # answered now
+    assert colour_now(order=order, day=D(2016, 9, 19)) == Colour.YELLOW  # answered late
+
+
+def test_an_order_answered_by_its_deadline_is_green_and_one_answered_years_late_is_not(city):
+    alice = city.users["alice"]
+    with on(D(2016, 9, 1)):
+        in_time = raise_order(city.jinshui_one)
+        late = raise_order(city.jinshui_one, rule=Rule.REPORT_MISSING)
+        order_sign(user=alice, order=in_time)
+        order_sign(user=alice, order=late)
+    with on(D(2016, 9, 5)):
+        in_time = order_feedback(user=alice, order=in_time, response="已整改")
+    with on(D(2025, 9, 5)):
+        late = order_feedback(user=alice, order=late, response="九年后补报")
+    day = D(2026, 1, 1)
+    assert colour_now(order=in_time, day=day) == Colour.GREEN
+    assert colour_now(order=late, day=day) == Colour.YELLOW
+    # The board's colour (a database expression) is the same rule.
+    shown = {
+        o.pk: o.colour for o in SupervisionOrder.objects.annotate(colour=colour_annotation(day)[0])
+    }
+    assert shown == {in_time.pk: Colour.GREEN, late.pk: Colour.YELLOW}
 
 
 def test_a_red_month_later_caught_up_shows_yellow_in_the_history_never_green(city):
@@ -114,7 +138,7 @@ def test_a_red_month_later_caught_up_shows_yellow_in_the_history_never_green(cit
     with on(D(2016, 12, 31)):
         order_colours_record(at=D(2016, 12, 31))
     history = dict(_history(order))
-    assert history["2016-12"] == Colour.GREEN  # a month wholly answered
+    assert "2016-12" not in history  # answered: the history stops with the answer
     assert all(history[m] == Colour.YELLOW for m in ("2016-09", "2016-10", "2016-11"))
     # Recording again, or the office's review, never turns them green.
     with on(D(2017, 1, 2)):
@@ -178,3 +202,45 @@ def test_the_colour_thresholds_are_settings(city, settings):
     assert colour_now(order=order, day=D(2016, 9, 3)) == Colour.BLUE
     assert colour_now(order=order, day=D(2016, 9, 9)) == Colour.YELLOW
     assert colour_now(order=order, day=D(2016, 9, 10)) == Colour.RED
+
+
+def test_an_orders_history_reads_as_runs_of_one_colour_and_a_year_per_row(city):
+    alice = city.users["alice"]
+    with on(D(2016, 9, 1)):
+        order = raise_order(city.jinshui_one)
+        order_sign(user=alice, order=order)
+    with on(D(2018, 3, 31)):
+        order_colours_record(at=D(2018, 3, 31))
+    rows = list(OrderColour.objects.filter(order=order).order_by("month"))
+    assert len(rows) == 19  # 2016-09 … 2018-03, each red
+    spans = colour_spans(rows)
+    assert [(s.first, s.last, s.colour, s.months) for s in spans] == [
+        (D(2016, 9, 1), D(2018, 3, 1), Colour.RED, 19)
+    ]
+    years = colour_years(rows)
+    assert [y.year for y in years] == [2016, 2017, 2018]
+    assert [c for _m, c in years[0].months] == [None] * 8 + [Colour.RED] * 4
+    assert [c for _m, c in years[2].months] == [Colour.RED] * 3 + [None] * 9
+
+
+def test_the_order_page_shows_the_history_compactly_and_the_assignment_on_its_day(client, city):
+    alice = city.users["alice"]
+    with on(D(2026, 1, 5)):  # a rules run as of 2016-09-01, made years later
+        order = raise_order(city.jinshui_one, at=D(2016, 9, 1))
+        order_sign(user=alice, order=order)
+    with on(D(2026, 1, 10)):
+        order_colours_record(at=D(2026, 1, 10))
+        order_feedback(user=alice, order=order, response="九年后补报")
+    client.force_login(city.users["sue"])
+    with on(D(2026, 1, 11)):
+        body = client.get(f"/supervision/orders/{order.pk}/").content.decode()
+    history = body[body.index('id="colour-history"') : body.index('id="colour-years"')]
+    # 113 months (2016-09 … 2026-01), caught up: one line of yellow, not 113 lines.
+    assert history.count("<li") == 1 and 'data-colour="yellow"' in history
+    assert body.count('<tr><th scope="row">') == 11  # a row a year, 2016 … 2026
+    assert 'data-colour="yellow"' in body[: body.index("<h2")]  # the page's colour: late
+    steps = body[body.index('id="order-steps"') :]
+    assert "2016-09-01" in steps[: steps.index("</li>")]
+    events = body[body.index('id="order-history"') :]
+    assign = events[events.index('data-action="assign"') :]
+    assert "2016-09-01" in assign[: assign.index("</li>")]

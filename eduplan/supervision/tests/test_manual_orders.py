@@ -15,16 +15,19 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from eduplan.core.errors import InputError
-from eduplan.org.models import Role
+from eduplan.org.models import Role, UnitType
 from eduplan.org.selectors import ERR_UNIT_UNKNOWN
-from eduplan.org.tests.factories import user_with_role
+from eduplan.org.tests.factories import OrgUnitFactory, user_with_role
 from eduplan.supervision.evidence import EvidenceItem
 from eduplan.supervision.handling import (
     ERR_DUE_PAST,
+    ERR_OFFICE_ITSELF,
     ERR_SOURCE,
     ERR_UNIT_OUTSIDE,
+    order_cohandlers_add,
     order_interim_feedback,
     order_raise,
+    order_reassign,
 )
 from eduplan.supervision.models import (
     InboxMessage,
@@ -266,3 +269,22 @@ def test_the_board_offers_a_new_order_to_the_office_only(client, city):
     )
     client.force_login(city.users["lee"])
     assert 'id="order-new"' not in client.get("/supervision/board/").content.decode()
+
+
+def test_the_office_never_assigns_an_order_to_itself(city):
+    office = OrgUnitFactory(
+        code="DEPT-DCS", name="督查室", type=UnitType.DEPARTMENT, parent=city.root
+    )
+    sue = city.users["sue"]
+    refusal = str(ERR_OFFICE_ITSELF) % {"unit": office.name}
+    with pytest.raises(InputError, match=re.escape(refusal)) as refused:
+        raise_by_hand(sue, "督查室")
+    assert refused.value.where == "unit"
+    assert SupervisionOrder.objects.count() == 0
+    order = raise_by_hand(sue, "金水区")
+    with pytest.raises(InputError, match=re.escape(refusal)):
+        order_cohandlers_add(user=sue, order=order, units="督查室")
+    with pytest.raises(InputError, match=re.escape(refusal)):
+        order_reassign(user=sue, order=order, unit="督查室", reason="改由督查室办理")
+    order.refresh_from_db()
+    assert order.responsible_unit == city.jinshui and not order.cohandlers.exists()

@@ -13,7 +13,7 @@ from eduplan.core.errors import InputError
 from eduplan.indicators.models import TargetAssessment
 from eduplan.org.models import Role, UnitType
 from eduplan.org.tests.factories import OrgUnitFactory, user_with_role
-from eduplan.plans.models import Milestone, PlanStatus, Target
+from eduplan.plans.models import Milestone, PlanStatus, Target, Task
 from eduplan.plans.tests.factories import make_plan
 from eduplan.reporting.services import submission_save, submission_submit
 from eduplan.reporting.tests.conftest import GOOD
@@ -258,7 +258,7 @@ def _assess(target, status, user, period="2016B3"):
     )
 
 
-def test_an_off_track_target_goes_to_its_projects_lead_and_a_work_points_to_the_office(
+def test_an_off_track_target_goes_to_its_projects_lead_and_a_work_points_never_to_the_office(
     city, active_plan
 ):
     office = OrgUnitFactory(
@@ -284,12 +284,45 @@ def test_an_off_track_target_goes_to_its_projects_lead_and_a_work_points_to_the_
     assert last_period_ended(datetime.date(2016, 7, 5), "bimonthly").code == "2016B3"
     supervision_scan(at=datetime.date(2016, 7, 5))
     orders = _orders(Rule.TARGET_OFF_TRACK)
-    assert set(orders) == {city.dept_sports.name, office.name}
+    # The office supervises the work points; it never answers an order itself: a work
+    # point without tasks or projects falls to the bureau above it.
+    assert set(orders) == {city.dept_sports.name, city.root.name}
+    assert office.name not in orders
     assert orders[city.dept_sports.name].occurrence == "2016B3"
     assert "第二项工程" in orders[city.dept_sports.name].title
-    assert "工作要点 1" in orders[office.name].title
+    assert "工作要点 1" in orders[city.root.name].title
     # Still off track a period later: the open order stands, no second one.
     assert supervision_scan(at=datetime.date(2016, 9, 5)).created[Rule.TARGET_OFF_TRACK] == 0
+
+
+def test_a_work_points_target_goes_to_the_unit_leading_its_work_not_the_office(city, active_plan):
+    office = OrgUnitFactory(
+        code="DEPT-DCS", name="督查室", type=UnitType.DEPARTMENT, parent=city.root
+    )
+    work_point = active_plan.work_points.get()
+    for number, lead in ((1, office), (2, city.dept_basic)):  # a proposal still led by the office
+        Task.objects.create(
+            plan=active_plan,
+            work_point=work_point,
+            number=number,
+            title=f"任务{number}",
+            lead_unit=lead,
+            deadline=datetime.date(2016, 12, 31),
+            year=2016,
+        )
+    point = Target.objects.create(
+        plan=active_plan,
+        work_point=work_point,
+        indicator="党建示范点",
+        value=Decimal(10),
+        unit="个",
+        comparator=">=",
+        source="建设10个党建示范点",
+    )
+    _assess(point, "off_track", city.users["dan"])
+    supervision_scan(at=datetime.date(2016, 7, 5))
+    assert set(_orders(Rule.TARGET_OFF_TRACK)) == {city.dept_basic.name}
+    assert not SupervisionOrder.objects.filter(responsible_unit=office).exists()
 
 
 def test_without_an_office_department_a_work_points_target_goes_to_the_bureau(city, active_plan):
