@@ -77,8 +77,8 @@ class Cockpit:
     reporting: list[CompletenessRow[UnitRef]]
     charts: list[Chart] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
-    # The key targets whose figure is a provisional measure (临时口径), for the footnotes
-    # a wall screen needs (no hover there).
+    # The project cards' key targets whose figure is a provisional measure (临时口径), for
+    # the footnotes a wall screen needs (no hover there).
     provisional: list[TargetStatus] = field(default_factory=list)
 
 
@@ -129,7 +129,7 @@ def cockpit_build(*, user: User, frame: Frame) -> Cockpit:
         worst_orders=list(mine[:TOP_ORDERS]),
         reporting=reporting,
         charts=charts,
-        provisional=[k["status"] for k in key_targets if k["status"].provisional],
+        provisional=[p.key_target for p in projects if p.key_target and p.key_target.provisional],
         tables=[
             behind_table(behind),
             projects_table,
