@@ -103,7 +103,10 @@ def _district_statuses(
     measured = [
         s.target
         for s in statuses
-        if s.kind == "measured" and s.target.binding.reach == Reach.EACH_UNIT
+        if s.kind == "measured"
+        and s.target.binding.reach == Reach.EACH_UNIT
+        # A work point's target restating a project's is the same column: shown once.
+        and s.target.restates_id is None
     ]
 
     def compute() -> tuple[list[int], dict[str, dict[int, DistrictStatus]]]:
@@ -259,9 +262,9 @@ def _districts_table(frame: Frame, targets: list[Target], visible: list[District
         header=[
             _("Rank"),
             _("District"),
-            _("Expected"),
-            _("Missing"),
-            _("Late"),
+            _("Reports expected"),
+            _("Reports missing"),
+            _("Reports late"),
             _("Reports submitted (%)"),
             _("Reports on time (%)"),
             _("Targets on track (%)"),
@@ -295,7 +298,8 @@ def _cell(status: DistrictStatus | None) -> DistrictCell | None:
     """A district's progress on one target, ready for the table."""
     if status is None:
         return None
-    progress = None if status.progress is None else f"{status.progress:.0f}"
+    # Rounded to whole points, never "-0".
+    progress = None if status.progress is None else f"{status.progress:.0f}".replace("-0", "0")
     return {
         "style": STATUS_STYLES[status.status],
         "label": str(STATUS_LABELS[status.status]),
