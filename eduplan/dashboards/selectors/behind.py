@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from eduplan.core.numbers import plain_number
 from eduplan.core.tables import Table
@@ -155,7 +156,7 @@ def _targets(frame: Frame, statuses: list[TargetStatus]) -> list[BehindItem]:
         items.append(
             BehindItem(
                 kind="target",
-                kind_label=_("Target"),
+                kind_label=pgettext("lagging item", "Target"),
                 title=t.indicator,
                 where=where,
                 owner=owner or frame.plan.organisation.name,
