@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime
 
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from eduplan.supervision.models import Colour, OrderColour, OrderStatus, Rule, SupervisionOrder
 from eduplan.supervision.selectors import (
@@ -244,3 +246,27 @@ def test_the_order_page_shows_the_history_compactly_and_the_assignment_on_its_da
     events = body[body.index('id="order-history"') :]
     assign = events[events.index('data-action="assign"') :]
     assert "2016-09-01" in assign[: assign.index("</li>")]
+
+
+def test_the_order_pages_queries_do_not_grow_with_its_months_of_history(client, city):
+    alice = city.users["alice"]
+    with on(D(2016, 9, 1)):
+        short = raise_order(city.jinshui_one)
+        long = raise_order(city.jinshui_one, rule=Rule.REPORT_MISSING)
+    with on(D(2016, 11, 30)):
+        order_colours_record(at=D(2016, 11, 30))
+    with on(D(2025, 6, 30)):
+        OrderColour.objects.filter(order=short).delete()  # three months against 106
+        order_colours_record(at=D(2025, 6, 30))
+        OrderColour.objects.filter(order=short, month__gt=D(2016, 11, 1)).delete()
+    assert OrderColour.objects.filter(order=short).count() == 3
+    assert OrderColour.objects.filter(order=long).count() == 106
+    client.force_login(alice)
+    client.get(f"/supervision/orders/{short.pk}/")  # sessions, content types: warmed once
+
+    def queries(order) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(f"/supervision/orders/{order.pk}/").status_code == 200
+        return len(captured)
+
+    assert queries(long) == queries(short)
