@@ -53,3 +53,24 @@ def test_a_leaders_first_screen_names_every_lagging_items_owner(demo, live_serve
     first = page.locator("#behind tbody tr").first
     assert first.get_attribute("data-owner") in owners
     assert external == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_big_screen_fills_a_1920_by_1080_screen_without_an_empty_bottom(
+    demo, live_server, browser_page
+):
+    page, _external = browser_page
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.goto(f"{live_server.url}/accounts/login/?next=/dashboards/screen/")
+    page.fill("#id_username", "leader")
+    page.fill("#id_password", "eduplan2016")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/dashboards/screen/**")
+    page.wait_for_selector("[data-chart][data-drawn] svg")
+    page.screenshot(path=str(ARTIFACTS / "screen-1920.png"))
+    # Nothing hangs below the screen, and the last block reaches its bottom.
+    assert page.evaluate("document.documentElement.scrollHeight") <= 1080
+    chart = page.locator("[data-chart='reports-missing']").bounding_box()
+    assert chart is not None and chart["y"] + chart["height"] >= 1080 * 0.9
+    behind = page.locator("#behind").bounding_box()
+    assert behind is not None and behind["y"] < 1080 / 3  # the lagging list comes first
