@@ -40,6 +40,7 @@ from eduplan.reporting.models import (
     Submission,
     SubmissionEvent,
 )
+from eduplan.reporting.plausibility import context_numbers
 from eduplan.reporting.rules import holds
 from eduplan.reporting.values import ValueRefused, display_value, parse_value
 
@@ -412,51 +413,13 @@ def submission_check(submission: Submission) -> list[FieldProblem]:
         and (e.code not in stored or (stored[e.code][0] is None and not stored[e.code][1]))
     ]
     numbers = {code: number for code, (number, _text) in stored.items() if number is not None}
-    numbers |= _context_numbers(submission, definition)
+    numbers |= context_numbers(submission, definition)
     for rule in definition.rules:
         if any(stored.get(code, (None, ""))[1] != value for code, value in rule.when):
             continue
         if holds(rule.left, rule.operator, rule.right, numbers) is False:
             problems.append(FieldProblem(rule.code, rule.message, rule.severity))
     return problems
-
-
-def _context_numbers(submission: Submission, definition: FormDefinition) -> dict[str, Decimal]:
-    """The unit's figures that plausibility rules compare with: `previous_<code>` from
-    its report of the previous period, `reported_<code>` its latest reported value of
-    that element in any form (drafts and returned reports do not count)."""
-    names = set().union(*(rule.context_names for rule in definition.rules))
-    if not names:
-        return {}
-    counted = [Status.SUBMITTED, Status.APPROVED]
-    found: dict[str, Decimal] = {}
-    previous = {n.removeprefix("previous_") for n in names if n.startswith("previous_")}
-    if previous:
-        rows = DataValue.objects.filter(
-            submission__form_id=submission.form_id,
-            submission__org_unit_id=submission.org_unit_id,
-            submission__subject=submission.subject,
-            submission__status__in=counted,
-            period=period_from_code(submission.period).previous().code,
-            element__code__in=previous,
-            number__isnull=False,
-        ).values_list("element__code", "number")
-        found |= {f"previous_{code}": n for code, n in rows if n is not None}
-    reported = {n.removeprefix("reported_") for n in names if n.startswith("reported_")}
-    if reported:
-        rows = (
-            DataValue.objects.filter(
-                org_unit_id=submission.org_unit_id,
-                submission__status__in=counted,
-                element__code__in=reported,
-                number__isnull=False,
-            )
-            .exclude(submission_id=submission.pk)
-            .order_by("submission__submitted_at")
-            .values_list("element__code", "number")
-        )
-        found |= {f"reported_{code}": n for code, n in rows if n is not None}  # latest wins
-    return found
 
 
 @transaction.atomic
