@@ -23,13 +23,14 @@ from eduplan.ledgers.models import (
     LedgerRecordEvent,
     RecordStatus,
 )
+from eduplan.ledgers.review import review_initial
 from eduplan.ledgers.services import Placed, masked, search_text
 
 CHUNK = 1000
 RECORD_FIELDS = (
     "ledger", "version", "org_unit", "unit_path", "on", "year", "month", "status",
     "retired_reason", "key", "data", "search", "revision", "created_by", "idempotency_key",
-    "batch", "created_at", "updated_at",
+    "batch", "created_at", "updated_at", "review", "review_reason",
 )  # fmt: skip
 EVENT_FIELDS = ("record", "kind", "user", "at", "old", "new", "reason")
 
@@ -70,13 +71,14 @@ def records_insert(
     user = batch.user_id
     ledger = batch.ledger
     version = ledger.current_version_id
+    review = review_initial(definition)
     _insert(
         LedgerRecord,
         RECORD_FIELDS,
         [
             [ledger.pk, version, p.unit.pk, p.unit.path, p.on, p.on.year,
              f"{p.on.year}{p.on.month:02d}", RecordStatus.ACTIVE, "", p.key, p.data,
-             search_text(definition, p.data, p.names), 1, user, "", batch.pk, now, now]
+             search_text(definition, p.data, p.names), 1, user, "", batch.pk, now, now, review, ""]
             for p in placed
         ],
     )  # fmt: skip

@@ -105,12 +105,26 @@ class KeeperShape(Shape):
 
     department: Text | None = None
     units: Flag = False
+    # With units: the unit itself keeps its records ("unit"), or the district over it
+    # ("district"; a unit outside any district keeps its own). See ledgers/review.py.
+    level: Literal["unit", "district"] = "unit"
 
     @model_validator(mode="after")
     def _one_keeper(self) -> Self:
         if (self.department is None) == (not self.units):
             raise refusal(_("name either a department or “units: true”"))
+        if self.level != "unit" and not self.units:
+            raise refusal(_("a keeping level needs “units: true”"), at=("level",))
         return self
+
+
+class ReviewShape(Shape):
+    """Records go submitted → approved or returned, decided one level up: the district
+    over a school; for a unit outside any district, `department` (or, without one, the
+    supervision office). See ledgers/review.py."""
+
+    by: Literal["next_level"] = "next_level"
+    department: Text | None = None
 
 
 class MetricShape(Shape):
@@ -138,6 +152,7 @@ class LedgerShape(Shape):
     description: OptionalText = ""
     project: int | None = None  # the plan's project (工程) it serves, for the index page
     keeper: KeeperShape
+    review: ReviewShape | None = None
     unit: Code  # the unit field: which org unit a record belongs to
     date: Code  # the date field: when a record counts
     unique: Items[Code] = []
@@ -161,6 +176,7 @@ class LedgerDefinition:
         self.unique: list[str] = data.get("unique") or []
         self.keeper: dict[str, Any] = data["keeper"]
         self.public: bool = bool(data.get("public"))
+        self.review: dict[str, Any] | None = data.get("review")
         self._private = frozenset(f["code"] for f in self.fields if f["type"] == "person")
 
     @property
@@ -267,4 +283,9 @@ def definition_from_data(data: Any, *, source: str) -> LedgerDefinition:
 
     _fields_check(ledger, place)
     _metrics_check(ledger, place)
+    if ledger.review is not None and not ledger.keeper.units:
+        raise InputError(
+            _("a review one level up needs a ledger each unit keeps (“units: true”)"),
+            where=place("review"),
+        )
     return LedgerDefinition(ledger.model_dump(mode="json", exclude_defaults=True))

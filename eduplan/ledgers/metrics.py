@@ -3,7 +3,8 @@
 Each metric compiles to one queryset over the record table (JSON key lookups that run on
 SQLite and PostgreSQL alike), with the contract's columns: `unit_path` (copied onto the
 record), `period` (the month of the record's date, or of another date field), `num` and
-`den`. Only active records count, and a ledger lists everything it counts, so no record
+`den`. Only active, approved records count (a reviewed ledger's record submitted or
+returned is not yet a fact: ledgers/review.py), and a ledger lists everything it counts, so no record
 means none (`absent_is_zero`). A new ledger file brings its metrics with it.
 """
 
@@ -17,7 +18,7 @@ from django.db.models.functions import Cast, Concat, Substr
 
 from eduplan.core.metrics import Metric, OverTime, OverUnits, Rows, register_family
 from eduplan.ledgers.definitions import LedgerDefinition
-from eduplan.ledgers.models import Ledger, LedgerRecord, RecordStatus
+from eduplan.ledgers.models import Ledger, LedgerRecord, RecordStatus, ReviewState
 
 PREFIX = "ledger"
 NUMBER = DecimalField(max_digits=20, decimal_places=4)
@@ -28,7 +29,9 @@ def metric_key(ledger_code: str, metric_code: str) -> str:
 
 
 def _selected(ledger_id: int, spec: dict[str, Any]) -> QuerySet[LedgerRecord]:
-    rows = LedgerRecord.objects.filter(ledger_id=ledger_id, status=RecordStatus.ACTIVE)
+    rows = LedgerRecord.objects.filter(
+        ledger_id=ledger_id, status=RecordStatus.ACTIVE, review=ReviewState.APPROVED
+    )
     for code, wanted in (spec.get("where") or {}).items():
         if isinstance(wanted, list):
             rows = rows.filter(**{f"data__{code}__in": wanted})

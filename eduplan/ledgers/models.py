@@ -79,6 +79,14 @@ class RecordStatus(models.TextChoices):
     RETIRED = "retired", _("Retired")
 
 
+class ReviewState(models.TextChoices):
+    """Where a record stands in its ledger's review (ledgers without one: approved as kept)."""
+
+    SUBMITTED = "submitted", _("Awaiting review")
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned")
+
+
 class LedgerRecord(models.Model):
     """One row of a ledger: a school designated, a project, a visit …"""
 
@@ -100,6 +108,11 @@ class LedgerRecord(models.Model):
         _("status"), max_length=10, choices=RecordStatus.choices, default=RecordStatus.ACTIVE
     )
     retired_reason = models.CharField(_("reason retired"), max_length=500, blank=True)
+    # Only approved records count in metrics and show on public pages (ledgers/review.py).
+    review = models.CharField(
+        _("review"), max_length=10, choices=ReviewState.choices, default=ReviewState.APPROVED
+    )
+    review_reason = models.CharField(_("reason returned"), max_length=500, blank=True)
     # The unique key's values joined (blank when the ledger declares none).
     key = models.CharField(_("unique key"), max_length=300, blank=True)
     data = models.JSONField(_("values"), default=dict)
@@ -135,6 +148,7 @@ class LedgerRecord(models.Model):
             models.Index(fields=["ledger", "status", "month"], name="ledger_record_month"),
             models.Index(fields=["ledger", "unit_path"], name="ledger_record_path"),
             models.Index(fields=["ledger", "year"], name="ledger_record_year"),
+            models.Index(fields=["review", "ledger"], name="ledger_record_review"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -161,6 +175,9 @@ class EventKind(models.TextChoices):
     CREATE = "create", _("Created")
     UPDATE = "update", _("Changed")
     RETIRE = "retire", _("Retired")
+    SUBMIT = "submit", _("Submitted for review")
+    APPROVE = "approve", _("Approved")
+    RETURN = "return", _("Returned")
 
 
 class LedgerRecordEvent(models.Model):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from eduplan.ledgers.definitions import LedgerDefinition
 from eduplan.ledgers.metrics import metric_key
-from eduplan.ledgers.models import Ledger, LedgerFile, LedgerRecord, RecordStatus
+from eduplan.ledgers.models import Ledger, LedgerFile, LedgerRecord, RecordStatus, ReviewState
 from eduplan.ledgers.services import definition_of, may_enter
 from eduplan.ledgers.values import value_shown
 from eduplan.org.access import User, scope_of
@@ -244,12 +244,15 @@ def record_files(record: LedgerRecord) -> list[LedgerFile]:
 
 
 def records_public(ledger: Ledger) -> QuerySet[LedgerRecord]:
-    """The active records of a public ledger (none of a ledger that is not public)."""
+    """The active, approved records of a public ledger (none of a ledger that is not
+    public)."""
     assert ledger.current_version is not None
     if not definition_of(ledger.current_version).public:
         return LedgerRecord.objects.none()
     return (
-        LedgerRecord.objects.filter(ledger=ledger, status=RecordStatus.ACTIVE)
+        LedgerRecord.objects.filter(
+            ledger=ledger, status=RecordStatus.ACTIVE, review=ReviewState.APPROVED
+        )
         .select_related("org_unit")
         .order_by("-on", "-pk")
     )

@@ -35,6 +35,7 @@ from eduplan.ledgers.models import (
     LedgerVersion,
     RecordStatus,
 )
+from eduplan.ledgers.review import keeper_level_allows, review_department_check, review_initial
 from eduplan.ledgers.values import (
     UnitIndex,
     unit_codes,
@@ -79,6 +80,7 @@ def ledger_load(*, definition: LedgerDefinition, where: str = "") -> tuple[Ledge
         department = OrgUnit.objects.filter(code=code, type=UnitType.DEPARTMENT).first()
         if department is None:
             raise InputError(_("unknown department: %(code)s") % {"code": code}, where=where)
+    review_department_check(definition, where=where)
     ledger, _new = Ledger.objects.get_or_create(
         code=definition.code, defaults={"name": definition.name}
     )
@@ -153,7 +155,7 @@ def may_enter(user: User, ledger: Ledger, unit: OrgUnit) -> bool:
         return can(user, Action.REPORT_ENTER, ledger.keeper_department) and can(
             user, Action.REPORT_VIEW, unit
         )
-    return can(user, Action.REPORT_ENTER, unit)
+    return can(user, Action.REPORT_ENTER, unit) and keeper_level_allows(user, ledger, unit)
 
 
 def enter_require(user: User, ledger: Ledger, unit: OrgUnit) -> None:
@@ -328,6 +330,7 @@ def record_new(
         key=placed.key,
         data=placed.data,
         search=search_text(definition, placed.data, placed.names),
+        review=review_initial(definition),
         created_by=actor_of(user),
         idempotency_key=key,
     )
@@ -415,7 +418,10 @@ def _locked(record: LedgerRecord, revision: int | None) -> LedgerRecord:
     return locked
 
 
-FILLED = ("version", "org_unit", "unit_path", "on", "year", "month", "key", "data", "search")
+FILLED = (
+    "version", "org_unit", "unit_path", "on", "year", "month", "key", "data", "search",
+    "review", "review_reason",
+)  # fmt: skip
 
 
 def _changed(
@@ -459,6 +465,7 @@ def record_update(
         placed=placed,
         user=None,
     )
+    was = locked.review
     for name in FILLED:
         setattr(locked, name, getattr(fresh, name))
     locked.revision += 1
@@ -470,6 +477,14 @@ def record_update(
         old=old,
         new=new,
     )
+    if was != locked.review:  # a changed record goes back to its reviewer
+        LedgerRecordEvent.objects.create(
+            record=locked,
+            kind=EventKind.SUBMIT,
+            user=actor_of(user),
+            old={"review": was},
+            new={"review": locked.review},
+        )
     figures_changed()
     return locked
 

@@ -7,8 +7,9 @@ Sheets (ASCII codes beside Chinese labels, as XLSForm has them):
   pattern, unit_types (space-separated), relevant (`${field} != ''` or
   `${field} = 'value'`), public, unit;
 - choices: list_name, name, label (the label is what a record stores);
-- settings: form_id, form_title, description, keeper_department or keeper_units, unit,
-  date, unique (space-separated), public;
+- settings: form_id, form_title, description, keeper_department or keeper_units (with
+  keeper_level: unit or district), unit, date, unique (space-separated), public, review
+  (next_level) and review_department;
 - metrics: name, label, unit, kind, field, date, where (`field=value|value; field=value`).
 A refusal names the sheet and row the problem comes from (`survey!5`).
 """
@@ -99,6 +100,12 @@ def _settings(row: dict[str, Any]) -> dict[str, Any]:
         data["keeper"] = {"department": row["keeper_department"]}
     else:
         data["keeper"] = {"units": row.get("keeper_units") in TRUE}
+        if "keeper_level" in row:
+            data["keeper"]["level"] = row["keeper_level"]
+    if "review" in row:
+        data["review"] = {"by": row["review"]}
+        if "review_department" in row:
+            data["review"]["department"] = row["review_department"]
     if "unique" in row:
         data["unique"] = str(row["unique"]).split()
     if "public" in row:
