@@ -19,9 +19,16 @@ from django.db import transaction
 
 from eduplan.construction.selectors import class_census_by_school
 from eduplan.core.figures_cache import figures_changed
+from eduplan.demo.disclosures import REVIEW, directory_rows, fee_rows
 from eduplan.demo.history import building_programmes
 from eduplan.demo.world import NEW_SCHOOL_YEARS, BuildProject
-from eduplan.ledgers.models import EventKind, Ledger, LedgerRecord, LedgerRecordEvent
+from eduplan.ledgers.models import (
+    EventKind,
+    Ledger,
+    LedgerRecord,
+    LedgerRecordEvent,
+    ReviewState,
+)
 from eduplan.ledgers.services import definition_of, ledgers_load, masked, record_new, record_place
 from eduplan.ledgers.values import field_relevant
 from eduplan.org.access import User
@@ -431,12 +438,17 @@ def _units() -> dict[str, list[OrgUnit]]:
 
 
 def _write(ledger: Ledger, rows: list[Row], user: User | None = None) -> int:
-    """Check every row as an entry would be checked, then write them and their history."""
+    """Check every row as an entry would be checked, then write them and their history
+    (and, for a reviewed ledger, the decision a row carries under REVIEW)."""
     assert ledger.current_version is not None
     definition = definition_of(ledger.current_version)
     units = {u.code: u for u in OrgUnit.objects.all()}
     records = []
-    for i, row in enumerate(rows):
+    decisions: list[tuple[str, str] | None] = []
+    for i, given in enumerate(rows):
+        row = {k: v for k, v in given.items() if k != REVIEW}
+        decision = given.get(REVIEW) if definition.review else None
+        decisions.append(decision)
         placed, problems = record_place(definition, row, units)
         if placed is None:
             raise ValueError(f"demo {ledger.code} row {i}: {problems}")
@@ -449,14 +461,27 @@ def _write(ledger: Ledger, rows: list[Row], user: User | None = None) -> int:
                 user=user,
             )
         )
+    for record, decision in zip(records, decisions, strict=True):
+        if decision is not None:
+            record.review, record.review_reason = decision
     created = LedgerRecord.objects.bulk_create(records, batch_size=2000)
-    LedgerRecordEvent.objects.bulk_create(
-        (
-            LedgerRecordEvent(record=r, kind=EventKind.CREATE, new=masked(definition, r.data))
-            for r in created
-        ),
-        batch_size=2000,
-    )
+    events = [
+        LedgerRecordEvent(record=r, kind=EventKind.CREATE, new=masked(definition, r.data))
+        for r in created
+    ]
+    decided = {ReviewState.APPROVED: EventKind.APPROVE, ReviewState.RETURNED: EventKind.RETURN}
+    events += [
+        LedgerRecordEvent(
+            record=r,
+            kind=decided[ReviewState(r.review)],
+            old={"review": ReviewState.SUBMITTED},
+            new={"review": r.review},
+            reason=r.review_reason,
+        )
+        for r, decision in zip(created, decisions, strict=True)
+        if decision is not None and r.review in decided
+    ]
+    LedgerRecordEvent.objects.bulk_create(events, batch_size=2000)
     return len(created)
 
 
@@ -472,6 +497,8 @@ def ledgers_demo_seed(*, scale: float, seed: int) -> dict[str, int]:
         "kindergarten_grading": lambda rng: _kindergartens(rng, units),
         "school_projects": lambda rng: _projects(rng, units, scale, seed),
         "apprenticeship_pilots": lambda rng: _apprenticeships(rng, units),
+        "fee_items": fee_rows,
+        "private_schools": directory_rows,
     }
     every = [u for group in ("bureau", "districts", "schools_all") for u in units[group]]
     done = {}

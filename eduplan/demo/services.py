@@ -29,8 +29,6 @@ from eduplan.org.services import org_path_load, org_units_create
 from eduplan.plans.loading import plan_spec_from_file
 from eduplan.plans.models import Milestone, MilestoneEvidence, MilestoneKind, Plan
 from eduplan.plans.services import plan_load
-from eduplan.public.demo import public_demo_seed
-from eduplan.public.models import DirectoryEntry, FeeItem
 from eduplan.reporting.loading import forms_load
 from eduplan.reporting.models import DataValue, ExpectedReport, Form, Status, Submission
 from eduplan.reporting.services import expected_reports_open
@@ -223,8 +221,6 @@ def demo_setup(*, scale: float = 1.0, seed: int = 2016) -> dict[str, object]:
         done["orders"] = supervision_scan(at=DEMO_SCAN_DAY).total_created
     if not WeightSet.objects.exists():
         done["appraisal_weights"] = weights_load()[0].version
-    if not FeeItem.objects.exists() and not DirectoryEntry.objects.exists():
-        done.update({k: v for k, v in public_demo_seed(seed=seed).items() if v})
     if not Competition.objects.exists():
         done.update({k: v for k, v in football_demo_seed(seed=seed).items() if v})
     demo_accounts_create()

@@ -4,8 +4,8 @@ Each metric compiles to one queryset over the record table (JSON key lookups tha
 SQLite and PostgreSQL alike), with the contract's columns: `unit_path` (copied onto the
 record), `period` (the month of the record's date, or of another date field), `num` and
 `den`. Only active, approved records count (a reviewed ledger's record submitted or
-returned is not yet a fact: ledgers/review.py), and a ledger lists everything it counts, so no record
-means none (`absent_is_zero`). A new ledger file brings its metrics with it.
+returned is not yet a fact: ledgers/review.py), and a ledger lists everything it counts,
+so no record means none (`absent_is_zero`). A new ledger file brings its metrics with it.
 """
 
 from __future__ import annotations

@@ -1,26 +1,38 @@
-"""Demo disclosures: fee items for every open school and directory entries for every
-private one, deterministic for a seed. The document numbers, sponsors, addresses and
-phone numbers are made up, like the demo city itself; document and licence numbers
-read as demo values (演示文号…, 演示许可证…), never as real ones a citizen might quote."""
+"""Demo disclosures, as ledger rows: fee items (收费公示) for every open school and a
+directory entry (民办学校名录) for every open private one, deterministic for a seed.
+Most fee items are approved by their district; a few await review and a few were
+returned with a reason, so the review queue and the public page differ. The document
+numbers, sponsors, addresses and phone numbers are made up, like the demo city itself;
+document and licence numbers read as demo values (演示文号…, 演示许可证…), never as real
+ones a citizen might quote."""
 
 from __future__ import annotations
 
 import datetime
 import random
 from dataclasses import dataclass
-from decimal import Decimal
+from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 
+from eduplan.ledgers.models import ReviewState
 from eduplan.org.models import OrgUnit, Ownership, UnitType
 from eduplan.org.selectors import open_on
-from eduplan.public.models import DirectoryEntry, FeeItem, fee_complaint_hotline
 
 DEMO_SCHOOL_YEAR = 2016
 SCHOOL_YEAR_START = datetime.date(DEMO_SCHOOL_YEAR, 9, 1)
-UNPUBLISHED_FEE_SHARE = 0.06
-UNPUBLISHED_ENTRY_SHARE = 0.1
+FILED_ON = datetime.date(DEMO_SCHOOL_YEAR, 8, 20)
+AWAITING_SHARE = 0.03  # fee items the district has not decided on yet
+RETURNED_SHARE = 0.03  # and those it sent back
+RETURN_REASONS = (
+    "批准文号与所附文件不符，请核对后重新提交",
+    "收费标准高于批准标准，请按批准标准填报",
+    "未填写困难学生减免政策的具体比例",
+)
+HOTLINE = "12358"
+# A demo row's review decision, (state, reason): read and removed by the ledger seeding.
+REVIEW = "__review__"
+Row = dict[str, Any]
 
 PROVINCE = "河南省发展和改革委员会"
 CITY = "郑州市发展和改革委员会"
@@ -230,28 +242,38 @@ SPONSOR_KINDS = ("教育科技有限公司", "教育咨询有限公司", "文化
 SPONSOR_WORDS = ("育才", "启明", "博雅", "明德", "求实", "英才", "晨光", "致远", "思源", "新航")
 
 
-def _amount(rng: random.Random, fee: Fee) -> Decimal:
+def _amount(rng: random.Random, fee: Fee) -> int:
     steps = (fee.high - fee.low) // fee.step
-    return Decimal(fee.low + fee.step * rng.randint(0, steps))
+    return fee.low + fee.step * rng.randint(0, steps)
 
 
-def _fee(rng: random.Random, school: OrgUnit, fee: Fee, n: int) -> FeeItem:
-    return FeeItem(
-        school=school,
-        school_year=DEMO_SCHOOL_YEAR,
-        item=fee.item,
-        amount=_amount(rng, fee),
-        unit=fee.unit,
-        approving_body=fee.body,
-        document_number=fee.document.format(n=n),
-        scope=fee.scope,
-        hotline=fee_complaint_hotline(),
-        waivers=fee.waivers,
-        published=rng.random() >= UNPUBLISHED_FEE_SHARE,
-    )
+def _decision(rng: random.Random) -> tuple[str, str]:
+    draw = rng.random()
+    if draw < AWAITING_SHARE:
+        return ReviewState.SUBMITTED, ""
+    if draw < AWAITING_SHARE + RETURNED_SHARE:
+        return ReviewState.RETURNED, rng.choice(RETURN_REASONS)
+    return ReviewState.APPROVED, ""
 
 
-def _entry(rng: random.Random, school: OrgUnit, n: int) -> DirectoryEntry:
+def _fee(rng: random.Random, school: OrgUnit, fee: Fee, n: int) -> Row:
+    return {
+        "school": school.code,
+        "school_year": DEMO_SCHOOL_YEAR,
+        "item": fee.item,
+        "amount": _amount(rng, fee),
+        "billing_unit": fee.unit,
+        "approving_body": fee.body,
+        "document_number": fee.document.format(n=n),
+        "scope": fee.scope,
+        "waivers": fee.waivers,
+        "hotline": HOTLINE,
+        "filed_on": (FILED_ON + datetime.timedelta(days=rng.randint(0, 10))).isoformat(),
+        REVIEW: _decision(rng),
+    }
+
+
+def _entry(rng: random.Random, school: OrgUnit, n: int) -> Row:
     district = school.parent
     area = district.code if district and district.code.isdigit() else "410100"
     county_level = district is not None and district.type == UnitType.DISTRICT
@@ -264,44 +286,52 @@ def _entry(rng: random.Random, school: OrgUnit, n: int) -> DirectoryEntry:
     local = county_level and district is not None and approves_locally
     approved_by = f"{district.name}教育局" if local and district else "郑州市教育局"
     place = district.name if county_level and district else "郑州市"
-    return DirectoryEntry(
-        school=school,
-        licence_number=f"演示许可证{area}{TYPE_CODE.get(school.type, '2')}{n:05d}号",
-        sponsor=f"郑州市{rng.choice(SPONSOR_WORDS)}{rng.choice(SPONSOR_KINDS)}",
-        address=f"{place}{rng.choice(ROADS)}{rng.randint(1, 299)}号",
-        phone=f"0371-6{rng.randint(0, 9999999):07d}",
-        levels=LEVELS_BY_TYPE.get(school.type, ""),
-        approved_by=approved_by,
-        published=rng.random() >= UNPUBLISHED_ENTRY_SHARE,
-    )
+    opened = school.opened_on if school.opened_on and school.opened_on.year >= 2013 else None
+    return {
+        "school": school.code,
+        "licence_number": f"演示许可证{area}{TYPE_CODE.get(school.type, '2')}{n:05d}号",
+        "sponsor": f"郑州市{rng.choice(SPONSOR_WORDS)}{rng.choice(SPONSOR_KINDS)}",
+        "address": f"{place}{rng.choice(ROADS)}{rng.randint(1, 299)}号",
+        "phone": f"0371-6{rng.randint(0, 9999999):07d}",
+        "levels": LEVELS_BY_TYPE.get(school.type, ""),
+        "approved_by": approved_by,
+        "listed_on": (opened or datetime.date(2016, 3, 1)).isoformat(),
+    }
 
 
-@transaction.atomic
-def public_demo_seed(*, seed: int) -> dict[str, int]:
-    """Fee items of the 2016 school year for every school open then and now, and a
-    directory entry for every open private school; a few of each left unpublished."""
-    rng = random.Random(seed * 31 + 7)
-    schools = list(
+def _schools() -> list[OrgUnit]:
+    """Schools open at the start of the 2016 school year and still open."""
+    return list(
         OrgUnit.objects.filter(type__in=list(FEES_BY_TYPE))
         .filter(open_on(timezone.localdate()))
         .filter(open_on(SCHOOL_YEAR_START))
         .select_related("parent")
         .order_by("code")
     )
-    fees: list[FeeItem] = []
-    entries: list[DirectoryEntry] = []
-    for n, school in enumerate(schools, start=1):
+
+
+def fee_rows(rng: random.Random) -> list[Row]:
+    """Fee items of the 2016 school year for every school open then and now (a private
+    school files its own tuition instead of the public one), each with its decision."""
+    rows: list[Row] = []
+    for n, school in enumerate(_schools(), start=1):
         private = school.ownership == Ownership.PRIVATE
         for fee in FEES_BY_TYPE[school.type]:
             if private and fee.item in {"学费", "保育教育费"}:
                 continue  # a private school's own tuition is filed below
             if fee.share < 1 and rng.random() >= fee.share:
                 continue
-            fees.append(_fee(rng, school, fee, n))
+            rows.append(_fee(rng, school, fee, n))
         if private:
             own = PRIVATE_CARE if school.type == UnitType.KINDERGARTEN else PRIVATE_TUITION
-            fees.append(_fee(rng, school, own, n))
-            entries.append(_entry(rng, school, n))
-    FeeItem.objects.bulk_create(fees, batch_size=2000)
-    DirectoryEntry.objects.bulk_create(entries, batch_size=2000)
-    return {"fee_items": len(fees), "directory_entries": len(entries)}
+            rows.append(_fee(rng, school, own, n))
+    return rows
+
+
+def directory_rows(rng: random.Random) -> list[Row]:
+    """A directory entry for every open private school."""
+    return [
+        _entry(rng, school, n)
+        for n, school in enumerate(_schools(), start=1)
+        if school.ownership == Ownership.PRIVATE
+    ]
