@@ -1,15 +1,19 @@
 """Reads for the public pages: only what is marked public, never anything else.
 
-Every function here filters on `published` (or, for reported figures, on approved
-submissions and on the elements a form marks public) itself, so a view cannot forget to.
+Every function here filters itself, so a view cannot forget to: fees and the directory
+read only approved records of the public ledgers `fee_items` and `private_schools`, and
+only the fields those ledgers mark public; reported figures only approved submissions and
+the elements a form marks public.
 """
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,11 +21,14 @@ from eduplan.core.figures_cache import figures_stamp
 from eduplan.core.periods import Period, PeriodCodeError, period_from_code
 from eduplan.indicators.projects import project_statuses
 from eduplan.indicators.selectors import default_period
+from eduplan.ledgers.definitions import LedgerDefinition
+from eduplan.ledgers.models import Ledger, LedgerRecord
+from eduplan.ledgers.selectors import records_public
 from eduplan.org.models import SCHOOL_TYPES, OrgUnit, Ownership, UnitType
 from eduplan.org.selectors import open_on
 from eduplan.plans.models import Goal, Horizon, Plan, PlanStatus, Project
 from eduplan.plans.selectors import plan_default
-from eduplan.public.models import DirectoryEntry, FeeItem
+from eduplan.public.models import fee_complaint_hotline
 from eduplan.reporting.definitions import ElementDef
 from eduplan.reporting.models import DataValue, Form, Status, Submission
 from eduplan.reporting.services import form_definition
@@ -46,76 +53,172 @@ def district_by_code(code: str | None) -> OrgUnit | None:
     return OrgUnit.objects.filter(type=UnitType.DISTRICT, code=code).first()
 
 
-def _published_fees(school_year: int) -> QuerySet[FeeItem]:
-    return FeeItem.objects.filter(published=True, school_year=school_year)
+FEE_LEDGER = "fee_items"
+DIRECTORY_LEDGER = "private_schools"
 
 
-def fee_school_years() -> list[int]:
-    """School years with published fee items, newest first."""
-    return list(
-        FeeItem.objects.filter(published=True)
-        .order_by("-school_year")
-        .values_list("school_year", flat=True)
-        .distinct()
+@dataclass(frozen=True)
+class Published:
+    """A public ledger's approved, active records of schools open today (none if the
+    ledger is not loaded or not public), and the codes of the fields it shows."""
+
+    records: QuerySet[LedgerRecord]
+    shown: frozenset[str]
+
+
+def published(code: str) -> Published:
+    """What a public page may read of the ledger `code` (one query; read it once)."""
+    ledger = Ledger.objects.select_related("current_version").filter(code=code).first()
+    if ledger is None or ledger.current_version is None:
+        return Published(LedgerRecord.objects.none(), frozenset())
+    definition = LedgerDefinition(ledger.current_version.definition)
+    records = records_public(ledger).filter(open_on(_today(), prefix="org_unit__"))
+    return Published(records, frozenset(definition.public_codes()) - definition.private_codes())
+
+
+def fees_published() -> Published:
+    return published(FEE_LEDGER)
+
+
+@dataclass(frozen=True)
+class FeeRow:
+    """A published fee item: only the fields its ledger marks public ("" otherwise)."""
+
+    school: OrgUnit
+    school_year: int | None
+    item: str
+    amount: Decimal | None
+    unit: str
+    approving_body: str
+    document_number: str
+    scope: str
+    hotline: str
+    waivers: str
+
+
+def _text(data: dict[str, Any], shown: frozenset[str], code: str) -> str:
+    value = data.get(code) if code in shown else None
+    return "" if value is None else str(value)
+
+
+def _fee_row(record: LedgerRecord, shown: frozenset[str]) -> FeeRow:
+    data = record.data
+    amount = data.get("amount") if "amount" in shown else None
+    year = data.get("school_year") if "school_year" in shown else None
+    return FeeRow(
+        school=record.org_unit,
+        school_year=year if isinstance(year, int) else None,
+        item=_text(data, shown, "item"),
+        amount=None if amount is None else Decimal(str(amount)).quantize(Decimal("0.01")),
+        unit=_text(data, shown, "billing_unit"),
+        approving_body=_text(data, shown, "approving_body"),
+        document_number=_text(data, shown, "document_number"),
+        scope=_text(data, shown, "scope"),
+        hotline=_text(data, shown, "hotline") or fee_complaint_hotline(),
+        waivers=_text(data, shown, "waivers"),
     )
+
+
+def fee_school_years(*, fees: Published) -> list[int]:
+    """School years with published fee items, newest first."""
+    years = fees.records.order_by().values_list("data__school_year", flat=True).distinct()
+    return sorted({y for y in years if isinstance(y, int)}, reverse=True)
+
+
+def _fees(
+    fees: Published, school_year: int, district: OrgUnit | None, name: str
+) -> QuerySet[LedgerRecord]:
+    records = fees.records.filter(data__school_year=school_year)
+    if district is not None:
+        records = records.filter(unit_path__startswith=district.path)
+    name = name.strip()[:NAME_SEARCH_MAX]
+    if name:
+        records = records.filter(org_unit__name__icontains=name)
+    return records
 
 
 def fee_schools(
-    *, school_year: int, district: OrgUnit | None = None, name: str = ""
+    *, fees: Published, school_year: int, district: OrgUnit | None = None, name: str = ""
 ) -> QuerySet[OrgUnit]:
-    """Open schools with published fee items that year, each with `public_fees`
-    (its published items) prefetched; filtered by district and part of the name."""
-    fees = _published_fees(school_year)
-    qs = (
-        OrgUnit.objects.filter(type__in=SCHOOL_TYPES)
-        .filter(open_on(_today()))
-        .filter(Exists(fees.filter(school=OuterRef("pk"))))
+    """Open schools with published fee items that year, filtered by district and part
+    of the name (their items: `fees_of_schools`)."""
+    records = _fees(fees, school_year, district, name)
+    return (
+        OrgUnit.objects.filter(pk__in=records.values("org_unit"))
         .select_related("parent")
-        .prefetch_related(
-            Prefetch("fee_items", queryset=fees.order_by("item", "id"), to_attr="public_fees")
-        )
         .order_by("path")
     )
-    if district is not None:
-        qs = qs.filter(path__startswith=district.path)
-    name = name.strip()[:NAME_SEARCH_MAX]
-    if name:
-        qs = qs.filter(name__icontains=name)
-    return qs
+
+
+def fees_of_schools(
+    *, fees: Published, schools: list[OrgUnit], school_year: int
+) -> dict[int, list[FeeRow]]:
+    """Each school's published fee items that year, by item name."""
+    rows: dict[int, list[FeeRow]] = {s.pk: [] for s in schools}
+    found = fees.records.filter(data__school_year=school_year, org_unit__in=schools).select_related(
+        "org_unit__parent"
+    )
+    for record in found:
+        rows[record.org_unit_id].append(_fee_row(record, fees.shown))
+    for items in rows.values():
+        items.sort(key=lambda f: f.item)
+    return rows
 
 
 def fee_items_published(
-    *, school_year: int, district: OrgUnit | None = None, name: str = ""
-) -> QuerySet[FeeItem]:
+    *, fees: Published, school_year: int, district: OrgUnit | None = None, name: str = ""
+) -> list[FeeRow]:
     """The published fee items of the schools `fee_schools` lists, one row each."""
-    schools = fee_schools(school_year=school_year, district=district, name=name)
-    return (
-        _published_fees(school_year)
-        .filter(school__in=schools.values("pk"))
-        .select_related("school__parent")
-        .order_by("school__path", "item", "id")
-    )
+    records = _fees(fees, school_year, district, name)
+    rows = [_fee_row(r, fees.shown) for r in records.select_related("org_unit__parent")]
+    return sorted(rows, key=lambda f: (f.school.path, f.item))
 
 
 # The school types of the directory's type filter, in the order UnitType lists them.
 DIRECTORY_TYPES = [t for t in UnitType if t in SCHOOL_TYPES]
 
 
+@dataclass(frozen=True)
+class DirectoryRow:
+    """A private school's published entry: only the fields its ledger marks public."""
+
+    school: OrgUnit
+    licence_number: str
+    sponsor: str
+    address: str
+    phone: str
+    levels: str
+    approved_by: str
+
+
 def directory_entries(
     *, district: OrgUnit | None = None, school_type: str = ""
-) -> QuerySet[DirectoryEntry]:
+) -> list[DirectoryRow]:
     """Published entries of open private schools, by district and school type."""
-    qs = (
-        DirectoryEntry.objects.filter(published=True, school__ownership=Ownership.PRIVATE)
-        .filter(open_on(_today(), prefix="school__"))
-        .select_related("school__parent")
-        .order_by("school__path")
-    )
+    entries = published(DIRECTORY_LEDGER)
+    shown = entries.shown
+    records = entries.records.filter(org_unit__ownership=Ownership.PRIVATE)
     if district is not None:
-        qs = qs.filter(school__path__startswith=district.path)
+        records = records.filter(unit_path__startswith=district.path)
     if school_type:
-        qs = qs.filter(school__type=school_type)
-    return qs
+        records = records.filter(org_unit__type=school_type)
+    return [
+        DirectoryRow(
+            school=r.org_unit,
+            **{
+                code: _text(r.data, shown, code)
+                for code in (
+                    "licence_number",
+                    "sponsor",
+                    "address",
+                    "phone",
+                    "levels",
+                    "approved_by",
+                )
+            },
+        )
+        for r in records.select_related("org_unit__parent").order_by("unit_path", "pk")
+    ]
 
 
 @dataclass(frozen=True)

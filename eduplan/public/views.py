@@ -19,6 +19,7 @@ from eduplan.org.models import OrgUnit, UnitType
 from eduplan.public.selectors import (
     DIRECTORY_TYPES,
     NAME_SEARCH_MAX,
+    Published,
     construction_progress_public,
     directory_entries,
     district_by_code,
@@ -26,6 +27,8 @@ from eduplan.public.selectors import (
     fee_items_published,
     fee_school_years,
     fee_schools,
+    fees_of_schools,
+    fees_published,
     plan_overview_public,
 )
 
@@ -49,6 +52,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @dataclass(frozen=True)
 class FeeFilters:
+    fees: Published
     district: OrgUnit | None
     name: str
     year: int | None
@@ -56,10 +60,12 @@ class FeeFilters:
 
 
 def _fee_filters(request: HttpRequest) -> FeeFilters:
-    years = fee_school_years()
+    fees = fees_published()
+    years = fee_school_years(fees=fees)
     asked = _param(request, "year", limit=4)
     year = int(asked) if asked.isdigit() and int(asked) in years else None
     return FeeFilters(
+        fees=fees,
         district=district_by_code(_param(request, "district")),
         name=_param(request, "name"),
         year=year if year is not None else (years[0] if years else None),
@@ -71,11 +77,23 @@ def _fee_filters(request: HttpRequest) -> FeeFilters:
 def fees(request: HttpRequest) -> HttpResponse:
     filters = _fee_filters(request)
     schools = (
-        fee_schools(school_year=filters.year, district=filters.district, name=filters.name)
+        fee_schools(
+            fees=filters.fees,
+            school_year=filters.year,
+            district=filters.district,
+            name=filters.name,
+        )
         if filters.year is not None
         else OrgUnit.objects.none()
     )
     page = Paginator(schools, FEE_SCHOOLS_PER_PAGE).get_page(request.GET.get("page"))
+    shown = list(page.object_list)
+    fees_by_school = (
+        fees_of_schools(fees=filters.fees, schools=shown, school_year=filters.year)
+        if filters.year is not None
+        else {}
+    )
+    rows = [(school, fees_by_school.get(school.pk, [])) for school in shown]
     return render(
         request,
         "public/fees.html",
@@ -84,6 +102,7 @@ def fees(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "districts": list(districts()),
             "page": page,
+            "rows": rows,
         },
     )
 
@@ -92,7 +111,12 @@ def fees(request: HttpRequest) -> HttpResponse:
 def fees_xlsx(request: HttpRequest) -> HttpResponse:
     filters = _fee_filters(request)
     items = (
-        fee_items_published(school_year=filters.year, district=filters.district, name=filters.name)
+        fee_items_published(
+            fees=filters.fees,
+            school_year=filters.year,
+            district=filters.district,
+            name=filters.name,
+        )
         if filters.year is not None
         else []
     )

@@ -12,9 +12,9 @@ import openpyxl
 from django.utils import timezone
 
 from eduplan.football.models import Competition, Match
+from eduplan.ledgers.models import LedgerRecord, RecordStatus, ReviewState
 from eduplan.org.models import SCHOOL_TYPES, OrgUnit, Ownership
 from eduplan.org.selectors import open_on
-from eduplan.public.models import DirectoryEntry, FeeItem
 
 
 def open_schools():
@@ -25,15 +25,20 @@ def open_schools():
     )
 
 
-def test_the_demo_discloses_fees_of_every_open_school_and_lists_every_private_one(demo, db):
+def test_the_demo_files_fees_of_every_open_school_mostly_approved_and_lists_every_private_one(
+    demo, db
+):
+    fees = LedgerRecord.objects.filter(ledger__code="fee_items", status=RecordStatus.ACTIVE)
     schools = set(open_schools().values_list("pk", flat=True))
-    with_fees = set(FeeItem.objects.values_list("school_id", flat=True))
-    assert schools == with_fees
-    assert FeeItem.objects.filter(published=False).exists()
+    assert schools == set(fees.values_list("org_unit_id", flat=True))
+    states = {s: fees.filter(review=s).count() for s in ReviewState.values}
+    assert states[ReviewState.SUBMITTED] > 0 and states[ReviewState.RETURNED] > 0
+    assert states[ReviewState.APPROVED] > 0.8 * fees.count()
+    assert not fees.filter(review=ReviewState.RETURNED, review_reason="").exists()
+    entries = LedgerRecord.objects.filter(ledger__code="private_schools")
     private = set(open_schools().filter(ownership=Ownership.PRIVATE).values_list("pk", flat=True))
-    assert set(DirectoryEntry.objects.values_list("school_id", flat=True)) == private
-    published = DirectoryEntry.objects.filter(published=True).count()
-    assert published > DirectoryEntry.objects.count() / 2
+    assert set(entries.values_list("org_unit_id", flat=True)) == private
+    assert set(entries.values_list("review", flat=True)) == {ReviewState.APPROVED}
 
 
 def test_the_demo_league_is_a_full_round_robin_mostly_played(demo, db):

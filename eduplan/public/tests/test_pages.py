@@ -212,10 +212,10 @@ def test_bad_filter_parameters_do_not_break_a_page(client, city, disclosures, ur
 def test_list_pages_run_a_fixed_number_of_queries(
     client, city, disclosures, construction, django_assert_num_queries
 ):
-    # fees: years, district filter, districts, count, schools, their fees
-    with django_assert_num_queries(6):
+    # fees: the ledger, years, district filter, districts, count, schools, their fees
+    with django_assert_num_queries(7):
         assert client.get("/public/fees/", {"district": "410105"}).status_code == 200
-    # directory: districts, count, entries
+    # directory: the ledger, districts, entries
     with django_assert_num_queries(3):
         assert client.get("/public/private-schools/").status_code == 200
     # construction: form, districts, latest approved submissions, their values
