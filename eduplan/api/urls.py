@@ -26,7 +26,14 @@ from ninja.errors import AuthenticationError, ValidationError
 from ninja.operation import Operation
 
 from eduplan.api.auth import BrowserSessionAuth, TokenAuth
-from eduplan.api.routers import completeness, forms, ledgers, submissions, targets
+from eduplan.api.routers import (
+    completeness,
+    forms,
+    ledger_review,
+    ledgers,
+    submissions,
+    targets,
+)
 from eduplan.api.routers.base import BadRequest
 from eduplan.core.errors import InputError
 from eduplan.org.access import AccessRule, AccessView, access_rule_declare
@@ -62,6 +69,7 @@ api.add_router("/forms", forms.router)
 api.add_router("/submissions", submissions.router)
 api.add_router("/completeness", completeness.router)
 api.add_router("/targets", targets.router)
+api.add_router("/ledgers", ledger_review.router)
 api.add_router("/ledgers", ledgers.router)
 
 

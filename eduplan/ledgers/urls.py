@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from eduplan.ledgers import views
+from eduplan.ledgers import views, views_review
 
 app_name = "ledgers"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.ledger_index, name="index"),
     path("records/<int:pk>/", views.record_detail, name="record"),
     path("files/<int:pk>/", views.record_file, name="file"),
+    path("review/", views_review.review_queue_page, name="review"),
     path("<slug:code>/", views.ledger_records, name="records"),
     path("<slug:code>/new/", views.record_add, name="record_add"),
     path("<slug:code>/import/", views.ledger_import, name="import"),

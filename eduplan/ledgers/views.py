@@ -52,6 +52,7 @@ from eduplan.org.access import (
     Action,
     User,
     can,
+    granted_actions,
     my_scope,
     public,
     requires,
@@ -193,7 +194,9 @@ def _uploads(request: HttpRequest, definition: LedgerDefinition) -> dict[str, An
 
 @requires_in_request(Action.REPORT_VIEW, load=my_scope)
 def ledger_index(request: HttpRequest, scope: OrgUnit) -> HttpResponse:
-    return render(request, "ledgers/index.html", {"ledgers": ledger_summaries(user=request.user)})
+    reviews = Action.REPORT_APPROVE in granted_actions(request.user)
+    context = {"ledgers": ledger_summaries(user=request.user), "reviews": reviews}
+    return render(request, "ledgers/index.html", context)
 
 
 @requires_in_request(Action.REPORT_VIEW, load=ledger_in_scope)

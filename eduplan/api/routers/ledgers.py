@@ -60,6 +60,7 @@ class RecordOut(Schema):
     id: int
     revision: int
     status: str
+    review: str
     unit: str
     unit_name: str
     date: str
@@ -105,6 +106,7 @@ def record_out(user: User, definition: LedgerDefinition, record: LedgerRecord) -
         "id": record.pk,
         "revision": record.revision,
         "status": record.status,
+        "review": record.review,
         "unit": record.org_unit.code,
         "unit_name": record.org_unit.name,
         "date": record.on.isoformat(),
