@@ -123,7 +123,7 @@ class ReviewShape(Shape):
     over a school; for a unit outside any district, `department` (or, without one, the
     supervision office). See ledgers/review.py."""
 
-    by: Literal["next_level"] = "next_level"
+    by: Literal["next_level"]
     department: Text | None = None
 
 
