@@ -62,7 +62,16 @@ def _ledger_only(city, form) -> None:
     load_text(SAMPLE)
 
 
+def _reviewed_record(city, form) -> Any:
+    """A fee record 金水一小 entered, awaiting 金水区's review."""
+    from eduplan.ledgers.tests.conftest import load_text
+    from eduplan.ledgers.tests.test_review import REVIEWED, enter
+
+    return enter(city, load_text(REVIEWED, "fees.yaml"))
+
+
 LEDGER = "/api/v1/ledgers/showcase_test/records"
+REVIEWED_RECORDS = "/api/v1/ledgers/fees_test/records"
 LEDGER_BODY = {"school": "410105-P2", "held_on": "2016-05-10", "kind": "甲"}
 
 Setup = Callable[[Any, Any], Any]
@@ -143,6 +152,24 @@ MATRIX: dict[tuple[str, str], tuple[Setup, Any, Any, set[str]]] = {
         lambda record: f"{LEDGER}/{record.pk}/retire",
         lambda record: {"reason": "重复", "revision": record.revision},
         {"dan"},
+    ),
+    ("GET", "/api/v1/ledgers/review"): (
+        _reviewed_record,
+        "/api/v1/ledgers/review",
+        None,
+        set(WHO) - {"nobody"},
+    ),
+    ("POST", "/api/v1/ledgers/{code}/records/{pk}/approve"): (
+        _reviewed_record,
+        lambda record: f"{REVIEWED_RECORDS}/{record.pk}/approve",
+        lambda record: {"revision": record.revision},
+        {"bob"},
+    ),
+    ("POST", "/api/v1/ledgers/{code}/records/{pk}/return"): (
+        _reviewed_record,
+        lambda record: f"{REVIEWED_RECORDS}/{record.pk}/return",
+        lambda record: {"reason": "请核实", "revision": record.revision},
+        {"bob"},
     ),
 }
 
