@@ -99,6 +99,8 @@ def demo_accounts() -> list[DemoAccount]:
         DemoAccount("duchashi", Role.SUPERVISION, root.code, "DEPT-DCS"),
         DemoAccount("jichu", Role.DEPARTMENT, root.code, "DEPT-JCJY"),
         DemoAccount("tiweiyi", Role.DEPARTMENT, root.code, "DEPT-TWY"),
+        # 计划财务处 reviews the fee items (收费公示) of the schools the bureau runs itself.
+        DemoAccount("caiwu", Role.DEPARTMENT, root.code, "DEPT-JJC"),
         DemoAccount("jinshui", Role.DISTRICT_ADMIN, jinshui.code),
         DemoAccount("erqi", Role.DISTRICT_ADMIN, erqi.code),
     ]
