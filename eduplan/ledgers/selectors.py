@@ -25,6 +25,7 @@ from eduplan.org.models import OrgUnit
 
 ERR_NO_LEDGER = gettext_lazy("No ledger has the code “%(code)s”.")
 HIDDEN = "—"
+REVIEW_LABEL = gettext_lazy("Review")
 PICKER_LIMIT = 3000
 
 
@@ -210,6 +211,8 @@ def _event_value(definition: LedgerDefinition, code: str, value: Any, names: dic
         return value_shown(field, value, names)
     if code == "status" and value in RecordStatus.values:
         return str(RecordStatus(value).label)
+    if code == "review" and value in ReviewState.values:  # a review step, by its state
+        return str(ReviewState(value).label)
     return "" if value is None else str(value)
 
 
@@ -227,7 +230,9 @@ def record_history(record: LedgerRecord, definition: LedgerDefinition) -> list[d
             "event": e,
             "changes": [
                 (
-                    definition.by_code.get(k, {}).get("label", k),
+                    definition.by_code.get(k, {}).get(
+                        "label", REVIEW_LABEL if k == "review" else k
+                    ),
                     _event_value(definition, k, old, names),
                     _event_value(definition, k, new, names),
                 )

@@ -271,3 +271,14 @@ def test_an_xlsform_settings_sheet_declares_review_and_keeping_level(city):
     definition = xlsform_definition(data=out.getvalue(), source="x.xlsx")
     assert definition.review == {"by": "next_level"}
     assert definition.keeper == {"units": True, "level": "district"}
+
+
+def test_the_record_and_list_pages_show_the_review_state_and_its_steps_in_chinese(city, fees):
+    record = enter(city, fees)
+    record_return(user=city.users["bob"], record=record, reason="文号不对", revision=None)
+    alice = client_for(city, "alice")
+    page = alice.get(f"/ledgers/records/{record.pk}/").content.decode()
+    assert "已退回" in page and "文号不对" in page
+    assert "待审核" in page  # the history: from awaiting review to returned
+    listed = alice.get("/ledgers/fees_test/").content.decode()
+    assert 'class="badge text-bg-danger" title="文号不对"' in listed
