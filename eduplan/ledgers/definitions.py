@@ -28,7 +28,7 @@ from eduplan.core.loading import (
     place_of,
     refusal,
 )
-from eduplan.org.models import UnitType
+from eduplan.org.models import Ownership, UnitType
 
 FieldType = Literal[
     "text",
@@ -78,6 +78,7 @@ class FieldShape(Shape):
     choices: Items[Text] = []
     unit_types: Items[UnitType] = []
     unit_types_by: UnitTypesBy | None = None
+    ownership: Ownership | None = None  # a unit field: only units run so (the directory)
     relevant: Relevance | None = None
     public: Flag = False
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from eduplan.ledgers.definitions import LedgerDefinition
-from eduplan.org.models import OrgUnit
+from eduplan.org.models import OrgUnit, Ownership
 from eduplan.reporting.definitions import ElementDef
 from eduplan.reporting.services import FieldProblem
 from eduplan.reporting.values import TEXT_LIMIT, ValueRefused, is_blank, parse_value
@@ -31,6 +31,9 @@ ERR_UNIT_AMBIGUOUS = gettext_lazy(
 ERR_UNIT_TYPE = gettext_lazy("%(unit)s is not one of the kinds of unit this field takes.")
 ERR_UNIT_TYPE_BY = gettext_lazy(
     "%(unit)s is not one of the kinds of unit that fit %(field)s “%(value)s”."
+)
+ERR_UNIT_OWNERSHIP = gettext_lazy(
+    "%(unit)s is not %(ownership)s; this field takes %(ownership)s units only."
 )
 ERR_PATTERN = gettext_lazy("“%(raw)s” is not in the expected form.")
 # A person's value is never echoed, not even in a refusal.
@@ -192,6 +195,11 @@ def _unit_check(
             other = definition.by_code[rule["field"]]["label"]
             message = ERR_UNIT_TYPE_BY % {"unit": unit.name, "field": other, "value": value}
             return FieldProblem(field["code"], str(message))
+    if field.get("ownership") and unit.ownership != field["ownership"]:
+        wanted = Ownership(field["ownership"]).label
+        return FieldProblem(
+            field["code"], str(ERR_UNIT_OWNERSHIP % {"unit": unit.name, "ownership": wanted})
+        )
     return None
 
 

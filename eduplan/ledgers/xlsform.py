@@ -4,8 +4,8 @@ YAML file gives and checked by the same shape (`definitions.definition_from_data
 Sheets (ASCII codes beside Chinese labels, as XLSForm has them):
 - survey: type (text, number, integer, date, yes_no, unit, file, person, or
   `select_one LIST` / `select_multiple LIST`), name, label, required, min, max,
-  pattern, unit_types (space-separated), relevant (`${field} != ''` or
-  `${field} = 'value'`), public, unit;
+  pattern, unit_types (space-separated), ownership (public or private), relevant
+  (`${field} != ''` or `${field} = 'value'`), public, unit;
 - choices: list_name, name, label (the label is what a record stores);
 - settings: form_id, form_title, description, keeper_department or keeper_units (with
   keeper_level: unit or district), unit, date, unique (space-separated), public, review
@@ -59,7 +59,7 @@ def _field(row: dict[str, Any], lists: dict[str, list[str]], where: str) -> dict
         if list_name not in lists:
             raise InputError(_("no choice list %(name)s") % {"name": list_name}, where=where)
         field["choices"] = lists[list_name]
-    for key in ("min", "max", "pattern", "unit", "help"):
+    for key in ("min", "max", "pattern", "unit", "help", "ownership"):
         if key in row:
             field[key] = row[key]
     for key in ("required", "public"):

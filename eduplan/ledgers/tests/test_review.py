@@ -282,3 +282,39 @@ def test_the_record_and_list_pages_show_the_review_state_and_its_steps_in_chines
     assert "待审核" in page  # the history: from awaiting review to returned
     listed = alice.get("/ledgers/fees_test/").content.decode()
     assert 'class="badge text-bg-danger" title="文号不对"' in listed
+
+
+def test_the_directory_takes_private_schools_only_and_says_so(city):
+    from eduplan.core.loading import yaml_file_load
+    from eduplan.ledgers.services import LEDGERS_DIR, ledger_data_load
+    from eduplan.org.models import Ownership
+    from eduplan.org.tests.factories import OrgUnitFactory
+    from eduplan.reporting.services import SubmissionInvalid
+
+    path = LEDGERS_DIR / "private_schools.yaml"
+    ledger = ledger_data_load(data=yaml_file_load(path=path), source=path.name)[0]
+    OrgUnitFactory(
+        code="410105-P8", name="金水民办小学", parent=city.jinshui, ownership=Ownership.PRIVATE
+    )
+    entry = {
+        "licence_number": "教民1号",
+        "sponsor": "某公司",
+        "address": "文化路1号",
+        "phone": "0371-1",
+        "levels": "小学",
+        "approved_by": "金水区教育局",
+        "listed_on": "2016-03-01",
+    }
+    with pytest.raises(SubmissionInvalid) as refused:
+        record_create(
+            user=city.users["bob"], ledger=ledger, values={**entry, "school": "410105-P1"}
+        )
+    [problem] = refused.value.problems
+    assert (
+        problem.element == "school" and "金水一小" in problem.message and "民办" in problem.message
+    )
+    assert not LedgerRecord.objects.exists()
+    listed = record_create(
+        user=city.users["bob"], ledger=ledger, values={**entry, "school": "410105-P8"}
+    )
+    assert listed.review == ReviewState.APPROVED
