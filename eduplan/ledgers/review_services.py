@@ -39,7 +39,7 @@ REASON_MAX = 500
 def _awaiting(record: LedgerRecord, user: User, revision: int | None) -> LedgerRecord:
     """The record locked, checked: the user reviews it, it awaits review, fresh."""
     locked = (
-        LedgerRecord.objects.select_for_update()
+        LedgerRecord.objects.select_for_update(of=("self",))  # not the joined rows
         .select_related("ledger__current_version", "org_unit__parent")
         .get(pk=record.pk)
     )
