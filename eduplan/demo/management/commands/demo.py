@@ -46,6 +46,7 @@ class Command(BaseCommand):
         self.stdout.write(f"EduPlan 教育重点工作督办平台：{url}")
         self.stdout.write(f"  领导驾驶舱：{url}dashboards/   大屏：{url}dashboards/screen/")
         self.stdout.write(f"  信息公开（无需登录）：{url}public/")
+        self.stdout.write(f"  台账审核（县区、计划财务处）：{url}ledgers/review/")
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for account in accounts:
             scope = units.get(account.scope_code)
