@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ledgers', '0001_ledgers_records_versions_history'),
+        ('ledgers', '0002_ledger_files'),
         ('org', '0002_unit_groups'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
