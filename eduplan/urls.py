@@ -9,6 +9,7 @@ from django.views.i18n import set_language
 
 from eduplan.api.urls import api_urls
 from eduplan.construction import views as construction
+from eduplan.construction import views_census as census
 from eduplan.indicators import views as indicators
 from eduplan.org import views as org
 from eduplan.org.access import public
@@ -50,6 +51,9 @@ urlpatterns = [
     path("units/<str:code>/", construction.unit_detail, name="unit_detail"),
     path("units/<str:code>/classes/", construction.class_list, name="class_list"),
     path("classes/<int:pk>/edit/", construction.class_edit, name="class_edit"),
+    path("units/<str:code>/classes/edit/", census.census_edit, name="census_edit"),
+    path("units/<str:code>/census/template/", census.census_template, name="census_template"),
+    path("units/<str:code>/census/import/", census.census_import, name="census_import"),
     path("targets/", indicators.target_status, name="target_status"),
     path("targets/<int:pk>/assess/", indicators.target_assess, name="target_assess"),
     path("reports/", include("eduplan.reporting.urls")),

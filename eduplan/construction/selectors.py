@@ -88,3 +88,9 @@ def classes_table(*, school: OrgUnit, classes: list[SchoolClass]) -> Table:
         header=[_("Grade"), _("Class"), _("Pupils")],
         rows=[[c.grade, c.number, c.pupils] for c in classes],
     )
+
+
+def school_census_years(*, school: OrgUnit) -> list[int]:
+    """The school years the school has classes in, latest first."""
+    years = SchoolClass.objects.filter(school=school).values_list("school_year", flat=True)
+    return sorted(set(years), reverse=True)

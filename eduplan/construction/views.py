@@ -10,8 +10,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from eduplan.construction.census import YEAR_MAX, YEAR_MIN, census_history
 from eduplan.construction.models import SchoolClass
-from eduplan.construction.selectors import class_census_summary, classes_table, school_classes
+from eduplan.construction.selectors import (
+    class_census_summary,
+    classes_table,
+    school_census_years,
+    school_classes,
+)
 from eduplan.construction.services import PUPILS_MAX, PUPILS_MIN, school_class_set_pupils
 from eduplan.core.errors import InputError
 from eduplan.core.tables import table_export
@@ -54,22 +60,31 @@ def unit_detail(request: HttpRequest, unit: OrgUnit) -> HttpResponse:
             "ancestors": ancestors,
             "children": list(unit_children_with_school_counts(unit=unit)),
             "census": class_census_summary(unit=unit),
+            # A district's administrators keep its schools' census with one workbook.
+            "may_enter_census": not unit.is_school
+            and can(request.user, Action.UNIT_DATA_CHANGE, unit),
         },
     )
 
 
 @requires(Action.UNIT_VIEW, load=_school)
 def class_list(request: HttpRequest, school: OrgUnit) -> HttpResponse:
-    classes = list(school_classes(school=school))
+    year = request.GET.get("year", "")
+    chosen = int(year) if year.isdigit() and YEAR_MIN <= int(year) <= YEAR_MAX else None
+    classes = list(school_classes(school=school, school_year=chosen))
     exported = table_export(request, [classes_table(school=school, classes=classes)])
     if exported is not None:
         return exported
+    years = school_census_years(school=school)
     return render(
         request,
         "construction/class_list.html",
         {
             "school": school,
             "classes": classes,
+            "year": chosen or (classes[0].school_year if classes else (years[0] if years else "")),
+            "years": years,
+            "history": census_history(school=school),
             "may_change": can(request.user, Action.UNIT_DATA_CHANGE, school),
         },
     )

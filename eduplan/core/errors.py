@@ -10,3 +10,8 @@ class InputError(Exception):
         self.where = where
         self.message = message
         super().__init__(f"{where}: {message}" if where else message)
+
+
+class StaleRevision(Exception):
+    """A write based on a revision that is no longer current: it would overwrite someone
+    else's change, so it is refused (409 in the API) and nothing is stored."""

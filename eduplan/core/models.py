@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -19,3 +20,36 @@ class DataStamp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} #{self.number}"
+
+
+class ChangeEvent(models.Model):
+    """One field of one register entry changed: who, when, old → new (append-only).
+
+    The history of the registers kept outside the ledger engine (the class census, the
+    football league). `subject` names the entry ("census:410105-P1:2016",
+    "football.match:12"), `field` what changed in it; an entry added or removed has
+    old or new None."""
+
+    at = models.DateTimeField(_("time"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    subject = models.CharField(_("subject"), max_length=120)
+    field = models.CharField(_("field"), max_length=120)
+    old = models.JSONField(_("old value"), null=True, blank=True)
+    new = models.JSONField(_("new value"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("change")
+        verbose_name_plural = _("changes")
+        ordering = ["subject", "at", "id"]
+        indexes = [models.Index(fields=["subject", "at"], name="change_subject_at")]
+
+    def __str__(self) -> str:
+        return f"{self.subject} {self.field}: {self.old} → {self.new}"
