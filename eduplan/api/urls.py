@@ -27,6 +27,7 @@ from ninja.operation import Operation
 
 from eduplan.api.auth import BrowserSessionAuth, TokenAuth
 from eduplan.api.routers import (
+    census,
     completeness,
     forms,
     ledger_review,
@@ -35,7 +36,7 @@ from eduplan.api.routers import (
     targets,
 )
 from eduplan.api.routers.base import BadRequest
-from eduplan.core.errors import InputError
+from eduplan.core.errors import InputError, StaleRevision
 from eduplan.org.access import AccessRule, AccessView, access_rule_declare
 from eduplan.reporting.idempotency import KeyReused
 from eduplan.reporting.services import ConflictError, SubmissionInvalid
@@ -49,6 +50,8 @@ ERR_INVALID = gettext_lazy("The request was refused; see the problems.")
 ERR_KEY_REUSED = gettext_lazy("This Idempotency-Key was used for a different request.")
 # Fields whose InputError (e.g. "a reason is required") belongs to one field of the body.
 BODY_FIELDS = frozenset({"reason", "comment", "revision"})
+# Places inside a list of the body (the census's `classes[3].pupils`), named as they are.
+BODY_LISTS = ("classes[",)
 
 
 class EduPlanApi(NinjaAPI):
@@ -71,6 +74,7 @@ api.add_router("/completeness", completeness.router)
 api.add_router("/targets", targets.router)
 api.add_router("/ledgers", ledger_review.router)
 api.add_router("/ledgers", ledgers.router)
+api.add_router("/census", census.router)
 
 
 def _detail(request: HttpRequest, message: str, status: int) -> HttpResponse:
@@ -102,6 +106,11 @@ def _conflict(request: HttpRequest, exc: ConflictError) -> HttpResponse:
     return _detail(request, str(exc), 409)
 
 
+@api.exception_handler(StaleRevision)
+def _stale(request: HttpRequest, exc: StaleRevision) -> HttpResponse:
+    return _detail(request, str(exc), 409)
+
+
 @api.exception_handler(KeyReused)
 def _key_reused(request: HttpRequest, exc: KeyReused) -> HttpResponse:
     return _detail(request, str(ERR_KEY_REUSED), 422)
@@ -120,7 +129,7 @@ def _invalid(request: HttpRequest, exc: SubmissionInvalid) -> HttpResponse:
 
 @api.exception_handler(InputError)
 def _input_error(request: HttpRequest, exc: InputError) -> HttpResponse:
-    element = exc.where if exc.where in BODY_FIELDS else ""
+    element = exc.where if exc.where in BODY_FIELDS or exc.where.startswith(BODY_LISTS) else ""
     return _problems(request, [{"element": element, "message": exc.message, "severity": "error"}])
 
 

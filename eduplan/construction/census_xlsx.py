@@ -114,9 +114,10 @@ def census_xlsx_template(*, unit: OrgUnit, school_year: int) -> bytes:
     row = FIRST_ROW
     for school in schools:
         listed: list[SchoolClass | None] = list(classes.get(school.pk, [])) or [None]
-        for c in listed:
-            values = [school.code, school.name, school_year]
-            values += [c.grade, c.number, c.pupils] if c is not None else [None, None, None]
+        for entry in listed:
+            values: list[object] = [school.code, school.name, school_year]
+            if entry is not None:
+                values += [entry.grade, entry.number, entry.pupils]
             for column, value in enumerate(values, start=1):
                 cell_put(ws, row, column, value)
             row += 1
