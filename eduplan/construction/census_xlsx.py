@@ -103,7 +103,8 @@ def census_xlsx_template(*, unit: OrgUnit, school_year: int) -> bytes:
     ws = wb.active
     assert isinstance(ws, Worksheet)  # a new workbook has one sheet
     ws.title = SHEET
-    title = f"{unit.name} · {_('Class census')} · {school_year}"
+    census = _("Class-size census")
+    title = f"{unit.name} · {census} · {school_year}"
     cell_put(ws, TITLE_ROW, 1, title).font = TITLE_FONT
     for column, (header, code) in enumerate(zip(_headers(), CODES, strict=True), start=1):
         cell = cell_put(ws, HEADER_ROW, column, header)

@@ -39,15 +39,15 @@ class ChangeEvent(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    subject = models.CharField(_("subject"), max_length=120)
+    subject = models.CharField(_("changed entry"), max_length=120)
     field = models.CharField(_("field"), max_length=120)
     old = models.JSONField(_("old value"), null=True, blank=True)
     new = models.JSONField(_("new value"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:
-        verbose_name = _("change")
-        verbose_name_plural = _("changes")
+        verbose_name = _("change event")
+        verbose_name_plural = _("change events")
         ordering = ["subject", "at", "id"]
         indexes = [models.Index(fields=["subject", "at"], name="change_subject_at")]
 
