@@ -70,6 +70,15 @@ def _reviewed_record(city, form) -> Any:
     return enter(city, load_text(REVIEWED, "fees.yaml"))
 
 
+def _census(city, form) -> None:
+    from eduplan.construction.models import SchoolClass
+
+    SchoolClass.objects.create(
+        school=city.jinshui_one, school_year=2016, grade=1, number=1, pupils=45
+    )
+
+
+CENSUS = "/api/v1/census/410105-P1/2016"
 LEDGER = "/api/v1/ledgers/showcase_test/records"
 REVIEWED_RECORDS = "/api/v1/ledgers/fees_test/records"
 LEDGER_BODY = {"school": "410105-P2", "held_on": "2016-05-10", "kind": "甲"}
@@ -127,6 +136,13 @@ MATRIX: dict[tuple[str, str], tuple[Setup, Any, Any, set[str]]] = {
         "/api/v1/targets/status?at=2016B6&org=410105",
         None,
         {"bob", "dan", "sue", "lee"},
+    ),
+    ("GET", "/api/v1/census/{code}/{year}"): (_census, CENSUS, None, READERS_OF_ALICES_SCHOOL),
+    ("PUT", "/api/v1/census/{code}/{year}"): (
+        _census,
+        CENSUS,
+        {"classes": [{"grade": 1, "number": 1, "pupils": 46}]},
+        {"alice", "bob"},
     ),
     ("GET", "/api/v1/ledgers"): (_ledger_only, "/api/v1/ledgers", None, set(WHO) - {"nobody"}),
     ("GET", "/api/v1/ledgers/{code}/records"): (
@@ -192,8 +208,11 @@ def _state() -> list[tuple]:
     from eduplan.ledgers.models import LedgerRecord
 
     rows = list(Submission.objects.values_list("pk", "status", "revision"))
+    from eduplan.construction.models import SchoolClass
+
     records = list(LedgerRecord.objects.values_list("pk", "status", "revision"))
-    return [*rows, (SubmissionEvent.objects.count(),), *records]
+    classes = list(SchoolClass.objects.values_list("pk", "pupils"))
+    return [*rows, (SubmissionEvent.objects.count(),), *records, *classes]
 
 
 @pytest.mark.parametrize("who", WHO)
