@@ -63,6 +63,12 @@ class Competition(models.Model):
         ),
     )
 
+    # Raised by every change to the competition, its teams or its fixtures made through
+    # the keeping pages, workbook or API: a write based on an older one is refused.
+    revision = models.PositiveIntegerField(_("revision"), default=1)
+    # A retired competition (entered by mistake, cancelled) is unpublished and kept.
+    retired_reason = models.CharField(_("reason retired"), max_length=300, blank=True)
+
     class Meta:
         verbose_name = _("competition")
         verbose_name_plural = _("competitions")
