@@ -29,6 +29,7 @@ from eduplan.api.auth import BrowserSessionAuth, TokenAuth
 from eduplan.api.routers import (
     census,
     completeness,
+    football,
     forms,
     ledger_review,
     ledgers,
@@ -75,6 +76,7 @@ api.add_router("/targets", targets.router)
 api.add_router("/ledgers", ledger_review.router)
 api.add_router("/ledgers", ledgers.router)
 api.add_router("/census", census.router)
+api.add_router("/football", football.router)
 
 
 def _detail(request: HttpRequest, message: str, status: int) -> HttpResponse:

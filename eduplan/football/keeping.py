@@ -46,7 +46,6 @@ ERR_TEAM_PLAYS = gettext_lazy("%(team)s has fixtures; remove them first.")
 ERR_ROUND = gettext_lazy("The round must be a whole number from 1 to 99.")
 ERR_SAME_TEAM = gettext_lazy("A team cannot play itself.")
 ERR_UNKNOWN_TEAM = gettext_lazy("No team %(team)s in this competition.")
-ERR_FIXTURE_EXISTS = gettext_lazy("Round %(round)s already has %(home)s v %(away)s.")
 ERR_PLAYED = gettext_lazy("This fixture has a result; correct the result instead of removing it.")
 
 

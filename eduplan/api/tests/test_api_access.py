@@ -79,6 +79,26 @@ def _census(city, form) -> None:
 
 
 CENSUS = "/api/v1/census/410105-P1/2016"
+FOOTBALL = "/api/v1/football/competitions"
+COMPETITION = {"name": "金水区联赛", "season": 2016, "group": "小学组"}
+
+
+def _district_league(city, form) -> Any:
+    """金水区's own league: two teams and a fixture not yet played."""
+    from eduplan.football.models import Competition, Match, Team
+
+    league = Competition.objects.create(organiser=city.jinshui, **COMPETITION)
+    one = Team.objects.create(competition=league, school=city.jinshui_one, name="一小")
+    two = Team.objects.create(competition=league, school=city.jinshui_two, name="二小")
+    Team.objects.create(competition=league, school=city.erqi_one, name="七一")
+    Match.objects.create(competition=league, round=1, home=one, away=two)
+    return league
+
+
+def _team(league) -> Any:
+    return league.teams.get(name="七一")
+
+
 LEDGER = "/api/v1/ledgers/showcase_test/records"
 REVIEWED_RECORDS = "/api/v1/ledgers/fees_test/records"
 LEDGER_BODY = {"school": "410105-P2", "held_on": "2016-05-10", "kind": "甲"}
@@ -143,6 +163,55 @@ MATRIX: dict[tuple[str, str], tuple[Setup, Any, Any, set[str]]] = {
         CENSUS,
         {"classes": [{"grade": 1, "number": 1, "pupils": 46}]},
         {"alice", "bob"},
+    ),
+    ("GET", "/api/v1/football/competitions"): (_nothing, FOOTBALL, None, set(WHO) - {"nobody"}),
+    ("POST", "/api/v1/football/competitions"): (
+        _nothing,
+        FOOTBALL,
+        COMPETITION,
+        {"bob", "dora", "dan"},
+    ),
+    ("GET", "/api/v1/football/competitions/{pk}"): (
+        _district_league,
+        lambda league: f"{FOOTBALL}/{league.pk}",
+        None,
+        {"bob"},
+    ),
+    ("PUT", "/api/v1/football/competitions/{pk}"): (
+        _district_league,
+        lambda league: f"{FOOTBALL}/{league.pk}",
+        {**COMPETITION, "published": True},
+        {"bob"},
+    ),
+    ("POST", "/api/v1/football/competitions/{pk}/retire"): (
+        _district_league,
+        lambda league: f"{FOOTBALL}/{league.pk}/retire",
+        {"reason": "重复"},
+        {"bob"},
+    ),
+    ("POST", "/api/v1/football/competitions/{pk}/teams"): (
+        _district_league,
+        lambda league: f"{FOOTBALL}/{league.pk}/teams",
+        {"school": "410105-P2", "name": "二小B"},
+        {"bob"},
+    ),
+    ("DELETE", "/api/v1/football/competitions/{pk}/teams/{team}"): (
+        _district_league,
+        lambda league: f"{FOOTBALL}/{league.pk}/teams/{_team(league).pk}",
+        None,
+        {"bob"},
+    ),
+    ("POST", "/api/v1/football/competitions/{pk}/fixtures"): (
+        _district_league,
+        lambda league: f"{FOOTBALL}/{league.pk}/fixtures",
+        {"round": 2, "home": "二小", "away": "一小"},
+        {"bob"},
+    ),
+    ("DELETE", "/api/v1/football/competitions/{pk}/fixtures/{match}"): (
+        _district_league,
+        lambda league: f"{FOOTBALL}/{league.pk}/fixtures/{league.matches.get().pk}",
+        None,
+        {"bob"},
     ),
     ("GET", "/api/v1/ledgers"): (_ledger_only, "/api/v1/ledgers", None, set(WHO) - {"nobody"}),
     ("GET", "/api/v1/ledgers/{code}/records"): (
@@ -211,8 +280,17 @@ def _state() -> list[tuple]:
     from eduplan.construction.models import SchoolClass
 
     records = list(LedgerRecord.objects.values_list("pk", "status", "revision"))
+    from eduplan.core.models import ChangeEvent
+    from eduplan.football.models import Competition, Match, Team
+
     classes = list(SchoolClass.objects.values_list("pk", "pupils"))
-    return [*rows, (SubmissionEvent.objects.count(),), *records, *classes]
+    league = [
+        *Competition.objects.values_list("pk", "revision", "published", "retired_reason"),
+        *Team.objects.values_list("pk", "name"),
+        *Match.objects.values_list("pk", "round"),
+        (ChangeEvent.objects.count(),),
+    ]
+    return [*rows, (SubmissionEvent.objects.count(),), *records, *classes, *league]
 
 
 @pytest.mark.parametrize("who", WHO)
