@@ -5,6 +5,7 @@ right again and the competition's revision."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -135,93 +136,122 @@ def _history(competition: Competition) -> list[dict[str, Any]]:
     ]
 
 
-def _post(request: HttpRequest, competition: Competition) -> tuple[bool, dict[str, Any]]:
+Posted = tuple[bool, dict[str, Any]]
+
+
+def _update(request: HttpRequest, competition: Competition, revision: int | None) -> Posted:
+    form = CompetitionForm(request.POST)
+    if not form.is_valid():
+        return False, {"form": form}
+    competition_update(
+        user=request.user,
+        competition=competition,
+        values=form.values(competition.tie_breakers),
+        revision=revision,
+    )
+    return True, {}
+
+
+def _retire(request: HttpRequest, competition: Competition, revision: int | None) -> Posted:
+    reason = request.POST.get("reason", "")
+    competition_retire(user=request.user, competition=competition, reason=reason, revision=revision)
+    return True, {}
+
+
+def _team_add(request: HttpRequest, competition: Competition, revision: int | None) -> Posted:
+    form = TeamForm(request.POST)
+    if not form.is_valid():
+        return False, {"team_form": form}
+    code = form.cleaned_data["school"].strip()
+    school = OrgUnit.objects.filter(code=code).first()
+    if school is None:
+        raise InputError(str(ERR_NO_SCHOOL % {"code": code}), where="school")
+    team_add(
+        user=request.user,
+        competition=competition,
+        school=school,
+        name=form.cleaned_data["name"],
+        revision=revision,
+    )
+    return True, {}
+
+
+def _team_remove(request: HttpRequest, competition: Competition, revision: int | None) -> Posted:
+    team = competition.teams.filter(pk=_pk(request.POST.get("team"))).first()
+    if team is not None:
+        team_remove(user=request.user, team=team, revision=revision)
+    return True, {}
+
+
+def _fixture_add(request: HttpRequest, competition: Competition, revision: int | None) -> Posted:
+    form = FixtureForm(request.POST, competition=competition)
+    if not form.is_valid():
+        return False, {"fixture_form": form}
+    data = form.cleaned_data
+    fixture_add(
+        user=request.user,
+        competition=competition,
+        round=data["round"],
+        home=data["home"],
+        away=data["away"],
+        played_on=data["played_on"],
+        revision=revision,
+    )
+    return True, {}
+
+
+def _fixture_remove(request: HttpRequest, competition: Competition, revision: int | None) -> Posted:
+    match = Match.objects.filter(competition=competition, pk=_pk(request.POST.get("match"))).first()
+    if match is not None:
+        fixture_remove(user=request.user, match=match, revision=revision)
+    return True, {}
+
+
+def _import(request: HttpRequest, competition: Competition, revision: int | None) -> Posted:
+    upload = request.FILES.get("file")
+    if upload is None:
+        raise InputError(str(ERR_NO_FILE), where="file")
+    upload_check(upload, where=upload.name or "")
+    count, problems = fixtures_xlsx_import(
+        user=request.user,
+        competition=competition,
+        data=upload.read(),
+        name=upload.name or "",
+        revision=revision,
+    )
+    if problems:
+        return False, {"problems": problems}
+    messages.success(request, _("Imported: %(n)s fixtures read") % {"n": count})
+    return True, {}
+
+
+def _pk(text: str | None) -> int:
+    return int(text) if text and text.isdigit() else 0
+
+
+ACTIONS: dict[str, Callable[[HttpRequest, Competition, int | None], Posted]] = {
+    "update": _update,
+    "retire": _retire,
+    "team_add": _team_add,
+    "team_remove": _team_remove,
+    "fixture_add": _fixture_add,
+    "fixture_remove": _fixture_remove,
+    "import": _import,
+}
+
+
+def _post(request: HttpRequest, competition: Competition) -> Posted:
     """Carry out the posted action; (done, forms bound to what was posted)."""
-    action = request.POST.get("action", "")
+    handler = ACTIONS.get(request.POST.get("action", ""))
+    if handler is None:
+        return False, {}
     revision_text = request.POST.get("revision", "")
-    revision = int(revision_text) if revision_text.isdigit() else None
-    user = request.user
-    bound: dict[str, Any] = {}
-    if action == "update":
-        form = CompetitionForm(request.POST)
-        bound["form"] = form
-        if not form.is_valid():
-            return False, bound
-        competition_update(
-            user=user,
-            competition=competition,
-            values=form.values(competition.tie_breakers),
-            revision=revision,
-        )
-    elif action == "retire":
-        competition_retire(
-            user=user,
-            competition=competition,
-            reason=request.POST.get("reason", ""),
-            revision=revision,
-        )
-    elif action == "team_add":
-        team_form = TeamForm(request.POST)
-        bound["team_form"] = team_form
-        if not team_form.is_valid():
-            return False, bound
-        code = team_form.cleaned_data["school"].strip()
-        school = OrgUnit.objects.filter(code=code).first()
-        if school is None:
-            raise InputError(str(ERR_NO_SCHOOL % {"code": code}), where="school")
-        team_add(
-            user=user,
-            competition=competition,
-            school=school,
-            name=team_form.cleaned_data["name"],
-            revision=revision,
-        )
-    elif action == "team_remove":
-        team = competition.teams.filter(pk=request.POST.get("team", "0") or 0).first()
-        if team is not None:
-            team_remove(user=user, team=team, revision=revision)
-    elif action == "fixture_add":
-        fixture_form = FixtureForm(request.POST, competition=competition)
-        bound["fixture_form"] = fixture_form
-        if not fixture_form.is_valid():
-            return False, bound
-        data = fixture_form.cleaned_data
-        fixture_add(
-            user=user,
-            competition=competition,
-            round=data["round"],
-            home=data["home"],
-            away=data["away"],
-            played_on=data["played_on"],
-            revision=revision,
-        )
-    elif action == "fixture_remove":
-        match = Match.objects.filter(
-            competition=competition, pk=request.POST.get("match", "0") or 0
-        ).first()
-        if match is not None:
-            fixture_remove(user=user, match=match, revision=revision)
-    elif action == "import":
-        upload = request.FILES.get("file")
-        if upload is None:
-            raise InputError(str(ERR_NO_FILE), where="file")
-        upload_check(upload, where=upload.name or "")
-        count, problems = fixtures_xlsx_import(
-            user=user,
-            competition=competition,
-            data=upload.read(),
-            name=upload.name or "",
-            revision=revision,
-        )
-        if problems:
-            bound["problems"] = problems
-            return False, bound
-        messages.success(request, _("Imported: %(n)s fixtures read") % {"n": count})
-        return True, bound
-    else:
-        return False, bound
-    messages.success(request, _("Saved"))
-    return True, bound
+    done, bound = handler(
+        request, competition, int(revision_text) if revision_text.isdigit() else None
+    )
+    if done and request.POST.get("action") != "import":
+        messages.success(request, _("Saved"))
+    return done, bound
 
 
 @requires(Action.LEAGUE_RESULTS, load=competition_with_organiser)
