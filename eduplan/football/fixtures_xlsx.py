@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from eduplan.core.changes import Change, changes_record
 from eduplan.core.sheet import excel_day
 from eduplan.core.sheet_import import (
     ERR_CODE_ROW,
@@ -36,10 +37,10 @@ from eduplan.core.sheet_import import (
     workbook_sheet_rows,
 )
 from eduplan.core.xlsx import HEADER_FILL, HEADER_FONT, TITLE_FONT, cell_put
-from eduplan.football.keeping import ROUND_MAX, fixture_add
+from eduplan.football.keeping import ROUND_MAX, competition_subject, fixture_add
 from eduplan.football.models import Competition, Match
 from eduplan.football.services import GOALS_MAX, match_result_record
-from eduplan.org.access import Action, User, require
+from eduplan.org.access import Action, User, actor_of, require
 
 SHEET = "赛程"
 TITLE_ROW, HEADER_ROW, CODE_ROW, FIRST_ROW = 1, 2, 3, 4
@@ -218,6 +219,7 @@ def fixtures_xlsx_import(
             )
             != (f.home_goals, f.away_goals)
         ):
+            old = (match.home_goals, match.away_goals)
             match_result_record(
                 competition=competition,
                 home=match.home,
@@ -226,5 +228,16 @@ def fixtures_xlsx_import(
                 away_goals=f.away_goals,
                 played_on=f.played_on,
                 round=f.round,
+            )
+            changes_record(
+                actor=actor_of(user),
+                subject=competition_subject(competition),
+                changes=[
+                    Change(
+                        f"result:{f.round}:{f.home}-{f.away}",
+                        None if old[0] is None else f"{old[0]}:{old[1]}",
+                        f"{f.home_goals}:{f.away_goals}",
+                    )
+                ],
             )
     return len(fixtures), []

@@ -8,9 +8,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from eduplan.core.changes import Change, changes_record
 from eduplan.core.errors import InputError
+from eduplan.football.keeping import competition_subject
 from eduplan.football.models import Competition, Match, Team
-from eduplan.org.access import Action, User, require
+from eduplan.org.access import Action, User, actor_of, require
 
 GOALS_MAX = 99
 FAIR_PLAY_MAX = 999
@@ -108,6 +110,7 @@ def match_result_record(
     return match
 
 
+@transaction.atomic
 def match_result_enter(
     *,
     user: User,
@@ -123,9 +126,10 @@ def match_result_enter(
     require(user, Action.LEAGUE_RESULTS, match.competition)
     if played_on > timezone.localdate():
         raise InputError(str(ERR_PLAYED_LATER), where="played_on")
+    old = _score(match)
     # The fixture's own round: a retried request finds the same fixture again instead of
     # filling the next open one between the two teams.
-    return match_result_record(
+    recorded = match_result_record(
         competition=match.competition,
         home=match.home,
         away=match.away,
@@ -136,3 +140,21 @@ def match_result_enter(
         home_fair_play=home_fair_play,
         away_fair_play=away_fair_play,
     )
+    changes_record(
+        actor=actor_of(user),
+        subject=competition_subject(match.competition),
+        changes=[
+            Change(
+                f"result:{match.round}:{match.home.name}-{match.away.name}", old, _score(recorded)
+            )
+        ],
+    )
+    return recorded
+
+
+def _score(match: Match) -> str | None:
+    """A result as the history shows it: "3:1 2016-04-09", or None before it is played."""
+    if not match.played:
+        return None
+    day = match.played_on.isoformat() if match.played_on else ""
+    return f"{match.home_goals}:{match.away_goals} {day}".strip()

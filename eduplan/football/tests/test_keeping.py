@@ -412,3 +412,22 @@ def test_the_api_keeps_a_competition_with_its_revision(city, api, league):
     assert bad.status_code == 400 and bad.json()["problems"][0]["element"] == "round"
     assert api.call("dan", "GET", url).status_code == 403
     assert api.call("bob", "POST", f"{url}/retire", {"reason": "x"}).status_code == 403
+
+
+def test_a_result_entered_on_the_results_page_is_in_the_history(city, sam, league):
+    from eduplan.football.services import match_result_enter
+
+    match = fixture_add(
+        user=sam,
+        competition=league,
+        round=1,
+        home="金水一小",
+        away="二七一小",
+        played_on=None,
+        revision=None,
+    )
+    match_result_enter(
+        user=sam, match=match, home_goals=3, away_goals=0, played_on=datetime.date(2016, 4, 9)
+    )
+    event = ChangeEvent.objects.get(field="result:1:金水一小-二七一小")
+    assert (event.old, event.new, event.actor) == (None, "3:0 2016-04-09", sam)
