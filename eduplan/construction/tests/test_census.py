@@ -409,3 +409,19 @@ def test_the_api_names_the_bad_class_and_stores_nothing(census, api_client):
     assert refused.status_code == 400
     assert refused.json()["problems"][0]["element"] == "classes[1].pupils"
     assert _state() == before
+
+
+def test_the_class_page_reads_in_as_many_queries_whatever_its_history(
+    client, census, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(census.users["alice"])
+    url = f"/units/410105-P1/classes/?year={YEAR}"
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for pupils in range(40, 46):
+        _replace(census, "alice", census.jinshui_one, _rows((1, 1, pupils), (2, 1, pupils)))
+    with django_assert_num_queries(len(few)):
+        client.get(url)

@@ -431,3 +431,32 @@ def test_a_result_entered_on_the_results_page_is_in_the_history(city, sam, leagu
     )
     event = ChangeEvent.objects.get(field="result:1:金水一小-二七一小")
     assert (event.old, event.new, event.actor) == (None, "3:0 2016-04-09", sam)
+
+
+def _grow(sam, league, city, rounds):
+    for r in range(1, rounds + 1):
+        fixture_add(
+            user=sam,
+            competition=league,
+            round=r,
+            home="金水一小",
+            away="金水二小",
+            played_on=None,
+            revision=None,
+        )
+
+
+def test_the_keeping_page_reads_in_as_many_queries_whatever_its_length(
+    client, city, sam, league, django_assert_num_queries
+):
+    client.force_login(sam)
+    url = f"/football/keeping/{league.pk}/"
+    _grow(sam, league, city, 1)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    _grow(sam, league, city, 6)
+    with django_assert_num_queries(len(few)):
+        client.get(url)
