@@ -140,12 +140,12 @@ def census_replace(
     census_check(user=user, school=school, school_year=school_year, rows=rows)
     # Lock the school's row: two writers of one census wait for each other.
     OrgUnit.objects.select_for_update().filter(pk=school.pk).first()
+    rows_stored = {
+        f"{s.grade}-{s.number}": s
+        for s in SchoolClass.objects.filter(school=school, school_year=school_year)
+    }
     stored = {
-        c.key: c
-        for c in (
-            ClassRow(grade=s.grade, number=s.number, pupils=s.pupils)
-            for s in SchoolClass.objects.filter(school=school, school_year=school_year)
-        )
+        k: ClassRow(grade=s.grade, number=s.number, pupils=s.pupils) for k, s in rows_stored.items()
     }
     wanted = {r.key: r for r in rows}
     current = census_revision(stored.values())
@@ -157,15 +157,14 @@ def census_replace(
     added = [wanted[k] for k in wanted if k not in stored]
     corrected = [wanted[k] for k in wanted if k in stored and stored[k] != wanted[k]]
     if removed:
-        gone = [tuple(int(p) for p in k.split("-")) for k in removed]
-        for grade, number in gone:
-            SchoolClass.objects.filter(
-                school=school, school_year=school_year, grade=grade, number=number
-            ).delete()
+        SchoolClass.objects.filter(pk__in=[rows_stored[k].pk for k in removed]).delete()
+    changed_rows = []
     for row in corrected:
-        SchoolClass.objects.filter(
-            school=school, school_year=school_year, grade=row.grade, number=row.number
-        ).update(pupils=row.pupils)
+        entry = rows_stored[row.key]
+        entry.pupils = row.pupils
+        changed_rows.append(entry)
+    # One statement for all corrections (bulk writes send no signals: see below).
+    SchoolClass.objects.bulk_update(changed_rows, ["pupils"], batch_size=500)
     SchoolClass.objects.bulk_create(
         [
             SchoolClass(
