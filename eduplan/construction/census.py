@@ -158,13 +158,13 @@ def census_replace(
     corrected = [wanted[k] for k in wanted if k in stored and stored[k] != wanted[k]]
     if removed:
         SchoolClass.objects.filter(pk__in=[rows_stored[k].pk for k in removed]).delete()
-    changed_rows = []
+    # One UPDATE per new class size, not per class (and not Django's bulk_update, whose
+    # CASE per row costs more to build than to run); no signals: see below.
+    by_size: dict[int, list[int]] = {}
     for row in corrected:
-        entry = rows_stored[row.key]
-        entry.pupils = row.pupils
-        changed_rows.append(entry)
-    # One statement for all corrections (bulk writes send no signals: see below).
-    SchoolClass.objects.bulk_update(changed_rows, ["pupils"], batch_size=500)
+        by_size.setdefault(row.pupils, []).append(rows_stored[row.key].pk)
+    for pupils, pks in by_size.items():
+        SchoolClass.objects.filter(pk__in=pks).update(pupils=pupils)
     SchoolClass.objects.bulk_create(
         [
             SchoolClass(
