@@ -1,5 +1,6 @@
-"""What every register's workbook import shares: opening the upload safely, reading one
-sheet with the fast reader, and problems named by sheet, row and column.
+"""What every register's workbook import shares: opening the upload safely (an .xls, .et
+or .ods rewritten as .xlsx by core.workbooks), reading one sheet with the fast reader,
+and problems named by sheet, row and column.
 
 The messages are the same words (msgids) as the report import's, so a user reads one
 wording whichever register refuses the file.
@@ -18,13 +19,15 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy
 
 from eduplan.core.sheet import SheetMissing, sheet_rows
+from eduplan.core.workbooks import WorkbookUnreadable, workbook_as_xlsx
 
 UNZIPPED_FACTOR = 10
 SHOWN_PROBLEMS = 200
 ERR_TOO_LARGE = gettext_lazy("The file is %(size)s, larger than the limit of %(limit)s.")
 ERR_UNZIPPED = gettext_lazy("The workbook unpacks to %(size)s, too large to read.")
 ERR_NOT_XLSX = gettext_lazy(
-    "“%(name)s” is not an Excel workbook (.xlsx); save it as an Excel Workbook and upload again."
+    "“%(name)s” is not a workbook this platform reads (.xlsx, .xls, .et, .ods); save it as an "
+    "Excel Workbook (.xlsx) and upload again."
 )
 ERR_NO_SHEET = gettext_lazy(
     "The workbook has no sheet named “%(sheet)s”; use the template downloaded from this platform."
@@ -71,6 +74,8 @@ def workbook_sheet_rows(*, data: bytes, name: str, sheet: str) -> list[tuple[int
         sizes = {"size": filesizeformat(len(data)), "limit": filesizeformat(limit)}
         raise WorkbookRefused(SheetProblem("", None, "", str(ERR_TOO_LARGE % sizes)))
     try:
+        # .xls, WPS .et and .ods are read too, rewritten as .xlsx first.
+        data = workbook_as_xlsx(data, max_unzipped=limit * UNZIPPED_FACTOR)
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
         if unpacked > limit * UNZIPPED_FACTOR:
@@ -81,7 +86,7 @@ def workbook_sheet_rows(*, data: bytes, name: str, sheet: str) -> list[tuple[int
         raise WorkbookRefused(
             SheetProblem(sheet, None, "", str(ERR_NO_SHEET % {"sheet": sheet}))
         ) from None
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, ExpatError):
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, ExpatError, WorkbookUnreadable):
         # Not a zip, a part missing or damaged XML inside: not a workbook we can read.
         raise WorkbookRefused(
             SheetProblem("", None, "", str(ERR_NOT_XLSX % {"name": name}))

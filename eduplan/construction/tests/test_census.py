@@ -287,7 +287,7 @@ def test_a_bad_workbook_names_every_problem_by_row_and_column_and_stores_nothing
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        (b"not a workbook", "不是 Excel 工作簿"),
+        (b"not a workbook", "不是本平台能读取的工作簿"),
         (_book([], codes=("a", "b", "c", "d", "e", "f")), "第 3 行"),
         (_book([]), "没有可导入"),
     ],

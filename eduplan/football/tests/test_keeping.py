@@ -326,7 +326,7 @@ def test_a_file_that_is_not_a_workbook_is_refused(city, sam, league):
     count, problems = fixtures_xlsx_import(
         user=sam, competition=league, data=b"PK-no", name="f.xlsx", revision=None
     )
-    assert count == 0 and "不是 Excel 工作簿" in problems[0].message
+    assert count == 0 and "不是本平台能读取的工作簿" in problems[0].message
 
 
 # Pages ---------------------------------------------------------------------------------------
