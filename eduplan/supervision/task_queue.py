@@ -9,3 +9,7 @@ class TaskQueueConfig(TasksAppConfig):
     """The database task queue (django-tasks) under a name the bureau reads in the admin."""
 
     verbose_name = _("Background tasks")  # type: ignore[assignment]  # lazy, as Django allows
+
+
+# The library's model names, translated here because it ships no Chinese.
+LIBRARY_NAMES = (_("Task Result"), _("Task Results"))

@@ -5,6 +5,7 @@ queue, the page and the API refuse whoever is not the reviewer and a record not 
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -14,9 +15,15 @@ from eduplan.core.errors import InputError
 from eduplan.indicators.aggregation import metric_value
 from eduplan.ledgers.models import EventKind, LedgerRecord, ReviewState
 from eduplan.ledgers.review_selectors import review_queue
-from eduplan.ledgers.review_services import record_approve, record_return
+from eduplan.ledgers.review_services import (
+    ERR_NOT_AWAITING,
+    ERR_NOT_REVIEWED,
+    ERR_RETURN_REASON,
+    record_approve,
+    record_return,
+)
 from eduplan.ledgers.selectors import records_public
-from eduplan.ledgers.services import may_enter, record_create, record_update
+from eduplan.ledgers.services import ERR_STALE, may_enter, record_create, record_update
 from eduplan.ledgers.tests.conftest import load_text
 from eduplan.ledgers.xlsform import xlsform_definition
 from eduplan.org.models import Role
@@ -55,6 +62,11 @@ fields:
 
 QUEUE = "/ledgers/review/"
 API = "/api/v1/ledgers/fees_test/records"
+
+
+def first(message: object) -> str:
+    """A message's fixed part, before its first placeholder, as a pattern."""
+    return re.escape(str(message).split("%")[0])
 
 
 @pytest.fixture
@@ -97,14 +109,14 @@ def test_a_record_entered_awaits_review_and_counts_only_once_approved(city, fees
 def test_the_next_level_up_reviews_a_school_in_a_district_its_district_only(city, fees):
     record = enter(city, fees)
     for who in ("alice", "dora", "sue", "dan", "lee"):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(PermissionDenied, match="您无权在此执行该操作"):
             record_approve(user=city.users[who], record=record, revision=None)
     assert LedgerRecord.objects.get().review == ReviewState.SUBMITTED
 
 
 def test_a_bureau_run_school_is_reviewed_by_the_department_the_ledger_names(city, fees):
     record = enter(city, fees, who="yi", school="410100-S1")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="您无权在此执行该操作"):
         record_approve(user=city.users["sue"], record=record, revision=None)
     record_approve(user=city.users["dan"], record=record, revision=None)
     assert LedgerRecord.objects.get().review == ReviewState.APPROVED
@@ -133,7 +145,7 @@ def test_the_queue_hides_person_fields(city, fees):
 
 def test_a_return_needs_a_reason_and_a_changed_record_goes_back_for_review(city, fees):
     record = enter(city, fees)
-    with pytest.raises(InputError):
+    with pytest.raises(InputError, match=first(ERR_RETURN_REASON)):
         record_return(user=city.users["bob"], record=record, reason="  ", revision=None)
     returned = record_return(
         user=city.users["bob"], record=record, reason="文号不对", revision=None
@@ -167,12 +179,12 @@ def test_a_return_needs_a_reason_and_a_changed_record_goes_back_for_review(city,
 
 def test_deciding_on_a_record_not_awaiting_review_or_stale_is_a_conflict(city, fees, own_ledger):
     record = enter(city, fees)
-    with pytest.raises(ConflictError):
+    with pytest.raises(ConflictError, match=first(ERR_STALE)):
         record_approve(user=city.users["bob"], record=record, revision=record.revision + 5)
     record_approve(user=city.users["bob"], record=record, revision=None)
-    with pytest.raises(ConflictError):
+    with pytest.raises(ConflictError, match=first(ERR_NOT_AWAITING)):
         record_approve(user=city.users["bob"], record=record, revision=None)
-    with pytest.raises(ConflictError):
+    with pytest.raises(ConflictError, match=first(ERR_NOT_AWAITING)):
         record_return(user=city.users["bob"], record=record, reason="晚了", revision=None)
     kept = record_create(
         user=city.users["alice"],
@@ -180,7 +192,7 @@ def test_deciding_on_a_record_not_awaiting_review_or_stale_is_a_conflict(city, f
         values={"school": "410105-P1", "day": "2016-05-01"},
     )
     assert kept.review == ReviewState.APPROVED  # a ledger without review: approved as kept
-    with pytest.raises(ConflictError):
+    with pytest.raises(ConflictError, match=first(ERR_NOT_REVIEWED)):
         record_approve(user=city.users["bob"], record=kept, revision=None)
 
 
@@ -305,7 +317,7 @@ def test_the_directory_takes_private_schools_only_and_says_so(city):
         "approved_by": "金水区教育局",
         "listed_on": "2016-03-01",
     }
-    with pytest.raises(SubmissionInvalid) as refused:
+    with pytest.raises(SubmissionInvalid, match=r"^school: .*民办") as refused:
         record_create(
             user=city.users["bob"], ledger=ledger, values={**entry, "school": "410105-P1"}
         )
