@@ -1,5 +1,6 @@
-"""Messages to people: a notice goes to each user's in-app inbox and, if they have an
-address, by e-mail after commit.
+"""Messages to people: a notice goes to each user's in-app inbox at once and, if they have
+an address and have not turned e-mail off (`NoticeChoice`, the 工作台's settings page), by
+e-mail: queued for the worker (`core.tasks.notice_mails_send`) once the transaction commits.
 
 The inbox is supervision's (`InboxMessage`); apps to its left in the flow (reporting's
 reminders before a due date) post notices here without importing it, and supervision
@@ -10,12 +11,13 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.mail import send_mass_mail
 from django.db import transaction
+
+from eduplan.core.models import NoticeChoice
 
 logger = logging.getLogger(__name__)
 
@@ -41,20 +43,47 @@ def inbox_writer_register(writer: InboxWriter) -> None:
         _WRITERS.append(writer)
 
 
-def _mail(mails: list[tuple[str, str, None, list[str]]]) -> None:
+def mail_refused(user_ids: Iterable[int]) -> set[int]:
+    """Those of the users who chose no e-mail (one query)."""
+    ids = set(user_ids)
+    if not ids:
+        return set()
+    return set(
+        NoticeChoice.objects.filter(user_id__in=ids, by_email=False).values_list(
+            "user_id", flat=True
+        )
+    )
+
+
+def _mails_enqueue(mails: list[list[str]]) -> None:
+    from eduplan.core.tasks import notice_mails_send
+
     try:
-        send_mass_mail(mails, fail_silently=False)
-    except Exception:  # the notices are stored; a mail server outage must not undo them
-        logger.exception("sending %d notice mails failed", len(mails))
+        notice_mails_send.enqueue(mails)
+    except Exception:  # the notices are stored; a queue outage must not undo the request
+        logger.exception("queueing %d notice mails failed", len(mails))
+
+
+def mails_queue(mails: Sequence[tuple[str, str, str]]) -> None:
+    """Queue e-mails (subject, body, address) for the worker once the transaction
+    commits (none if it rolls back)."""
+    if mails:
+        rows = [[subject, body, to] for subject, body, to in mails]
+        transaction.on_commit(functools.partial(_mails_enqueue, rows))
 
 
 def notices_post(notices: Sequence[Notice]) -> None:
-    """Store the notices in the inbox now and send their e-mails once the transaction
-    commits (none if it rolls back)."""
+    """Store the notices in the inbox now and queue their e-mails, to those who have an
+    address and want them, once the transaction commits (none if it rolls back)."""
     if not notices:
         return
     for writer in _WRITERS:
         writer(notices)
-    mails = [(n.subject, n.body, None, [n.user.email]) for n in notices if n.user.email]
-    if mails:
-        transaction.on_commit(functools.partial(_mail, mails))
+    refused = mail_refused(n.user.pk for n in notices if n.user.email)
+    mails_queue(
+        [
+            (n.subject, n.body, n.user.email)
+            for n in notices
+            if n.user.email and n.user.pk not in refused
+        ]
+    )

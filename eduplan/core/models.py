@@ -53,3 +53,25 @@ class ChangeEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} {self.field}: {self.old} → {self.new}"
+
+
+class NoticeChoice(models.Model):
+    """How a user wants to be told of work handed to them: every notice is in their inbox;
+    `by_email` says whether it is also mailed (a user without a row gets e-mail)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="notice_choice",
+        verbose_name=_("user"),
+    )
+    by_email = models.BooleanField(_("also by e-mail"), default=True)
+    changed_at = models.DateTimeField(_("changed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("notice choice")
+        verbose_name_plural = _("notice choices")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} e-mail={self.by_email}"

@@ -40,6 +40,7 @@ from eduplan.reporting.models import (
     Submission,
     SubmissionEvent,
 )
+from eduplan.reporting.notices import submission_returned_notify, submission_waiting_notify
 from eduplan.reporting.plausibility import context_numbers
 from eduplan.reporting.rules import holds
 from eduplan.reporting.values import ValueRefused, display_value, parse_value
@@ -458,6 +459,7 @@ def submission_submit(
         ]
     )
     _event(submission, user, "submit", reason=submission.comment)
+    submission_waiting_notify(submission=submission)
     return submission
 
 
@@ -485,6 +487,8 @@ def _decide(
         ]
     )
     _event(submission, user, action, reason=reason.strip())
+    if new == Status.RETURNED:
+        submission_returned_notify(submission=submission)
     return submission
 
 

@@ -39,7 +39,7 @@ from eduplan.supervision.models import (
     Rule,
     SupervisionOrder,
 )
-from eduplan.supervision.notices import notice_send
+from eduplan.supervision.notices import RAISED, notice_send
 from eduplan.supervision.rules import office_department
 from eduplan.supervision.services import (
     ERR_ANSWERED,
@@ -72,7 +72,6 @@ ERR_OFFICE_ITSELF = gettext_lazy(
     "%(unit)s supervises the orders and cannot be assigned one: name the unit that does the work."
 )
 
-RAISED = gettext_lazy("New supervision order #%(id)s for %(unit)s, due on %(due)s")
 COHANDLING = gettext_lazy("Your unit co-handles supervision order #%(id)s (lead: %(unit)s)")
 REASSIGNED = gettext_lazy("Supervision order #%(id)s is reassigned to %(unit)s")
 

@@ -11,7 +11,6 @@ transaction commits.
 from __future__ import annotations
 
 import datetime
-import functools
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -20,7 +19,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -28,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from eduplan.core.errors import InputError
+from eduplan.core.inbox import mail_refused, mails_queue
 from eduplan.org.access import Action, SignedInUser, User, can, signed_in
 from eduplan.org.models import Membership, Role, UnitType
 from eduplan.org.selectors import unit_members
@@ -226,6 +225,9 @@ def order_feedback(
         )
     OrderColour.objects.filter(order=order, colour=Colour.RED).update(colour=Colour.YELLOW)
     _colours_store([order], at=timezone.localdate())
+    from eduplan.supervision.notices import feedback_notify  # notices builds on this module
+
+    feedback_notify(order=order)
     return order
 
 
@@ -343,6 +345,7 @@ def supervision_scan(*, at: datetime.date) -> ScanResult:
     order for its rule and subject and was never raised for this occurrence. Running it
     again changes nothing; it closes nothing."""
     result = ScanResult(at=at)
+    raised: list[SupervisionOrder] = []
     with translation.override(settings.LANGUAGE_CODE):
         for spec in rule_specs():
             if not spec.enabled:
@@ -356,10 +359,15 @@ def supervision_scan(*, at: datetime.date) -> ScanResult:
                 ):
                     result.already += 1
                     continue
-                if order_create(finding=finding, at=at, respond_days=spec.respond_days):
+                order = order_create(finding=finding, at=at, respond_days=spec.respond_days)
+                if order is not None:
+                    raised.append(order)
                     created += 1
                     open_subjects.add(finding.subject)
             result.created[spec.rule] = created
+    from eduplan.supervision.notices import orders_assigned_notify  # builds on this module
+
+    orders_assigned_notify(orders=raised)
     return result
 
 
@@ -427,13 +435,6 @@ def reminders_due(
     return out
 
 
-@dataclass(frozen=True)
-class Mail:
-    subject: str
-    body: str
-    to: str
-
-
 def _escalation_members() -> list[Membership]:
     return list(
         Membership.objects.filter(
@@ -465,13 +466,6 @@ def _message_text(order: SupervisionOrder, kind: str) -> tuple[str, str]:
     return subject, "\n".join(line for line in lines if line)
 
 
-def mails_send(mails: list[Mail]) -> None:
-    try:
-        send_mass_mail([(m.subject, m.body, None, [m.to]) for m in mails], fail_silently=False)
-    except Exception:  # the reminders are recorded; a mail server outage must not undo them
-        logger.exception("sending %d supervision mails failed", len(mails))
-
-
 @transaction.atomic
 def reminders_send(*, at: datetime.date) -> int:
     """Send the reminders due on `at` to the inbox and by e-mail (after commit): to the
@@ -497,7 +491,7 @@ def reminders_send(*, at: datetime.date) -> int:
         _escalation_members() if any(k == ReminderKind.ESCALATION for _o, k, _b in wanted) else []
     )
     messages: list[InboxMessage] = []
-    mails: list[Mail] = []
+    mails: list[tuple[int, str, str, str]] = []  # user, subject, body, address
     count = 0
     with translation.override(settings.LANGUAGE_CODE):
         for order, kind, bucket in wanted:
@@ -525,10 +519,10 @@ def reminders_send(*, at: datetime.date) -> int:
                     InboxMessage(user=user, order=order, kind=kind, subject=subject, body=body)
                 )
                 if user.email:
-                    mails.append(Mail(subject=subject, body=body, to=user.email))
+                    mails.append((user.pk, subject, body, user.email))
     InboxMessage.objects.bulk_create(messages)
-    if mails:
-        transaction.on_commit(functools.partial(mails_send, mails))
+    refused = mail_refused(pk for pk, *_mail in mails)
+    mails_queue([(s, b, to) for pk, s, b, to in mails if pk not in refused])
     return count
 
 
