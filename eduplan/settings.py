@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "eduplan.appraisal",
     "eduplan.football",
     "eduplan.dashboards",
+    "eduplan.workbench",
     "eduplan.public",
     "eduplan.demo",
 ]
@@ -156,7 +157,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+# Everyone lands on their 工作台 (my work); a leader goes on to the cockpit.
+LOGIN_REDIRECT_URL = "workbench:home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "zh-hans"

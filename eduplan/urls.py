@@ -61,6 +61,7 @@ urlpatterns = [
     path("supervision/", include("eduplan.supervision.urls")),
     path("appraisal/", include("eduplan.appraisal.urls")),
     path("dashboards/", include("eduplan.dashboards.urls")),
+    path("work/", include("eduplan.workbench.urls")),
     path("football/", include("eduplan.football.urls")),
     path("ledgers/", include("eduplan.ledgers.urls")),
     path("public/", include("eduplan.public.urls")),

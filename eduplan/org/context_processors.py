@@ -6,6 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from eduplan.org.access import Action, can, granted_actions, membership_of, scope_of
+from eduplan.org.models import Role
 
 
 def membership(request: HttpRequest) -> dict[str, Any]:
@@ -13,9 +14,14 @@ def membership(request: HttpRequest) -> dict[str, Any]:
     site serves the demo city (every page then says its figures are simulated)."""
     actions = granted_actions(request.user)
     scope = scope_of(request.user)
+    member = membership_of(request.user)
     return {
-        "membership": membership_of(request.user),
+        "membership": member,
         "menu": {
+            # The 工作台: everyone with a scope; a leader's is the cockpit.
+            "workbench": scope is not None
+            and Action.REPORT_VIEW in actions
+            and getattr(member, "role", Role.LEADER) != Role.LEADER,
             "plan": Action.PLAN_VIEW in actions,
             "units": Action.UNIT_VIEW in actions,
             "reports": Action.REPORT_VIEW in actions,

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypedDict, TypeVar
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_stubs_ext import WithAnnotations
@@ -20,7 +20,14 @@ from eduplan.org.access import Action, User, can, membership_of, scope_of
 from eduplan.org.models import OrgUnit, Role, UnitType
 from eduplan.plans.models import Measure, Task
 from eduplan.reporting.definitions import FormDefinition
-from eduplan.reporting.models import ExpectedReport, Form, Status, Submission, SubmissionEvent
+from eduplan.reporting.models import (
+    ExpectedReport,
+    Form,
+    PeriodClosure,
+    Status,
+    Submission,
+    SubmissionEvent,
+)
 
 DONE = (Status.SUBMITTED, Status.APPROVED)
 
@@ -201,6 +208,86 @@ def reports_due_for(*, user: User, period: str | None = None) -> QuerySet[Expect
     if period:
         qs = qs.filter(period=period)
     return qs.order_by("due_on", "form__code", "org_unit__code")
+
+
+def _submission_in(statuses: Iterable[str]) -> Exists:
+    return Exists(
+        Submission.objects.filter(
+            form=OuterRef("form"),
+            period=OuterRef("period"),
+            org_unit=OuterRef("org_unit"),
+            subject=OuterRef("subject"),
+            status__in=list(statuses),
+        )
+    )
+
+
+def reports_open_first(reports: QuerySet[ExpectedReport]) -> QuerySet[ExpectedReport]:
+    """The reports with those still to submit first, soonest due first, then the rest,
+    latest first (we never send a reporter scrolling past years of done reports)."""
+    return reports.annotate(done=_submission_in(DONE)).order_by(
+        "done",
+        Case(When(done=False, then=F("due_on"))).asc(nulls_last=True),
+        "-due_on",
+        "form__code",
+        "org_unit__code",
+        "subject",
+    )
+
+
+def reports_open(reports: QuerySet[ExpectedReport]) -> QuerySet[ExpectedReport]:
+    """Those of the reports their unit still has to submit: not submitted or approved,
+    and either their period still open or the report returned to its unit."""
+    closed = Exists(PeriodClosure.objects.filter(form=OuterRef("form"), period=OuterRef("period")))
+    return reports.exclude(_submission_in(DONE)).exclude(
+        closed & ~_submission_in([Status.RETURNED])
+    )
+
+
+@dataclass(frozen=True)
+class OpenCounts:
+    """How many reports are still to submit: due (not yet late), overdue, returned."""
+
+    due: int
+    overdue: int
+    returned: int
+
+    @property
+    def total(self) -> int:
+        return self.due + self.overdue + self.returned
+
+
+def reports_open_counts(
+    reports: QuerySet[ExpectedReport], *, today: datetime.date | None = None
+) -> OpenCounts:
+    """Counts of the reports still to submit (one query)."""
+    today = today or timezone.localdate()
+    returned = _submission_in([Status.RETURNED])
+    row = (
+        reports_open(reports)
+        .order_by()
+        .aggregate(
+            returned=Count("pk", filter=Q(returned)),
+            overdue=Count("pk", filter=~Q(returned) & Q(due_on__lt=today)),
+            due=Count("pk", filter=~Q(returned) & Q(due_on__gte=today)),
+        )
+    )
+    return OpenCounts(due=row["due"], overdue=row["overdue"], returned=row["returned"])
+
+
+def reports_of_my_unit(*, user: User) -> QuerySet[ExpectedReport]:
+    """The reports the user's own unit must make (a department's, a district's own, a
+    school's), not those of the units beneath."""
+    membership, scope = membership_of(user), scope_of(user)
+    if membership is None or scope is None:
+        return ExpectedReport.objects.none()
+    if membership.role == Role.DEPARTMENT:
+        unit = Q(org_unit_id=membership.department_id)
+    elif membership.role in (Role.SCHOOL_REPORTER, Role.DISTRICT_ADMIN):
+        unit = Q(org_unit=scope)
+    else:
+        return ExpectedReport.objects.none()
+    return ExpectedReport.objects.filter(unit).select_related("form", "org_unit")
 
 
 def approval_queue(*, user: User) -> list[Submission]:

@@ -90,7 +90,9 @@ def test_answered_orders_get_no_reminders(people, city, django_capture_on_commit
     order_sign(user=city.users["alice"], order=order)
     order_feedback(user=city.users["alice"], order=order, response="已整改")
     assert _send(django_capture_on_commit_callbacks, D(2016, 9, 20)) == 0
-    assert InboxMessage.objects.count() == 0 and mail.outbox == []
+    # Only the notice of the feedback to the office; no reminder, no mail.
+    assert list(InboxMessage.objects.values_list("kind", "user__username")) == [("notice", "sue")]
+    assert mail.outbox == []
 
 
 def test_a_departments_order_reminds_its_staff(people, city, django_capture_on_commit_callbacks):
