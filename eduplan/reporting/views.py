@@ -69,6 +69,7 @@ from eduplan.reporting.models import (
     Submission,
 )
 from eduplan.reporting.selectors import (
+    CompletenessRow,
     approval_queue,
     approvals_table,
     completeness,
@@ -76,6 +77,8 @@ from eduplan.reporting.selectors import (
     completeness_table,
     periods_expected,
     reports_due_for,
+    reports_open_counts,
+    reports_open_first,
     subject_labels,
     submission_history,
 )
@@ -224,7 +227,7 @@ def _period_label(code: str) -> str:
 def my_reports(request: HttpRequest, scope: OrgUnit) -> HttpResponse:
     period_code = request.GET.get("period", "")
     due = reports_due_for(user=request.user)
-    shown = due.filter(period=period_code) if period_code else due
+    shown = reports_open_first(due.filter(period=period_code) if period_code else due)
     # The workbook holds every report the filter shows, not one screen of them.
     label = _period_label(period_code)
     title = f"{_('My reports')} · {label}" if label else _("My reports")
@@ -248,6 +251,7 @@ def my_reports(request: HttpRequest, scope: OrgUnit) -> HttpResponse:
             "periods": periods,
             "period_code": period_code,
             "page": page,
+            "open_counts": reports_open_counts(due),
         },
     )
 
@@ -340,7 +344,22 @@ def _decide(
         "reopen": _("Report reopened"),
     }
     messages.success(request, done[action])
+    if action == "return":
+        # The report is its unit's again: the approver goes back to what waits for them
+        # (or, with nothing left, to the form's completeness over the unit's parent),
+        # not to an editable copy of the unit's form.
+        return redirect(_after_return_url(request, slot))
     return redirect(slot.url)
+
+
+def _after_return_url(request: HttpRequest, slot: ReportSlot) -> str:
+    if approval_queue(user=request.user):
+        return reverse("reporting:approvals")
+    url = reverse("reporting:completeness", args=[slot.form.code, slot.period.code])
+    parent = slot.unit.parent
+    if parent is not None and can(request.user, Action.REPORT_VIEW, parent):
+        return f"{url}?{urlencode({'org': parent.code})}"
+    return url
 
 
 def _upload(request: HttpRequest, slot: ReportSlot, submission: Submission | None) -> Outcome:
@@ -480,7 +499,16 @@ def _entry_context(
         "completeness_url": reverse(
             "reporting:completeness", args=[slot.form.code, slot.period.code]
         ),
+        "xlsx_url": _xlsx_url(request, slot.form, slot.period.code, slot.unit),
     }
+
+
+def _xlsx_url(request: HttpRequest, form: Form, period_code: str, unit: OrgUnit) -> str:
+    """The Excel template and import page for the unit (its subtree), if the user may
+    enter its reports; else blank."""
+    if not can(request.user, Action.REPORT_ENTER, unit):
+        return ""
+    return reverse("reporting_xlsx:upload", args=[form.code, period_code, unit.code])
 
 
 @requires_in_request(Action.REPORT_VIEW, load=_evidence)
@@ -533,6 +561,31 @@ def completeness_start(request: HttpRequest, unit: OrgUnit) -> HttpResponse:
     return redirect(f"{url}?{urlencode({'org': org})}" if org else url)
 
 
+# The completeness table's columns one may sort by (`?sort=missing`, `?sort=-rate`).
+CHILD_SORTS: dict[str, Callable[[CompletenessRow[OrgUnit]], Any]] = {
+    "unit": lambda row: row["unit"].path,
+    "expected": lambda row: row["completeness"].expected,
+    "submitted": lambda row: row["completeness"].submitted,
+    "on_time": lambda row: row["completeness"].on_time,
+    "late": lambda row: row["completeness"].late,
+    "missing": lambda row: row["completeness"].missing,
+    # A unit with nothing expected has no rate: it sorts after every rate.
+    "rate": lambda row: (row["completeness"].rate is None, row["completeness"].rate or 0.0),
+    "approved": lambda row: row["completeness"].approved,
+}
+
+
+def _children_sorted(
+    rows: list[CompletenessRow[OrgUnit]], sort: str
+) -> list[CompletenessRow[OrgUnit]]:
+    """The rows in the order `sort` names (a leading "-": descending); unknown: as given."""
+    key = CHILD_SORTS.get(sort.removeprefix("-"))
+    if key is None:
+        return rows
+    ordered = sorted(rows, key=lambda row: row["unit"].path)  # ties in the tree's order
+    return sorted(ordered, key=key, reverse=sort.startswith("-"))
+
+
 @requires_in_request(Action.REPORT_VIEW, load=_completeness_slot)
 def completeness_page(request: HttpRequest, slot: ReportSlot) -> HttpResponse:
     form, period_code, unit = slot.form, slot.period.code, slot.unit
@@ -558,6 +611,11 @@ def completeness_page(request: HttpRequest, slot: ReportSlot) -> HttpResponse:
     closed_on = period_closed_on(form=form, period_code=period_code)
     due_on = due_date(form, slot.period)
     base = reverse("reporting:completeness", args=[form.code, period_code])
+    missing_only = request.GET.get("missing") == "1"
+    sort = request.GET.get("sort", "")
+    shown = _children_sorted(
+        [row for row in children if row["completeness"].missing or not missing_only], sort
+    )
     return render(
         request,
         "reporting/completeness.html",
@@ -566,8 +624,12 @@ def completeness_page(request: HttpRequest, slot: ReportSlot) -> HttpResponse:
             "slot": slot,
             "total": completeness(form=form, period=period_code, unit=unit),
             "children": [
-                {**row, "url": f"{base}?{urlencode({'org': row['unit'].code})}"} for row in children
+                {**row, "url": f"{base}?{urlencode({'org': row['unit'].code})}"} for row in shown
             ],
+            "has_children": bool(children),
+            "missing_only": missing_only,
+            "sort": sort,
+            "xlsx_url": _xlsx_url(request, form, period_code, unit),
             "own": report_rows(
                 own, url_of=lambda e: _entry_url(form.code, period_code, unit.code, e.subject)
             ),
