@@ -152,7 +152,7 @@ def test_the_badges_count_what_waits(client, people, class_form):
     _submit(city)
     _login(client, "bob")
     html = client.get(reverse("workbench:badges")).content.decode()
-    assert 'id="badge-approvals" hx-swap-oob="true"><span class="badge text-bg-primary">1<' in html
+    assert 'id="badge-approvals" hx-swap-oob="true"><span class="badge text-bg-light">1<' in html
 
 
 def test_feedback_on_an_order_tells_the_supervision_office(
