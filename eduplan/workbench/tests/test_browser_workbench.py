@@ -113,6 +113,11 @@ def test_bob_finds_the_missing_school_returns_a_report_and_alice_reads_why(
     page.locator("nav a[href='/reports/']").first.click()
     page.locator("a[href='/reports/completeness/']").click()
     page.wait_for_url("**/reports/completeness/class-size-test/**")
+    # The pickers are linked: choosing a period shows it at once, for the same unit.
+    page.select_option("#id_period", "2016T2")
+    page.wait_for_url("**/reports/completeness/class-size-test/2016T2/?org=410105")
+    page.select_option("#id_period", "2016T1")
+    page.wait_for_url("**/reports/completeness/class-size-test/2016T1/?org=410105")
     page.locator("#missing-only").click()
     page.wait_for_url("**missing=1**")
     missing = page.locator("tr.child-row")
