@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypedDict, TypeVar
 
@@ -438,3 +438,29 @@ def completeness_table(*, table_id: str, title: str, rows: Sequence[Completeness
             for r in rows
         ],
     )
+
+
+# The completeness table's columns one may sort by (`?sort=missing`, `?sort=-rate`).
+CHILD_SORTS: dict[str, Callable[[CompletenessRow[OrgUnit]], Any]] = {
+    "unit": lambda row: row["unit"].path,
+    "expected": lambda row: row["completeness"].expected,
+    "submitted": lambda row: row["completeness"].submitted,
+    "on_time": lambda row: row["completeness"].on_time,
+    "late": lambda row: row["completeness"].late,
+    "missing": lambda row: row["completeness"].missing,
+    # A unit with nothing expected has no rate: it sorts after every rate.
+    "rate": lambda row: (row["completeness"].rate is None, row["completeness"].rate or 0.0),
+    "approved": lambda row: row["completeness"].approved,
+}
+
+
+def completeness_rows_sorted(
+    rows: list[CompletenessRow[OrgUnit]], sort: str
+) -> list[CompletenessRow[OrgUnit]]:
+    """The completeness rows in the order `sort` names (a leading "-": descending); an
+    unknown name leaves them as given."""
+    key = CHILD_SORTS.get(sort.removeprefix("-"))
+    if key is None:
+        return rows
+    ordered = sorted(rows, key=lambda row: row["unit"].path)  # ties in the tree's order
+    return sorted(ordered, key=key, reverse=sort.startswith("-"))

@@ -1,5 +1,5 @@
 """Reporting pages: my reports, the entry page (fill, submit, decide, evidence, history),
-the approval queue and the completeness drill-down.
+the approval queue (completeness: views_completeness.py).
 
 Views are thin: load, check, call a service, render. Every write goes through
 reporting.services, which check the caller's right again and store nothing on refusal.
@@ -47,7 +47,6 @@ from eduplan.org.access import (
     requires_in_request,
 )
 from eduplan.org.models import OrgUnit
-from eduplan.org.selectors import unit_ancestors
 from eduplan.reporting.entry_window import STATE_LABELS, entry_state, period_closed_on
 from eduplan.reporting.forms import (
     HISTORY_ACTIONS,
@@ -69,12 +68,8 @@ from eduplan.reporting.models import (
     Submission,
 )
 from eduplan.reporting.selectors import (
-    CompletenessRow,
     approval_queue,
     approvals_table,
-    completeness,
-    completeness_by_child,
-    completeness_table,
     periods_expected,
     reports_due_for,
     reports_open_counts,
@@ -87,7 +82,6 @@ from eduplan.reporting.services import (
     ConflictError,
     SubmissionInvalid,
     attachment_add,
-    due_date,
     form_definition,
     submission_approve,
     submission_check,
@@ -542,107 +536,4 @@ def approvals(request: HttpRequest, scope: OrgUnit) -> HttpResponse:
     ]
     return render(
         request, "reporting/approvals.html", {**_tabs(request, "approvals"), "rows": rows}
-    )
-
-
-@requires_in_request(Action.REPORT_VIEW, load=_org_or_scope)
-def completeness_start(request: HttpRequest, unit: OrgUnit) -> HttpResponse:
-    """The picker's target: choose a form and period, then open its canonical page."""
-    code = request.GET.get("form", "")
-    form = get_object_or_404(Form, code=code) if code else Form.objects.order_by("code").first()
-    if form is None:
-        raise Http404
-    try:
-        period = _period(form, request.GET.get("period", ""))
-    except Http404:
-        period = _default_period(form)
-    url = reverse("reporting:completeness", args=[form.code, period.code])
-    org = request.GET.get("org", "")
-    return redirect(f"{url}?{urlencode({'org': org})}" if org else url)
-
-
-# The completeness table's columns one may sort by (`?sort=missing`, `?sort=-rate`).
-CHILD_SORTS: dict[str, Callable[[CompletenessRow[OrgUnit]], Any]] = {
-    "unit": lambda row: row["unit"].path,
-    "expected": lambda row: row["completeness"].expected,
-    "submitted": lambda row: row["completeness"].submitted,
-    "on_time": lambda row: row["completeness"].on_time,
-    "late": lambda row: row["completeness"].late,
-    "missing": lambda row: row["completeness"].missing,
-    # A unit with nothing expected has no rate: it sorts after every rate.
-    "rate": lambda row: (row["completeness"].rate is None, row["completeness"].rate or 0.0),
-    "approved": lambda row: row["completeness"].approved,
-}
-
-
-def _children_sorted(
-    rows: list[CompletenessRow[OrgUnit]], sort: str
-) -> list[CompletenessRow[OrgUnit]]:
-    """The rows in the order `sort` names (a leading "-": descending); unknown: as given."""
-    key = CHILD_SORTS.get(sort.removeprefix("-"))
-    if key is None:
-        return rows
-    ordered = sorted(rows, key=lambda row: row["unit"].path)  # ties in the tree's order
-    return sorted(ordered, key=key, reverse=sort.startswith("-"))
-
-
-@requires_in_request(Action.REPORT_VIEW, load=_completeness_slot)
-def completeness_page(request: HttpRequest, slot: ReportSlot) -> HttpResponse:
-    form, period_code, unit = slot.form, slot.period.code, slot.unit
-    scope = my_scope(request)
-    children = completeness_by_child(form=form, period=period_code, unit=unit)
-    exported = table_export(
-        request,
-        [
-            completeness_table(
-                table_id="completeness",
-                title=f"{form.name} · {slot.period.label} · {unit.name}",
-                rows=children,
-            )
-        ],
-    )
-    if exported is not None:
-        return exported
-    own = list(
-        ExpectedReport.objects.filter(form=form, period=period_code, org_unit=unit).order_by(
-            "subject"
-        )
-    )
-    closed_on = period_closed_on(form=form, period_code=period_code)
-    due_on = due_date(form, slot.period)
-    base = reverse("reporting:completeness", args=[form.code, period_code])
-    missing_only = request.GET.get("missing") == "1"
-    sort = request.GET.get("sort", "")
-    shown = _children_sorted(
-        [row for row in children if row["completeness"].missing or not missing_only], sort
-    )
-    return render(
-        request,
-        "reporting/completeness.html",
-        {
-            **_tabs(request, "completeness"),
-            "slot": slot,
-            "total": completeness(form=form, period=period_code, unit=unit),
-            "children": [
-                {**row, "url": f"{base}?{urlencode({'org': row['unit'].code})}"} for row in shown
-            ],
-            "has_children": bool(children),
-            "missing_only": missing_only,
-            "sort": sort,
-            "xlsx_url": _xlsx_url(request, form, period_code, unit),
-            "own": report_rows(
-                own, url_of=lambda e: _entry_url(form.code, period_code, unit.code, e.subject)
-            ),
-            "due_on": due_on,
-            "entry_state_label": STATE_LABELS[
-                entry_state(due_on=due_on, closed_on=closed_on, today=timezone.localdate())
-            ],
-            "ancestors": [
-                {"unit": a, "url": f"{base}?{urlencode({'org': a.code})}"}
-                for a in unit_ancestors(unit=unit)
-                if scope.contains(a)
-            ],
-            "periods": _form_periods(periods_expected(form), form.period_type),
-            "forms": list(Form.objects.order_by("code").only("code", "name")),
-        },
     )
