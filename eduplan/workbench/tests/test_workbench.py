@@ -170,3 +170,38 @@ def test_feedback_on_an_order_tells_the_supervision_office(
     assert [m.user.username for m in told] == ["sue"]
     assert "已整改到位" in told[0].body and told[0].order_id == order.pk
     assert [m.to for m in mail.outbox if m.subject.startswith("待复核")] == [["sue@example.cn"]]
+
+
+def test_an_order_raised_by_the_rules_tells_its_unit(people, django_capture_on_commit_callbacks):
+    from eduplan.supervision.notices import orders_assigned_notify
+    from eduplan.supervision.tests.conftest import raise_order
+
+    city = people
+    order = raise_order(city.jinshui_one)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert orders_assigned_notify(orders=[order]) == 1
+    message = InboxMessage.objects.get()
+    assert (message.user.username, message.order_id) == ("alice", order.pk)
+    assert message.subject.startswith(f"新督办单 #{order.pk}")
+    assert [m.to for m in mail.outbox] == [["alice@example.cn"]]
+
+
+def test_an_escalation_mails_only_those_who_want_mail(
+    client, people, django_capture_on_commit_callbacks
+):
+    import datetime
+
+    from eduplan.supervision.services import reminders_send
+    from eduplan.supervision.tests.conftest import raise_order
+
+    city = people
+    city.users["lee"].email = "lee@example.cn"
+    city.users["lee"].save(update_fields=["email"])
+    _login(client, "sue")
+    client.post(reverse("workbench:settings"), {"email": "sue@example.cn"})  # e-mail off
+    raise_order(city.erqi_one, at=datetime.date(2016, 9, 1))  # due 09-08, red from 09-16
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders_send(at=datetime.date(2016, 9, 16))
+    escalated = InboxMessage.objects.filter(kind="escalation")
+    assert sorted(escalated.values_list("user__username", flat=True)) == ["lee", "sue"]
+    assert [m.to for m in mail.outbox if m.subject.startswith("升级")] == [["lee@example.cn"]]
