@@ -263,9 +263,12 @@ def task_status(task: Task, progress: Progress | None, day: datetime.date) -> Ta
     )
 
 
-def task_status_list(*, plan: Plan, at: Period, unit: OrgUnit) -> list[TaskStatus]:
+def task_status_list(
+    *, plan: Plan, at: Period, unit: OrgUnit, day: datetime.date | None = None
+) -> list[TaskStatus]:
     """Every task of the plan led within `unit` and due to have begun by the end of `at`
-    (its year begun), with its status as of then, in the plan's order (four queries)."""
+    (its year begun), with its status as of then (or as of `day`, within `at`: the
+    工作台 judges today), in the plan's order (four queries)."""
     tasks = list(
         Task.objects.filter(plan=plan, year__lte=at.end.year, lead_unit__path__startswith=unit.path)
         .select_related("lead_unit", "measure__project", "work_point")
@@ -273,7 +276,7 @@ def task_status_list(*, plan: Plan, at: Period, unit: OrgUnit) -> list[TaskStatu
         .order_by("measure__project__number", "measure__number", "work_point__number", "number")
     )
     progress = _progress(tasks, at)
-    return [task_status(t, progress.get(t.pk), at.end) for t in tasks]
+    return [task_status(t, progress.get(t.pk), day or at.end) for t in tasks]
 
 
 @dataclass(frozen=True)

@@ -75,7 +75,7 @@ def my_late_tasks(*, user: User, day: datetime.date) -> list[TaskStatus]:
     for plan in Plan.objects.filter(pk__in=plan_ids).order_by("pk"):
         late += [
             s
-            for s in task_status_list(plan=plan, at=at, unit=unit)
+            for s in task_status_list(plan=plan, at=at, unit=unit, day=day)
             if s.task.lead_unit_id == unit.pk and s.state in LATE
         ]
     return sorted(late, key=lambda s: -s.days_late)

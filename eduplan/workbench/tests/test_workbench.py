@@ -205,3 +205,26 @@ def test_an_escalation_mails_only_those_who_want_mail(
     escalated = InboxMessage.objects.filter(kind="escalation")
     assert sorted(escalated.values_list("user__username", flat=True)) == ["lee", "sue"]
     assert [m.to for m in mail.outbox if m.subject.startswith("升级")] == [["lee@example.cn"]]
+
+
+def test_a_department_sees_its_late_tasks_and_not_another_units(client, people, clock):
+    import datetime
+
+    from eduplan.plans.tests.factories import make_plan, make_task
+
+    city = people
+    plan = make_plan(code="zz", organisation=city.root, owners={1: city.dept_basic})
+    make_task(
+        plan=plan, lead=city.dept_basic, title="出台示范办法", deadline=datetime.date(2016, 6, 30)
+    )
+    make_task(
+        plan=plan, lead=city.dept_basic, title="年底验收", deadline=datetime.date(2016, 12, 31)
+    )
+    make_task(
+        plan=plan, lead=city.dept_sports, title="体育处的任务", deadline=datetime.date(2016, 6, 1)
+    )
+    _login(client, "dan")
+    tasks = _kinds(client.get(WORK), "tasks")
+    # Overdue on 2016-08-10 by 41 days; the task due in December is not late yet.
+    assert "出台示范办法" in tasks and "41" in tasks
+    assert "年底验收" not in tasks and "体育处的任务" not in tasks
