@@ -34,6 +34,8 @@ def test_school_reporter_logs_in_reads_the_plan_and_is_kept_to_her_school(
     page.fill("#id_username", "alice")
     page.fill("#id_password", "pw-for-tests")
     page.click("button[type=submit]")
+    page.wait_for_url("**/work/")  # she lands on her 工作台, the plan one click away
+    page.locator("nav a.nav-link[href='/']").click()
     page.wait_for_url("**/plans/zhengzhou-2016/")
     assert page.locator("h1").inner_text().startswith("郑州市教育局")
     assert page.locator(".project-card").count() == 17
