@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -21,7 +20,6 @@ from django.utils.translation import gettext_lazy
 from eduplan.core.errors import InputError
 from eduplan.core.figures_cache import figures_changed
 from eduplan.core.periods import Period, period_from_code
-from eduplan.core.uploads import upload_check
 from eduplan.org.access import Action, User, require, signed_in
 from eduplan.org.models import OrgUnit, UnitType
 from eduplan.org.selectors import units_open_between
@@ -29,7 +27,6 @@ from eduplan.reporting.definitions import FormDefinition, definition_from_json
 from eduplan.reporting.entry_window import entry_open_require
 from eduplan.reporting.idempotency import idempotency_key_claim
 from eduplan.reporting.models import (
-    Attachment,
     DataElement,
     DataValue,
     ExpectedReport,
@@ -63,11 +60,6 @@ ERR_COMMENT = gettext_lazy(
     "The report has warnings: explain them in the comment before submitting."
 )
 ERR_NOT_EXPECTED = gettext_lazy("%(unit)s is not expected to report %(form)s for %(period)s.")
-ERR_FILE_MISSING = gettext_lazy("Choose a file to upload.")
-ERR_FILE_NEEDS_DRAFT = gettext_lazy("Save a draft before adding evidence files.")
-ERR_FILE_LOCKED = gettext_lazy(
-    "Evidence files can be added only while the report is a draft or returned."
-)
 
 
 class ConflictError(Exception):
@@ -545,37 +537,3 @@ def submission_reopen(
     return _decision(
         user=user, submission=submission, revision=revision, action="reopen", reason=reason
     )
-
-
-# Evidence files ---------------------------------------------------------------------------
-
-
-@transaction.atomic
-def attachment_add(
-    *, user: User, submission: Submission | None, upload: UploadedFile[Any] | None
-) -> Attachment:
-    """Store an evidence file for an editable submission, refusing empty or large files."""
-    if submission is None:
-        raise InputError(str(ERR_FILE_NEEDS_DRAFT), where="file")
-    require(user, Action.REPORT_ENTER, submission.org_unit)
-    if submission.status not in EDITABLE:
-        raise InputError(str(ERR_FILE_LOCKED), where="file")
-    entry_open_require(
-        form=submission.form, period_code=submission.period, status=submission.status
-    )
-    if upload is None:
-        raise InputError(str(ERR_FILE_MISSING), where="file")
-    upload_check(upload, where="file")
-    size = upload.size or 0
-    name = (upload.name or "file")[-200:]
-    actor = signed_in(user)
-    attachment = Attachment.objects.create(
-        submission=submission, file=upload, name=name, size=size, uploaded_by=actor
-    )
-    SubmissionEvent.objects.create(
-        submission=submission,
-        actor=actor,
-        action="attach",
-        changes=[{"element": "attachment", "old": "", "new": name}],
-    )
-    return attachment

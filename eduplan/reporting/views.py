@@ -47,6 +47,7 @@ from eduplan.org.access import (
     requires_in_request,
 )
 from eduplan.org.models import OrgUnit
+from eduplan.reporting.attachments import attachment_add
 from eduplan.reporting.entry_window import STATE_LABELS, entry_state, period_closed_on
 from eduplan.reporting.forms import (
     HISTORY_ACTIONS,
@@ -81,7 +82,6 @@ from eduplan.reporting.services import (
     EDITABLE,
     ConflictError,
     SubmissionInvalid,
-    attachment_add,
     form_definition,
     submission_approve,
     submission_check,
