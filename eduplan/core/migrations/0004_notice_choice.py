@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('auth', '0012_alter_user_first_name_max_length'),
-        ('core', '0002_figures_stamp_row'),
+        ('core', '0003_change_event'),
     ]
 
     operations = [
