@@ -40,8 +40,9 @@ def env_list(name: str, default: str) -> list[str]:
 
 # DJANGO_ENV says what this process is: "production" (the default, so that a deployment
 # that forgets to say is not left open) or "development" (`./run demo`, `./run test`,
-# and pytest through pyproject.toml set it). Production turns on the secure settings below
-# and refuses the public development key.
+# and pytest through pyproject.toml set it). Production turns on the secure settings below,
+# and with DEBUG off no server or command starts on the public development key
+# (eduplan/core/checks.py).
 ENVIRONMENTS = ("production", "development")
 DJANGO_ENV = env_str("DJANGO_ENV", "production").strip().lower()
 if DJANGO_ENV not in ENVIRONMENTS:
@@ -52,13 +53,6 @@ PRODUCTION = DJANGO_ENV == "production"
 DEVELOPMENT_SECRET_KEY = "eduplan-development-only-key-change-me"
 SECRET_KEY = env_str("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 DEBUG = env_bool("DEBUG", False)
-if not DEBUG and PRODUCTION and SECRET_KEY in {DEVELOPMENT_SECRET_KEY, ""}:
-    raise ImproperlyConfigured(
-        "SECRET_KEY is not set: EduPlan will not run in production (DEBUG off) on the public "
-        "development key. Set SECRET_KEY to a long random value (python3 -c 'import secrets; "
-        "print(secrets.token_urlsafe(50))'), or DJANGO_ENV=development on a development "
-        "machine."
-    )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 
 INSTALLED_APPS = [

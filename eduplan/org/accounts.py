@@ -28,7 +28,7 @@ def client_ip(request: HttpRequest) -> str:
     (EDUPLAN_CLIENT_IP_HEADER), else the connection's."""
     header = settings.EDUPLAN_CLIENT_IP_HEADER
     if header:
-        forwarded = request.META.get(header, "")
+        forwarded = str(request.META.get(header, ""))
         # X-Forwarded-For lists the client first, then each proxy on the way.
         address = forwarded.split(",")[0].strip()
         if address:

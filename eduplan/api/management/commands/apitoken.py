@@ -57,10 +57,10 @@ class Command(BaseCommand):
                     if token.last_used
                     else "从未使用"
                 )
-                expires = f"{timezone.localtime(token.expires):%Y-%m-%d %H:%M}"
                 state = "已过期" if token.expires <= timezone.now() else "到期"
                 self.stdout.write(
-                    f"#{token.pk}\t{token.user.username}\t{token.name}\t{used}\t{state} {expires}"
+                    f"#{token.pk}\t{token.user.username}\t{token.name}\t{used}\t"
+                    f"{state} {timezone.localtime(token.expires):%Y-%m-%d %H:%M}"
                 )
         else:
             deleted, _ = ApiToken.objects.filter(pk=options["id"]).delete()
