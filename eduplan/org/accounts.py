@@ -15,10 +15,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import ngettext_lazy
 
 from eduplan.core.errors import InputError
 from eduplan.org.access import SignedInUser
 
+# Django 5.2's own message for a short password, which its Chinese catalog lacks: named
+# here so that EduPlan's catalog keeps its translation.
+PASSWORD_TOO_SHORT = ngettext_lazy(
+    "This password is too short. It must contain at least %d character.",
+    "This password is too short. It must contain at least %d characters.",
+    "min_length",
+)
 NO_SUCH_USER = "没有用户：{username}"
 USER_INACTIVE = "用户已停用：{username}"
 
