@@ -30,13 +30,13 @@ def inline_code(html: str) -> list[str]:
     found = []
     for match in HTML_TAG.finditer(text):
         name, attributes = match.group(1).lower(), match.group(2)
-        if name == "script" and not SCRIPT_SOURCE.search(attributes):
-            found.append(match.group(0))
-        elif name == "style":
-            found.append(match.group(0))
-        elif EVENT_HANDLER.search(attributes) or STYLE_ATTRIBUTE.search(attributes):
-            found.append(match.group(0))
-        elif "javascript:" in attributes.lower():
+        if (
+            (name == "script" and not SCRIPT_SOURCE.search(attributes))
+            or name == "style"
+            or EVENT_HANDLER.search(attributes)
+            or STYLE_ATTRIBUTE.search(attributes)
+            or "javascript:" in attributes.lower()
+        ):
             found.append(match.group(0))
     return found
 
