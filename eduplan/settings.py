@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "eduplan.org.accounts.SessionIdleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -197,10 +198,9 @@ AXES_VERBOSE = False
 # Behind a gateway every request comes from the gateway: name the header it sets with the
 # client's address (e.g. HTTP_X_REAL_IP) so that lockouts count per client.
 EDUPLAN_CLIENT_IP_HEADER = env_str("EDUPLAN_CLIENT_IP_HEADER", "")
-# A session ends after this many minutes without a request (each request renews it), and
-# when its user's password changes (Django's session hash).
+# A session ends after this many minutes without a request (use renews it, at most once
+# a minute: org/accounts.py), and when its user's password changes (Django's session hash).
 SESSION_COOKIE_AGE = env_int("EDUPLAN_SESSION_IDLE_MINUTES", 30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
 # An administrator-issued reset link (`eduplan users reset-link USERNAME`) works once,
 # for this many hours.
 PASSWORD_RESET_TIMEOUT = env_int("EDUPLAN_RESET_LINK_HOURS", 24) * 3600

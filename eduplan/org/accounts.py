@@ -1,16 +1,20 @@
-"""Accounts: who a login attempt comes from, administrator-issued reset links and
-unlocking an account locked out after repeated failed logins (django-axes)."""
+"""Accounts: who a login attempt comes from, sessions that end after inactivity,
+administrator-issued reset links and unlocking an account locked out after repeated
+failed logins (django-axes)."""
 
 from __future__ import annotations
 
 import datetime
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -42,6 +46,38 @@ def client_ip(request: HttpRequest) -> str:
         if address:
             return address
     return str(request.META.get("REMOTE_ADDR", ""))
+
+
+# A signed-in session lives SESSION_COOKIE_AGE (30 minutes) after it was last renewed;
+# renewing writes the session, so it is done at most once a minute rather than on every
+# request (which would add a write to each page).
+SESSION_SEEN = "eduplan_seen"
+SESSION_RENEW_SECONDS = 60
+
+
+def session_seen_note(*, request: HttpRequest) -> None:
+    """Note now as the session's last activity (it is then saved with a new expiry)."""
+    request.session[SESSION_SEEN] = int(time.time())
+
+
+def session_seen_on_login(sender: Any, request: HttpRequest | None, **kwargs: Any) -> None:
+    if request is not None and hasattr(request, "session"):
+        session_seen_note(request=request)
+
+
+class SessionIdleMiddleware:
+    """Renews a signed-in session's expiry while it is in use: a session unused for
+    SESSION_COOKIE_AGE ends (the database keeps its expiry date)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            seen = request.session.get(SESSION_SEEN)
+            if not isinstance(seen, int) or time.time() - seen >= SESSION_RENEW_SECONDS:
+                session_seen_note(request=request)
+        return self.get_response(request)
 
 
 def user_get_active(*, username: str) -> SignedInUser:
