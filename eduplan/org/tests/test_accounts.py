@@ -231,3 +231,23 @@ def test_a_session_ends_after_thirty_idle_minutes_and_each_request_renews_it(cit
         clock.shift(datetime.timedelta(minutes=31))
         response = browser.get(page)
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_behind_a_gateway_lockouts_count_per_client_not_per_gateway(city, settings):
+    settings.EDUPLAN_CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    gateway = "10.0.0.254"
+    for name in ["lee", "sue", "dan", "bob", "dora"]:
+        Client().post(
+            reverse("login"),
+            {"username": name, "password": "wrong"},
+            REMOTE_ADDR=gateway,
+            HTTP_X_FORWARDED_FOR=f"{MALLORY_IP}, {gateway}",
+        )
+    honest = Client().post(
+        reverse("login"),
+        {"username": "alice", "password": PASSWORD},
+        REMOTE_ADDR=gateway,
+        HTTP_X_FORWARDED_FOR="10.7.7.7",
+    )
+    assert honest.status_code == 302
+    assert AccessAttempt.objects.filter(ip_address=MALLORY_IP).exists()
