@@ -19,6 +19,7 @@ def django_on_scratch(prefix: str) -> str:
     os.environ.setdefault("EDUPLAN_VAR_DIR", scratch)
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{scratch}/bench.sqlite3")
     os.environ["DJANGO_SETTINGS_MODULE"] = "eduplan.settings"
+    os.environ.setdefault("DJANGO_ENV", "development")
     import django
 
     django.setup()

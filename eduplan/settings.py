@@ -8,6 +8,7 @@ from pathlib import Path
 import dj_database_url
 import django_stubs_ext
 from django.contrib.messages import constants as message_constants
+from django.core.exceptions import ImproperlyConfigured
 
 # Django's generic classes take type arguments at run time as they do in their types
 # (`admin.ModelAdmin[OrgUnit]`).
@@ -37,7 +38,20 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
-SECRET_KEY = env_str("SECRET_KEY", "eduplan-development-only-key-change-me")
+# DJANGO_ENV says what this process is: "production" (the default, so that a deployment
+# that forgets to say is not left open) or "development" (`./run demo`, `./run test`,
+# and pytest through pyproject.toml set it). Production turns on the secure settings below,
+# and with DEBUG off no server or command starts on the public development key
+# (eduplan/core/checks.py).
+ENVIRONMENTS = ("production", "development")
+DJANGO_ENV = env_str("DJANGO_ENV", "production").strip().lower()
+if DJANGO_ENV not in ENVIRONMENTS:
+    raise ImproperlyConfigured(
+        f"DJANGO_ENV={DJANGO_ENV!r}: expected one of {', '.join(ENVIRONMENTS)}."
+    )
+PRODUCTION = DJANGO_ENV == "production"
+DEVELOPMENT_SECRET_KEY = "eduplan-development-only-key-change-me"
+SECRET_KEY = env_str("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 
@@ -49,6 +63,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "axes",
+    "csp",
     "eduplan.core",
     "eduplan.org",
     # Before plans: its `plan` command (plans' show and load, plus parse and import) is
@@ -79,9 +95,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "eduplan.org.accounts.SessionIdleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "eduplan.org.access.AccessMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its refusal page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "eduplan.urls"
@@ -154,8 +174,39 @@ EDUPLAN_DEMO = env_bool("EDUPLAN_DEMO", False)
 FIGURES_CACHE_SECONDS = env_int("FIGURES_CACHE_SECONDS", 24 * 3600)
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("EDUPLAN_PASSWORD_MIN_LENGTH", 10)},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Repeated failed logins lock out (django-axes): an account after so many failures from
+# anywhere, an address after so many failures on any accounts, each for the cool-off
+# hours; an administrator unlocks earlier (admin 访问尝试, or `eduplan users unlock`).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("EDUPLAN_LOGIN_FAILURE_LIMIT", 5)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = env_int("EDUPLAN_LOGIN_COOLOFF_HOURS", 1)
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "eduplan.org.accounts.client_ip"
+AXES_VERBOSE = False
+# Behind a gateway every request comes from the gateway: name the header it sets with the
+# client's address (e.g. HTTP_X_REAL_IP) so that lockouts count per client.
+EDUPLAN_CLIENT_IP_HEADER = env_str("EDUPLAN_CLIENT_IP_HEADER", "")
+# A session ends after this many minutes without a request (use renews it, at most once
+# a minute: org/accounts.py), and when its user's password changes (Django's session hash).
+SESSION_COOKIE_AGE = env_int("EDUPLAN_SESSION_IDLE_MINUTES", 30) * 60
+# An administrator-issued reset link (`eduplan users reset-link USERNAME`) works once,
+# for this many hours.
+PASSWORD_RESET_TIMEOUT = env_int("EDUPLAN_RESET_LINK_HOURS", 24) * 3600
+# API tokens expire this many days after they are issued (`eduplan apitoken create`).
+EDUPLAN_API_TOKEN_DAYS = env_int("EDUPLAN_API_TOKEN_DAYS", 90)
 LOGIN_URL = "login"
 # Everyone lands on their 工作台 (my work); a leader goes on to the cockpit.
 LOGIN_REDIRECT_URL = "workbench:home"
@@ -244,6 +295,39 @@ EDUPLAN_REPORTING_REMIND_DAYS_BEFORE_DUE = env_int("EDUPLAN_REPORTING_REMIND_DAY
 EDUPLAN_REPORTING_CLOSE_DAYS_AFTER_DUE = env_int("EDUPLAN_REPORTING_CLOSE_DAYS_AFTER_DUE", 30)
 # Where links in reminder e-mails point.
 EDUPLAN_SITE_URL = env_str("EDUPLAN_SITE_URL", "http://127.0.0.1:8000")
+
+# Production: cookies only over HTTPS, HSTS, HTTP redirected to HTTPS, and the gateway's
+# X-Forwarded-Proto trusted to say a request came over HTTPS. Each may be turned off by
+# its variable (e.g. a gateway that redirects itself); development leaves them off.
+SESSION_COOKIE_SECURE = env_bool("EDUPLAN_SECURE_COOKIES", PRODUCTION)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_bool("EDUPLAN_SSL_REDIRECT", PRODUCTION)
+SECURE_HSTS_SECONDS = env_int("EDUPLAN_HSTS_SECONDS", 365 * 24 * 3600 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("EDUPLAN_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("EDUPLAN_HSTS_PRELOAD", PRODUCTION)
+if env_bool("EDUPLAN_BEHIND_PROXY", PRODUCTION):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): scripts, styles, images and fonts from this site
+# only; templates carry no inline script, event handler or style attribute (a test
+# reads them all), so nothing needs 'unsafe-inline'.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 LOGGING = {
     "version": 1,

@@ -23,6 +23,14 @@ urlpatterns = [
     path("", plans.home, name="home"),
     path("accounts/login/", public(auth_views.LoginView.as_view()), name="login"),
     path("accounts/logout/", public(auth_views.LogoutView.as_view()), name="logout"),
+    path("accounts/password/", org.password_change, name="password_change"),
+    path("accounts/password/done/", org.password_change_done, name="password_change_done"),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        org.password_reset_confirm,
+        name="password_reset_confirm",
+    ),
+    path("accounts/reset/done/", org.password_reset_complete, name="password_reset_complete"),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path(  # what browsers ask for by themselves (downloads, bookmarks)
         "favicon.ico",

@@ -12,8 +12,10 @@ import hashlib
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
+from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, SessionAuth
 
 from eduplan.api.models import ApiToken
@@ -29,21 +31,38 @@ def token_hash(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
-def api_token_create(*, user: SignedInUser, name: str) -> tuple[ApiToken, str]:
-    """A new token for the user; the key is returned once and only its hash is stored."""
+class TokenExpired(AuthenticationError):
+    """A known token past its expiry: refused with a 401 that names the date."""
+
+    def __init__(self, expires: datetime.datetime) -> None:
+        self.expires = expires
+        super().__init__()
+
+
+def api_token_create(
+    *, user: SignedInUser, name: str, days: int | None = None
+) -> tuple[ApiToken, str]:
+    """A new token for the user, valid for `days` (EDUPLAN_API_TOKEN_DAYS by default); the
+    key is returned once and only its hash is stored."""
     key = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name.strip(), key_hash=token_hash(key))
+    valid = datetime.timedelta(days=settings.EDUPLAN_API_TOKEN_DAYS if days is None else days)
+    token = ApiToken.objects.create(
+        user=user, name=name.strip(), key_hash=token_hash(key), expires=timezone.now() + valid
+    )
     return token, key
 
 
 def api_token_user(*, key: str) -> SignedInUser | None:
-    """The active user the token belongs to, or None; notes when it was last used."""
+    """The active user the token belongs to, or None; raises TokenExpired for a token
+    past its expiry; notes when it was last used."""
     if not key.startswith(TOKEN_PREFIX) or len(key) > 200:
         return None
     token = ApiToken.objects.select_related("user").filter(key_hash=token_hash(key)).first()
     if token is None or not token.user.is_active:
         return None
     now = timezone.now()
+    if token.expires <= now:
+        raise TokenExpired(token.expires)
     if token.last_used is None or now - token.last_used > LAST_USED_PRECISION:
         ApiToken.objects.filter(pk=token.pk).update(last_used=now)
     return token.user

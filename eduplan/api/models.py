@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ApiToken(models.Model):
-    """A bearer token for programs; the token is shown once and only its SHA-256 kept."""
+    """A bearer token for programs, valid until it expires; the token is shown once and
+    only its SHA-256 kept."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -24,6 +25,9 @@ class ApiToken(models.Model):
     key_hash = models.CharField(_("key hash"), max_length=64, unique=True)
     created = models.DateTimeField(_("created at"), auto_now_add=True)
     last_used = models.DateTimeField(_("last used"), null=True, blank=True)
+    # A token stops working at this time (EDUPLAN_API_TOKEN_DAYS after it was issued);
+    # the program then gets a 401 that says so.
+    expires = models.DateTimeField(_("expires at"))
 
     class Meta:
         verbose_name = _("API token")

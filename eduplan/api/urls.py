@@ -20,12 +20,13 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import URLPattern
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.operation import Operation
 
-from eduplan.api.auth import BrowserSessionAuth, TokenAuth
+from eduplan.api.auth import BrowserSessionAuth, TokenAuth, TokenExpired
 from eduplan.api.routers import (
     census,
     completeness,
@@ -44,6 +45,10 @@ from eduplan.reporting.services import ConflictError, SubmissionInvalid
 
 ERR_UNAUTHENTICATED = gettext_lazy(
     "Authentication required: send “Authorization: Bearer <token>” or log in."
+)
+ERR_TOKEN_EXPIRED = gettext_lazy(
+    "This API token expired on {date}: ask an administrator for a new one "
+    "(eduplan apitoken create)."
 )
 ERR_FORBIDDEN = gettext_lazy("You may not do this here.")
 ERR_NOT_FOUND = gettext_lazy("Not found.")
@@ -91,6 +96,12 @@ def _problems(request: HttpRequest, problems: list[dict[str, str]]) -> HttpRespo
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return _detail(request, str(ERR_UNAUTHENTICATED), 401)
+
+
+@api.exception_handler(TokenExpired)
+def _token_expired(request: HttpRequest, exc: TokenExpired) -> HttpResponse:
+    expires = timezone.localtime(exc.expires)
+    return _detail(request, str(ERR_TOKEN_EXPIRED).format(date=f"{expires:%Y-%m-%d %H:%M}"), 401)
 
 
 @api.exception_handler(PermissionDenied)

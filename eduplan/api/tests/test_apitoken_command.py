@@ -1,11 +1,15 @@
-"""`eduplan apitoken`: a token is printed once, stored only as its hash, and works."""
+"""`eduplan apitoken`: a token is printed once, stored only as its hash, works, and
+expires."""
 
 from __future__ import annotations
 
+import datetime
 import io
 
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from eduplan.api.auth import token_hash
 from eduplan.api.models import ApiToken
@@ -43,4 +47,39 @@ def test_a_revoked_token_stops_working(client, city):
 def test_an_unknown_user_gets_no_token(city):
     with pytest.raises(CommandError, match="没有用户：mallory"):
         _run("create", "mallory")
+    assert not ApiToken.objects.exists()
+
+
+def test_a_token_expires_after_its_days_with_a_401_that_says_when(client, city, settings):
+    settings.EDUPLAN_API_TOKEN_DAYS = 90
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        key, note = _run("create", "alice", "--days", "30")
+        token = ApiToken.objects.get()
+        assert token.expires - token.created == datetime.timedelta(days=30)
+        expires = f"{timezone.localtime(token.expires):%Y-%m-%d %H:%M}"
+        assert f"{expires} 到期" in note
+        auth = {"Authorization": f"Bearer {key}"}
+        clock.shift(datetime.timedelta(days=29))
+        assert client.get("/api/v1/forms", headers=auth).status_code == 200
+        clock.shift(datetime.timedelta(days=2))
+        refused = client.get("/api/v1/forms", headers=auth)
+        listing, _ = _run("list", "alice")
+    assert refused.status_code == 401
+    assert refused.json()["detail"] == (
+        f"此接口令牌已于 {expires} 过期：请管理员重新签发（eduplan apitoken create）。"
+    )
+    assert f"已过期 {expires}" in listing
+
+
+def test_a_token_runs_for_the_configured_days_by_default(city, settings):
+    settings.EDUPLAN_API_TOKEN_DAYS = 7
+    with time_machine.travel(timezone.now(), tick=False):
+        _run("create", "bob")
+    token = ApiToken.objects.get()
+    assert token.expires - token.created == datetime.timedelta(days=7)
+
+
+def test_a_token_must_run_at_least_a_day(city):
+    with pytest.raises(CommandError, match="--days 至少为 1"):
+        _run("create", "bob", "--days", "0")
     assert not ApiToken.objects.exists()

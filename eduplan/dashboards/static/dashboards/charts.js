@@ -1,5 +1,7 @@
 // Draws the charts a page carries as JSON (json_script "charts-data") into every
 // element with data-chart="<id>". The same numbers are in each chart's table view.
+// Tooltips are drawn on the canvas (renderMode "richText"): ECharts' HTML tooltips carry
+// style attributes, which the Content-Security-Policy refuses.
 (function () {
   "use strict";
   var STYLE = {
@@ -33,7 +35,7 @@
         grid: { left: 2, right: 2, top: 4, bottom: 2 },
         xAxis: { type: "category", data: chart.categories, show: false },
         yAxis: { type: "value", show: false, scale: true },
-        tooltip: { trigger: "axis", confine: true },
+        tooltip: { trigger: "axis", confine: true, renderMode: "richText" },
         series: chart.series.map(function (s) { return lineSeries(s, true); }),
       };
     }
@@ -55,7 +57,7 @@
       textStyle: { color: text },
       grid: { left: 48, right: 24, top: 40, bottom: 40, containLabel: true },
       legend: { top: 0, textStyle: { color: text } },
-      tooltip: { trigger: "axis" },
+      tooltip: { trigger: "axis", renderMode: "richText" },
       xAxis: { type: "category", data: chart.categories, axisLabel: { color: text, hideOverlap: true } },
       yAxis: yAxis,
       series: series,
