@@ -495,6 +495,8 @@ DECISIONS: dict[str, tuple[str, str]] = {
 def _decision(
     *, user: User, submission: Submission, revision: int | None, action: str, reason: str
 ) -> Submission:
+    # Permission before state: one who may not decide learns nothing of the report's status.
+    require(user, Action.REPORT_APPROVE, submission)
     source, target = DECISIONS[action]
     if submission.status != source:
         raise InputError(

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from eduplan.api.routers.base import Detail, caller
+from eduplan.api.routers.base import Detail, Problems, caller
 from eduplan.org.access import Action, can, scope_of
 from eduplan.reporting.models import Form
 from eduplan.reporting.services import form_definition
@@ -35,7 +35,7 @@ class FormOut(Schema):
     elements: list[ElementOut]
 
 
-@router.get("", response={200: list[FormOut], 401: Detail, 403: Detail})
+@router.get("", response={200: list[FormOut], 400: Problems, 401: Detail, 403: Detail})
 def form_list(request: HttpRequest) -> list[FormOut]:
     """Every form, for anyone who may read reports somewhere (checked: REPORT_VIEW on
     the caller's own scope)."""
