@@ -40,10 +40,12 @@ def test_forms_list_every_form_with_its_version_and_elements(api, city, class_fo
         "unit": "个",
         "required": True,
         "min": 1.0,
-        "max": None,
+        "max": 10_000_000.0,  # a count's configured bound (EDUPLAN_COUNT_MAX)
+        "decimals": 0,
         "choices": [],
     }
     assert elements["share_digital"]["max"] == 100.0
+    assert elements["share_digital"]["decimals"] == 4  # what a stored number keeps
 
 
 def test_the_forms_list_takes_a_fixed_number_of_queries(
