@@ -47,6 +47,10 @@ REFUSED = [
     ({"doc": "文号1"}, "doc"),  # pattern
     ({"link": "http://x"}, "link"),  # relevant only when online
     ({"pupils": "=1+1"}, "pupils"),  # a formula
+    ({"pupils": "1,2,3"}, "pupils"),  # separators out of their places
+    ({"pupils": "1e2"}, "pupils"),  # a count in scientific notation
+    ({"cost": "0.00005"}, "cost"),  # more decimals than the field keeps (2)
+    ({"visits": 10**14}, "visits"),  # a count beyond the configured bound
 ]
 
 
@@ -146,3 +150,19 @@ def test_a_ledger_each_unit_keeps_is_entered_by_the_unit_and_its_district_only(c
         )
     record.refresh_from_db()
     assert record.org_unit == city.jinshui_one and record.revision == 1
+
+
+def test_numbers_are_read_as_the_forms_read_them(city, ledger, settings):
+    settings.EDUPLAN_COUNT_MAX = 500
+    record = add(city, ledger, pupils="1,000", cost="1,234.50", visits=500)
+    assert (record.data["pupils"], record.data["cost"], record.data["visits"]) == (
+        1000,
+        1234.5,
+        500,
+    )
+    with pytest.raises(SubmissionInvalid, match=r"^visits: 501 大于最大值 500$"):
+        add(city, ledger, held_on="2017-03-01", visits="501")
+    with pytest.raises(
+        SubmissionInvalid, match=r"^cost: 0\.005 的小数位数超过此项保留的位数（最多 2 位）$"
+    ):
+        add(city, ledger, held_on="2017-03-01", cost="0.005")
