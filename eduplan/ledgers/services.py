@@ -443,14 +443,21 @@ def record_update(
     revision: int | None,
     files: Mapping[str, UploadedFile[Any]] | None = None,
 ) -> LedgerRecord:
-    """Change a record's values (all of them, as a form posts them) against the ledger's
-    current definition, with new uploads; a stale revision is a ConflictError."""
+    """Change the record's values sent (a field sent blank is cleared, a field not sent
+    keeps its value) against the ledger's current definition, with new uploads; a stale
+    revision is a ConflictError."""
     locked = _locked(record, revision)
     ledger = locked.ledger
     enter_require(user, ledger, locked.org_unit)
     assert ledger.current_version is not None
     definition = definition_of(ledger.current_version)
     files = files or {}
+    kept = {
+        code: value
+        for code, value in locked.data.items()
+        if code not in values and code in definition.by_code
+    }
+    values = {**kept, **values}
     placed = _placed(user=user, definition=definition, values=values, files=files)
     unit_require(user, ledger, definition, placed.unit)
     _duplicate(ledger, definition, placed.key, locked.pk)

@@ -166,3 +166,13 @@ def test_numbers_are_read_as_the_forms_read_them(city, ledger, settings):
         SubmissionInvalid, match=r"^cost: 0\.005 的小数位数超过此项保留的位数（最多 2 位）$"
     ):
         add(city, ledger, held_on="2017-03-01", cost="0.005")
+
+
+def test_an_update_changes_the_fields_sent_and_keeps_the_others(city, ledger):
+    record = add(city, ledger, tags="合唱", contact=SECRET)
+    changed = record_update(
+        user=city.users["dan"], record=record, values={"pupils": 99}, revision=1
+    )
+    assert changed.data["pupils"] == 99
+    assert changed.data["tags"] == ["合唱"] and changed.data["contact"] == SECRET
+    assert changed.data["school"] == "410105-P1" and changed.data["kind"] == "甲"
