@@ -176,3 +176,15 @@ def test_an_update_changes_the_fields_sent_and_keeps_the_others(city, ledger):
     assert changed.data["pupils"] == 99
     assert changed.data["tags"] == ["合唱"] and changed.data["contact"] == SECRET
     assert changed.data["school"] == "410105-P1" and changed.data["kind"] == "甲"
+
+
+@pytest.mark.parametrize("stale", [True, False])
+def test_one_who_may_not_keep_the_ledger_is_refused_before_any_word_on_the_record(
+    city, ledger, stale
+):
+    record = add(city, ledger)
+    revision = 7 if stale else 1
+    with pytest.raises(PermissionDenied):
+        record_update(user=city.users["alice"], record=record, values={}, revision=revision)
+    with pytest.raises(PermissionDenied):
+        record_retire(user=city.users["alice"], record=record, reason=" ", revision=revision)
