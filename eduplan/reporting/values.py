@@ -24,7 +24,7 @@ DATE_PATTERN = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 WRITTEN_NUMBER = re.compile(r"[+-]?(?:\d+|\d{1,3}(?P<sep>[, ])\d{3}(?:(?P=sep)\d{3})*)(?:\.\d+)?")
 EXPONENT = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)[eE][+-]?\d+")
 NUMBER_LIMIT = Decimal(10) ** 15  # beyond what any figure of the plan needs (and storage)
-STORED_PLACES = 4  # the decimals a stored number keeps (reporting.models.Value.number)
+STORED_PLACES = 4  # the decimals a stored number keeps (DataValue.number)
 
 
 class ValueRefused(ValueError):
@@ -66,18 +66,18 @@ def _written(raw: Any, element: ElementDef) -> Decimal:
         text = text[:-1].rstrip()
     if WRITTEN_NUMBER.fullmatch(text):
         return Decimal(text.replace(",", "").replace(" ", ""))
-    if EXPONENT.fullmatch(text) and element.type != "integer":
-        return Decimal(text)
-    try:
-        special = Decimal(text)
-    except InvalidOperation:
-        special = Decimal(0)
-    if not special.is_finite():
-        raise ValueRefused(_("a finite number is required"))
     if EXPONENT.fullmatch(text):
+        if element.type != "integer":
+            return Decimal(text)
         raise ValueRefused(
             _("write the count in full, without an exponent: “%(raw)s”") % {"raw": echoed(raw)}
         )
+    try:
+        infinite = not Decimal(text).is_finite()  # inf, NaN …
+    except InvalidOperation:
+        infinite = False
+    if infinite:
+        raise ValueRefused(_("a finite number is required"))
     raise ValueRefused(_("“%(raw)s” is not a number") % {"raw": echoed(raw)})
 
 
