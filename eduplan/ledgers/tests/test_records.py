@@ -184,7 +184,7 @@ def test_one_who_may_not_keep_the_ledger_is_refused_before_any_word_on_the_recor
 ):
     record = add(city, ledger)
     revision = 7 if stale else 1
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="您无权在此执行该操作"):
         record_update(user=city.users["alice"], record=record, values={}, revision=revision)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="您无权在此执行该操作"):
         record_retire(user=city.users["alice"], record=record, reason=" ", revision=revision)
