@@ -251,6 +251,9 @@ TASKS = {
 }
 
 # Domain settings (DOMAIN.md): defaults that another city may change.
+# The largest count (pupils, classes, schools …) a form or ledger element takes when its
+# definition names no maximum of its own: 1e14 pupils is a typing error, not a figure.
+EDUPLAN_COUNT_MAX = env_int("EDUPLAN_COUNT_MAX", 10_000_000)
 EDUPLAN_LARGE_CLASS_MIN = env_int("EDUPLAN_LARGE_CLASS_MIN", 56)
 EDUPLAN_HUGE_CLASS_MIN = env_int("EDUPLAN_HUGE_CLASS_MIN", 66)
 # Whether "大班额" in targets counts 56–65 only (False) or every class of 56 and more (True).

@@ -37,8 +37,8 @@ from eduplan.api.routers import (
     submissions,
     targets,
 )
-from eduplan.api.routers.base import BadRequest
-from eduplan.core.errors import InputError, StaleRevision
+from eduplan.api.routers.base import MAX_PROBLEMS, MESSAGE_LIMIT, BadRequest
+from eduplan.core.errors import InputError, StaleRevision, echoed
 from eduplan.org.access import AccessRule, AccessView, access_rule_declare
 from eduplan.reporting.idempotency import KeyReused
 from eduplan.reporting.services import ConflictError, SubmissionInvalid
@@ -54,6 +54,7 @@ ERR_FORBIDDEN = gettext_lazy("You may not do this here.")
 ERR_NOT_FOUND = gettext_lazy("Not found.")
 ERR_INVALID = gettext_lazy("The request was refused; see the problems.")
 ERR_KEY_REUSED = gettext_lazy("This Idempotency-Key was used for a different request.")
+ERR_MORE = gettext_lazy("… and %(n)s more problems, left out of this answer.")
 # Fields whose InputError (e.g. "a reason is required") belongs to one field of the body.
 BODY_FIELDS = frozenset({"reason", "comment", "revision"})
 # Places inside a list of the body (the census's `classes[3].pupils`), named as they are.
@@ -89,7 +90,20 @@ def _detail(request: HttpRequest, message: str, status: int) -> HttpResponse:
 
 
 def _problems(request: HttpRequest, problems: list[dict[str, str]]) -> HttpResponse:
-    body = {"detail": str(ERR_INVALID), "problems": problems}
+    """A 400 whose size does not grow with the request: at most MAX_PROBLEMS problems (the
+    last one counting those left out), each element name and message cut short."""
+    shown = [
+        {
+            "element": echoed(p["element"]),
+            "message": echoed(p["message"], limit=MESSAGE_LIMIT),
+            "severity": p["severity"],
+        }
+        for p in problems[:MAX_PROBLEMS]
+    ]
+    if len(problems) > MAX_PROBLEMS:
+        more = len(problems) - MAX_PROBLEMS
+        shown.append({"element": "", "message": str(ERR_MORE % {"n": more}), "severity": "error"})
+    body = {"detail": str(ERR_INVALID), "problems": shown}
     return api.create_response(request, body, status=400)
 
 

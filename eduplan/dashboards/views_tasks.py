@@ -37,7 +37,7 @@ def _filters(request: HttpRequest) -> TaskFilters:
 def plan_tasks(request: HttpRequest, scope: OrgUnit) -> HttpResponse:
     frame = _frame(request)
     with figures_scope():
-        page = tasks_page_build(frame=frame, filters=_filters(request))
+        page = tasks_page_build(user=request.user, frame=frame, filters=_filters(request))
     return table_export(request, page.tables) or render(
         request, "dashboards/tasks.html", {"frame": frame, "page": page}
     )

@@ -190,12 +190,16 @@ def _progress(tasks: list[Task], at: Period) -> dict[int, Progress]:
     """Each task's latest approved progress report up to `at` (two queries)."""
     subjects = {f"task:{t.pk}": t.pk for t in tasks}
     latest: dict[str, Submission] = {}
-    for sub in Submission.objects.filter(
-        form__code=PROGRESS_FORM,
-        subject__in=list(subjects),
-        period__lte=at.code,
-        status=ReportStatus.APPROVED,
-    ).order_by("subject", "-period", "-pk"):
+    for sub in (
+        Submission.objects.filter(
+            form__code=PROGRESS_FORM,
+            subject__in=list(subjects),
+            period__lte=at.code,
+            status=ReportStatus.APPROVED,
+        )
+        .select_related("org_unit")
+        .order_by("subject", "-period", "-pk")
+    ):
         latest.setdefault(sub.subject, sub)
     values: dict[int, dict[str, Any]] = defaultdict(dict)
     for sub_id, code, num, text in DataValue.objects.filter(

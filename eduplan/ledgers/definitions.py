@@ -24,6 +24,7 @@ from eduplan.core.loading import (
     Shape,
     Step,
     Text,
+    WholeNumber,
     data_validate,
     place_of,
     refusal,
@@ -81,9 +82,12 @@ class FieldShape(Shape):
     ownership: Ownership | None = None  # a unit field: only units run so (the directory)
     relevant: Relevance | None = None
     public: Flag = False
+    decimals: Annotated[WholeNumber, Field(ge=0, le=4)] | None = None
 
     @model_validator(mode="after")
     def _consistency_check(self) -> Self:
+        if self.decimals is not None and self.type != "number":
+            raise refusal(_("decimals are for numbers"), at=("decimals",))
         if self.type in {"choice", "multi_choice"} and not self.choices:
             raise refusal(_("a choice field needs choices"), at=("choices",))
         if self.min is not None and self.max is not None and self.max < self.min:

@@ -409,8 +409,11 @@ def record_create(
     return record
 
 
-def _locked(record: LedgerRecord, revision: int | None) -> LedgerRecord:
+def _locked(user: User, record: LedgerRecord, revision: int | None) -> LedgerRecord:
+    """The record locked for a change by one who may keep it: permission is checked
+    before its revision and status, so one who may not learns nothing of them (403)."""
     locked = LedgerRecord.objects.select_for_update().select_related("ledger").get(pk=record.pk)
+    enter_require(user, locked.ledger, locked.org_unit)
     if revision is not None and revision != locked.revision:
         raise ConflictError(str(ERR_STALE % {"now": locked.revision}))
     if locked.status != RecordStatus.ACTIVE:
@@ -443,14 +446,20 @@ def record_update(
     revision: int | None,
     files: Mapping[str, UploadedFile[Any]] | None = None,
 ) -> LedgerRecord:
-    """Change a record's values (all of them, as a form posts them) against the ledger's
-    current definition, with new uploads; a stale revision is a ConflictError."""
-    locked = _locked(record, revision)
+    """Change the record's values sent (a field sent blank is cleared, a field not sent
+    keeps its value) against the ledger's current definition, with new uploads; a stale
+    revision is a ConflictError."""
+    locked = _locked(user, record, revision)
     ledger = locked.ledger
-    enter_require(user, ledger, locked.org_unit)
     assert ledger.current_version is not None
     definition = definition_of(ledger.current_version)
     files = files or {}
+    kept = {
+        code: value
+        for code, value in locked.data.items()
+        if code not in values and code in definition.by_code
+    }
+    values = {**kept, **values}
     placed = _placed(user=user, definition=definition, values=values, files=files)
     unit_require(user, ledger, definition, placed.unit)
     _duplicate(ledger, definition, placed.key, locked.pk)
@@ -494,10 +503,9 @@ def record_retire(
     *, user: User, record: LedgerRecord, reason: str, revision: int | None
 ) -> LedgerRecord:
     """Retire a record with a reason: it stays in the history and leaves every figure."""
+    locked = _locked(user, record, revision)
     if not reason.strip():
         raise InputError(str(ERR_REASON), where="reason")
-    locked = _locked(record, revision)
-    enter_require(user, locked.ledger, locked.org_unit)
     locked.status = RecordStatus.RETIRED
     locked.retired_reason = reason.strip()[:500]
     locked.revision += 1

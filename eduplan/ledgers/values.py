@@ -13,9 +13,11 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from eduplan.core.errors import echoed
 from eduplan.ledgers.definitions import LedgerDefinition
 from eduplan.org.models import OrgUnit, Ownership
 from eduplan.reporting.definitions import ElementDef
@@ -60,6 +62,7 @@ def _element(field: dict[str, Any]) -> ElementDef:
         min=field.get("min"),
         max=field.get("max"),
         choices=tuple(field.get("choices") or ()),
+        decimals=field.get("decimals"),
     )
 
 
@@ -72,6 +75,8 @@ def _fast(field: dict[str, Any], raw: Any) -> Any:
         return raw
     if kind in {"integer", "number"} and type(raw) is int:
         low, high = field.get("min"), field.get("max")
+        if high is None and kind == "integer":
+            high = settings.EDUPLAN_COUNT_MAX
         if (low is None or raw >= low) and (high is None or raw <= high) and abs(raw) < 10**15:
             return raw
     if kind == "date" and type(raw) is datetime.date:
@@ -103,7 +108,9 @@ def _scalar(field: dict[str, Any], raw: Any) -> Any:
         text = unit_text(text)
     if field.get("pattern") and not re.fullmatch(field["pattern"], text):
         private = kind == "person"
-        raise ValueRefused(str(ERR_PATTERN_PRIVATE if private else ERR_PATTERN % {"raw": text}))
+        raise ValueRefused(
+            str(ERR_PATTERN_PRIVATE if private else ERR_PATTERN % {"raw": echoed(text)})
+        )
     return text
 
 
@@ -209,7 +216,7 @@ def values_clean(
     """(the values to store, problems): every field checked, every problem listed with the
     field it concerns. `units` maps the unit codes that may be named to their units."""
     problems = [
-        FieldProblem(code, str(ERR_UNKNOWN_FIELD % {"code": code}))
+        FieldProblem(code, str(ERR_UNKNOWN_FIELD % {"code": echoed(code)}))
         for code in raw
         if code not in definition.by_code
     ]

@@ -173,14 +173,18 @@ def field_inputs(
 def _posted(
     request: HttpRequest, definition: LedgerDefinition, stored: Mapping[str, Any] | None = None
 ) -> dict[str, Any]:
-    """The form's values; a file field keeps its stored file unless a new one is uploaded
+    """The fields the request sends (a field not sent keeps its stored value; the form
+    sends every field, a set of checkboxes with a blank hidden input so that none ticked
+    clears it); a file field keeps its stored file unless a new one is uploaded
     (`_uploads`)."""
     posted: dict[str, Any] = {}
     for f in definition.fields:
-        if f["type"] == "multi_choice":
-            posted[f["code"]] = request.POST.getlist(f["code"])
-        elif f["type"] == "file":
+        if f["type"] == "file":
             posted[f["code"]] = (stored or {}).get(f["code"], "")
+        elif f["code"] not in request.POST:
+            continue
+        elif f["type"] == "multi_choice":
+            posted[f["code"]] = [v for v in request.POST.getlist(f["code"]) if v]
         else:
             posted[f["code"]] = request.POST.get(f["code"], "")
     return posted

@@ -59,6 +59,7 @@ class ElementDef:
     aggregation: str = "sum"
     over_time: str = "latest"  # see OverTime
     public: bool = False  # shown on the public pages once a submission is approved
+    decimals: int | None = None  # kept and shown; None: values.decimals_of decides
 
     @property
     def numeric(self) -> bool:
@@ -116,6 +117,8 @@ class FormDefinition:
         for element in data["elements"]:
             if not element.get("public"):
                 element.pop("public", None)
+            if element.get("decimals") is None:
+                element.pop("decimals", None)
         for rule in data["rules"]:  # likewise a rule's `when` while it has none
             if not rule.get("when"):
                 rule.pop("when", None)
@@ -147,9 +150,12 @@ class ElementShape(Shape):
     aggregation: Aggregation | None = None  # by default: sum for numbers, else none
     over_time: OverTime = "latest"
     public: Flag = False
+    decimals: Annotated[WholeNumber, Field(ge=0, le=4)] | None = None
 
     @model_validator(mode="after")
     def _consistency_check(self) -> Self:
+        if self.decimals is not None and self.type not in {"number", "percentage"}:
+            raise refusal(_("decimals are for numbers and percentages"), at=("decimals",))
         if self.type == "choice" and not self.choices:
             raise refusal(_("a choice element needs choices"), at=("choices",))
         if self.min is not None and self.max is not None and self.max < self.min:
@@ -202,6 +208,7 @@ def _element_def(shape: ElementShape) -> ElementDef:
         aggregation=shape.aggregation or ("sum" if shape.type in {"number", "integer"} else "none"),
         over_time=shape.over_time,
         public=shape.public,
+        decimals=shape.decimals,
     )
 
 

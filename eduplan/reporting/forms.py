@@ -26,7 +26,7 @@ from eduplan.reporting.models import ExpectedReport, Status, Submission
 from eduplan.reporting.rules import RuleSyntaxError, rule_names
 from eduplan.reporting.selectors import DONE, subject_labels, submissions_for_expected
 from eduplan.reporting.services import FieldProblem
-from eduplan.reporting.values import TEXT_LIMIT, display_value
+from eduplan.reporting.values import TEXT_LIMIT, decimals_of, display_value, upper_bound
 
 # Input names carry a prefix so an element code never collides with the page's own fields
 # (action, revision, comment …).
@@ -40,7 +40,6 @@ KINDS = {
     "date": "date",
     "text": "textarea",
 }
-STEPS = {"integer": "1", "number": "any", "percentage": "any"}
 
 
 @dataclass
@@ -71,6 +70,11 @@ class EntryField:
         return f"id_{PREFIX}{self.code}"
 
 
+def _step(element: ElementDef) -> str:
+    """The input's step: the smallest change the element keeps (1, 0.01, 0.0001)."""
+    return plain_number(Decimal(1).scaleb(-decimals_of(element)))
+
+
 def _bound(value: float | None) -> str:
     return "" if value is None else plain_number(value)
 
@@ -96,14 +100,17 @@ def shown_values(
 
 
 def posted_values(definition: FormDefinition, data: Mapping[str, str]) -> dict[str, str]:
-    """What the person typed for every element of the form (blank clears a value).
+    """What the person typed for each element the request sends: a field sent blank clears
+    its value, a field not sent is left as stored (a scripted submit without values wipes
+    nothing).
 
     Browsers send a textarea's line breaks as CRLF; they are stored as LF, as a
     spreadsheet or the API sends them, so the same text is not a change.
     """
     return {
-        e.code: str(data.get(PREFIX + e.code, "")).replace("\r\n", "\n")
+        e.code: str(data[PREFIX + e.code]).replace("\r\n", "\n")
         for e in definition.elements
+        if PREFIX + e.code in data
     }
 
 
@@ -147,9 +154,9 @@ def entry_fields(
             unit=e.unit,
             help=e.help,
             required=e.required,
-            step=STEPS.get(e.type, ""),
+            step=_step(e) if e.numeric else "",
             min=_bound(e.min) if e.numeric else "",
-            max=_bound(e.max) if e.numeric else "",
+            max=_bound(upper_bound(e)) if e.numeric else "",
             options=_options(e),
             maxlength=TEXT_LIMIT if e.type == "text" else 0,
         )

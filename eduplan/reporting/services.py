@@ -455,11 +455,28 @@ def submission_submit(
     return submission
 
 
-def _decide(
-    *, user: User, submission: Submission, revision: int | None, new: str, reason: str, action: str
+# Each decision: the status it starts from, the status it leads to, its audit action.
+DECISIONS: dict[str, tuple[str, str]] = {
+    "approve": (Status.SUBMITTED, Status.APPROVED),
+    "return": (Status.SUBMITTED, Status.RETURNED),
+    "reopen": (Status.APPROVED, Status.RETURNED),
+}
+DECIDED_FIELDS = ["status", "decided_by", "decided_at", "returned_reason", "revision", "updated_at"]
+
+
+def _decision(
+    *, user: User, submission: Submission, revision: int | None, action: str, reason: str
 ) -> Submission:
+    """Permission first (one who may not decide learns nothing of the report), then the
+    locked report's status, its revision and the reason."""
     submission = _locked_submission(submission.pk)
     require(user, Action.REPORT_APPROVE, submission)
+    source, new = DECISIONS[action]
+    if submission.status != source:
+        raise InputError(
+            ERR_TRANSITION % {"old": Status(submission.status).label, "new": Status(new).label},
+            where=str(submission),
+        )
     _check_revision(submission, revision)
     if new == Status.RETURNED and not reason.strip():
         raise InputError(str(ERR_REASON), where="reason")
@@ -468,47 +485,11 @@ def _decide(
     submission.decided_at = timezone.now()
     submission.returned_reason = reason.strip() if new == Status.RETURNED else ""
     submission.revision += 1
-    submission.save(
-        update_fields=[
-            "status",
-            "decided_by",
-            "decided_at",
-            "returned_reason",
-            "revision",
-            "updated_at",
-        ]
-    )
+    submission.save(update_fields=DECIDED_FIELDS)
     _event(submission, user, action, reason=reason.strip())
     if new == Status.RETURNED:
         submission_returned_notify(submission=submission)
     return submission
-
-
-# Each decision: the status it starts from, the status it leads to, its audit action.
-DECISIONS: dict[str, tuple[str, str]] = {
-    "approve": (Status.SUBMITTED, Status.APPROVED),
-    "return": (Status.SUBMITTED, Status.RETURNED),
-    "reopen": (Status.APPROVED, Status.RETURNED),
-}
-
-
-def _decision(
-    *, user: User, submission: Submission, revision: int | None, action: str, reason: str
-) -> Submission:
-    source, target = DECISIONS[action]
-    if submission.status != source:
-        raise InputError(
-            ERR_TRANSITION % {"old": Status(submission.status).label, "new": Status(target).label},
-            where=str(submission),
-        )
-    return _decide(
-        user=user,
-        submission=submission,
-        revision=revision,
-        new=target,
-        reason=reason,
-        action=action,
-    )
 
 
 @transaction.atomic

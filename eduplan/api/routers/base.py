@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy
-from ninja import Schema
+from ninja import Field, Schema
 
 from eduplan.core.periods import Period, PeriodCodeError, period_from_code
 from eduplan.org.access import SignedInUser
@@ -31,15 +31,30 @@ class Detail(Schema):
     detail: str
 
 
+# An error body stays small whatever was sent (a 1.5 MB value, 100,000 unknown keys).
+MAX_PROBLEMS = 50
+MESSAGE_LIMIT = 300
+
+
 class Problem(Schema):
-    element: str
-    message: str
-    severity: str = "error"
+    element: str = Field(
+        description="The field refused (a form element, a ledger field, reason, revision …); "
+        "empty when the refusal concerns the whole request. At most 80 characters."
+    )
+    message: str = Field(
+        description="What is wrong, in the caller's language; a refused value is quoted in at "
+        "most 80 characters, the message in at most 300."
+    )
+    severity: str = Field("error", description="error, or warning (a rule to explain)")
 
 
 class Problems(Schema):
+    """The answer to every 400: what was refused, field by field."""
+
     detail: str
-    problems: list[Problem]
+    problems: list[Problem] = Field(
+        description=f"At most {MAX_PROBLEMS} problems, then one that counts those left out."
+    )
 
 
 class BadRequest(ValueError):

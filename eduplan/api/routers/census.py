@@ -64,7 +64,10 @@ def _out(school: OrgUnit, year: int, changed: bool = False) -> dict[str, Any]:
     }
 
 
-@router.get("/{code}/{year}", response={200: CensusOut, 401: Detail, 403: Detail, 404: Detail})
+@router.get(
+    "/{code}/{year}",
+    response={200: CensusOut, 400: Problems, 401: Detail, 403: Detail, 404: Detail},
+)
 def census_get(request: HttpRequest, code: str, year: int) -> dict[str, Any]:
     school = _school(code)
     require(caller(request), Action.UNIT_VIEW, school)

@@ -196,7 +196,9 @@ def _values(body: CompetitionIn) -> CompetitionValues:
     )
 
 
-@router.get("/competitions", response={200: list[CompetitionBrief], 401: Detail, 403: Detail})
+@router.get(
+    "/competitions", response={200: list[CompetitionBrief], 400: Problems, 401: Detail, 403: Detail}
+)
 def football_competition_list(request: HttpRequest) -> list[dict[str, Any]]:
     user = caller(request)
     _organiser(user)
@@ -224,7 +226,8 @@ def football_competition_create(request: HttpRequest, body: CompetitionIn) -> di
 
 
 @router.get(
-    "/competitions/{pk}", response={200: CompetitionOut, 401: Detail, 403: Detail, 404: Detail}
+    "/competitions/{pk}",
+    response={200: CompetitionOut, 400: Problems, 401: Detail, 403: Detail, 404: Detail},
 )
 def football_competition_get(request: HttpRequest, pk: int) -> dict[str, Any]:
     return _out(_competition(request, pk))

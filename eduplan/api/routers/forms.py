@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
-from eduplan.api.routers.base import Detail, caller
+from eduplan.api.routers.base import Detail, Problems, caller
 from eduplan.org.access import Action, can, scope_of
 from eduplan.reporting.models import Form
 from eduplan.reporting.services import form_definition
+from eduplan.reporting.values import decimals_of, upper_bound
 
 router = Router(tags=["forms"])
 
@@ -21,7 +22,13 @@ class ElementOut(Schema):
     unit: str
     required: bool
     min: float | None
-    max: float | None
+    max: float | None = Field(
+        description="The largest value taken: the element's own, else for a count "
+        "(integer) the platform's configured bound"
+    )
+    decimals: int | None = Field(
+        description="For numbers: the most decimals a value may have (more are refused)"
+    )
     choices: list[str]
 
 
@@ -35,7 +42,7 @@ class FormOut(Schema):
     elements: list[ElementOut]
 
 
-@router.get("", response={200: list[FormOut], 401: Detail, 403: Detail})
+@router.get("", response={200: list[FormOut], 400: Problems, 401: Detail, 403: Detail})
 def form_list(request: HttpRequest) -> list[FormOut]:
     """Every form, for anyone who may read reports somewhere (checked: REPORT_VIEW on
     the caller's own scope)."""
@@ -63,7 +70,8 @@ def form_list(request: HttpRequest) -> list[FormOut]:
                         unit=e.unit,
                         required=e.required,
                         min=e.min,
-                        max=e.max,
+                        max=upper_bound(e),
+                        decimals=decimals_of(e) if e.numeric else None,
                         choices=list(e.choices),
                     )
                     for e in elements

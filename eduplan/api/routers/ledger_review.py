@@ -12,7 +12,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from eduplan.api.routers.base import Detail, caller
+from eduplan.api.routers.base import Detail, Problems, caller
 from eduplan.api.routers.ledgers import (
     WRITE_RESPONSES,
     RecordOut,
@@ -63,7 +63,7 @@ def review_out(user: User, record: LedgerRecord) -> dict[str, Any]:
 REVIEW_RESPONSES = {**WRITE_RESPONSES, 200: ReviewOut}
 
 
-@router.get("/review", response={200: ReviewQueueOut, 401: Detail, 403: Detail})
+@router.get("/review", response={200: ReviewQueueOut, 400: Problems, 401: Detail, 403: Detail})
 def ledger_review_queue(request: HttpRequest, ledger: str = "") -> dict[str, Any]:
     user = _reader(request)
     waiting, total = review_queue(user=user, ledger_code=ledger[:40])

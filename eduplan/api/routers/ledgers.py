@@ -138,7 +138,7 @@ def _record(request: HttpRequest, ledger: Ledger, pk: int) -> LedgerRecord:
     return record
 
 
-@router.get("", response={200: dict[str, list[LedgerOut]], 401: Detail, 403: Detail})
+@router.get("", response={200: dict[str, list[LedgerOut]], 400: Problems, 401: Detail, 403: Detail})
 def ledger_list(request: HttpRequest) -> dict[str, Any]:
     summaries = ledger_summaries(user=_reader(request))
     return {
@@ -156,7 +156,10 @@ def ledger_list(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-@router.get("/{code}/records", response={200: RecordsOut, 401: Detail, 403: Detail, 404: Detail})
+@router.get(
+    "/{code}/records",
+    response={200: RecordsOut, 400: Problems, 401: Detail, 403: Detail, 404: Detail},
+)
 def ledger_record_list(
     request: HttpRequest,
     code: str,

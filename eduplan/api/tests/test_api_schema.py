@@ -40,10 +40,12 @@ def test_forms_list_every_form_with_its_version_and_elements(api, city, class_fo
         "unit": "个",
         "required": True,
         "min": 1.0,
-        "max": None,
+        "max": 10_000_000.0,  # a count's configured bound (EDUPLAN_COUNT_MAX)
+        "decimals": 0,
         "choices": [],
     }
     assert elements["share_digital"]["max"] == 100.0
+    assert elements["share_digital"]["decimals"] == 4  # what a stored number keeps
 
 
 def test_the_forms_list_takes_a_fixed_number_of_queries(
@@ -51,3 +53,21 @@ def test_the_forms_list_takes_a_fixed_number_of_queries(
 ):
     with django_assert_max_num_queries(6):
         assert api.call("lee", "GET", "/api/v1/forms").status_code == 200
+
+
+def test_every_operation_documents_its_400_with_the_problems_field(client, city):
+    schema = client.get("/api/v1/openapi.json").json()
+    problems = schema["components"]["schemas"]["Problems"]
+    assert problems["required"] == ["detail", "problems"]
+    assert "At most 50 problems" in problems["properties"]["problems"]["description"]
+    operations = [
+        (path, method, operation)
+        for path, item in schema["paths"].items()
+        for method, operation in item.items()
+    ]
+    assert len(operations) >= 10
+    for path, method, operation in operations:
+        answer = operation["responses"].get("400")
+        assert answer, f"{method} {path} documents no 400"
+        reference = answer["content"]["application/json"]["schema"]["$ref"]
+        assert reference == "#/components/schemas/Problems", f"{method} {path}"

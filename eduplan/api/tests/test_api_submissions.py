@@ -7,6 +7,7 @@ import datetime
 
 import time_machine
 
+from eduplan.api.routers.base import MAX_PROBLEMS, MESSAGE_LIMIT
 from eduplan.api.tests.conftest import FORM, PERIOD, SCHOOL
 from eduplan.reporting.models import (
     DataValue,
@@ -241,3 +242,45 @@ def test_reads_take_a_fixed_number_of_queries(api, city, class_form, django_asse
     with django_assert_max_num_queries(10):  # whatever the number of child units
         path = f"/api/v1/completeness/{FORM}/{PERIOD}?org=410100"
         assert api.call("lee", "GET", path).status_code == 200
+
+
+def test_a_save_and_submit_without_values_leave_the_stored_values(api, city, class_form):
+    with time_machine.travel(IN_TIME):
+        rev = api.call("alice", "PUT", SCHOOL, {"values": GOOD}).json()["revision"]
+        empty = api.call("alice", "PUT", SCHOOL, {"revision": rev})
+        assert empty.status_code == 200 and empty.json()["values"] == GOOD
+        submitted = api.call("alice", "POST", SCHOOL + "/submit", {"revision": rev})
+    assert submitted.status_code == 200 and submitted.json()["values"] == GOOD
+    assert DataValue.objects.count() == len(GOOD)
+
+
+def test_an_approve_by_a_reporter_is_403_before_any_word_on_the_status(api, city, class_form):
+    with time_machine.travel(IN_TIME):
+        rev = api.call("alice", "PUT", SCHOOL, {"values": GOOD}).json()["revision"]
+    for action in ("approve", "return", "reopen"):
+        refused = api.call("alice", "POST", f"{SCHOOL}/{action}", {"revision": rev, "reason": "x"})
+        assert refused.status_code == 403, action
+    assert Submission.objects.get().status == Status.DRAFT
+
+
+def test_a_huge_value_is_refused_in_a_small_answer(api, city, class_form):
+    values = {"classes_total": "9" * 1_500_000, "k" * 500_000: 1}
+    response = api.call("alice", "PUT", SCHOOL, {"values": values})
+    assert response.status_code == 400
+    assert len(response.content) < 2_000
+    unknown, number = response.json()["problems"]
+    assert unknown["element"] == "k" * 79 + "…"
+    assert number["element"] == "classes_total" and len(number["message"]) <= MESSAGE_LIMIT
+    assert not Submission.objects.exists()
+
+
+def test_a_hundred_thousand_unknown_keys_are_refused_in_a_small_answer(api, city, class_form):
+    values = {f"g{i:06d}": 1 for i in range(100_000)}  # 1.2 MB, within the body limit
+    response = api.call("alice", "PUT", SCHOOL, {"values": values})
+    assert response.status_code == 400
+    assert len(response.content) < 30_000
+    problems = response.json()["problems"]
+    assert len(problems) == MAX_PROBLEMS + 1
+    assert all(len(p["element"]) <= 80 for p in problems)  # echoed cut short too
+    assert f"{100_000 - MAX_PROBLEMS}" in problems[-1]["message"]
+    assert not Submission.objects.exists()

@@ -17,7 +17,7 @@ from eduplan.dashboards.selectors.reports_due import reporting_by_unit
 from eduplan.indicators.models import Reach
 from eduplan.indicators.projects import JUDGED, STATUS_STYLES, target_statuses_cached
 from eduplan.indicators.status import STATUS_LABELS, Status, measured_status_by_child
-from eduplan.org.access import User, scope_of
+from eduplan.org.access import Action, User, can
 from eduplan.org.models import OrgGroup, OrgUnit, UnitType
 from eduplan.org.selectors import rows_in_group
 from eduplan.plans.models import Target
@@ -172,13 +172,12 @@ def _district_rows(
     user: User, frame: Frame, by_district: dict[str, dict[int, DistrictStatus]]
 ) -> list[DistrictRow]:
     """One row per district of the plan's area with its reports, its statuses and the
-    share of its judged targets on track; visible if it overlaps the user's scope."""
+    share of its judged targets on track; visible if the user may view the district."""
     area = frame.plan.organisation
     reporting = {
         r["unit"].code: r["completeness"]
         for r in reporting_by_unit(stamp=frame.stamp, unit=area, at=frame.at)
     }
-    scope = scope_of(user)
     rows = []
     for unit in OrgUnit.objects.filter(parent=area, type=UnitType.DISTRICT).order_by("code"):
         statuses = by_district.get(unit.code, {})
@@ -196,8 +195,9 @@ def _district_rows(
                 completeness=reporting.get(unit.code, Completeness(0, 0, 0, 0)),
                 statuses=statuses,
                 on_track=on_track,
-                visible=(scope is not None and scope.contains(unit))
-                or (scope is not None and unit.contains(scope)),
+                # The district's figures, as its own page shows them (UNIT_VIEW):
+                # a school inside a district does not see the whole district's.
+                visible=can(user, Action.UNIT_VIEW, unit),
             )
         )
     return rows

@@ -14,7 +14,8 @@ from eduplan.dashboards.charts import Chart, Series, day_label
 from eduplan.indicators.projects import STATUS_STYLES, TargetPath
 from eduplan.indicators.selectors import PeriodRefused, period_for, plan_and_unit_for
 from eduplan.indicators.status import TargetStatus
-from eduplan.org.access import User
+from eduplan.indicators.work import Progress, TaskStatus
+from eduplan.org.access import Action, User, can
 from eduplan.org.models import OrgUnit
 from eduplan.plans.models import Plan
 
@@ -89,3 +90,14 @@ def path_chart(s: TargetStatus, path: TargetPath, *, spark: bool = False) -> Cha
         category_title=_("As of"),
         note=f"{_('Provisional measure')}：{s.provisional}" if s.provisional else "",
     )
+
+
+def progress_readable(user: User, status: TaskStatus) -> Progress | None:
+    """The task's latest progress report when the user may read that report itself (as on
+    the report's own page: REPORT_VIEW on its unit), else None. A page that summarises
+    reports shows no more of one (narrative, problems, evidence files) than its page would;
+    the task's status and per cent done stay, as the plan's own figures."""
+    progress = status.progress
+    if progress is None or not can(user, Action.REPORT_VIEW, progress.submission):
+        return None
+    return progress

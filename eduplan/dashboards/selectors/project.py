@@ -14,7 +14,13 @@ from django.utils.translation import gettext_lazy
 from eduplan.core.periods import Period
 from eduplan.core.tables import Table
 from eduplan.dashboards.charts import Chart
-from eduplan.dashboards.selectors.frame import Frame, StatusCells, path_chart, status_cells
+from eduplan.dashboards.selectors.frame import (
+    Frame,
+    StatusCells,
+    path_chart,
+    progress_readable,
+    status_cells,
+)
 from eduplan.indicators.projects import (
     STATUS_STYLES,
     ProjectStatus,
@@ -23,7 +29,13 @@ from eduplan.indicators.projects import (
     targets_table,
     trajectory,
 )
-from eduplan.indicators.work import TaskStatus, WorkStatus, percent_text, plan_work_cached
+from eduplan.indicators.work import (
+    Progress,
+    TaskStatus,
+    WorkStatus,
+    percent_text,
+    plan_work_cached,
+)
 from eduplan.org.access import Action, User, can
 from eduplan.plans.models import Goal, Measure, Milestone, Project, ProjectOwner, WorkPoint
 from eduplan.reporting.models import Attachment
@@ -34,11 +46,14 @@ class TargetRow(StatusCells):
 
 
 class TaskRow(TypedDict):
-    """A task with its status, latest progress (per cent as written) and evidence files."""
+    """A task with its status, latest progress (per cent as written) and, when the user may
+    read that report, its narrative and evidence files (`progress`, `files`)."""
 
     status: TaskStatus
     style: str
     percent: str
+    progress: Progress | None  # None: none reported, or the report is not the user's to read
+    withheld: bool  # a report exists that the user may not read
     files: list[Attachment]
 
 
@@ -79,25 +94,34 @@ class ProjectPage:
         return next(t for t in self.tables if t.id == table_id)
 
 
-def _evidence_files(work: list[TaskStatus]) -> dict[int, list[Attachment]]:
-    """The evidence files of the tasks' latest progress reports, by submission (one query)."""
-    ids = [s.progress.submission.pk for s in work if s.progress is not None]
+def _evidence_files(user: User, work: list[TaskStatus]) -> dict[int, list[Attachment]]:
+    """The evidence files of the tasks' latest progress reports the user may read, by
+    submission (one query)."""
+    readable = (progress_readable(user, s) for s in work)
+    ids = [p.submission.pk for p in readable if p is not None]
     files: dict[int, list[Attachment]] = {}
     for attachment in Attachment.objects.filter(submission_id__in=ids).order_by("pk"):
         files.setdefault(attachment.submission_id, []).append(attachment)
     return files
 
 
-def _task_rows(statuses: list[TaskStatus], files: dict[int, list[Attachment]]) -> list[TaskRow]:
-    return [
-        {
-            "status": s,
-            "style": STATUS_STYLES[s.as_target],
-            "percent": percent_text(s.progress),
-            "files": files.get(s.progress.submission.pk, []) if s.progress else [],
-        }
-        for s in statuses
-    ]
+def _task_rows(
+    user: User, statuses: list[TaskStatus], files: dict[int, list[Attachment]]
+) -> list[TaskRow]:
+    rows: list[TaskRow] = []
+    for s in statuses:
+        progress = progress_readable(user, s)
+        rows.append(
+            {
+                "status": s,
+                "style": STATUS_STYLES[s.as_target],
+                "percent": percent_text(s.progress),
+                "progress": progress,
+                "withheld": s.progress is not None and progress is None,
+                "files": files.get(progress.submission.pk, []) if progress else [],
+            }
+        )
+    return rows
 
 
 def project_page_build(*, user: User, frame: Frame, number_: int) -> ProjectPage:
@@ -126,12 +150,16 @@ def project_page_build(*, user: User, frame: Frame, number_: int) -> ProjectPage
         if chart:
             charts.append(chart)
         targets.append({"chart": chart, **status_cells(s)})
-    files = _evidence_files(status.work.tasks)
+    files = _evidence_files(user, status.work.tasks)
     measures: list[MeasureRow] = []
     for m in project.measures.all():
         measure_work = work.measures.get(m.pk, WorkStatus())
         measures.append(
-            {"measure": m, "work": measure_work, "tasks": _task_rows(measure_work.tasks, files)}
+            {
+                "measure": m,
+                "work": measure_work,
+                "tasks": _task_rows(user, measure_work.tasks, files),
+            }
         )
     milestones = _milestones(user, project, frame.at)
     owners = list(
@@ -143,7 +171,10 @@ def project_page_build(*, user: User, frame: Frame, number_: int) -> ProjectPage
         WorkPoint.objects.filter(projects=project).select_related("section").order_by("number")
     )
     point_tasks: list[PointTasks] = [
-        {"point": w, "tasks": _task_rows(work.work_points.get(w.pk, WorkStatus()).tasks, files)}
+        {
+            "point": w,
+            "tasks": _task_rows(user, work.work_points.get(w.pk, WorkStatus()).tasks, files),
+        }
         for w in work_points
     ]
     tables = [
@@ -221,7 +252,7 @@ def _measures_table(project: Project, measures: list[MeasureRow]) -> Table:
                 row["status"].task.deadline,
                 row["status"].label,
                 row["percent"],
-                row["status"].progress.narrative if row["status"].progress else "",
+                row["progress"].narrative if row["progress"] else "",
                 row["status"].progress.submission.period if row["status"].progress else "",
             ]
             for m in measures

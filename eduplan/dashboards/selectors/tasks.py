@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from eduplan.core.tables import Table
-from eduplan.dashboards.selectors.frame import Frame
+from eduplan.dashboards.selectors.frame import Frame, progress_readable
 from eduplan.indicators.projects import STATUS_STYLES
 from eduplan.indicators.work import (
     AS_TARGET,
@@ -63,7 +63,7 @@ def _co_units(statuses: list[TaskStatus]) -> dict[int, list[OrgUnit]]:
     return found
 
 
-def _row(s: TaskStatus, co: list[OrgUnit]) -> dict[str, Any]:
+def _row(user: User, s: TaskStatus, co: list[OrgUnit]) -> dict[str, Any]:
     task = s.task
     owner = task.measure.text if task.measure is not None else task.work_point.text  # type: ignore[union-attr]
     return {
@@ -74,6 +74,7 @@ def _row(s: TaskStatus, co: list[OrgUnit]) -> dict[str, Any]:
         "project": task.measure.project.number if task.measure is not None else None,
         "co": co,
         "percent": percent_text(s.progress),
+        "progress": progress_readable(user, s),  # None unless the user may read the report
     }
 
 
@@ -95,9 +96,10 @@ def _matches(row: dict[str, Any], filters: TaskFilters, served: dict[int, set[in
     return True
 
 
-def tasks_page_build(*, frame: Frame, filters: TaskFilters) -> TasksPage:
+def tasks_page_build(*, user: User, frame: Frame, filters: TaskFilters) -> TasksPage:
     """The plan's tasks as of the frame's period (all of them: the breakdown is the
-    plan's, readable wherever the plan is), filtered by unit, status and project."""
+    plan's, readable wherever the plan is), filtered by unit, status and project; a task's
+    progress narrative only where the user may read its report."""
     plan = frame.plan
     work: PlanWork = plan_work_cached(
         stamp=frame.stamp, plan=plan, at=frame.at, unit=plan.organisation
@@ -108,7 +110,7 @@ def tasks_page_build(*, frame: Frame, filters: TaskFilters) -> TasksPage:
         workpoint__plan=plan
     ).values_list("workpoint_id", "project__number"):
         served.setdefault(point_id, set()).add(number)
-    rows = [_row(s, co.get(s.task.pk, [])) for s in work.tasks]
+    rows = [_row(user, s, co.get(s.task.pk, [])) for s in work.tasks]
     shown = [r for r in rows if _matches(r, filters, served)]
     units = list(
         OrgUnit.objects.filter(
@@ -168,7 +170,7 @@ def _tasks_table(frame: Frame, rows: list[dict[str, Any]]) -> Table:
                 r["status"].label,
                 r["status"].reason,
                 r["percent"],
-                r["status"].progress.narrative if r["status"].progress else "",
+                r["progress"].narrative if r["progress"] else "",
                 r["status"].progress.period.label if r["status"].progress else "",
                 _("yes") if r["status"].task.confirmed else _("no"),
             ]
@@ -185,12 +187,14 @@ class TaskPage:
     co: list[OrgUnit]
     milestones: list[dict[str, Any]]
     history: list[dict[str, Any]]
+    history_withheld: int  # approved reports on the task outside the user's scope
     may_report: bool
     may_edit: bool
 
 
-def _history(task: Task) -> list[dict[str, Any]]:
-    """Every approved progress report on the task, newest first (two queries)."""
+def _history(user: User, task: Task) -> tuple[list[dict[str, Any]], int]:
+    """Every approved progress report on the task the user may read, newest first (two
+    queries): the same rule as the report's own page; and how many were left out."""
     subs = list(
         Submission.objects.filter(
             form__code=PROGRESS_FORM, subject=f"task:{task.pk}", status=ReportStatus.APPROVED
@@ -198,12 +202,14 @@ def _history(task: Task) -> list[dict[str, Any]]:
         .select_related("org_unit")
         .order_by("-period", "-pk")
     )
+    every = len(subs)
+    subs = [s for s in subs if can(user, Action.REPORT_VIEW, s)]
     values: dict[int, dict[str, Any]] = {}
     for sub_id, code, num, text in DataValue.objects.filter(submission__in=subs).values_list(
         "submission_id", "element__code", "number", "text"
     ):
         values.setdefault(sub_id, {})[code] = num if num is not None else text
-    return [{"submission": s, **values.get(s.pk, {})} for s in subs]
+    return [{"submission": s, **values.get(s.pk, {})} for s in subs], every - len(subs)
 
 
 def task_page_build(*, user: User, frame: Frame, task: Task) -> TaskPage:
@@ -221,13 +227,15 @@ def task_page_build(*, user: User, frame: Frame, task: Task) -> TaskPage:
         {"state": m, "evidence": evidence.get(m.milestone.pk, []), "may_mark": may_report}
         for m in status.milestones
     ]
+    history, withheld = _history(user, task)
     return TaskPage(
         frame=frame,
         status=status,
         style=STATUS_STYLES[status.as_target],
         co=list(task.co_units.order_by("code")),
         milestones=milestones,
-        history=_history(task),
+        history=history,
+        history_withheld=withheld,
         may_report=may_report,
         may_edit=can(user, Action.PLAN_CHANGE, task),
     )

@@ -25,7 +25,8 @@ fields:
   - {code: held_on, label: 日期, type: date, required: true, public: true}
   - {code: kind, label: 类别, type: choice, required: true, public: true, choices: [甲, 乙]}
   - {code: pupils, label: 学生, type: integer, min: 0, max: 1000, public: true}
-  - {code: cost, label: 经费, type: number, min: 0}
+  - {code: cost, label: 经费（万元）, type: number, min: 0, decimals: 2}
+  - {code: visits, label: 来访人次, type: integer, min: 0}
   - {code: tags, label: 标签, type: multi_choice, choices: [合唱, 舞蹈]}
   - {code: online, label: 线上, type: yes_no}
   - {code: link, label: 链接, type: text, relevant: {field: online, values: [true]}}

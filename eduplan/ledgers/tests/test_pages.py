@@ -146,3 +146,26 @@ def test_a_person_field_is_shown_and_exported_only_to_those_who_keep_the_record(
 
 def test_a_ledger_that_is_not_public_has_no_public_page(city, own_ledger):
     assert client_for(city, None).get("/ledgers/own_test/public/").status_code == 404
+
+
+def test_an_edit_that_sends_no_fields_keeps_the_record_and_a_field_sent_blank_is_cleared(
+    city, ledger
+):
+    record = add(city, ledger, tags="合唱、舞蹈", pupils=120, cost="2.5")
+    dan = client_for(city, "dan")
+    url = f"/ledgers/records/{record.pk}/"
+    assert dan.post(url, {"revision": "1", "action": "edit"}).status_code == 302
+    record.refresh_from_db()
+    assert (record.data["pupils"], record.data["tags"], record.data["cost"]) == (
+        120,
+        ["合唱", "舞蹈"],
+        2.5,
+    )
+    # The form's blank hidden input for the checkboxes: none ticked clears the field.
+    cleared = {"revision": str(record.revision), "action": "edit", "tags": "", "cost": ""}
+    assert dan.post(url, cleared).status_code == 302
+    record.refresh_from_db()
+    assert "tags" not in record.data and "cost" not in record.data
+    assert record.data["pupils"] == 120
+    form = dan.get(url).content.decode()
+    assert '<input type="hidden" name="tags" value="">' in form

@@ -47,6 +47,10 @@ REFUSED = [
     ({"doc": "文号1"}, "doc"),  # pattern
     ({"link": "http://x"}, "link"),  # relevant only when online
     ({"pupils": "=1+1"}, "pupils"),  # a formula
+    ({"pupils": "1,2,3"}, "pupils"),  # separators out of their places
+    ({"pupils": "1e2"}, "pupils"),  # a count in scientific notation
+    ({"cost": "0.00005"}, "cost"),  # more decimals than the field keeps (2)
+    ({"visits": 10**14}, "visits"),  # a count beyond the configured bound
 ]
 
 
@@ -146,3 +150,41 @@ def test_a_ledger_each_unit_keeps_is_entered_by_the_unit_and_its_district_only(c
         )
     record.refresh_from_db()
     assert record.org_unit == city.jinshui_one and record.revision == 1
+
+
+def test_numbers_are_read_as_the_forms_read_them(city, ledger, settings):
+    settings.EDUPLAN_COUNT_MAX = 500
+    record = add(city, ledger, pupils="1,000", cost="1,234.50", visits=500)
+    assert (record.data["pupils"], record.data["cost"], record.data["visits"]) == (
+        1000,
+        1234.5,
+        500,
+    )
+    with pytest.raises(SubmissionInvalid, match=r"^visits: 501 大于最大值 500$"):
+        add(city, ledger, held_on="2017-03-01", visits="501")
+    with pytest.raises(
+        SubmissionInvalid, match=r"^cost: 0\.005 的小数位数超过此项保留的位数（最多 2 位）$"
+    ):
+        add(city, ledger, held_on="2017-03-01", cost="0.005")
+
+
+def test_an_update_changes_the_fields_sent_and_keeps_the_others(city, ledger):
+    record = add(city, ledger, tags="合唱", contact=SECRET)
+    changed = record_update(
+        user=city.users["dan"], record=record, values={"pupils": 99}, revision=1
+    )
+    assert changed.data["pupils"] == 99
+    assert changed.data["tags"] == ["合唱"] and changed.data["contact"] == SECRET
+    assert changed.data["school"] == "410105-P1" and changed.data["kind"] == "甲"
+
+
+@pytest.mark.parametrize("stale", [True, False])
+def test_one_who_may_not_keep_the_ledger_is_refused_before_any_word_on_the_record(
+    city, ledger, stale
+):
+    record = add(city, ledger)
+    revision = 7 if stale else 1
+    with pytest.raises(PermissionDenied, match="您无权在此执行该操作"):
+        record_update(user=city.users["alice"], record=record, values={}, revision=revision)
+    with pytest.raises(PermissionDenied, match="您无权在此执行该操作"):
+        record_retire(user=city.users["alice"], record=record, reason=" ", revision=revision)

@@ -110,7 +110,7 @@ def test_the_template_offers_each_choice_list_and_says_how_to_name_a_unit(city, 
         str(v.sqref).split(":")[0][:1]: v.formula1
         for v in wb[SHEET].data_validations.dataValidation
     }
-    assert lists == {"C": '"甲,乙"', "G": '"是,否"'}
+    assert lists == {"C": '"甲,乙"', "H": '"是,否"'}
     notes = {row[1]: row[4] for row in wb["说明"].iter_rows(values_only=True)}
     assert notes["school"] == "单位名称或代码（小学、高级中学）"
     assert notes["pupils"] == "0 – 1000"

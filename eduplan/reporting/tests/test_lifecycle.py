@@ -138,8 +138,10 @@ def test_a_bad_value_refuses_the_whole_save_saying_which_field(city, class_form)
 
 
 def test_a_number_too_large_to_compute_with_is_refused_saying_so_not_a_crash(city, class_form):
+    with pytest.raises(SubmissionInvalid, match=r"^share_digital: 数字过大$"):
+        _fill(city, class_form, values={"share_digital": "1e99999999999"})
     with pytest.raises(SubmissionInvalid, match=r"^pupils_total: 数字过大$"):
-        _fill(city, class_form, values={"pupils_total": "1e99999999999"})
+        _fill(city, class_form, values={"pupils_total": "9" * 40})
     assert not Submission.objects.exists()
 
 

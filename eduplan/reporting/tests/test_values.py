@@ -14,6 +14,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from eduplan.core.errors import echoed
 from eduplan.reporting.definitions import VALUE_TYPES, ElementDef
 from eduplan.reporting.values import (
     TEXT_LIMIT,
@@ -33,7 +34,12 @@ ELEMENTS = {
     "choice": ElementDef(code="stage", name="阶段", type="choice", choices=("未开工", "在建")),
     "text": ElementDef(code="note", name="说明", type="text"),
 }
-PLAIN = {t: ElementDef(code="x", name="x", type=t) for t in ("integer", "number", "percentage")}
+PLAIN = {t: ElementDef(code="x", name="x", type=t) for t in ("number", "percentage")} | {
+    # A count's default bound is a setting (tested below); these rules hold up to the limit.
+    "integer": ElementDef(code="x", name="x", type="integer", max=float(LIMIT - 1)),
+}
+AMOUNT = ElementDef(code="investment", name="累计完成投资", type="number", unit="万元", decimals=2)
+COUNT = ElementDef(code="pupils", name="在校生总数", type="integer", min=0)
 
 ACCEPTED: list[tuple[str, Any, tuple[Decimal | None, str]]] = [
     ("integer", "12", (D(12), "")),
@@ -91,6 +97,19 @@ REFUSED: list[tuple[str, Any, str]] = [
     ("number", float("nan"), "此处应为有限数字"),
     ("number", float("-inf"), "此处应为有限数字"),
     ("number", "1e15", "数字过大"),
+    ("integer", "1,2,3,4", "“1,2,3,4”不是数字"),
+    ("integer", "12 34", "“12 34”不是数字"),
+    ("integer", "1,23", "“1,23”不是数字"),
+    ("integer", "1234,567", "“1234,567”不是数字"),
+    ("integer", "1,234 567", "“1,234 567”不是数字"),  # one kind of separator per number
+    ("integer", ",123", "“,123”不是数字"),
+    ("integer", "1_000", "“1_000”不是数字"),
+    ("integer", "1e3", "请完整填写数量，不用科学计数法：“1e3”"),
+    ("integer", "1E+14", "请完整填写数量，不用科学计数法：“1E+14”"),
+    ("integer", "100000000000000", "100000000000000 大于最大值 10000000"),  # 1e14 pupils
+    ("integer", 1e14, "100000000000000 大于最大值 10000000"),  # the same from a workbook
+    ("number", "0.00005", "0.00005 的小数位数超过此项保留的位数（最多 4 位）"),
+    ("number", "1,2.5", "“1,2.5”不是数字"),
     ("number", "-1000000000000000", "数字过大"),
     ("number", "1e999999999999", "数字过大"),  # once an Overflow from abs()
     ("percentage", "120%", "120 大于最大值 100"),
@@ -196,7 +215,7 @@ def _not_a_number(text: str) -> bool:
 @example(text="一百")
 @example(text="1e")
 def test_any_text_that_is_not_a_number_is_refused_naming_it(text):
-    with pytest.raises(ValueRefused, match=f"^“{re.escape(text)}”不是数字$"):
+    with pytest.raises(ValueRefused, match=f"^“{re.escape(echoed(text))}”不是数字$"):
         parse_value(PLAIN["integer"], text)
 
 
@@ -234,3 +253,90 @@ def test_any_date_in_either_written_form_is_stored_as_iso(day):
     assert parse_value(element, day.isoformat()) == (None, day.isoformat())
     chinese = f"{day.year}年{day.month}月{day.day}日"
     assert parse_value(element, chinese) == (None, day.isoformat())
+
+
+@pytest.mark.parametrize(
+    ("raw", "stored"),
+    [
+        ("1,234", D(1234)),
+        ("1 234", D(1234)),
+        ("1,234,567", D(1234567)),
+        ("-1,234", D(-1234)),
+        ("１，２３４", D(1234)),  # full-width digits and comma
+    ],
+)
+def test_thousands_separators_are_accepted_in_their_places(raw, stored):
+    assert parse_value(ElementDef(code="x", name="x", type="integer"), raw) == (stored, "")
+
+
+def test_a_count_without_a_maximum_of_its_own_takes_the_configured_bound(settings):
+    settings.EDUPLAN_COUNT_MAX = 5000
+    assert parse_value(COUNT, "5,000") == (D(5000), "")
+    with pytest.raises(ValueRefused, match=r"^5001 大于最大值 5000$"):
+        parse_value(COUNT, "5001")
+
+
+def test_a_count_with_its_own_maximum_keeps_it_above_the_configured_bound(settings):
+    settings.EDUPLAN_COUNT_MAX = 10
+    element = ElementDef(code="seats", name="学位", type="integer", max=20000)
+    assert parse_value(element, "20000") == (D(20000), "")
+
+
+def test_a_number_that_is_not_a_count_may_be_written_with_an_exponent():
+    assert parse_value(PLAIN["number"], "1.5e3") == (D("1.5e3"), "")
+
+
+def test_an_amount_in_wan_yuan_refuses_more_decimals_than_the_form_shows():
+    with pytest.raises(ValueRefused, match=r"^0\.00005 的小数位数超过此项保留的位数（最多 2 位）$"):
+        parse_value(AMOUNT, "0.00005")
+    with pytest.raises(ValueRefused, match=r"^12\.345 的小数位数"):
+        parse_value(AMOUNT, 12.345)  # a workbook's float, refused as typed text is
+    assert parse_value(AMOUNT, "12.30") == (D("12.30"), "")  # trailing zeros are no decimals
+    assert parse_value(AMOUNT, "1,234.56") == (D("1234.56"), "")
+
+
+digits = st.text(alphabet="0123456789", min_size=1, max_size=12)
+
+
+@given(
+    groups=st.lists(st.text(alphabet="0123456789", min_size=1, max_size=5), min_size=2),
+    separator=st.sampled_from([",", " ", "，"]),
+)
+def test_any_grouping_other_than_thousands_is_refused(groups, separator):
+    written = separator.join(groups)
+    in_place = 1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])
+    element = PLAIN["number"]
+    if in_place:
+        assert parse_value(element, written) == (D("".join(groups)), "")
+    else:
+        with pytest.raises(ValueRefused, match=r"不是数字$"):
+            parse_value(element, written)
+
+
+@given(
+    number=st.decimals(min_value=-(10**9), max_value=10**9, allow_nan=False, places=6),
+    decimals=st.integers(min_value=0, max_value=4),
+)
+def test_any_value_stored_is_one_the_form_shows_back_exactly(number, decimals):
+    element = ElementDef(code="x", name="x", type="number", decimals=decimals)
+    written = f"{number:f}"
+    try:
+        stored, _text = parse_value(element, written)
+    except ValueRefused as refused:
+        assert number != round(number, decimals)
+        assert str(refused).endswith(f"（最多 {decimals} 位）") or decimals == 0
+        return
+    assert stored is not None
+    assert D(display_value(element, stored, "")) == number == round(number, decimals)
+
+
+@given(n=st.integers(min_value=1, max_value=10**13), exponent=st.sampled_from(["e", "E"]))
+def test_no_count_is_accepted_in_scientific_notation(n, exponent):
+    with pytest.raises(ValueRefused, match="不用科学计数法"):
+        parse_value(COUNT, f"{n}{exponent}0")
+
+
+def test_a_refused_value_is_quoted_back_in_at_most_80_characters():
+    quoted = "“" + "x" * 79 + "…”不是数字"
+    with pytest.raises(ValueRefused, match=f"^{re.escape(quoted)}$"):
+        parse_value(PLAIN["integer"], "x" * 1_500_000)

@@ -70,7 +70,7 @@ def test_the_entry_page_has_one_fitting_field_per_element_in_order(client, city,
     first = _field(body, "classes_total")
     assert 'type="number"' in first and 'step="1"' in first and 'min="1"' in first
     assert '<span class="input-group-text">个</span>' in first and "autofocus" in first
-    assert 'step="any"' in _field(body, "share_digital") and 'max="100"' in _field(
+    assert 'step="0.0001"' in _field(body, "share_digital") and 'max="100"' in _field(
         body, "share_digital"
     )
     assert '<option value="是">' in _field(body, "has_card")
@@ -425,3 +425,57 @@ def test_list_pages_run_a_fixed_number_of_queries(
         assert body.count('class="approval-row"') == many
     if who == "alice" and url == "/reports/":
         assert body.count('class="report-row"') == many
+
+
+def test_a_submit_that_sends_no_value_fields_keeps_every_stored_value(client, city, class_form):
+    with time_machine.travel(IN_TIME, tick=False):
+        alice = city.users["alice"]
+        draft = submission_save(
+            user=alice,
+            form=class_form,
+            org_unit=city.jinshui_one,
+            period_code="2016T1",
+            values=GOOD,
+        )
+        client.force_login(alice)
+        response = _post(client, action="submit", revision=draft.revision)  # no v-… fields
+    assert response.status_code == 302
+    assert Submission.objects.get().status == Status.SUBMITTED
+    stored = dict(DataValue.objects.values_list("element__code", "number"))
+    assert stored == {code: int(value) for code, value in GOOD.items()}
+
+
+def test_a_field_sent_blank_clears_its_value_and_a_field_not_sent_is_left(client, city, class_form):
+    with time_machine.travel(IN_TIME, tick=False):
+        alice = city.users["alice"]
+        draft = submission_save(
+            user=alice,
+            form=class_form,
+            org_unit=city.jinshui_one,
+            period_code="2016T1",
+            values=GOOD,
+        )
+        client.force_login(alice)
+        response = _post(client, revision=draft.revision, values={"classes_large": ""})
+    assert response.status_code == 302
+    stored = dict(DataValue.objects.values_list("element__code", "number"))
+    assert stored == {"classes_total": 20, "pupils_total": 900}
+
+
+@pytest.mark.parametrize("action", ["approve", "return", "reopen"])
+def test_a_decision_by_one_who_may_not_decide_is_forbidden_whatever_the_status(
+    client, city, class_form, action
+):
+    alice = city.users["alice"]
+    with time_machine.travel(IN_TIME, tick=False):
+        draft = submission_save(
+            user=alice,
+            form=class_form,
+            org_unit=city.jinshui_one,
+            period_code="2016T1",
+            values=GOOD,
+        )
+        client.force_login(alice)  # a reporter, and the report is a draft besides
+        response = _post(client, action=action, revision=draft.revision, reason="x")
+    assert response.status_code == 403
+    assert Submission.objects.get().status == Status.DRAFT

@@ -381,6 +381,14 @@ BAD_FILES = {
         [("填报", 4, "D")],
         None,
     ),
+    "separators out of their places, a count with an exponent, a count of 1e14": (
+        lambda d: _fill(
+            d,
+            {4: {**GOOD, "classes_total": "1,2,3,4", "pupils_total": "1e3", "classes_large": 1e14}},
+        ),
+        [("填报", 4, "C"), ("填报", 4, "D"), ("填报", 4, "E")],
+        None,
+    ),
     "a value out of range": (
         lambda d: _fill(d, {4: {**GOOD, "classes_total": 0, "share_digital": 120}}),
         [("填报", 4, "C"), ("填报", 4, "F")],

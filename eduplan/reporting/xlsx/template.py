@@ -32,7 +32,7 @@ from eduplan.org.models import OrgUnit
 from eduplan.reporting.definitions import ElementDef, FormDefinition
 from eduplan.reporting.models import DataValue, ExpectedReport, Form, Submission
 from eduplan.reporting.services import form_definition
-from eduplan.reporting.values import display_value
+from eduplan.reporting.values import display_value, upper_bound
 from eduplan.reporting.xlsx.messages import ERR_NO_VERSION, ERR_SUBJECTS
 
 DATA_SHEET = "填报"
@@ -82,7 +82,8 @@ def _validation(element: ElementDef) -> DataValidation | None:
         dv.error = _("Choose one of: %(choices)s") % {"choices": "、".join(element.choices)}
     elif element.numeric:
         low = element.min if element.min is not None else -(NUMBER_LIMIT - 1)
-        high = element.max if element.max is not None else NUMBER_LIMIT - 1
+        bound = upper_bound(element)
+        high = bound if bound is not None else NUMBER_LIMIT - 1
         kind: Literal["whole", "decimal"] = "whole" if element.type == "integer" else "decimal"
         dv = DataValidation(
             type=kind,
@@ -278,9 +279,10 @@ def _info_sheet(wb: Workbook, form: Form, definition: FormDefinition, period: Pe
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
     for i, element in enumerate(definition.elements, start=1):
         allowed = "、".join(element.choices)
-        if element.numeric and (element.min is not None or element.max is not None):
+        bound = upper_bound(element) if element.numeric else None
+        if element.numeric and (element.min is not None or bound is not None):
             low = "" if element.min is None else plain_number(element.min)
-            high = "" if element.max is None else plain_number(element.max)
+            high = "" if bound is None else plain_number(bound)
             allowed = f"{low} – {high}"
         line = [
             element.code,
