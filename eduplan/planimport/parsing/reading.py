@@ -14,7 +14,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from eduplan.core.archives import archive_check
+from eduplan.core.errors import InputError
 from eduplan.core.numbers import chinese_number
+from eduplan.core.text import text_clean
 
 MAX_BYTES = 5 * 1024 * 1024
 
@@ -206,6 +209,10 @@ def _read_docx(data: bytes, name: str) -> str:
     import docx
 
     try:
+        archive_check(data)  # a .docx bomb is refused before python-docx unpacks it
+    except InputError as exc:
+        raise PlanReadError(f"无法读取 Word 文档：{name}（{exc.message}）") from None
+    try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise PlanReadError(
@@ -218,7 +225,8 @@ def _read_docx(data: bytes, name: str) -> str:
 
 def _tidy(text: str) -> str:
     """One newline convention and no BOM, so offsets are stable for highlighting."""
-    return text.replace("\ufeff", "").replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\ufeff", "").replace("\r\n", "\n").replace("\r", "\n")
+    return text_clean(text)
 
 
 def read_plan_bytes(data: bytes, filename: str) -> str:
