@@ -12,12 +12,16 @@ a crafted file never runs in the platform's origin.
 
 from __future__ import annotations
 
+import time
 import zipfile
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO, Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.db import models
 from django.http import FileResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy
@@ -173,3 +177,42 @@ def attachment_response(handle: IO[bytes], name: str) -> FileResponse:
     response["Content-Security-Policy"] = ATTACHMENT_CSP
     response["Cross-Origin-Resource-Policy"] = "same-origin"
     return response
+
+
+def upload_orphans_sweep(*, older_than_seconds: int | None = None) -> list[str]:
+    """Delete every stored file (under MEDIA_ROOT) that no row's file field names and
+    that is older than the grace period (EDUPLAN_ORPHAN_FILE_GRACE_SECONDS), so that an
+    upload whose row was never committed (a crash, a killed process) leaves nothing
+    behind. Returns the names removed. Run by the worker's daily run."""
+    grace = (
+        settings.EDUPLAN_ORPHAN_FILE_GRACE_SECONDS
+        if older_than_seconds is None
+        else older_than_seconds
+    )
+    root = Path(settings.MEDIA_ROOT)
+    if not root.is_dir():
+        return []
+    referenced: set[str] = set()
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            if isinstance(field, models.FileField):
+                names = model._default_manager.exclude(**{field.name: ""}).values_list(
+                    field.name, flat=True
+                )
+                referenced.update(str(n) for n in names if n)
+    cutoff = time.time() - grace
+    removed: list[str] = []
+    for path in sorted(root.rglob("*")):
+        if not path.is_file():
+            continue
+        name = path.relative_to(root).as_posix()
+        if name in referenced:
+            continue
+        try:
+            if path.stat().st_mtime > cutoff:
+                continue  # perhaps an upload whose row is being committed right now
+            path.unlink()
+        except FileNotFoundError:
+            continue
+        removed.append(name)
+    return removed
