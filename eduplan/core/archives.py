@@ -23,7 +23,6 @@ from django.utils.translation import gettext_lazy
 
 from eduplan.core.errors import InputError
 
-ERR_NOT_ARCHIVE = gettext_lazy("The file is not an Office document (.xlsx, .docx): %(reason)s.")
 ERR_TOO_MANY_PARTS = gettext_lazy(
     "The file holds %(n)s parts; an Office document may hold at most %(max)s."
 )
@@ -61,14 +60,12 @@ class ArchiveLimits:
 
 
 def archive_check(data: bytes, *, where: str = "", limits: ArchiveLimits | None = None) -> None:
-    """Refuse an archive that is not a zip, or whose parts are too many, too large
-    unpacked (each or together) or too highly compressed; reads no part."""
+    """Refuse (InputError) an archive whose parts are too many, too large unpacked (each
+    or together), encrypted or too highly compressed; reads no part. A file that is not
+    a zip at all raises zipfile.BadZipFile, which each import reports in its own words."""
     limits = limits or ArchiveLimits.from_settings()
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
-        raise InputError(str(ERR_NOT_ARCHIVE) % {"reason": exc}, where=where) from None
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:  # BadZipFile: the caller names the file
+        infos = archive.infolist()
     if len(infos) > limits.parts:
         raise InputError(
             str(ERR_TOO_MANY_PARTS) % {"n": len(infos), "max": limits.parts}, where=where

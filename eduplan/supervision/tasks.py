@@ -3,8 +3,9 @@
 `supervision_daily` runs reporting's schedule (periods opened, reminded before their due
 date, closed: reporting.schedule), then the rules, the colour history and the reminders
 for a day, and sweeps uploaded files no row points to (core.uploads). With the database
-backend (settings.TASKS) it is queued for EDUPLAN_SUPERVISION_RUN_HOUR and, when it runs, queues the next day's run; `eduplan
-worker` queues the first one and runs the queue. Web requests never run this work.
+backend (settings.TASKS) it is queued for EDUPLAN_SUPERVISION_RUN_HOUR and, when it runs,
+queues the next day's run; `eduplan worker` queues the first one and runs the queue. Web
+requests never run this work.
 """
 
 from __future__ import annotations
