@@ -134,9 +134,8 @@ def test_the_order_page_shows_the_source_the_interim_feedback_and_the_evidence(c
     order_sign(user=bob, order=order)
     client.force_login(bob)
     url = f"/supervision/orders/{order.pk}/"
-    upload = SimpleUploadedFile(
-        "进度表.xlsx", table_xlsx(title="进度", header=["进度"], rows=[["50%"]])
-    )
+    sheet = table_xlsx(title="进度", header=["进度"], rows=[["50%"]])
+    upload = SimpleUploadedFile("进度表.xlsx", sheet)
     done = client.post(
         url,
         {"action": "interim", "interim": "已完成一半", "evidence_files": upload},
