@@ -3,7 +3,10 @@ its limits, stopping at the first row, column or text past them."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
+from django.utils import translation
 
 from eduplan.core.archives import archive_check
 from eduplan.core.errors import InputError
@@ -11,6 +14,13 @@ from eduplan.core.sheet import SheetTooLarge, sheet_rows
 from eduplan.core.tests.bombs import Part, docx_bomb, repeated, sheet_xml, workbook
 
 ROW = b'<row><c t="inlineStr"><is><t>0</t></is></c></row>'
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """The messages are asserted in English (their msgids)."""
+    with translation.override("en"):
+        yield
 
 
 def shared(strings: list[bytes], tail: bytes = b"") -> bytes:
@@ -23,7 +33,7 @@ def test_a_small_workbook_whose_sheet_unpacks_to_95_mb_is_refused_naming_the_she
     assert len(data) < 1024 * 1024
     with pytest.raises(InputError, match=r"xl/worksheets/sheet1.xml"):
         archive_check(data)
-    with pytest.raises(InputError):
+    with pytest.raises(InputError, match=r"xl/worksheets/sheet1\.xml"):
         list(sheet_rows(data, "Data"))
 
 
@@ -71,7 +81,7 @@ def test_reading_stops_at_the_first_row_past_the_limit_naming_it(settings) -> No
     settings.EDUPLAN_SHEET_MAX_ROWS = 100
     rows = (f'<row r="{n}"><c r="A{n}"><v>1</v></c></row>'.encode() for n in range(1, 10**6))
     data = workbook(sheet_xml(rows))
-    with pytest.raises(SheetTooLarge) as refused:
+    with pytest.raises(SheetTooLarge, match="more than 100 rows") as refused:
         list(sheet_rows(data, "Data"))
     assert refused.value.where == "Data!101"
 
@@ -79,7 +89,7 @@ def test_reading_stops_at_the_first_row_past_the_limit_naming_it(settings) -> No
 def test_reading_stops_at_a_column_past_the_limit(settings) -> None:
     settings.EDUPLAN_SHEET_MAX_COLUMNS = 30
     data = workbook(sheet_xml([b'<row r="1"><c r="AE1"><v>1</v></c></row>']))
-    with pytest.raises(SheetTooLarge) as refused:
+    with pytest.raises(SheetTooLarge, match="more than 30 columns") as refused:
         list(sheet_rows(data, "Data"))
     assert refused.value.where == "Data!AE1"
 

@@ -4,9 +4,11 @@ what they are; a stored file goes back as a sandboxed attachment with a safe nam
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from eduplan.core.errors import InputError
 from eduplan.core.tests.bombs import CONTENT_TYPES, zip_of
@@ -20,6 +22,13 @@ JPEG = b"\xff\xd8\xff\xe0\0\x10JFIF"
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 40
 EXE = b"MZ\x90\0\x03" + b"\0" * 60
 DOCX = zip_of({"[Content_Types].xml": CONTENT_TYPES, "word/document.xml": b"<w/>"})
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """The messages are asserted in English (their msgids)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.mark.parametrize(

@@ -656,5 +656,5 @@ def test_a_report_workbook_with_a_large_table_of_texts_is_refused_before_it_is_p
     texts = (b"<si><t>" + os.urandom(4096).hex().encode() + b"</t></si>" for _ in range(2400))
     data = workbook(sheet_xml([]), {"xl/sharedStrings.xml": texts})
     archive_check(data)
-    with pytest.raises(InputError, match="table of texts"):
+    with pytest.raises(InputError, match="工作簿的共享文字表解压后为"):
         sheets_read(data)
