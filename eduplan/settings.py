@@ -89,6 +89,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "eduplan.core.requests.RequestEdgeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -237,6 +238,37 @@ WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 EDUPLAN_UPLOAD_MAX_BYTES = env_int("EDUPLAN_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+# Content types an uploaded file (evidence, source documents) may be, judged by its bytes
+# (core/uploads.py FILE_KINDS), not by its name.
+EDUPLAN_UPLOAD_ALLOWED_TYPES = env_str(
+    "EDUPLAN_UPLOAD_ALLOWED_TYPES", "pdf png jpeg gif docx xlsx pptx doc xls ppt txt"
+).split()
+# A request body above this is refused (413) before it is read; the gateway in front should
+# refuse it too (nginx client_max_body_size, docs/deployment.md). Five files of the upload
+# limit fit.
+EDUPLAN_REQUEST_MAX_BYTES = env_int("EDUPLAN_REQUEST_MAX_BYTES", 52 * 1024 * 1024)
+# Fields other than files (forms, JSON): Django refuses more than this while reading.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
+# A file larger than this goes to a temporary file while it is received, not to memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# The first handler stops an upload past EDUPLAN_UPLOAD_MAX_BYTES while it streams in.
+FILE_UPLOAD_HANDLERS = [
+    "eduplan.core.requests.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Office files (.xlsx, .docx) are zip archives: checked before any parse (core/archives.py).
+EDUPLAN_ARCHIVE_MAX_PARTS = env_int("EDUPLAN_ARCHIVE_MAX_PARTS", 1000)
+EDUPLAN_ARCHIVE_MAX_PART_BYTES = env_int("EDUPLAN_ARCHIVE_MAX_PART_BYTES", 64 * 1024 * 1024)
+EDUPLAN_ARCHIVE_MAX_TOTAL_BYTES = env_int("EDUPLAN_ARCHIVE_MAX_TOTAL_BYTES", 100 * 1024 * 1024)
+EDUPLAN_ARCHIVE_MAX_RATIO = env_int("EDUPLAN_ARCHIVE_MAX_RATIO", 100)
+# A sheet read from an upload stops at the first row, column or text past these.
+EDUPLAN_SHEET_MAX_ROWS = env_int("EDUPLAN_SHEET_MAX_ROWS", 200_000)
+EDUPLAN_SHEET_MAX_COLUMNS = env_int("EDUPLAN_SHEET_MAX_COLUMNS", 500)
+EDUPLAN_SHEET_MAX_STRING_CHARS = env_int("EDUPLAN_SHEET_MAX_STRING_CHARS", 32_767)
+# An uploaded file no row points to (a crash between writing it and committing its row)
+# is removed by the worker's daily run once it is older than this.
+EDUPLAN_ORPHAN_FILE_GRACE_SECONDS = env_int("EDUPLAN_ORPHAN_FILE_GRACE_SECONDS", 3600)
 WHITENOISE_AUTOREFRESH = DEBUG
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

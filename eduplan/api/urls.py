@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.operation import Operation
+from ninja.parser import Parser
 
 from eduplan.api.auth import BrowserSessionAuth, TokenAuth, TokenExpired
 from eduplan.api.routers import (
@@ -39,6 +40,7 @@ from eduplan.api.routers import (
 )
 from eduplan.api.routers.base import MAX_PROBLEMS, MESSAGE_LIMIT, BadRequest
 from eduplan.core.errors import InputError, StaleRevision, echoed
+from eduplan.core.text import text_clean_tree
 from eduplan.org.access import AccessRule, AccessView, access_rule_declare
 from eduplan.reporting.idempotency import KeyReused
 from eduplan.reporting.services import ConflictError, SubmissionInvalid
@@ -67,7 +69,16 @@ class EduPlanApi(NinjaAPI):
         return operation.view_func.__name__
 
 
+class CleanTextParser(Parser):
+    """JSON bodies with every string cleaned at the edge (core.text), as web forms are."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        body: dict[str, Any] = text_clean_tree(super().parse_body(request))
+        return body
+
+
 api = EduPlanApi(
+    parser=CleanTextParser(),
     title="EduPlan API",
     version="1",
     description="教育重点工作督办平台 JSON API: forms, submissions, completeness.",

@@ -1,4 +1,8 @@
-"""Word documents: a Chinese-ready document and plain tables, shared by every report."""
+"""Word documents: a Chinese-ready document and plain tables, shared by every report.
+
+Every text goes in through `centred`, `paragraph_add` or `table_add`, which clean it
+(`core.text.text_clean`): a vertical tab pasted from Word into a narrative would
+otherwise make the XML writer fail and the export answer 500 for everyone."""
 
 from __future__ import annotations
 
@@ -10,6 +14,8 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+
+from eduplan.core.text import text_clean
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -31,11 +37,16 @@ def document_new(*, size: int = 12, east_asian_font: str = "宋体") -> Any:
 def centred(doc: Any, text: str, *, size: int | None = None, bold: bool = False) -> Any:
     paragraph = doc.add_paragraph()
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = paragraph.add_run(text)
+    run = paragraph.add_run(text_clean(text))
     run.bold = bold
     if size:
         run.font.size = Pt(size)
     return paragraph
+
+
+def paragraph_add(doc: Any, text: str = "", style: str | None = None) -> Any:
+    """A paragraph of cleaned text."""
+    return doc.add_paragraph(text_clean(text), style)
 
 
 def table_add(doc: Any, header: Sequence[str], rows: Sequence[Sequence[str]]) -> Any:
@@ -43,13 +54,13 @@ def table_add(doc: Any, header: Sequence[str], rows: Sequence[Sequence[str]]) ->
     table = doc.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, header, strict=True):
-        cell.text = text
+        cell.text = text_clean(text)
         for run in cell.paragraphs[0].runs:
             run.bold = True
     for values in rows:
         cells = table.add_row().cells
         for cell, text in zip(cells, values, strict=True):
-            cell.text = text
+            cell.text = text_clean(text)
     return table
 
 

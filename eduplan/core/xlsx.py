@@ -14,10 +14,12 @@ from typing import Any
 
 import openpyxl
 from django.utils import timezone
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
+from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+
+from eduplan.core.text import text_clean
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A text starting with one of these would be a formula (or DDE) once retyped in a cell.
@@ -25,6 +27,7 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 TITLE_FONT = Font(bold=True, size=14)
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+CELL_TEXT_MAX = 32_767  # Excel's limit on the text of one cell
 SHEET_TITLE_LIMIT = 31  # Excel's limit on sheet names
 SHEET_TITLE_FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
 
@@ -33,8 +36,11 @@ def cell_put(ws: Worksheet, row: int, column: int, value: Any) -> Cell | MergedC
     """Write a value; text is always stored as text, never as a formula."""
     cell = ws.cell(row=row, column=column)
     if isinstance(value, str):
-        # Control characters (other than tab and newlines) are not allowed in the XML.
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        # Control characters (other than tab and newlines) and lone surrogates are not
+        # allowed in the XML; Excel holds at most CELL_TEXT_MAX characters in a cell.
+        value = text_clean(value)
+        if len(value) > CELL_TEXT_MAX:
+            value = value[: CELL_TEXT_MAX - 1] + "…"
         cell.value = value
         # openpyxl reads "=..." as a formula: force a string cell, and mark it like a
         # typed apostrophe so that Excel keeps it text when someone edits the cell.
@@ -56,7 +62,7 @@ def cell_put(ws: Worksheet, row: int, column: int, value: Any) -> Cell | MergedC
 
 
 def sheet_title(text: str) -> str:
-    return text.translate(SHEET_TITLE_FORBIDDEN)[:SHEET_TITLE_LIMIT] or "Sheet"
+    return text_clean(text).translate(SHEET_TITLE_FORBIDDEN)[:SHEET_TITLE_LIMIT] or "Sheet"
 
 
 def table_xlsx(

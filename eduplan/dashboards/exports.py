@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
-from eduplan.core.docx import centred, document_bytes, document_new, table_add
+from eduplan.core.docx import centred, document_bytes, document_new, paragraph_add, table_add
 from eduplan.core.numbers import plain_number
 
 if TYPE_CHECKING:
@@ -37,7 +37,8 @@ def project_report_docx(page: ProjectPage) -> bytes:
         _("%(unit)s, as of the end of %(period)s")
         % {"unit": frame.unit.name, "period": frame.at.label},
     )
-    doc.add_paragraph(
+    paragraph_add(
+        doc,
         _("Overall status: %(status)s. Owners: %(owners)s.")
         % {
             "status": page.status.label,
@@ -45,17 +46,17 @@ def project_report_docx(page: ProjectPage) -> bytes:
                 f"{o.department.name}（{o.get_role_display()}）" for o in page.owners
             )
             or "—",
-        }
+        },
     )
     doc.add_heading(_("Goals"), level=2)
     for goal in page.goals:
-        doc.add_paragraph(f"{goal.get_horizon_display()}（{goal.year}）：{goal.text}")
+        paragraph_add(doc, f"{goal.get_horizon_display()}（{goal.year}）：{goal.text}")
     targets = page.table("targets")
     doc.add_heading(_("Targets"), level=2)
     if targets.rows:
         table_add(doc, targets.header[1:], [[_text(v) for v in row[1:]] for row in targets.rows])
     else:
-        doc.add_paragraph(_("The project has no quantitative targets."))
+        paragraph_add(doc, _("The project has no quantitative targets."))
     doc.add_heading(_("Measures and their latest progress"), level=2)
     measures = page.table("measures")
     table_add(doc, measures.header, [[_text(v) for v in row] for row in measures.rows])
@@ -75,9 +76,9 @@ def project_report_docx(page: ProjectPage) -> bytes:
             ],
         )
     else:
-        doc.add_paragraph(_("No milestones."))
+        paragraph_add(doc, _("No milestones."))
     if page.work_points:
         doc.add_heading(_("Linked work points"), level=2)
         for wp in page.work_points:
-            doc.add_paragraph(f"{wp.number}. {wp.text}")
+            paragraph_add(doc, f"{wp.number}. {wp.text}")
     return document_bytes(doc)

@@ -21,8 +21,9 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from eduplan.core.archives import archive_check
 from eduplan.core.errors import InputError
-from eduplan.core.sheet import SheetMissing, sheet_rows
+from eduplan.core.sheet import SheetMissing, SheetTooLarge, sheet_rows
 from eduplan.ledgers.definitions import LedgerDefinition, definition_from_data
 
 RELEVANT = re.compile(r"^\$\{(\w+)\}\s*(?:!=\s*''|=\s*'([^']*)')$")
@@ -34,6 +35,8 @@ def _table(data: bytes, sheet: str, source: str, *, required: bool = True) -> li
     """The sheet's rows as {header: value}, each with its row number under "#row"."""
     try:
         rows = list(sheet_rows(data, sheet))
+    except SheetTooLarge as exc:
+        raise SheetTooLarge(exc.message, where=f"{source} {exc.where}") from None
     except SheetMissing:
         if not required:
             return []
@@ -115,6 +118,7 @@ def _settings(row: dict[str, Any]) -> dict[str, Any]:
 
 def xlsform_definition(*, data: bytes, source: str) -> LedgerDefinition:
     """The definition a workbook declares, or a refusal naming sheet and row."""
+    archive_check(data, where=source)  # before any part is parsed
     lists: dict[str, list[str]] = {}
     for row in _table(data, "choices", source, required=False):
         lists.setdefault(str(row.get("list_name", "")), []).append(str(row.get("label", "")))

@@ -17,7 +17,6 @@ from typing import Any
 import openpyxl
 from django.conf import settings
 from django.db import transaction
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl.styles import Alignment
@@ -25,6 +24,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from eduplan.core.archives import archive_check
+from eduplan.core.errors import InputError
 from eduplan.core.figures_cache import figures_changed
 from eduplan.core.sheet import SheetMissing, excel_day, sheet_rows
 from eduplan.core.workbooks import workbook_as_xlsx
@@ -54,11 +55,9 @@ from eduplan.reporting.xlsx.messages import (
     ERR_NO_SHEET,
     ERR_NOT_XLSX,
     ERR_TOO_MANY_ROWS,
-    ERR_UNZIPPED,
     ImportProblem,
     file_problem,
 )
-from eduplan.reporting.xlsx.reading import UNZIPPED_FACTOR, unzipped_size
 
 SHEET = "台账"
 TITLE_ROW, HEADER_ROW, CODE_ROW, FIRST_ROW = 1, 2, 3, 4
@@ -302,18 +301,14 @@ def ledger_xlsx_import(
         return result
     digest = hashlib.sha256(data).hexdigest()
     try:
-        data = workbook_as_xlsx(
-            data, max_unzipped=UNZIPPED_FACTOR * settings.EDUPLAN_UPLOAD_MAX_BYTES
-        )
-        unzipped = unzipped_size(data)
-        if unzipped > UNZIPPED_FACTOR * settings.EDUPLAN_UPLOAD_MAX_BYTES:
-            result.problems.append(
-                file_problem(str(ERR_UNZIPPED % {"size": filesizeformat(unzipped)}))
-            )
-            return result
+        data = workbook_as_xlsx(data, max_unzipped=settings.EDUPLAN_ARCHIVE_MAX_TOTAL_BYTES)
+        archive_check(data)
         assert ledger.current_version is not None
         definition = definition_of(ledger.current_version)
         read = _read(data, definition, result.problems)
+    except InputError as exc:  # refused before parsing, or stopped at a limit
+        result.problems.append(file_problem(exc.message, exc.where))
+        return result
     except Exception:  # a broken upload can fail anywhere inside zip and XML parsing
         result.problems.append(file_problem(str(ERR_NOT_XLSX % {"name": filename})))
         return result

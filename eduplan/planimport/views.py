@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import time
+import zipfile
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -27,6 +28,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from eduplan.core.archives import archive_check
 from eduplan.core.errors import InputError
 from eduplan.core.numbers import chinese_number, plain_number
 from eduplan.org.access import Action, my_scope, requires_in_request
@@ -126,6 +128,13 @@ class UploadForm(forms.Form):
                 % {"name": name, "size": filesizeformat(size), "max": filesizeformat(MAX_BYTES)}
             )
         data = upload.read()
+        if data.startswith(b"PK"):
+            try:  # a .docx bomb is refused before python-docx unpacks it
+                archive_check(data, where=name)
+            except InputError as exc:
+                raise ValidationError(str(exc)) from None
+            except zipfile.BadZipFile:
+                pass  # read_plan_bytes names the broken file
         try:
             self.text = read_plan_bytes(data, name)
             self.parsed = parse_plan(self.text, filename=name)

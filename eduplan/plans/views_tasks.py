@@ -4,12 +4,11 @@ page (dashboards); the services check the user again."""
 
 from __future__ import annotations
 
-import mimetypes
 from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from eduplan.core.errors import InputError
+from eduplan.core.uploads import attachment_response
 from eduplan.org.access import Action, requires
 from eduplan.org.selectors import unit_named, units_named
 from eduplan.plans.models import Milestone, MilestoneEvidence, Plan, Task
@@ -186,11 +186,8 @@ def evidence_file(request: HttpRequest, plan: Plan) -> HttpResponseBase:
     item = get_object_or_404(MilestoneEvidence, pk=request.resolver_match.kwargs["pk"])
     if not item.file:
         return redirect(item.url)
-    name = str(item.file.name)
-    kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    return FileResponse(
-        item.file.open("rb"),
-        as_attachment=True,
-        filename=name.rsplit("/", 1)[-1],
-        content_type=kind,
-    )
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return attachment_response(handle, str(item.file.name))

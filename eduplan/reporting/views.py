@@ -39,6 +39,7 @@ from eduplan.core.periods import (
     periods_in_year,
 )
 from eduplan.core.tables import table_export
+from eduplan.core.uploads import attachment_response
 from eduplan.org.access import (
     Action,
     can,
@@ -512,7 +513,7 @@ def evidence_download(request: HttpRequest, evidence: Evidence) -> FileResponse:
         handle = attachment.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=attachment.name)
+    return attachment_response(handle, attachment.name)
 
 
 @requires_in_request(Action.REPORT_VIEW, load=my_scope)

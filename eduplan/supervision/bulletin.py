@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-from eduplan.core.docx import centred, document_bytes, document_new, table_add
+from eduplan.core.docx import centred, document_bytes, document_new, paragraph_add, table_add
 from eduplan.core.numbers import plain_number
 from eduplan.core.periods import Period
 from eduplan.indicators.projects import ProjectStatus, project_statuses_from
@@ -165,25 +165,27 @@ def bulletin_docx(bulletin: Bulletin) -> bytes:
     centred(doc, bulletin.issuer, size=22, bold=True)
     centred(doc, bulletin.number)
     centred(doc, bulletin.title, size=16, bold=True)
-    doc.add_paragraph(
+    paragraph_add(
+        doc,
         _(
             "Under “%(plan)s” and the bimonthly reports, this bulletin reports the progress"
             " of the key projects' targets, the reports sent and the supervision orders"
             " handled as of the end of %(period)s."
         )
-        % {"plan": bulletin.plan.name, "period": bulletin.period.label}
+        % {"plan": bulletin.plan.name, "period": bulletin.period.label},
     )
     _projects_section(doc, bulletin)
     _behind_section(doc, bulletin)
     _reports_section(doc, bulletin)
     _orders_section(doc, bulletin)
-    doc.add_paragraph(
+    paragraph_add(
+        doc,
         _(
             "Every unit is asked to check this bulletin, put right what is behind, send its"
             " reports on time and answer its supervision orders promptly."
-        )
+        ),
     )
-    signature = doc.add_paragraph(f"{bulletin.issuer}\n{date_format(bulletin.issued_on)}")
+    signature = paragraph_add(doc, f"{bulletin.issuer}\n{date_format(bulletin.issued_on)}")
     signature.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     return document_bytes(doc)
 
@@ -201,7 +203,8 @@ def _projects_section(doc: Any, bulletin: Bulletin) -> None:
     )
     _late_tasks_table(doc, bulletin)
     if bulletin.provisional:
-        doc.add_paragraph(
+        paragraph_add(
+            doc,
             _(
                 "Note: these targets are counted by a provisional measure for now; their"
                 " statuses count in their projects': %(targets)s."
@@ -212,16 +215,16 @@ def _projects_section(doc: Any, bulletin: Bulletin) -> None:
                     % {"place": _place(s), "indicator": s.target.indicator, "reason": s.provisional}
                     for s in bulletin.provisional
                 )
-            }
+            },
         )
 
 
 def _late_tasks_table(doc: Any, bulletin: Bulletin) -> None:
     """Each project's tasks overdue or behind."""
     if not bulletin.late_tasks:
-        doc.add_paragraph(_("No task is overdue or behind."))
+        paragraph_add(doc, _("No task is overdue or behind."))
         return
-    doc.add_paragraph(_("Late tasks by project"))
+    paragraph_add(doc, _("Late tasks by project"))
     table_add(
         doc,
         [_("Project"), _("Task"), _("Lead unit"), _("Deadline"), _("Status"), _("How late")],
@@ -272,7 +275,7 @@ def _behind_section(doc: Any, bulletin: Bulletin) -> None:
             ],
         )
     else:
-        doc.add_paragraph(_("No target is off track or missed."))
+        paragraph_add(doc, _("No target is off track or missed."))
 
 
 def _reports_section(doc: Any, bulletin: Bulletin) -> None:
@@ -288,9 +291,10 @@ def _reports_section(doc: Any, bulletin: Bulletin) -> None:
 def _orders_section(doc: Any, bulletin: Bulletin) -> None:
     """4. Orders raised in the period, answered or not, by rule."""
     doc.add_heading(_("4. Supervision orders"), level=2)
-    doc.add_paragraph(
+    paragraph_add(
+        doc,
         _("%(total)s orders raised this period, %(answered)s answered, %(open)s not yet answered.")
-        % bulletin.orders
+        % bulletin.orders,
     )
     if bulletin.orders_by_rule:
         table_add(

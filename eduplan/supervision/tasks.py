@@ -2,9 +2,10 @@
 
 `supervision_daily` runs reporting's schedule (periods opened, reminded before their due
 date, closed: reporting.schedule), then the rules, the colour history and the reminders
-for a day. With the database backend (settings.TASKS) it is queued for
-EDUPLAN_SUPERVISION_RUN_HOUR and, when it runs, queues the next day's run; `eduplan
-worker` queues the first one and runs the queue. Web requests never run this work.
+for a day, and sweeps uploaded files no row points to (core.uploads). With the database
+backend (settings.TASKS) it is queued for EDUPLAN_SUPERVISION_RUN_HOUR and, when it runs,
+queues the next day's run; `eduplan worker` queues the first one and runs the queue. Web
+requests never run this work.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus, task
 from django_tasks_db import DatabaseBackend
 
+from eduplan.core.uploads import upload_orphans_sweep
 from eduplan.reporting.schedule import reporting_run
 from eduplan.supervision.services import supervision_run
 
@@ -29,6 +31,8 @@ def supervision_daily(at: str | None = None) -> dict[str, Any]:
     # Reporting's schedule first, so the rules see the periods it opens and closes.
     reporting = reporting_run(at=day).as_json()
     result = supervision_run(at=day).as_json() | {"reporting": reporting}
+    # Files whose row was never committed (a crash mid-upload) are removed once old enough.
+    result["orphan_files_removed"] = len(upload_orphans_sweep())
     if at is None:
         supervision_daily_schedule()
     return result

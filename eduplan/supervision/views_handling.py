@@ -23,6 +23,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy
 
 from eduplan.core.errors import InputError
+from eduplan.core.uploads import attachment_response
 from eduplan.org.access import (
     Action,
     User,
@@ -345,7 +346,7 @@ def _file_response(file: Any, name: str) -> FileResponse:
         handle = file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=name)
+    return attachment_response(handle, name)
 
 
 @requires_in_request(Action.REPORT_VIEW, load=_evidence)

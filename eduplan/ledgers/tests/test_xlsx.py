@@ -6,6 +6,7 @@ import io
 
 import openpyxl
 
+from eduplan.core.tests.bombs import repeated, sheet_xml, workbook
 from eduplan.ledgers.models import LedgerImport, LedgerRecord, LedgerRecordEvent
 from eduplan.ledgers.xlsx import (
     CODE_ROW,
@@ -114,3 +115,23 @@ def test_the_template_offers_each_choice_list_and_says_how_to_name_a_unit(city, 
     notes = {row[1]: row[4] for row in wb["说明"].iter_rows(values_only=True)}
     assert notes["school"] == "单位名称或代码（小学、高级中学）"
     assert notes["pupils"] == "0 – 1000"
+
+
+def test_a_ledger_workbook_bomb_is_refused_before_parsing_and_nothing_is_stored(city, ledger):
+    zeros = repeated(b"\0", 8 * 1024 * 1024)  # 8 MB compressed to a few kB
+    bomb = workbook(sheet_xml([]), {"xl/media/image1.png": zeros})
+    result = ledger_xlsx_import(user=city.users["dan"], ledger=ledger, data=bomb, filename="b.xlsx")
+    [problem] = result.problems
+    assert problem.message.startswith("部件 xl/media/image1.png 的压缩比为")
+    assert not LedgerRecord.objects.exists() and not LedgerImport.objects.exists()
+
+
+def test_a_ledger_sheet_past_the_row_limit_is_refused_naming_the_row(city, ledger, settings):
+    settings.EDUPLAN_SHEET_MAX_ROWS = 5
+    rows = [{"school": "410105-P1", "held_on": "2016-05-10", "kind": "甲"}] * 10
+    result = ledger_xlsx_import(
+        user=city.users["dan"], ledger=ledger, data=filled(ledger, rows), filename="c.xlsx"
+    )
+    [problem] = result.problems
+    assert problem.message == "工作表超过 5 行" and problem.sheet.endswith("!6")
+    assert not LedgerRecord.objects.exists()

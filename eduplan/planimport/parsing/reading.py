@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from eduplan.core.numbers import chinese_number
+from eduplan.core.text import text_clean
 
 MAX_BYTES = 5 * 1024 * 1024
 
@@ -218,7 +219,8 @@ def _read_docx(data: bytes, name: str) -> str:
 
 def _tidy(text: str) -> str:
     """One newline convention and no BOM, so offsets are stable for highlighting."""
-    return text.replace("\ufeff", "").replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\ufeff", "").replace("\r\n", "\n").replace("\r", "\n")
+    return text_clean(text)
 
 
 def read_plan_bytes(data: bytes, filename: str) -> str:

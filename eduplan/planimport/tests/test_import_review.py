@@ -12,6 +12,7 @@ from django.db import connection
 from django.template.defaultfilters import filesizeformat
 from django.test.utils import CaptureQueriesContext
 
+from eduplan.core.tests.bombs import docx_bomb
 from eduplan.planimport.importing import ERR_CODE_TAKEN
 from eduplan.planimport.parsing import MAX_BYTES
 from eduplan.planimport.tests.test_import_cli import SMALL_PLAN, _seed
@@ -322,3 +323,12 @@ def test_the_review_page_costs_the_same_queries_however_big_the_plan(sue, city) 
     assert counts[0] == counts[1] and counts[0] <= 8
     page = sue.get(big).content.decode()
     assert page.count("<mark>") == 45
+
+
+def test_a_docx_plan_with_a_1_gb_zero_filled_part_is_refused_before_it_is_read(sue) -> None:
+    bomb = docx_bomb(1024**3)
+    assert len(bomb) < 2 * 1024 * 1024
+    response = _upload(sue, bomb, "规划.docx")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "word/media/zeros.bin" in body and not Plan.objects.exists()

@@ -4,13 +4,16 @@ figures follow; nobody reads or writes outside their scope; refusals store nothi
 from __future__ import annotations
 
 import datetime
+import os
 import re
+import time
 
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
+from eduplan.core.uploads import upload_orphans_sweep
 from eduplan.org.tests.factories import OrgUnitFactory
 from eduplan.reporting.definitions import definition_from_data
 from eduplan.reporting.models import (
@@ -342,19 +345,21 @@ def test_alice_uploads_evidence_and_reads_it_back_as_a_download(client, city, ev
 def test_an_oversized_or_empty_upload_is_refused_with_a_message(client, city, evidence_form):
     client.force_login(city.users["alice"])
     _post(client, EVIDENCE_ENTRY, values=GOOD)
-    for content in (b"x" * 1001, b""):
-        response = _upload(client, content)
-        assert response.status_code == 200
-        body = response.content.decode()
-        assert 'id="id_file"' in body and "is-invalid" in body.split('id="evidence"', 1)[1]
+    response = _upload(client, b"")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'id="id_file"' in body and "is-invalid" in body.split('id="evidence"', 1)[1]
+    # A file past the limit is refused while it streams in, before the view runs.
+    too_large = _upload(client, b"%PDF" + b"x" * 997)
+    assert too_large.status_code == 413 and "佐证.pdf" in too_large.content.decode()
     assert not Attachment.objects.exists()
-    assert _upload(client, b"x" * 1000).status_code == 302  # the limit itself is allowed
+    assert _upload(client, b"%PDF" + b"x" * 996).status_code == 302  # the limit is allowed
 
 
 def test_a_download_outside_scope_is_refused(client, city, evidence_form):
     client.force_login(city.users["alice"])
     _post(client, EVIDENCE_ENTRY, values=GOOD)
-    _upload(client, b"evidence")
+    _upload(client, b"%PDF-1.4 evidence")
     url = f"/reports/files/{Attachment.objects.get().pk}/"
     for who, status in (("charlie", 403), ("dora", 403), ("nobody", 403), ("bob", 200)):
         client.force_login(city.users[who])
@@ -362,6 +367,44 @@ def test_a_download_outside_scope_is_refused(client, city, evidence_form):
     client.force_login(city.users["charlie"])
     assert _upload(client, b"not mine").status_code == 403
     assert Attachment.objects.count() == 1
+
+
+def test_an_executable_named_as_a_pdf_is_refused_as_evidence(client, city, evidence_form):
+    client.force_login(city.users["alice"])
+    _post(client, EVIDENCE_ENTRY, values=GOOD)
+    response = _upload(client, b"MZ\x90\x00" + b"\x00" * 60, name="通知.pdf")
+    assert response.status_code == 200 and "通知.pdf" in response.content.decode()
+    assert not Attachment.objects.exists()
+
+
+def test_evidence_downloads_as_a_sandboxed_attachment(client, city, evidence_form):
+    client.force_login(city.users["alice"])
+    _post(client, EVIDENCE_ENTRY, values=GOOD)
+    _upload(client, b"%PDF-1.4 evidence", name="证明\u202egpj.pdf")
+    response = client.get(f"/reports/files/{Attachment.objects.get().pk}/")
+    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert "%E2%80%AE" not in response["Content-Disposition"]
+
+
+def test_the_sweep_removes_old_files_no_row_points_to_and_keeps_the_rest(
+    client, city, evidence_form, tmp_path
+):
+    client.force_login(city.users["alice"])
+    _post(client, EVIDENCE_ENTRY, values=GOOD)
+    _upload(client, b"%PDF-1.4 kept")
+    kept = tmp_path / Attachment.objects.get().file.name
+    orphan = kept.parent / "crashed-before-commit.pdf"
+    fresh = kept.parent / "being-committed.pdf"
+    for path in (orphan, fresh):
+        path.write_bytes(b"%PDF-1.4 no row")
+    old = time.time() - 7200
+    for path in (kept, orphan):
+        os.utime(path, (old, old))
+    removed = upload_orphans_sweep(older_than_seconds=3600)
+    assert removed == [orphan.relative_to(tmp_path).as_posix()]
+    assert kept.exists() and fresh.exists() and not orphan.exists()
 
 
 def test_evidence_cannot_be_added_to_a_submitted_report(client, city, evidence_form):

@@ -4,6 +4,7 @@ nothing, every problem named by sheet, row and column; no formula in or out."""
 from __future__ import annotations
 
 import io
+import os
 import re
 import zipfile
 from collections.abc import Mapping
@@ -13,12 +14,15 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from eduplan.core.archives import archive_check
+from eduplan.core.errors import InputError
+from eduplan.core.tests.bombs import repeated, sheet_xml, workbook
 from eduplan.core.tests.ods import xlsx_as_ods
 from eduplan.reporting.models import DataValue, Status, Submission, SubmissionEvent
 from eduplan.reporting.services import submission_approve, submission_save, submission_submit
 from eduplan.reporting.tests.conftest import GOOD
 from eduplan.reporting.xlsx import ImportProblem, messages, xlsx_import, xlsx_template, xlsx_units
-from eduplan.reporting.xlsx.reading import cell_text, unit_code
+from eduplan.reporting.xlsx.reading import cell_text, sheets_read, unit_code
 from eduplan.reporting.xlsx.template import DATA_SHEET, INFO_SHEET
 
 PERIOD = "2016T1"
@@ -620,7 +624,7 @@ def test_an_upload_over_the_limit_is_refused_before_it_is_read(client, city, cla
     upload = io.BytesIO(b"x" * 100)
     upload.name = "big.xlsx"
     response = client.post(_page(), {"file": upload})
-    assert response.status_code == 400
+    assert response.status_code == 413  # stopped while it streamed in
     assert not Submission.objects.exists()
 
 
@@ -646,3 +650,19 @@ def test_a_number_in_a_cell_reads_as_people_write_it(value: float | int, text: s
 def test_a_unit_code_typed_as_a_number_reads_as_the_code() -> None:
     assert unit_code(410105.0) == "410105"
     assert unit_code(" 410105-P1 ") == "410105-P1"
+
+
+def test_a_report_workbook_whose_sheet_unpacks_to_95_mb_is_refused_before_parsing(city, class_form):
+    bomb = workbook(sheet_xml(repeated(b"<row><c><v>0</v></c></row>", 95 * 1024 * 1024)))
+    result = _import(city, bomb, form=class_form)
+    [problem] = result.problems
+    assert "xl/worksheets/sheet1.xml" in problem.message and _counts() == (0, 0, 0)
+
+
+def test_a_report_workbook_with_a_large_table_of_texts_is_refused_before_it_is_parsed():
+    # Hex text compresses only twice: under every archive limit, over a report's table.
+    texts = (b"<si><t>" + os.urandom(4096).hex().encode() + b"</t></si>" for _ in range(2400))
+    data = workbook(sheet_xml([]), {"xl/sharedStrings.xml": texts})
+    archive_check(data)
+    with pytest.raises(InputError, match="工作簿的共享文字表解压后为"):
+        sheets_read(data)

@@ -46,11 +46,10 @@ from eduplan.reporting.xlsx.messages import (
     ERR_STALE,
     ERR_TOO_LARGE,
     ERR_TOO_MANY_ROWS,
-    ERR_UNZIPPED,
     ImportProblem,
     file_problem,
 )
-from eduplan.reporting.xlsx.reading import MAX_ROWS, UNZIPPED_FACTOR, sheets_read, unzipped_size
+from eduplan.reporting.xlsx.reading import MAX_ROWS, sheets_read
 from eduplan.reporting.xlsx.template import DATA_SHEET, FIRST_ROW, INFO_SHEET, definition_of
 
 
@@ -111,14 +110,11 @@ def xlsx_import(
         problems.append(file_problem(exc.message))
         return result
     try:
-        data = workbook_as_xlsx(
-            data, max_unzipped=UNZIPPED_FACTOR * settings.EDUPLAN_UPLOAD_MAX_BYTES
-        )
-        unzipped = unzipped_size(data)
-        if unzipped > UNZIPPED_FACTOR * settings.EDUPLAN_UPLOAD_MAX_BYTES:
-            problems.append(file_problem(ERR_UNZIPPED % {"size": filesizeformat(unzipped)}))
-            return result
+        data = workbook_as_xlsx(data, max_unzipped=settings.EDUPLAN_ARCHIVE_MAX_TOTAL_BYTES)
         sheets = sheets_read(data)
+    except InputError as exc:  # refused before parsing, or stopped at a limit
+        problems.append(file_problem(exc.message, exc.where))
+        return result
     except Exception:  # a broken upload can fail anywhere inside zip and XML parsing
         problems.append(file_problem(ERR_NOT_XLSX % {"name": filename}))
         return result

@@ -1,8 +1,12 @@
 """Reading an uploaded workbook: every cell of the two sheets, as plain values.
 
-Formulas are read as formulas (never their results), the size is bounded before and
-while reading (a zip bomb unpacks to many times its size), and a cell's value becomes
-the text a stored value displays as, so that the two can be compared.
+Formulas are read as formulas (never their results), the archive is checked before
+anything parses it (`core.archives.archive_check`: parts, unpacked sizes, compression)
+and the reading stops at the row, column and text limits, text is cleaned as every input
+is (`core.text.text_clean`), and a cell's value becomes the text a stored value displays
+as, so that the two can be compared. openpyxl is kept here (not core.sheet) for the
+number formats (a percent cell) and dates it resolves; it reads every shared string
+first, so that part is bounded on its own (MAX_SHARED_STRINGS_BYTES).
 """
 
 from __future__ import annotations
@@ -15,14 +19,24 @@ from decimal import Decimal
 from typing import Any
 
 import openpyxl
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy
 
+from eduplan.core.archives import archive_check
+from eduplan.core.errors import InputError
 from eduplan.core.numbers import plain_number
+from eduplan.core.sheet import ERR_STRING_TOO_LONG, SheetTooLarge
+from eduplan.core.text import text_clean
 from eduplan.reporting.xlsx.template import DATA_SHEET, FIRST_ROW, INFO_SHEET
 
 MAX_ROWS = 20000
 MAX_COLUMNS = 300
-# A small .xlsx may unpack to a huge one (zip bomb): refuse past this many times the limit.
-UNZIPPED_FACTOR = 10
+# A report's shared strings are its units' names and short texts: far below this.
+MAX_SHARED_STRINGS_BYTES = 16 * 1024 * 1024
+ERR_SHARED_STRINGS = gettext_lazy(
+    "The workbook's table of texts unpacks to %(size)s; a report's may be at most %(max)s."
+)
 
 
 @dataclass(frozen=True)
@@ -35,7 +49,20 @@ class Cell:
 
 def sheets_read(data: bytes) -> dict[str, list[list[Cell]]]:
     """Every cell of the sheets the import reads: values and formulas, and for a formula
-    the result the workbook saved with it (Excel and WPS save one; a generated file may not)."""
+    the result the workbook saved with it (Excel and WPS save one; a generated file may not).
+    Raises InputError for an archive refused before parsing or a text past the limit."""
+    archive_check(data)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = set(archive.namelist())
+        if "xl/sharedStrings.xml" in names:
+            size = archive.getinfo("xl/sharedStrings.xml").file_size
+            if size > MAX_SHARED_STRINGS_BYTES:
+                sizes = {
+                    "size": filesizeformat(size),
+                    "max": filesizeformat(MAX_SHARED_STRINGS_BYTES),
+                }
+                raise InputError(str(ERR_SHARED_STRINGS) % sizes)
+    limit = settings.EDUPLAN_SHEET_MAX_STRING_CHARS
     wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     try:
         sheets: dict[str, list[list[Cell]]] = {}
@@ -44,16 +71,7 @@ def sheets_read(data: bytes) -> dict[str, list[list[Cell]]]:
                 continue
             rows: list[list[Cell]] = []
             for row in wb[name].iter_rows(max_col=MAX_COLUMNS):
-                rows.append(
-                    [
-                        Cell(
-                            getattr(c, "value", None),
-                            getattr(c, "data_type", "n"),
-                            str(getattr(c, "number_format", "General") or "General"),
-                        )
-                        for c in row
-                    ]
-                )
+                rows.append([_cell(c, name, len(rows) + 1, limit) for c in row])
                 if len(rows) > MAX_ROWS + FIRST_ROW:
                     break
             sheets[name] = rows
@@ -77,9 +95,20 @@ def _cached_results_add(data: bytes, sheets: dict[str, list[list[Cell]]]) -> Non
         wb.close()
 
 
-def unzipped_size(data: bytes) -> int:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return sum(info.file_size for info in archive.infolist())
+def _cell(c: Any, sheet: str, row: int, limit: int) -> Cell:
+    value = getattr(c, "value", None)
+    if isinstance(value, str):
+        if len(value) > limit:
+            column = getattr(c, "column_letter", "")
+            raise SheetTooLarge(
+                str(ERR_STRING_TOO_LONG) % {"max": limit}, where=f"{sheet}!{column}{row}"
+            )
+        value = text_clean(value)
+    return Cell(
+        value,
+        getattr(c, "data_type", "n"),
+        str(getattr(c, "number_format", "General") or "General"),
+    )
 
 
 def cell_at(rows: list[list[Cell]], row: int, col: int) -> Cell:
