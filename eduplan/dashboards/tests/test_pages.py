@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 from docx import Document
 
+from eduplan.core.periods import period_from_code
 from eduplan.org.models import OrgUnit, UnitType
 from eduplan.reporting.models import Submission
 
@@ -169,6 +170,16 @@ def test_a_returned_report_shows_on_the_school_page_with_its_reason(as_user):
     )
     body = as_user("jinshui-school1").get(f"/dashboards/schools/{school.code}/").content.decode()
     assert "班额数据有误，请核实" in body
+    assert period_from_code(sub.period).label in body
+    # periods as people read them: a code shows only inside links, never as text
+    assert not re.search(r">[^<]*\b20\d\d[BTMQY]\d{1,2}\b[^<]*<", body)
+
+
+def test_the_period_filter_reads_codes_as_labels_and_leaves_other_text():
+    from eduplan.core.templatetags.periods import period_label
+
+    assert period_label("2016B6") == "2016年第6双月（11—12月）"
+    assert period_label("not a period") == "not a period"
 
 
 @pytest.mark.parametrize("username", ["leader", "duchashi", "jichu", "jinshui"])
