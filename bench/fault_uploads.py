@@ -21,6 +21,7 @@ Exits 1 if any of these fails.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import http.client
 import io
 import os
@@ -33,6 +34,7 @@ import sys
 import threading
 import time
 import urllib.parse
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -82,7 +84,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--rounds", type=int, default=6)
     parser.add_argument("--schools", type=int, default=48)
-    parser.add_argument("--import-files", type=int, default=12)
+    parser.add_argument("--import-files", type=int, default=40)
     parser.add_argument("--per-file", type=int, default=6)
     parser.add_argument("--seed", type=int, default=2016)
     args = parser.parse_args()
@@ -95,6 +97,9 @@ def main() -> int:
     from openpyxl import load_workbook
 
     from eduplan.core.uploads import upload_orphans_sweep
+    from eduplan.ledgers.models import LedgerImport, LedgerRecord
+    from eduplan.ledgers.tests.conftest import OWN, load_text
+    from eduplan.ledgers.xlsx import ledger_xlsx_template
     from eduplan.org.models import Role, UnitType
     from eduplan.org.tests.factories import OrgUnitFactory, user_with_role
     from eduplan.reporting.definitions import definition_from_data
@@ -147,8 +152,20 @@ def main() -> int:
         out = io.BytesIO()
         book.save(out)
         imports.append((f"import-{i}.xlsx", out.getvalue(), [u.code for u in units]))
-    connection.close()
     import_path = f"/reports/xlsx/{form.code}/{PERIOD}/{district.code}/"
+    # Ledger imports into a ledger each unit keeps: a file of `--per-file` records, one per
+    # import school, all on a day that names the file.
+    ledger = load_text(OWN, "own.yaml")
+    ledger_files: list[tuple[str, bytes, date]] = []
+    for i in range(args.import_files):
+        day = date(2016, 9, 1) + timedelta(days=i)
+        units = import_units[i * args.per_file : (i + 1) * args.per_file]
+        content = ledger_xlsx_template(
+            ledger=ledger, rows=[[u.code, day.isoformat()] for u in units]
+        )
+        ledger_files.append((f"ledger-{i}.xlsx", content, day))
+    ledger_path = f"/ledgers/{ledger.code}/import/"
+    connection.close()
     xlsx_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
     rng = random.Random(args.seed)
@@ -156,9 +173,13 @@ def main() -> int:
     acked_uploads: set[str] = set()
     sent_uploads = 0
     acked_imports: set[str] = set()
-    sent_imports = 0
+    sent_names: set[str] = set()
     queue = list(schools)
-    import_queue = list(imports)
+    import_queue: list[tuple[str, str, bytes]] = []  # report and ledger imports in turn
+    for (name, content, _codes), (ledger_name, ledger_content, _day) in zip(
+        imports, ledger_files, strict=True
+    ):
+        import_queue += [(import_path, name, content), (ledger_path, ledger_name, ledger_content)]
     lock = threading.Lock()
     kills = 0
     for round_number in range(args.rounds):
@@ -237,18 +258,17 @@ def main() -> int:
                     return  # the server died under this request
 
         def importer(port: int = port) -> None:
-            nonlocal sent_imports
             while True:
                 with lock:
                     if not import_queue:
                         return
-                    name, content, _codes = import_queue.pop(0)
-                    sent_imports += 1
+                    target, name, content = import_queue.pop(0)
+                    sent_names.add(name)
                 body = multipart({"csrfmiddlewaretoken": csrf}, name, content, xlsx_type)
                 try:
                     status = send(
                         port,
-                        import_path,
+                        target,
                         body,
                         f"multipart/form-data; boundary={BOUNDARY}",
                         admin_cookies,
@@ -316,6 +336,22 @@ def main() -> int:
             }
             if got != wanted:
                 failures.append(f"import {name}, school {code}: stored {got}")
+    ledger_stored = ledger_partial = 0
+    for name, content, day in ledger_files:
+        records = LedgerRecord.objects.filter(ledger=ledger, on=day)
+        done = LedgerImport.objects.filter(
+            ledger=ledger, digest=hashlib.sha256(content).hexdigest()
+        ).first()
+        count = records.count()
+        if count not in (0, args.per_file) or (done is None) != (count == 0):
+            ledger_partial += 1
+            failures.append(f"ledger import {name} partly stored: {count} records, row {done}")
+        elif count:
+            ledger_stored += 1
+            if done is not None and done.records != count:
+                failures.append(f"ledger import {name}: its row counts {done.records} records")
+        if name in acked_imports and count != args.per_file:
+            failures.append(f"acknowledged ledger import lost: {name}")
     rows = {a.name: a for a in Attachment.objects.filter(submission__form=form)}
     for name in sorted(acked_uploads - set(rows)):
         failures.append(f"acknowledged upload lost: {name}")
@@ -337,9 +373,16 @@ def main() -> int:
     )
     print(f"saves acknowledged {len(acked_saves)}, reports stored {len(submissions)}")
     print(
-        f"imports sent {sent_imports} of {len(imports)} ({args.per_file} schools each), "
-        f"acknowledged {len(acked_imports)}, stored whole {imports_stored}, "
+        f"report imports sent {sum(n in sent_names for n, _c, _s in imports)} of "
+        f"{len(imports)} ({args.per_file} schools each), acknowledged "
+        f"{sum(n in acked_imports for n, _c, _s in imports)}, stored whole {imports_stored}, "
         f"partly stored {imports_partial}"
+    )
+    print(
+        f"ledger imports sent {sum(n in sent_names for n, _c, _d in ledger_files)} of "
+        f"{len(ledger_files)} ({args.per_file} records each), acknowledged "
+        f"{sum(n in acked_imports for n, _c, _d in ledger_files)}, stored whole "
+        f"{ledger_stored}, partly stored {ledger_partial}"
     )
     print(f"uploads sent {sent_uploads}, acknowledged {len(acked_uploads)}, rows {len(rows)}")
     print(
