@@ -1,16 +1,28 @@
-"""Fault test: kill the server at random points during report saves and evidence uploads.
+"""Fault test: kill the server at random points during report saves, evidence uploads
+and Excel imports.
 
-    .venv/bin/python bench/fault_uploads.py [--rounds 6] [--schools 48]
-    DATABASE_URL=postgres://… .venv/bin/python bench/fault_uploads.py
+    DJANGO_ENV=development .venv/bin/python bench/fault_uploads.py [--rounds 6] [--schools 48]
+        [--import-files 40] [--per-file 6]
+    DATABASE_URL=postgres://… DJANGO_ENV=development .venv/bin/python bench/fault_uploads.py
 
 Over a fresh database (SQLite by default, PostgreSQL with DATABASE_URL) with one district
 of `--schools` schools and a report form that takes evidence, each round starts gunicorn
 (2 workers × 2 threads) and six client threads, each taking the next school: save its
 report (the web form, every value), then upload two evidence files (0.2–3 MB each); the
 whole process group is killed with SIGKILL at a random moment 0.3–4 s into the round.
+In the same rounds two more client threads, logged in as the district's administrator,
+post Excel files through the web upload pages, taking turns: a report import
+(`/reports/xlsx/<form>/<period>/<district>/`, a template built in-process with
+`xlsx_template` for `--per-file` schools of their own, every value typed in and a note
+naming the file) and a ledger import (`/ledgers/<code>/import/`, a ledger each unit keeps,
+`--per-file` records on a day naming the file).
 Afterwards, on the database and the media folder:
 - every save the server acknowledged (302) is stored, with every value;
 - no report is half-stored (each stored report holds every value it was sent);
+- every report import acknowledged has all its schools stored with every value, and no
+  import is partly stored (all of its schools or none);
+- every ledger import acknowledged has all its records and its LedgerImport row, and
+  none is partly stored (all records with the row, or no record and no row);
 - every upload acknowledged has its row and its file; every row has its file;
 - files written for rows that never committed are counted, then the worker's sweep
   (`upload_orphans_sweep`) is run: no orphaned file is left, and no file a row names is
