@@ -1,16 +1,28 @@
-"""Fault test: kill the server at random points during report saves and evidence uploads.
+"""Fault test: kill the server at random points during report saves, evidence uploads
+and Excel imports.
 
-    .venv/bin/python bench/fault_uploads.py [--rounds 6] [--schools 48]
-    DATABASE_URL=postgres://… .venv/bin/python bench/fault_uploads.py
+    DJANGO_ENV=development .venv/bin/python bench/fault_uploads.py [--rounds 6] [--schools 48]
+        [--import-files 40] [--per-file 6]
+    DATABASE_URL=postgres://… DJANGO_ENV=development .venv/bin/python bench/fault_uploads.py
 
 Over a fresh database (SQLite by default, PostgreSQL with DATABASE_URL) with one district
 of `--schools` schools and a report form that takes evidence, each round starts gunicorn
 (2 workers × 2 threads) and six client threads, each taking the next school: save its
 report (the web form, every value), then upload two evidence files (0.2–3 MB each); the
 whole process group is killed with SIGKILL at a random moment 0.3–4 s into the round.
+In the same rounds two more client threads, logged in as the district's administrator,
+post Excel files through the web upload pages, taking turns: a report import
+(`/reports/xlsx/<form>/<period>/<district>/`, a template built in-process with
+`xlsx_template` for `--per-file` schools of their own, every value typed in and a note
+naming the file) and a ledger import (`/ledgers/<code>/import/`, a ledger each unit keeps,
+`--per-file` records on a day naming the file).
 Afterwards, on the database and the media folder:
 - every save the server acknowledged (302) is stored, with every value;
 - no report is half-stored (each stored report holds every value it was sent);
+- every report import acknowledged has all its schools stored with every value, and no
+  import is partly stored (all of its schools or none);
+- every ledger import acknowledged has all its records and its LedgerImport row, and
+  none is partly stored (all records with the row, or no record and no row);
 - every upload acknowledged has its row and its file; every row has its file;
 - files written for rows that never committed are counted, then the worker's sweep
   (`upload_orphans_sweep`) is run: no orphaned file is left, and no file a row names is
@@ -21,7 +33,9 @@ Exits 1 if any of these fails.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import http.client
+import io
 import os
 import random
 import secrets
@@ -32,6 +46,8 @@ import sys
 import threading
 import time
 import urllib.parse
+from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -62,10 +78,26 @@ def send(port: int, path: str, body: bytes, content_type: str, cookies: str) -> 
         conn.close()
 
 
+def multipart(fields: dict[str, str], name: str, content: bytes, content_type: str) -> bytes:
+    """A multipart/form-data body with text fields and one file field named "file"."""
+    parts = [
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'
+        for key, value in fields.items()
+    ]
+    head = (
+        "".join(parts)
+        + f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+        + f"Content-Type: {content_type}\r\n\r\n"
+    )
+    return head.encode() + content + f"\r\n--{BOUNDARY}--\r\n".encode()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--rounds", type=int, default=6)
     parser.add_argument("--schools", type=int, default=48)
+    parser.add_argument("--import-files", type=int, default=40)
+    parser.add_argument("--per-file", type=int, default=6)
     parser.add_argument("--seed", type=int, default=2016)
     args = parser.parse_args()
     scratch = django_on_scratch("eduplan-fault-")
@@ -74,14 +106,20 @@ def main() -> int:
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
+    from openpyxl import load_workbook
 
     from eduplan.core.uploads import upload_orphans_sweep
+    from eduplan.ledgers.models import LedgerImport, LedgerRecord
+    from eduplan.ledgers.tests.conftest import OWN, load_text
+    from eduplan.ledgers.xlsx import ledger_xlsx_template
     from eduplan.org.models import Role, UnitType
     from eduplan.org.tests.factories import OrgUnitFactory, user_with_role
     from eduplan.reporting.definitions import definition_from_data
     from eduplan.reporting.models import Attachment, DataValue, Submission
     from eduplan.reporting.services import expected_reports_open, form_load
     from eduplan.reporting.tests.conftest import CLASS_FORM, GOOD
+    from eduplan.reporting.xlsx import xlsx_template
+    from eduplan.reporting.xlsx.template import CODE_ROW, DATA_SHEET, FIRST_ROW
 
     call_command("migrate", verbosity=0)
     if connection.vendor == "postgresql":
@@ -99,17 +137,61 @@ def main() -> int:
         schools.append(
             (unit.code, f"sessionid={client.cookies['sessionid'].value}; csrftoken={csrf}")
         )
+    # Schools of their own for the imports: a file is all stored or none of it.
+    import_units = [
+        OrgUnitFactory(code=f"410105-X{n}", name=f"金水导入{n}小", parent=district)
+        for n in range(args.import_files * args.per_file)
+    ]
+    admin = user_with_role("district-admin", Role.DISTRICT_ADMIN, district)
+    admin_client = Client()
+    admin_client.force_login(admin)
+    admin_cookies = f"sessionid={admin_client.cookies['sessionid'].value}; csrftoken={csrf}"
     data = {**CLASS_FORM, "code": "fault-evidence", "attachments": True, "rules": []}
     form, _v, _c = form_load(definition=definition_from_data(data, source="fault"))
     expected_reports_open(form=form, period_code=PERIOD)
     connection.close()
     values = {f"v-{code}": str(value) for code, value in GOOD.items()}
+    # Filled templates built in-process, `--per-file` schools each, a note naming the file.
+    imports: list[tuple[str, bytes, list[str]]] = []
+    for i in range(args.import_files):
+        units = import_units[i * args.per_file : (i + 1) * args.per_file]
+        book = load_workbook(io.BytesIO(xlsx_template(form=form, period_code=PERIOD, units=units)))
+        sheet = book[DATA_SHEET]
+        columns = {cell.value: cell.column for cell in sheet[CODE_ROW] if cell.value}
+        for row in range(FIRST_ROW, FIRST_ROW + len(units)):
+            for code, value in {**GOOD, "note": f"导入{i}"}.items():
+                sheet.cell(row=row, column=columns[code], value=value)
+        out = io.BytesIO()
+        book.save(out)
+        imports.append((f"import-{i}.xlsx", out.getvalue(), [u.code for u in units]))
+    import_path = f"/reports/xlsx/{form.code}/{PERIOD}/{district.code}/"
+    # Ledger imports into a ledger each unit keeps: a file of `--per-file` records, one per
+    # import school, all on a day that names the file.
+    ledger = load_text(OWN, "own.yaml")
+    ledger_files: list[tuple[str, bytes, date]] = []
+    for i in range(args.import_files):
+        day = date(2016, 9, 1) + timedelta(days=i)
+        units = import_units[i * args.per_file : (i + 1) * args.per_file]
+        content = ledger_xlsx_template(
+            ledger=ledger, rows=[[u.code, day.isoformat()] for u in units]
+        )
+        ledger_files.append((f"ledger-{i}.xlsx", content, day))
+    ledger_path = f"/ledgers/{ledger.code}/import/"
+    connection.close()
+    xlsx_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
     rng = random.Random(args.seed)
     acked_saves: set[str] = set()
     acked_uploads: set[str] = set()
     sent_uploads = 0
+    acked_imports: set[str] = set()
+    sent_names: set[str] = set()
     queue = list(schools)
+    import_queue: list[tuple[str, str, bytes]] = []  # report and ledger imports in turn
+    for (name, content, _codes), (ledger_name, ledger_content, _day) in zip(
+        imports, ledger_files, strict=True
+    ):
+        import_queue += [(import_path, name, content), (ledger_path, ledger_name, ledger_content)]
     lock = threading.Lock()
     kills = 0
     for round_number in range(args.rounds):
@@ -187,7 +269,32 @@ def main() -> int:
                 except (OSError, http.client.HTTPException):
                     return  # the server died under this request
 
+        def importer(port: int = port) -> None:
+            while True:
+                with lock:
+                    if not import_queue:
+                        return
+                    target, name, content = import_queue.pop(0)
+                    sent_names.add(name)
+                body = multipart({"csrfmiddlewaretoken": csrf}, name, content, xlsx_type)
+                try:
+                    status = send(
+                        port,
+                        target,
+                        body,
+                        f"multipart/form-data; boundary={BOUNDARY}",
+                        admin_cookies,
+                    )
+                except (OSError, http.client.HTTPException):
+                    return  # the server died under this request
+                if status == 302:
+                    with lock:
+                        acked_imports.add(name)
+                elif os.environ.get("FAULT_DEBUG"):
+                    print("import answered", status, name)
+
         threads = [threading.Thread(target=worker) for _ in range(6)]
+        threads += [threading.Thread(target=importer) for _ in range(2)]
         for t in threads:
             t.start()
         time.sleep(rng.uniform(0.3, 4.0))
@@ -196,7 +303,7 @@ def main() -> int:
         kills += 1
         for t in threads:
             t.join()
-        if not queue:
+        if not queue and not import_queue:
             break
 
     media = Path(settings.MEDIA_ROOT)
@@ -207,13 +314,56 @@ def main() -> int:
     expected_values = {code: str(value) for code, value in GOOD.items()}
     for code in sorted(acked_saves - set(submissions)):
         failures.append(f"acknowledged save lost: {code}")
+    imported_codes = {code for _n, _c, codes in imports for code in codes}
     for code, submission in submissions.items():
+        if code in imported_codes:
+            continue  # checked per file below
         stored = {
             v.element.code: v
             for v in DataValue.objects.filter(submission=submission).select_related("element")
         }
         if set(stored) != set(expected_values):
             failures.append(f"half-stored report {code}: {sorted(stored)}")
+    imports_stored = imports_partial = 0
+    for name, _content, codes in imports:
+        present = [code for code in codes if code in submissions]
+        if present and len(present) != len(codes):
+            imports_partial += 1
+            failures.append(f"import {name} partly stored: {len(present)} of {len(codes)}")
+        elif present:
+            imports_stored += 1
+        if name in acked_imports and len(present) != len(codes):
+            failures.append(f"acknowledged import lost: {name}")
+        note = f"导入{name.removeprefix('import-').removesuffix('.xlsx')}"
+        wanted: dict[str, object] = {
+            **{code: Decimal(value) for code, value in expected_values.items()},
+            "note": note,
+        }
+        for code in present:
+            got = {
+                v.element.code: v.number if v.number is not None else v.text
+                for v in DataValue.objects.filter(submission=submissions[code]).select_related(
+                    "element"
+                )
+            }
+            if got != wanted:
+                failures.append(f"import {name}, school {code}: stored {got}")
+    ledger_stored = ledger_partial = 0
+    for name, content, day in ledger_files:
+        records = LedgerRecord.objects.filter(ledger=ledger, on=day)
+        done = LedgerImport.objects.filter(
+            ledger=ledger, digest=hashlib.sha256(content).hexdigest()
+        ).first()
+        count = records.count()
+        if count not in (0, args.per_file) or (done is None) != (count == 0):
+            ledger_partial += 1
+            failures.append(f"ledger import {name} partly stored: {count} records, row {done}")
+        elif count:
+            ledger_stored += 1
+            if done is not None and done.records != count:
+                failures.append(f"ledger import {name}: its row counts {done.records} records")
+        if name in acked_imports and count != args.per_file:
+            failures.append(f"acknowledged ledger import lost: {name}")
     rows = {a.name: a for a in Attachment.objects.filter(submission__form=form)}
     for name in sorted(acked_uploads - set(rows)):
         failures.append(f"acknowledged upload lost: {name}")
@@ -234,6 +384,18 @@ def main() -> int:
         f"database: {connection.vendor}; media: {media}; {kills} kills (SIGKILL to gunicorn's group)"
     )
     print(f"saves acknowledged {len(acked_saves)}, reports stored {len(submissions)}")
+    print(
+        f"report imports sent {sum(n in sent_names for n, _c, _s in imports)} of "
+        f"{len(imports)} ({args.per_file} schools each), acknowledged "
+        f"{sum(n in acked_imports for n, _c, _s in imports)}, stored whole {imports_stored}, "
+        f"partly stored {imports_partial}"
+    )
+    print(
+        f"ledger imports sent {sum(n in sent_names for n, _c, _d in ledger_files)} of "
+        f"{len(ledger_files)} ({args.per_file} records each), acknowledged "
+        f"{sum(n in acked_imports for n, _c, _d in ledger_files)}, stored whole "
+        f"{ledger_stored}, partly stored {ledger_partial}"
+    )
     print(f"uploads sent {sent_uploads}, acknowledged {len(acked_uploads)}, rows {len(rows)}")
     print(
         f"orphaned files before the sweep {orphans_before}, removed by it {len(removed)}, after it {len(left - referenced)}"
