@@ -131,7 +131,9 @@ def _lock(*, user: User, competition: Competition, revision: int | None) -> Comp
     """The competition locked for a write, after the access, retirement and revision checks."""
     require(user, Action.LEAGUE_RESULTS, competition)
     locked = (
-        Competition.objects.select_for_update().select_related("organiser").get(pk=competition.pk)
+        Competition.objects.select_for_update(of=("self",))
+        .select_related("organiser")
+        .get(pk=competition.pk)
     )
     if locked.retired_reason:
         raise InputError(str(ERR_RETIRED % {"competition": locked}), where="competition")
