@@ -9,24 +9,25 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy
 
-ERR_TOO_LARGE = gettext_lazy("The file is %(size)s, larger than the limit of %(limit)s.")
-ERR_UNZIPPED = gettext_lazy("The workbook unpacks to %(size)s, too large to read.")
-ERR_NOT_XLSX = gettext_lazy(
-    "“%(name)s” is not a workbook this platform reads (.xlsx, .xls, .et, .ods); save it as an "
-    "Excel Workbook (.xlsx) and upload again."
-)
-ERR_NO_SHEET = gettext_lazy(
-    "The workbook has no sheet named “%(sheet)s”; use the template downloaded from this platform."
-)
+from eduplan.core import sheet_import as shared
+
+# The messages every workbook import shares (one msgid each), named here for reporting.
+ERR_CODE_ROW = shared.ERR_CODE_ROW
+ERR_FORMULA = shared.ERR_FORMULA
+ERR_NOT_XLSX = shared.ERR_NOT_XLSX
+ERR_NO_ROWS = shared.ERR_NO_ROWS
+ERR_NO_SHEET = shared.ERR_NO_SHEET
+ERR_TOO_LARGE = shared.ERR_TOO_LARGE
+ERR_UNIT_MISSING = shared.ERR_UNIT_MISSING
+ERR_UNIT_UNKNOWN = shared.ERR_UNIT_UNKNOWN
+ERR_UNZIPPED = shared.ERR_UNZIPPED
+
 ERR_WRONG_FORM = gettext_lazy(
     "This template is for the form “%(found)s”, not “%(expected)s”; download this form's template."
 )
 ERR_WRONG_PERIOD = gettext_lazy(
     "This template is for the period “%(found)s”, not “%(expected)s”; download this period's "
     "template."
-)
-ERR_CODE_ROW = gettext_lazy(
-    "The hidden row of codes (row 3) or the unit columns were changed; download the template again."
 )
 ERR_COLUMN_UNKNOWN = gettext_lazy(
     "This column is not part of the form's template (code “%(code)s”); remove it."
@@ -37,15 +38,11 @@ ERR_COLUMN_ADDED = gettext_lazy(
 ERR_COLUMN_MISSING = gettext_lazy("The column of %(name)s is missing; download the template again.")
 ERR_COLUMN_TWICE = gettext_lazy("This column repeats %(name)s (already in column %(column)s).")
 ERR_TOO_MANY_ROWS = gettext_lazy("The sheet has more than %(n)s rows; split it into several files.")
-ERR_NO_ROWS = gettext_lazy("The sheet holds no unit rows to import.")
-ERR_UNIT_MISSING = gettext_lazy("The unit code is missing.")
-ERR_UNIT_UNKNOWN = gettext_lazy("No unit has the code “%(code)s”.")
 ERR_UNIT_TWICE = gettext_lazy("This unit already appears in row %(row)s.")
 ERR_UNIT_FORBIDDEN = gettext_lazy("You may not enter reports for %(unit)s.")
 ERR_UNIT_NOT_EXPECTED = gettext_lazy(
     "%(unit)s is not expected to report this form for this period."
 )
-ERR_FORMULA = gettext_lazy("Formulas are not accepted; type the value itself.")
 NOTE_FORMULA_RESULT = gettext_lazy(
     "A formula: read as the result the workbook saved with it, %(value)s; check that it is "
     "the figure meant."
