@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from eduplan.core.periods import Period
+from eduplan.core.periods import Period, period_from_code
 from eduplan.core.tables import Table
 from eduplan.dashboards.charts import Chart
 from eduplan.dashboards.selectors.frame import (
@@ -253,7 +253,9 @@ def _measures_table(project: Project, measures: list[MeasureRow]) -> Table:
                 row["status"].label,
                 row["percent"],
                 row["progress"].narrative if row["progress"] else "",
-                row["status"].progress.submission.period if row["status"].progress else "",
+                period_from_code(row["status"].progress.submission.period).label
+                if row["status"].progress
+                else "",
             ]
             for m in measures
             for row in m["tasks"]
