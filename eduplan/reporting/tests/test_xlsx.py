@@ -666,3 +666,21 @@ def test_a_report_workbook_with_a_large_table_of_texts_is_refused_before_it_is_p
     archive_check(data)
     with pytest.raises(InputError, match="工作簿的共享文字表解压后为"):
         sheets_read(data)
+
+
+def test_the_notes_sheet_calls_a_number_a_number_not_a_list_position(city):
+    from eduplan.reporting.definitions import definition_from_data
+    from eduplan.reporting.services import expected_reports_open, form_load
+    from eduplan.reporting.tests.conftest import CLASS_FORM
+
+    data = {
+        **CLASS_FORM,
+        "code": "money-test",
+        "elements": [{"code": "invest", "name": "完成投资", "type": "number", "unit": "万元"}],
+        "rules": [],
+    }
+    form, _version, _created = form_load(definition=definition_from_data(data, source="test"))
+    expected_reports_open(form=form, period_code=PERIOD)
+    notes = _book(_template(city, form))[INFO_SHEET]
+    row = next(r for r in notes.iter_rows(values_only=True) if r[0] == "invest")
+    assert row[2] == "数值"

@@ -16,7 +16,7 @@ from typing import Any, Literal
 import openpyxl
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
@@ -213,7 +213,7 @@ def _protect(ws: Worksheet) -> None:
 
 
 TYPE_LABELS = {
-    "number": gettext_lazy("number"),
+    "number": pgettext_lazy("value type", "number"),  # not the 序号 of a list
     "integer": gettext_lazy("whole number"),
     "percentage": gettext_lazy("percentage"),
     "boolean": gettext_lazy("yes/no"),
