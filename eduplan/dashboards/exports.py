@@ -3,12 +3,15 @@ milestones, work points and owners, as of the end of a period."""
 
 from __future__ import annotations
 
+import io
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
+from docx.shared import Cm
 
 from eduplan.core.docx import centred, document_bytes, document_new, paragraph_add, table_add
 from eduplan.core.numbers import plain_number
+from eduplan.dashboards.chart_images import chart_png
 
 if TYPE_CHECKING:
     from eduplan.dashboards.selectors.project import ProjectPage
@@ -55,6 +58,8 @@ def project_report_docx(page: ProjectPage) -> bytes:
     doc.add_heading(_("Targets"), level=2)
     if targets.rows:
         table_add(doc, targets.header[1:], [[_text(v) for v in row[1:]] for row in targets.rows])
+        for chart in page.charts:  # each target's path, as the page draws it
+            doc.add_picture(io.BytesIO(chart_png(chart)), width=Cm(15))
     else:
         paragraph_add(doc, _("The project has no quantitative targets."))
     doc.add_heading(_("Measures and their latest progress"), level=2)

@@ -94,6 +94,12 @@ def test_the_project_report_is_a_word_document(as_user):
     document = Document(io.BytesIO(response.content))
     text = "\n".join(p.text for p in document.paragraphs)
     assert "校园足球提升" in text and "2016年第6双月" in text
+    project_page = as_user("leader").get("/dashboards/projects/3/", AT).content.decode()
+    charts = project_page.count("data-chart=")
+    pictures = document.inline_shapes
+    assert charts and len(pictures) == charts  # each chart of the page, drawn for print
+    blip = pictures[0]._inline.graphic.graphicData.pic.blipFill.blip.embed
+    assert document.part.related_parts[blip].blob.startswith(b"\x89PNG")
     page = document.sections[0]  # A4 as 公文 are (GB/T 9704), not python-docx's US Letter
     assert (round(page.page_width.mm), round(page.page_height.mm)) == (210, 297)
     assert (round(page.left_margin.mm), round(page.top_margin.mm)) == (28, 37)
