@@ -11,7 +11,6 @@ from docx.shared import Cm
 
 from eduplan.core.docx import centred, document_bytes, document_new, paragraph_add, table_add
 from eduplan.core.numbers import plain_number
-from eduplan.dashboards.chart_images import chart_png
 
 if TYPE_CHECKING:
     from eduplan.dashboards.selectors.project import ProjectPage
@@ -58,6 +57,9 @@ def project_report_docx(page: ProjectPage) -> bytes:
     doc.add_heading(_("Targets"), level=2)
     if targets.rows:
         table_add(doc, targets.header[1:], [[_text(v) for v in row[1:]] for row in targets.rows])
+        # matplotlib loads here, on the first report, not when every worker starts
+        from eduplan.dashboards.chart_images import chart_png
+
         for chart in page.charts:  # each target's path, as the page draws it
             doc.add_picture(io.BytesIO(chart_png(chart)), width=Cm(15))
     else:
