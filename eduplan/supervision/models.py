@@ -31,6 +31,14 @@ class Rule(models.TextChoices):
     MANUAL = "manual", _("Raised by hand")
     REPORT_MISSING_TWICE = "report_missing_twice", _("Report missing twice in a row")
     TASK_BEHIND_TWICE = "task_behind_twice", _("Task reported behind twice in a row")
+    # Rules of the registers: their finders live beside the finders above, one module each.
+    PETITION_DEADLINE = "petition_deadline", _("Petition deadline near or missed")
+    PETITION_REPEATED = "petition_repeated", _("Repeated petition")
+    PETITION_GROUP = "petition_group", _("Group petition")
+    PETITION_SKIPPED_LEVEL = "petition_skipped_level", _("Petition that skipped a level")
+    HAZARD_OVERDUE = "hazard_overdue", _("Hazard rectification overdue")
+    LICENCE_EXPIRING = "licence_expiring", _("School bus licence or inspection expiring")
+    CREDITS_BEHIND = "credits_behind", _("Teachers behind on training credits")
 
 
 class OrderStatus(models.TextChoices):

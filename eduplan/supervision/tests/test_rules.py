@@ -54,6 +54,7 @@ def test_the_rules_table_names_every_rule_once_with_its_settings(settings):
         Rule.APPROVAL_PENDING,
         Rule.REPORT_MISSING_TWICE,
         Rule.TASK_BEHIND_TWICE,
+        *REGISTER_RULES,
     ]
     settings.EDUPLAN_SUPERVISION_REPORT_MISSING_DAYS = 9
     missing = next(s for s in specs if s.rule == Rule.REPORT_MISSING)
@@ -61,6 +62,15 @@ def test_the_rules_table_names_every_rule_once_with_its_settings(settings):
     assert next(s for s in specs if s.rule == Rule.TARGET_OFF_TRACK).days == 0
 
 
+REGISTER_RULES = [
+    Rule.PETITION_DEADLINE,
+    Rule.PETITION_REPEATED,
+    Rule.PETITION_GROUP,
+    Rule.PETITION_SKIPPED_LEVEL,
+    Rule.HAZARD_OVERDUE,
+    Rule.LICENCE_EXPIRING,
+    Rule.CREDITS_BEHIND,
+]
 RULES = """\
 - rule: target_off_track
   respond_days: EDUPLAN_SUPERVISION_RESPOND_DAYS
@@ -81,7 +91,9 @@ RULES = """\
   respond_days: EDUPLAN_SUPERVISION_RESPOND_DAYS
 - rule: task_behind_twice
   respond_days: EDUPLAN_SUPERVISION_RESPOND_DAYS
-"""
+""" + "".join(
+    f"- rule: {rule}\n  respond_days: EDUPLAN_SUPERVISION_RESPOND_DAYS\n" for rule in REGISTER_RULES
+)
 OFF_TRACK = "- rule: target_off_track\n  respond_days: EDUPLAN_SUPERVISION_RESPOND_DAYS\n"
 RESPOND = "EDUPLAN_SUPERVISION_RESPOND_DAYS"
 
@@ -103,6 +115,7 @@ def test_the_rules_file_the_refusals_start_from_is_read_whole(tmp_path):
         Rule.APPROVAL_PENDING,
         Rule.REPORT_MISSING_TWICE,
         Rule.TASK_BEHIND_TWICE,
+        *REGISTER_RULES,
     ]
     assert specs[4].finds == "a submission waiting for approval" and specs[0].days_setting is None
 
@@ -161,8 +174,8 @@ def test_the_rules_file_the_refusals_start_from_is_read_whole(tmp_path):
             "approval_pending",
         ),
         (
-            f"{RULES}- {{rule: manual, respond_days: {RESPOND}}}\n",
-            "rules.yaml:20:10 [7].rule",
+            f"- {{rule: manual, respond_days: {RESPOND}}}\n{RULES}",
+            "rules.yaml:1:10 [0].rule",
             "人工立项",
         ),
     ],
