@@ -78,6 +78,11 @@ ERR_YEAR = _("A year lies between %(low)s and %(high)s.")
 ERR_UNIT = _("A target needs a unit of at most %(max)s characters.")
 
 
+def nothing_to_import(filename: str) -> str:
+    """The refusal for a text in which nothing to import was recognised (a notice)."""
+    return f"未能识别出任何工程、工作要点或量化目标：{filename or '（未命名文本）'}"
+
+
 def plan_code_problem(code: str) -> str | None:
     """Why `code` cannot name a new plan (format, reserved, taken), or None."""
     if not code or not CODE_RE.match(code):

@@ -43,6 +43,7 @@ from eduplan.planimport.importing import (
     UNIT_MAX,
     YEAR_MAX,
     YEAR_MIN,
+    nothing_to_import,
     parsed_from_state,
     plan_code_free,
     plan_code_from_filename,
@@ -140,6 +141,8 @@ class UploadForm(forms.Form):
             self.parsed = parse_plan(self.text, filename=name)
         except PlanReadError as exc:
             raise ValidationError(str(exc)) from None
+        if self.parsed.empty:
+            raise ValidationError(nothing_to_import(name))
         self.digest = hashlib.sha256(data).hexdigest()
         return upload
 

@@ -19,6 +19,8 @@ _GOAL_VERBS = (
 # Leading words that make a phrase a goal without saying what is counted.
 _LEAD_RE = re.compile(
     r"^(?:"
+    r"——|—|[一二三四五六七八九十]+是|[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]|[（(]\d{1,2}[）)]|"
+    r"[（(][一二三四五六七八九十]{1,2}[）)]|\d{1,2}[.．、](?!\d)|"
     r"在?(?:全市|全县|全区|全省|全镇)(?=[\u4e00-\u9fff]{2})|"
     r"(?:19|20)\d{2}(?:\s*[-—–~至到]\s*(?:19|20)\d{2})?年(?:底前|前|内|底)?[，,]?|"
     r"“?十[一二三四五]五”?(?:期间|时期)[，,]?|[一二三四五两]年内|"
@@ -102,6 +104,7 @@ def before_phrase(before: str) -> str:
         phrase = phrase[: m.start()]
     phrase = re.sub(r"(?:比|较)(?:(?:19|20)\d{2}年|去年|上年)(?:相比)?", "", phrase)
     phrase = _OBJECT_LEAD_RE.sub("", phrase)
+    phrase = re.sub(r"在[^，,；;]{0,14}?基础上|(?:由|从)[^，,；;]{0,14}?(?:到|至|为)$", "", phrase)
     phrase = re.sub(r"第[一二三四五六七八九十\d]+(?:批|届|轮|期)", "", phrase)
     return _clean(_strip_leading(_clean(phrase)))
 

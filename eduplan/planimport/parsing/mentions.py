@@ -121,6 +121,7 @@ class Mention:
     suffix: str
     lone_one: bool
     chinese: bool
+    kind: str = ""  # "doubling" (翻一番) or "fraction" (三分之一) for figures without a unit
 
 
 def inside_pair(norm: str, start: int, pos: int, left: str, right: str, limit: int) -> bool:
@@ -148,8 +149,63 @@ def _read_unit(norm: str, pos: int, end: int) -> tuple[str, int, bool] | None:
     return unit, m.end(), False
 
 
+# 翻一番 (doubles), 减少三分之一 (a fraction, read as a percentage).
+_DOUBLING_RE = re.compile(r"翻(?:了)?([一两二三])番")
+_FRACTION_RE = re.compile(
+    r"(?<![\d一二三四五六七八九十百])([一二三四五六七八九十]|\d{1,2})分之([一二三四五六七八九]|\d)(?![\d十])"
+)
+_DOUBLINGS = {"一": 2.0, "两": 4.0, "二": 4.0, "三": 8.0}
+
+
+def _special_mentions(norm: str, start: int, end: int) -> list[Mention]:
+    """Figures written without a counting word: 翻一番 (2 倍), 三分之一 (33.33 %)."""
+    out: list[Mention] = []
+    for m in _DOUBLING_RE.finditer(norm, start, end):
+        value = _DOUBLINGS[m.group(1)]
+        out.append(
+            Mention(m.start(), m.end(), m.end(), value, None, "倍", False, False, "", False, True)
+        )
+        out[-1].kind = "doubling"
+    for m in _FRACTION_RE.finditer(norm, start, end):
+        whole, part = parse_number(m.group(1)), parse_number(m.group(2))
+        if not whole or not part or part >= whole:
+            continue
+        suffix = _SUFFIX_RE.match(norm, m.end(), end)
+        stop = suffix.end() if suffix else m.end()
+        value = round(100 * part / whole, 2)
+        out.append(
+            Mention(
+                m.start(),
+                stop,
+                m.end(),
+                value,
+                None,
+                "%",
+                False,
+                False,
+                suffix.group(0) if suffix else "",
+                False,
+                True,
+                "fraction",
+            )
+        )
+    return out
+
+
 def find_mentions(norm: str, start: int, end: int) -> list[Mention]:
     """Every figure with a counting word in norm[start:end]."""
+    counted = _counted_mentions(norm, start, end)
+    if "翻" not in norm[start:end] and "分之" not in norm[start:end]:
+        return counted
+    special = _special_mentions(norm, start, end)
+    if not special:
+        return counted
+    kept = [m for m in counted if not any(s.start < m.end and m.start < s.end for s in special)]
+    return sorted([*kept, *special], key=lambda m: m.start)
+
+
+def _counted_mentions(norm: str, start: int, end: int) -> list[Mention]:
+    """Every figure followed by a counting word (or 人 implied) in norm[start:end]."""
     out: list[Mention] = []
     pos = start
     while True:

@@ -51,6 +51,8 @@ def _cn_number(s: str) -> float | None:
         if base is None or not frac_digits:
             return None
         return float(Decimal(f"{base}.{frac_digits}") * mult)
+    if s in ("百万", "百亿"):
+        s = "一" + s  # 百万: the 一 goes unsaid (千万 is also an adverb: not read)
     value = chinese_number_value(s)
     return None if value is None else float(value)
 

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from eduplan.planimport.parsing.genre import BULLETIN, PLAN, ahead_year, detect_genre, looks_ahead
 from eduplan.planimport.parsing.layout import (
     POINT_DOT_RE,
     POINT_PAREN_RE,
@@ -30,7 +31,6 @@ from eduplan.planimport.parsing.layout import (
     unwrap,
 )
 from eduplan.planimport.parsing.numbers import normalise_digits
-from eduplan.planimport.parsing.reading import PlanReadError
 from eduplan.planimport.parsing.targets import ParsedTarget, ScanContext, remap_offsets, scan_lines
 
 
@@ -97,6 +97,8 @@ class ParsedPlan:
     sections: list[ParsedSection]
     work_points: list[ParsedWorkPoint]
     targets: list[ParsedTarget]
+    achievements: list[ParsedTarget] = field(default_factory=list)  # facts, not commitments
+    genre: str = PLAN  # PLAN, or BULLETIN for a document that reports (通报, 总结)
     year: int | None = None
     start_year: int | None = None
     end_year: int | None = None
@@ -132,8 +134,15 @@ class ParsedPlan:
                 }
                 for w in self.work_points
             ],
+            "genre": self.genre,
             "targets": [t.to_dict() for t in self.targets],
+            "achievements": [t.to_dict() for t in self.achievements],
         }
+
+    @property
+    def empty(self) -> bool:
+        """True when nothing was recognised: no project, work point, target or fact."""
+        return not (self.projects or self.work_points or self.targets or self.achievements)
 
 
 _THREE_YEAR_RE = re.compile(
@@ -150,6 +159,7 @@ _MILESTONE_RE = re.compile(
 )
 _ENUM_SPLIT_RE = re.compile(r"[一二三四五六七八九十]+是")
 _VIA_MEASURES_RE = re.compile(r"^通过(.+?)等(?:举措|措施)")
+_AHEAD_LEAD_RE = re.compile(r"^(?:下一步|下一阶段|下阶段|下半年|明年|今后)")
 _LEAD_COLON_RE = re.compile(r"^[^：:。]{0,40}[：:]")
 
 
@@ -210,7 +220,7 @@ def _title(lines: list[str]) -> str:
 class _Builder:
     """Walks the lines once, recording blocks to scan and who owns their targets."""
 
-    def __init__(self, text: str, years: PlanYears) -> None:
+    def __init__(self, text: str, years: PlanYears, genre: str = PLAN) -> None:
         self.text = text
         self.years = years
         self.blocks: list[tuple[int, int, ScanContext]] = []
@@ -224,15 +234,36 @@ class _Builder:
         self.part_year: int | None = None
         self.review_top = False
         self.review_sub = False
+        self.genre = genre
+        self.ahead_top = False  # in a bulletin: a part that looks ahead (下一步工作打算)
+        self.ahead_sub = False
+        self.ahead_year: int | None = None
 
     # -- contexts ---------------------------------------------------------------------
     def _default_year(self) -> int | None:
+        if self.ahead_top or self.ahead_sub:
+            return self.ahead_year
         return self.part_year or self.years.default_due
 
     def _ctx(self, label: str | None, year: int | None, fact: bool = False) -> ScanContext:
+        reported = self.genre == BULLETIN and not (self.ahead_top or self.ahead_sub)
         return ScanContext(
-            section=label, default_year=year, doc_year=self.years.doc_year, fact=fact
+            section=label,
+            default_year=year,
+            doc_year=self.years.doc_year,
+            fact=fact,
+            reported=reported,
         )
+
+    def _ahead(self, heading: str, *, top: bool) -> None:
+        """Note whether a bulletin's part (heading) looks ahead, and to which year."""
+        ahead = self.genre == BULLETIN and looks_ahead(heading)
+        if ahead:
+            self.ahead_year = ahead_year(heading, self.years.doc_year)
+        if top:
+            self.ahead_top, self.ahead_sub = ahead, False
+        else:
+            self.ahead_sub = ahead
 
     def _add(self, start: int, end: int, ctx: ScanContext, owner: tuple[str, Any]) -> None:
         self.blocks.append((start, end, ctx))
@@ -354,6 +385,7 @@ class _Builder:
                 self.point = None
                 self.review_top = bool(REVIEW_RE.search(title))
                 self.review_sub = False
+                self._ahead(title, top=True)
                 if rest:
                     self._plain(line.end - len(rest), line.end)
                 continue
@@ -362,6 +394,7 @@ class _Builder:
                 title, rest = split_heading_title(ss.group(2))
                 self.point = None
                 self.review_sub = bool(REVIEW_RE.search(title))
+                self._ahead(title, top=False)
                 if rest:
                     self._plain(line.end - len(rest), line.end)
                 continue
@@ -383,7 +416,10 @@ class _Builder:
                 if year is not None:
                     self.part_year = year
                 self.review_sub = bool(REVIEW_RE.search(t))
+                self._ahead(t, top=False)
                 continue
+            if self.genre == BULLETIN and _AHEAD_LEAD_RE.match(t):
+                self._ahead(t[:12], top=False)  # 下一步，我们将重点做好以下工作：
             if self.project is not None:
                 self.project_paragraph(line.start, line.end, t)
             elif self.point is not None:
@@ -423,18 +459,25 @@ def _point_style(text: str) -> tuple[str, bool]:
 def parse_plan(
     text: str, *, plan_year: int | None = None, filename: str | None = None
 ) -> ParsedPlan:
-    """Read a plan text's projects, sections, work points and targets (PlanReadError if none)."""
+    """Read a plan text's projects, sections, work points, targets and achievements; a
+    text with none of them (a notice) is a plan with nothing in it, not an error."""
     original = text
     unwrapped = unwrap(text)
     text = unwrapped.text  # offsets are mapped back to `original` below
     years = detect_years(text, plan_year)
+    head = [line.text for line in iter_lines(original[:2000]) if not line.blank][:2]
+    title = _title(head)
+    genre = detect_genre(title, text[:3000])
     style, restart = _point_style(text)
-    builder = _Builder(text, years)
+    builder = _Builder(text, years, genre)
     builder.run(style, restart)
     norm = normalise_digits(text)
     found = [remap_offsets(ts, unwrapped) for ts in scan_lines(text, norm, builder.blocks)]
     all_targets: list[ParsedTarget] = []
-    for (kind, owner), targets in zip(builder.owners, found, strict=True):
+    achievements: list[ParsedTarget] = []
+    for (kind, owner), scanned in zip(builder.owners, found, strict=True):
+        targets = [t for t in scanned if not t.achieved]
+        achievements.extend(t for t in scanned if t.achieved)
         all_targets.extend(targets)
         if kind == "goal":
             project, index = owner
@@ -460,16 +503,14 @@ def parse_plan(
         )
         for w in builder.points
     ]
-    if not projects and not work_points and not all_targets:
-        name = filename or "（未命名文本）"
-        raise PlanReadError(f"未能识别出任何工程、工作要点或量化目标：{name}")
-    head = [line.text for line in iter_lines(original[:2000]) if not line.blank][:2]
     return ParsedPlan(
-        title=_title(head),
+        title=title,
         projects=projects,
         sections=[ParsedSection(n, t) for n, t in builder.sections],
         work_points=work_points,
         targets=all_targets,
+        achievements=achievements,
+        genre=genre,
         year=years.doc_year,
         start_year=years.start_year,
         end_year=years.end_year,

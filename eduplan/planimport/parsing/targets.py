@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from eduplan.core.numbers import number
+from eduplan.planimport.parsing import baselines as bl
 from eduplan.planimport.parsing import indicator as ind
 from eduplan.planimport.parsing.layout import (
     REVIEW_RE,
@@ -30,6 +31,9 @@ from eduplan.planimport.parsing.mentions import Mention, find_mentions, inside_p
 from eduplan.planimport.parsing.numbers import normalise_digits
 from eduplan.planimport.parsing.tables import TableReader
 from eduplan.planimport.parsing.timing import Block, TimeState, events
+
+TARGET = "target"
+ACHIEVED = "achieved"
 
 
 @dataclass(frozen=True)
@@ -48,9 +52,17 @@ class ParsedTarget:
     section: str | None
     start: int
     end: int
+    baseline: float | None = None  # the starting figure stated with it (由600所调整到…)
+    mood: str = TARGET  # TARGET, or ACHIEVED for a figure the text reports as done or present
+    cue: str = ""  # the word that decided the mood (力争, 到2020年, 截至, 已), if any
+
+    @property
+    def achieved(self) -> bool:
+        """True for a fact (an achievement or a starting figure), not a commitment."""
+        return self.mood == ACHIEVED
 
     def to_dict(self) -> dict[str, Any]:
-        """The exchange-format dict (TARGETS_FORMAT.md) with "section" added."""
+        """The exchange-format dict (TARGETS_FORMAT.md) with "section", "mood", "cue" added."""
         return {
             "value": number(self.value, places=None),
             "value_max": number(self.value_max, places=None),
@@ -59,9 +71,12 @@ class ParsedTarget:
             "change": self.change,
             "baseline_year": self.baseline_year,
             "year": self.year,
+            "baseline": number(self.baseline, places=None),
             "indicator": self.indicator,
             "source": self.source,
             "section": self.section,
+            "mood": self.mood,
+            "cue": self.cue,
         }
 
 
@@ -73,12 +88,21 @@ class ScanContext:
     default_year: int | None = None  # due year when the clause names none
     doc_year: int | None = None  # figures dated before it are facts
     fact: bool = False  # the stretch reviews the past: nothing in it is a target
+    reported: bool = False  # a bulletin: a fact unless its own sentence looks ahead
 
 
 # Counting the plan's own parts (十七项工程, 四项举措, 五个方面) is structure, not a target.
 _STRUCTURE_AFTER_RE = re.compile(
     r"^(?:重点|大|方面|个方面)?(?:工程|举措|措施|任务|行动|工作|内容|要求|原则|指标|制度|改革|方面|"
     r"环节|层面|维度|阶段|重点|领域)"
+)
+# The organisation and its territory (部门, 工作组, 乡镇): sizes, unless a verb sets them.
+_ORG_AFTER_RE = re.compile(
+    r"(?:成员|责任|牵头|职能|相关)?(?:部门|单位|处室|科室|工作组|小组|专班|督导组|检查组|指导组|"
+    r"县（市、区）|县\(市、区\)|县市区|县区|区县|乡镇|街道|行政村|社区|委员)"
+)
+_SETS_BEFORE_RE = re.compile(
+    r"新建|新增|增设|建成|创建|培育|打造|遴选|认定|评选|命名|达到|增加|扩大到"
 )
 _QUALIFIER_VERB_RE = re.compile(
     r"达到|实现|超过|突破|不少于|至少|新增|增加|提高|控制在|保持在|稳定在|完成|培训|建设|建成|新建|创建"
@@ -91,7 +115,8 @@ _COMPARATOR_BEFORE_RE = re.compile(
     r"增至|扩大到|扩大至|达到|实现|达(?=\s*$))"
 )
 _BASELINE_RE = re.compile(
-    r"(?:比|较|与|同)((?:19|20)\d{2})年(?:底|末)?|(?:比|较|与)(去年|上年|上一年|前一年)|(同比)"
+    r"(?:比|较|与|同)((?:19|20)\d{2})年(?:底|末)?|(?:比|较|与)(去年|上年|上一年|前一年)|(同比)|"
+    r"在((?:19|20)\d{2})年(?:底|末)?的?基础上"
 )
 _CHANGE_VERB_RE = re.compile(
     r"(?P<dec>减少|下降|降低|压减|缩减)|(?P<inc>增加|提高|增长|提升|上升|扩大)"
@@ -139,6 +164,12 @@ def _is_not_a_target(m: Mention, block: Block, clause: tuple[int, int, int]) -> 
         return True  # a period, not a count
     if m.unit in ("项", "个", "大") and _STRUCTURE_AFTER_RE.match(norm[m.end : m.end + 6]):
         return True
+    if (
+        m.unit in ("个", "家", "名", "位")
+        and _ORG_AFTER_RE.match(norm, m.end)
+        and not _SETS_BEFORE_RE.search(before[-8:])
+    ):
+        return True  # 全市25个部门, 3个工作组: the organisation's size, not a goal
     if m.lone_one and not (
         _ARTICLE_CONTEXT_RE.search(before)
         or (m.unit in ("所", "座", "栋", "幢") and _BUILD_BEFORE_RE.search(before))
@@ -155,10 +186,6 @@ def _is_not_a_target(m: Mention, block: Block, clause: tuple[int, int, int]) -> 
         and not _QUALIFIER_VERB_RE.search(before[-12:])
     ):
         return True  # 56人以上大班额, 10M以上的中小学: a group picked out, not a goal
-    if re.search(r"[由从]$", before) and re.match(
-        r"[^，,；;。]{0,12}?(?:提高|提升|增加|增长|下降|降低|减少|降|增)(?:到|至)", after
-    ):
-        return True  # 由88%提高到92%: the starting point is a fact
     if re.match(r"[\u4e00-\u9fff]{1,10}中的", norm[m.end : m.end + 12]):
         return True  # 20所中小学中的12所: the 20 names the group the target is taken from
     return bool(re.search(r"规模(?:为|在)?$|容纳$", before))
@@ -186,9 +213,11 @@ def _change(m: Mention, window: str, doc_year: int | None) -> tuple[str | None, 
     baseline: int | None = None
     bases = list(_BASELINE_RE.finditer(window))
     base = bases[-1] if bases else None
+    if m.kind == "doubling":  # 在2015年基础上翻一番
+        return "increase", int(base.group(4)) if base is not None and base.group(4) else None
     if base is not None:
-        if base.group(1):
-            baseline = int(base.group(1))
+        if base.group(1) or base.group(4):
+            baseline = int(base.group(1) or base.group(4))
         elif doc_year is not None:
             baseline = doc_year - 1
         tail = window[base.end() :]
@@ -224,7 +253,7 @@ def _list_run(mentions: Sequence[Mention], i: int, block: Block, norm: str) -> i
 
 def _scan_block(text: str, norm: str, start: int, end: int, ctx: ScanContext) -> list[ParsedTarget]:
     """The targets of one block of text."""
-    if ctx.fact or start >= end:
+    if start >= end:
         return []
     mentions = find_mentions(norm, start, end)
     if not mentions:
@@ -236,7 +265,9 @@ def _scan_block(text: str, norm: str, start: int, end: int, ctx: ScanContext) ->
         block=block,
         mentions=mentions,
         ctx=ctx,
-        timing=TimeState(events(block, ctx.doc_year), block, ctx.fact),
+        timing=TimeState(
+            events(block, ctx.doc_year, reported=ctx.reported), block, ctx.fact, ctx.reported
+        ),
         consumed=start,
     )
     found = (scan.target(i) for i in range(len(mentions)))
@@ -258,6 +289,8 @@ class _BlockScan:
     previous: ParsedTarget | None = None  # the last target kept in this block
     previous_clause: int = -1
     list_names: list[str] = field(default_factory=list)  # names handed out to a 分别 list
+    last_fact: tuple[int, ParsedTarget] | None = None  # (sentence, fact) seen last
+    start_at: tuple[int, int, ParsedTarget] | None = None  # (clause, end, fact) of a 由 figure
 
     def target(self, i: int) -> ParsedTarget | None:
         """The target mentions[i] states, or None when it states none."""
@@ -268,15 +301,24 @@ class _BlockScan:
         sub_end = nxt.start if nxt is not None and nxt.start < ce else ce
         if _is_not_a_target(current, self.block, clause):
             return None  # a skipped figure (一本, 56人以上) stays part of the next one's name
-        is_fact, due = self.timing.at(current.start)
-        if is_fact:
-            return None
+        is_fact, due, cue = self.timing.at(current.start)
+        start_point = bl.starting_point(norm, cs, ce, current)
+        if is_fact or start_point:
+            fact = self.fact(current, clause, start_point or cue)
+            self.last_fact = (self.block.sentence(current.start), fact)
+            if start_point:
+                self.start_at = (clause_index, current.end, fact)
+            return fact
+        start_at = self.start_at if self.start_at and self.start_at[0] == clause_index else None
+        self.start_at = None
         same_clause = self.previous is not None and self.previous_clause == clause_index
         sub_start = max(cs, min(self.consumed, current.start)) if same_clause else cs
         # Names and comparators sit near their figure; the cap keeps a paragraph with no
         # punctuation (a pasted web page) from costing time quadratic in its length.
         sub_start = max(sub_start, current.start - _NEAR)
         sub_end = min(sub_end, current.end + _NEAR)
+        if start_at is not None:  # 由600所调整到500所: the goal's words follow the start
+            sub_start = max(sub_start, start_at[1])
         window = norm[sub_start : current.start]
         linked = same_clause and _LIST_GAP_RE.fullmatch(window) is not None
         whole = norm[max(cs, current.start - _NEAR) : current.start]
@@ -291,6 +333,13 @@ class _BlockScan:
                     comparator = _comparator(self.mentions[i + run - 1], window)
         after = norm[current.end : sub_end]
         name, read_from = self.name(current, window, after, same_clause)
+        if start_at is not None:
+            if read_from == "before" or not name:
+                name = start_at[2].indicator
+            sub_start = start_at[2].start
+        baseline_fact = self.baseline(current, window)
+        if baseline_fact is not None:
+            name = bl.goal_name(name, baseline_fact.indicator)
         lead = _SOURCE_LEAD_RE.match(norm, sub_start, current.start)
         src_start = lead.end() if lead else sub_start
         src_end = current.end + (ind.after_span(after) if read_from != "before" else 0)
@@ -307,11 +356,50 @@ class _BlockScan:
             section=self.ctx.section,
             start=src_start,
             end=src_end,
+            baseline=baseline_fact.value if baseline_fact else None,
+            cue=cue,
         )
         # An object phrase (为28所学校新建宿舍1.2万平方米) may still name the next figure.
         self.consumed = current.end if read_from == "object" else src_end
         self.previous, self.previous_clause = target, clause_index
         return target
+
+    def fact(self, current: Mention, clause: tuple[int, int, int], cue: str) -> ParsedTarget:
+        """A figure the text states as done or present, named but changing no scan state."""
+        _, cs, ce = clause
+        window = self.norm[max(cs, current.start - _NEAR) : current.start]
+        after = self.norm[current.end : min(ce, current.end + _NEAR)]
+        name, _ = ind.name_indicator(
+            window.lstrip("、和及与或，, "), after, is_percent=current.unit == "%", previous=None
+        )
+        return ParsedTarget(
+            value=current.value,
+            value_max=current.value_max,
+            unit=current.unit,
+            comparator="=",
+            change=None,
+            baseline_year=None,
+            year=None,
+            indicator=bl.fact_name(name),
+            source=self.text[cs:ce].strip(),
+            section=self.ctx.section,
+            start=cs,
+            end=ce,
+            mood=ACHIEVED,
+            cue=cue or ("回顾" if self.ctx.fact else "通报" if self.ctx.reported else ""),
+        )
+
+    def baseline(self, current: Mention, window: str) -> ParsedTarget | None:
+        """The starting figure stated in the target's sentence (由600所调整到500所), if any."""
+        if self.last_fact is None:
+            return None
+        sentence, fact = self.last_fact
+        if sentence != self.block.sentence(current.start) or fact.unit != current.unit:
+            return None
+        if not bl.TO_LEVEL_RE.search(window) and fact.cue not in bl.START_WORDS:
+            return None
+        self.last_fact = None  # a starting figure is the baseline of one target
+        return fact
 
     def terms(
         self, current: Mention, window: str, whole: str, linked: bool
@@ -399,5 +487,5 @@ def extract_targets(
             review = bool(REVIEW_RE.search(line.text))
         ctx = ScanContext(section=section, default_year=year, doc_year=year, fact=review)
         blocks.append((line.start, line.end, ctx))
-    found = [t for targets in scan_lines(text, norm, blocks) for t in targets]
+    found = [t for targets in scan_lines(text, norm, blocks) for t in targets if not t.achieved]
     return remap_offsets(found, unwrapped)

@@ -27,7 +27,13 @@ _PRESENT_RE = re.compile(
     r"提高|增加|减少|增长|提升|降低|发生|举办|开展|取得|涌现)了"
 )
 _FUTURE_RE = re.compile(
-    r"今年|本年度|明年|年内|将(?!近)|计划(?=[投新建招完实培用在于到开改购安])|拟|力争|争取|预计"
+    r"今年|本年度|明年|年内|下半年|下一步|今后|将(?!近)|计划(?=[投新建招完实培用在于到开改购安])|"
+    r"拟|力争|争取|预计|确保|目标(?:是|为)"
+)
+# Tallies (累计, 共完成) report a result, unless a future marker opens their sentence
+# (到2020年，累计培训教师5000人次).
+_TALLY_RE = re.compile(
+    r"累计(?!投入使用)|共(?:完成|建成|新建|新增|培训|招聘|投入|计|有|改造|发放|资助|创建)"
 )
 _YEAR_RANGE_RE = re.compile(
     r"((?:19|20)\d{2})\s*年?\s*[-—–~～至到]+\s*((?:19|20)\d{2})\s*年(?!度?[^，,：:\s]{0,6}[》）])"
@@ -45,6 +51,7 @@ class Event:
     kind: str  # "past" or "present" (a fact from here on), or "future" (a target again)
     year: int | None
     local_clause: int | None  # set for markers inside a 在…基础上 clause
+    word: str = ""  # the marker as written (截至, 已, 力争, 到2020年): the clause's mood cue
 
 
 class Block:
@@ -84,8 +91,9 @@ class Block:
         return self._index(self.sentence_bounds, pos)
 
 
-def events(block: Block, doc_year: int | None) -> list[Event]:
-    """The time markers of a block, in text order."""
+def events(block: Block, doc_year: int | None, *, reported: bool = False) -> list[Event]:
+    """The time markers of a block, in text order. In a bulletin (`reported`) the year it
+    reports on is no future marker: 2016年新建学校30所 in a 2016 bulletin is done."""
     norm, start, end = block.norm, block.start, block.end
     found: list[Event] = []
 
@@ -103,25 +111,31 @@ def events(block: Block, doc_year: int | None) -> list[Event]:
         _, cs, _ = block.clause(m.start())
         if _GOVERNED_PAST_RE.search(norm[max(cs, m.start() - 12) : m.start()]):
             continue  # 巩固去年创建成果, 完成上年结转项目: an attribute, not the clause's time
-        found.append(Event(m.start(), "past", None, local(m.start())))
+        found.append(Event(m.start(), "past", None, local(m.start()), m.group(0)))
     for m in _YEAR_RANGE_RE.finditer(norm, start, end):
         if inside_pair(norm, start, m.start(), "（", "）", 20) or inside_pair(
             norm, start, m.start(), "《", "》", 60
         ):
             continue
         last = int(m.group(2))
+        if reported and last == doc_year:
+            continue
         if doc_year is not None and last < doc_year:
-            found.append(Event(m.start(), "past", None, local(m.start())))
+            found.append(Event(m.start(), "past", None, local(m.start()), m.group(0)))
         else:
-            found.append(Event(m.start(), "future", last, local(m.start())))
+            found.append(Event(m.start(), "future", last, local(m.start()), m.group(0)))
     for m in _PRESENT_RE.finditer(norm, start, end):
         if m.group(0) == "现有":
             _, _, ce = block.clause(m.start())
             if not TOKEN_RE.search(norm, m.end(), ce):
                 continue  # 对现有运动场进行升级改造: no figure follows, not a fact
-        found.append(Event(m.start(), "present", None, local(m.start())))
+        if norm[m.start() - 1 : m.start()] in ("由", "从") and m.start() > start:
+            continue  # 由目前的600所调整到500所: only the starting figure is present
+        found.append(Event(m.start(), "present", None, local(m.start()), m.group(0)))
+    for m in _TALLY_RE.finditer(norm, start, end):
+        found.append(Event(m.start(), "tally", None, local(m.start()), m.group(0)))
     for m in _FUTURE_RE.finditer(norm, start, end):
-        found.append(Event(m.start(), "future", None, local(m.start())))
+        found.append(Event(m.start(), "future", None, local(m.start()), m.group(0)))
     for m in _YEAR_RE.finditer(norm, start, end):
         s = m.start()
         prev = norm[s - 1] if s > start else ""
@@ -136,69 +150,85 @@ def events(block: Block, doc_year: int | None) -> list[Event]:
         ):
             continue
         year = int(m.group(1))
+        if re.match(r"(?:底|末)?的?基础上", norm[m.end(1) + 1 : m.end(1) + 6]):
+            continue  # 在2015年基础上翻一番: the baseline of a change, not its time
+        if reported and year == doc_year:
+            continue
         if norm.startswith("以来", m.end()) or (doc_year is not None and year < doc_year):
-            found.append(Event(s, "past", None, local(s)))
+            found.append(Event(s, "past", None, local(s), m.group(0)))
         else:
-            found.append(Event(s, "future", year, local(s)))
+            found.append(Event(s, "future", year, local(s), m.group(0)))
     for m in _FIVE_RE.finditer(norm, start, end):
         period = five_year_period(m.group(1))
         if period is None:
             continue
         if doc_year is not None and period[1] < doc_year:
-            found.append(Event(m.start(), "past", None, local(m.start())))
+            found.append(Event(m.start(), "past", None, local(m.start()), m.group(0)))
         else:
-            found.append(Event(m.start(), "future", period[1], local(m.start())))
+            found.append(Event(m.start(), "future", period[1], local(m.start()), m.group(0)))
     found.sort(key=lambda e: e.pos)
     return found
 
 
 class TimeState:
-    """(is a fact, due year named in the text) for figures visited in text order.
+    """(is a fact, due year named in the text, mood cue) for figures visited in text order.
 
     A past or present marker (去年, 2015年 in a 2016 plan, 截至, 已, 现有) makes the rest of
     its sentence a fact; one that opens the paragraph (2018年，全区新建… / 截至2018年底，…)
     makes the whole paragraph a fact. A future marker (今年, 将, 到2020年) ends either.
-    Markers inside a 在…基础上 clause count only inside that clause. Events are consumed
-    once, so a long paragraph costs time in proportion to its length.
+    In a bulletin (`reported`) every figure is a fact unless a future marker stands
+    earlier in its own sentence (下一步将…, 力争…). Markers inside a 在…基础上 clause count
+    only inside that clause. Events are consumed once, so a long paragraph costs time in
+    proportion to its length.
     """
 
-    def __init__(self, events: Sequence[Event], block: Block, fact: bool) -> None:
+    def __init__(
+        self, events: Sequence[Event], block: Block, fact: bool, reported: bool = False
+    ) -> None:
         self._block = block
         self._fact = fact
+        self._reported = reported
         self._events = [e for e in events if e.local_clause is None]
         self._local: dict[int, list[Event]] = {}
         for event in events:
             if event.local_clause is not None:
                 self._local.setdefault(event.local_clause, []).append(event)
         self._next = 0
-        self._past_paragraph = False
-        self._past_sentence: int | None = None
-        self._due: int | None = None
+        self._state = _State(False, None, None, None, "")
 
-    def _apply(
-        self, event: Event, state: tuple[bool, int | None, int | None]
-    ) -> tuple[bool, int | None, int | None]:
-        past_paragraph, past_sentence, due = state
-        if event.kind in ("past", "present"):
-            if event.kind == "past" and event.pos - self._block.start <= 2:
-                past_paragraph = True
-            past_sentence = self._block.sentence(event.pos)
-        else:
-            past_paragraph, past_sentence = False, None
-            if event.year is not None:
-                due = event.year
-        return past_paragraph, past_sentence, due
+    def _apply(self, event: Event, state: _State) -> _State:
+        if event.kind == "tally" and state.future_sentence == self._block.sentence(event.pos):
+            return state
+        if event.kind in ("past", "present", "tally"):
+            paragraph = state.past_paragraph or (
+                event.kind == "past" and event.pos - self._block.start <= 2
+            )
+            return _State(paragraph, self._block.sentence(event.pos), None, state.due, event.word)
+        due = event.year if event.year is not None else state.due
+        return _State(False, None, self._block.sentence(event.pos), due, event.word)
 
-    def at(self, pos: int) -> tuple[bool, int | None]:
+    def at(self, pos: int) -> tuple[bool, int | None, str]:
         """The state for a figure at pos (positions must not decrease between calls)."""
-        state = (self._past_paragraph, self._past_sentence, self._due)
+        state = self._state
         while self._next < len(self._events) and self._events[self._next].pos < pos:
             state = self._apply(self._events[self._next], state)
             self._next += 1
-        self._past_paragraph, self._past_sentence, self._due = state
+        self._state = state
         for event in self._local.get(self._block.clause(pos)[0], []):
             if event.pos < pos:
                 state = self._apply(event, state)
-        past_paragraph, past_sentence, due = state
         sentence = self._block.sentence(pos)
-        return self._fact or past_paragraph or past_sentence == sentence, due
+        if self._fact:
+            return True, state.due, state.cue
+        if self._reported:
+            return state.future_sentence != sentence, state.due, state.cue
+        return state.past_paragraph or state.past_sentence == sentence, state.due, state.cue
+
+
+@dataclass(frozen=True)
+class _State:
+    past_paragraph: bool
+    past_sentence: int | None
+    future_sentence: int | None
+    due: int | None
+    cue: str  # the marker that set this state

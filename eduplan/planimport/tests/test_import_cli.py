@@ -49,7 +49,7 @@ def _run(*args: str) -> str:
 
 def test_parse_json_of_the_seed_plan_lists_17_projects_and_28_work_points() -> None:
     data = json.loads(_run("parse", str(_seed()), "--json"))
-    assert list(data) == ["projects", "sections", "work_points", "targets"]
+    assert list(data) == ["projects", "sections", "work_points", "genre", "targets", "achievements"]
     assert len(data["projects"]) == 17
     assert len(data["work_points"]) == 28
     assert data["projects"][0]["name"] == "学校建设工程"
@@ -105,10 +105,11 @@ def _bad_inputs(tmp_path: Path) -> dict[str, tuple[Path, str]]:
     }
 
 
-BAD = ["empty", "binary", "encoding", "too large", "nothing recognisable"]
+UNREADABLE = ["empty", "binary", "encoding", "too large"]
+BAD = [*UNREADABLE, "nothing recognisable"]
 
 
-@pytest.mark.parametrize("kind", BAD)
+@pytest.mark.parametrize("kind", UNREADABLE)
 def test_each_bad_input_to_parse_exits_nonzero_naming_the_file_and_prints_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str
 ) -> None:
@@ -119,6 +120,32 @@ def test_each_bad_input_to_parse_exits_nonzero_naming_the_file_and_prints_nothin
     out, err = capsys.readouterr()
     assert out == ""
     assert path.name in err and says in err
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("letter.txt", "各位同事：\n下周一上午开会，请准时参加。\n"),
+        (
+            "bulletin.txt",
+            "关于2016年上半年校舍改造工作进展情况的通报\n"
+            "截至6月底，全市已开工建设学校42所，完成投资1.2亿元。\n"
+            "2016年共完成校舍改造120所，比上年增长10%。\n",
+        ),
+    ],
+)
+def test_a_document_without_targets_parses_to_an_empty_list_and_exits_zero(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, text: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    main(["plan", "parse", str(path), "--json"])  # no SystemExit: exit status 0
+    out, err = capsys.readouterr()
+    data = json.loads(out)
+    assert data["targets"] == [] and err == ""
+    if name == "bulletin.txt":
+        assert data["genre"] == "bulletin"
+        assert {(a["value"], a["unit"]) for a in data["achievements"]} >= {(42, "所"), (120, "所")}
 
 
 @pytest.mark.parametrize("kind", BAD)

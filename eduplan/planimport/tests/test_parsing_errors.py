@@ -12,7 +12,6 @@ import pytest
 from eduplan.planimport.parsing import (
     MAX_BYTES,
     PlanReadError,
-    parse_plan,
     parse_plan_file,
     read_plan_bytes,
     read_plan_file,
@@ -84,19 +83,18 @@ def test_a_broken_word_document_is_refused_by_name() -> None:
         read_plan_bytes(buffer.getvalue(), "plan.docx")
 
 
-def test_text_with_no_projects_work_points_or_targets_is_refused_by_name(tmp_path: Path) -> None:
+def test_text_with_no_projects_work_points_or_targets_is_an_empty_plan_not_an_error(
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "notice.txt"
     path.write_text(
         "关于召开全市教育工作会议的通知\n\n各县（市、区）教育局：\n"
         "    定于下周召开全市教育工作会议，请准时参加。\n",
         encoding="utf-8",
     )
-    with pytest.raises(
-        PlanReadError, match=r"^未能识别出任何工程、工作要点或量化目标：notice\.txt$"
-    ):
-        parse_plan_file(path)
-    with pytest.raises(PlanReadError, match=r"：会议通知$"):
-        parse_plan(read_plan_file(path), filename="会议通知")
+    plan = parse_plan_file(path)
+    assert plan.empty and plan.targets == [] and plan.to_json()["targets"] == []
+    assert plan.title == "关于召开全市教育工作会议的通知"
 
 
 def test_encodings_that_bureaus_save_in_are_all_read() -> None:

@@ -120,7 +120,15 @@ def test_to_json_has_the_four_lists_and_targets_in_the_exchange_format(
     seed_plan: ParsedPlan,
 ) -> None:
     data = seed_plan.to_json()
-    assert set(data) == {"projects", "sections", "work_points", "targets"}
+    assert set(data) == {
+        "projects",
+        "sections",
+        "work_points",
+        "genre",
+        "targets",
+        "achievements",
+    }
+    assert data["genre"] == "plan"
     first = data["targets"][0]
     assert first == {
         "value": 90,
@@ -130,9 +138,12 @@ def test_to_json_has_the_four_lists_and_targets_in_the_exchange_format(
         "change": None,
         "baseline_year": None,
         "year": 2018,
+        "baseline": None,
         "indicator": "新建改扩建中小学",
         "source": "新建改扩建中小学90所",
         "section": "第一项工程 三年总目标",
+        "mood": "target",
+        "cue": "目标为",  # 工程三年总目标为：新建改扩建中小学90所
     }
     assert data["projects"][0]["goals"][0]["targets"][0] == first
     assert data["work_points"][3]["targets"][0]["section"] == "工作要点 4"

@@ -19,6 +19,7 @@ from eduplan.core.numbers import chinese_number, plain_number
 from eduplan.org.models import OrgUnit, UnitType
 from eduplan.planimport.importing import (
     NAME_MAX,
+    nothing_to_import,
     plan_code_free,
     plan_code_from_filename,
     plan_code_problem,
@@ -56,6 +57,8 @@ class Command(PlanCommand):
             raise CommandError(str(exc)) from None
 
     def parse(self, path: Path, *, as_json: bool) -> None:
+        # A text with no target (a notice, a bulletin) is read like any other: the
+        # structure is printed with an empty list, and only an unreadable file fails.
         parsed = self._parsed(path)
         if as_json:
             self.stdout.write(json.dumps(parsed.to_json(), ensure_ascii=False, indent=1))
@@ -83,10 +86,14 @@ class Command(PlanCommand):
         lines.append(f"量化目标 {len(parsed.targets)} 个")
         for number, target in enumerate(parsed.targets, start=1):
             lines.append(f"  {number}. {_target_line(target)}")
+        if parsed.achievements:
+            lines.append(f"已完成或现状数字 {len(parsed.achievements)} 个（不作为目标）")
         self.stdout.write("\n".join(lines))
 
     def import_(self, path: Path, *, code: str | None, org: str | None) -> None:
         parsed = self._parsed(path)
+        if parsed.empty:
+            raise CommandError(nothing_to_import(path.name))
         if code is not None:
             problem = plan_code_problem(code)
             if problem is not None:
