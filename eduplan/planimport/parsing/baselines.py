@@ -12,7 +12,8 @@ from eduplan.planimport.parsing.mentions import Mention
 
 # 由 / 从 (目前的, 现在的, 2015年的) before the starting figure …
 _FROM_BEFORE_RE = re.compile(
-    r"(?:由|从)(?:目前|现在|现有|当前|原来|原有|现阶段|(?:19|20)\d{2}年(?:底|末)?)?(?:的)?\s*$"
+    r"(?:由|从)(?:目前|现在|现有|当前|原来|原有|现阶段|去年|上年|“?双减”?前|"
+    r"(?:19|20)\d{2}年(?:底|末)?)?(?:的)?(?:每[\u4e00-\u9fff]{1,4}?)?\s*$"
 )
 # … and a verb with 到/至/为 after it, naming where the figure goes.
 _TO_AFTER_RE = re.compile(

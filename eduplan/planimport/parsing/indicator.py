@@ -105,6 +105,7 @@ def before_phrase(before: str) -> str:
     phrase = re.sub(r"(?:比|较)(?:(?:19|20)\d{2}年|去年|上年)(?:相比)?", "", phrase)
     phrase = _OBJECT_LEAD_RE.sub("", phrase)
     phrase = re.sub(r"在[^，,；;]{0,14}?基础上|(?:由|从)[^，,；;]{0,14}?(?:到|至|为)$", "", phrase)
+    phrase = re.sub(r"(?:由|从)(?:目前|现在|现有|当前|去年|上年)?的?$", "", phrase)
     phrase = re.sub(r"第[一二三四五六七八九十\d]+(?:批|届|轮|期)", "", phrase)
     return _clean(_strip_leading(_clean(phrase)))
 

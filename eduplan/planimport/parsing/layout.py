@@ -87,11 +87,19 @@ def is_plain_heading(line: str) -> bool:
 
 
 def split_heading_title(rest: str) -> tuple[str, str]:
-    """A heading's title and any text run on after it on the same line (一、加强党建。全年…)."""
+    """A heading's title and any text run on after it on the same line (一、加强党建。全年…).
+
+    A heading that is itself a sentence (（一）新建幼儿园3所，新增学位810个。 or
+    一、学位供给：新建学校3所。) is titled by its first phrase and read whole as text.
+    """
     m = re.search(r"[。；;！!？?]", rest)
     if m and m.end() < len(rest):
         return rest[: m.start()], rest[m.end() :]
-    return rest.rstrip("。；;！!？?"), ""
+    title = rest.rstrip("。；;！!？?")
+    if title != rest:
+        head = re.split(r"[，,：:]", title, maxsplit=1)[0]
+        return head, rest
+    return title, ""
 
 
 @dataclass(frozen=True)

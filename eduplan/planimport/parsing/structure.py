@@ -381,6 +381,8 @@ class _Builder:
                 number = ordinal_value(sm.group(1)) or len(self.sections) + 1
                 self.section = (number, title)
                 self.sections.append(self.section)
+                if (year := part_year(title)) is not None:
+                    self.part_year = year  # 二、2023年工作计划
                 self.project = None
                 self.point = None
                 self.review_top = bool(REVIEW_RE.search(title))

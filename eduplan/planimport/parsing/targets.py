@@ -94,11 +94,17 @@ class ScanContext:
 # Counting the plan's own parts (十七项工程, 四项举措, 五个方面) is structure, not a target.
 _STRUCTURE_AFTER_RE = re.compile(
     r"^(?:重点|大|方面|个方面)?(?:工程|举措|措施|任务|行动|工作|内容|要求|原则|指标|制度|改革|方面|"
-    r"环节|层面|维度|阶段|重点|领域)"
+    r"环节|层面|维度|阶段|重点|领域|机制|到位|不准|严禁|必须|清单)"
 )
+# 确定民生实事5项: how many items a list holds, not a goal.
+_LIST_BEFORE_RE = re.compile(r"(?:实事|任务|工作|举措|措施|项目|事项|内容|指标)(?:共|共计)?$")
+# 全县46所寄宿制学校全部配备…: the figure names the whole group the clause speaks of.
+_WHOLE_GROUP_RE = re.compile(r"(?:全市|全县|全区|全省|全镇)(?:共有|所有)?$")
+_ALL_AFTER_RE = re.compile(r"[^，,；;。]{0,16}?(?:全部|均|都|一律)")
 # The organisation and its territory (部门, 工作组, 乡镇): sizes, unless a verb sets them.
 _ORG_AFTER_RE = re.compile(
-    r"(?:成员|责任|牵头|职能|相关)?(?:部门|单位|处室|科室|工作组|小组|专班|督导组|检查组|指导组|"
+    r"(?:成员|责任|牵头|职能|相关|市直|县直|区直|省直|专项|领导|工作|基层)?"
+    r"(?:部门|(?<=成员|责任|牵头)单位|处室|科室|工作组|小组|专班|督导组|检查组|指导组|党委|党支部|党组织|党总支|"
     r"县（市、区）|县\(市、区\)|县市区|县区|区县|乡镇|街道|行政村|社区|委员)"
 )
 _SETS_BEFORE_RE = re.compile(
@@ -176,6 +182,10 @@ def _is_not_a_target(m: Mention, block: Block, clause: tuple[int, int, int]) -> 
         or (m.unit in ("次", "场") and _HOLD_BEFORE_RE.search(before))
     ):
         return True  # 一个/一支/一项 as an article
+    if m.unit == "项" and _LIST_BEFORE_RE.search(before):
+        return True  # 确定今年教育民生实事5项: the list's length
+    if _WHOLE_GROUP_RE.search(before) and _ALL_AFTER_RE.match(norm, m.end, ce):
+        return True  # 全县46所寄宿制学校全部配备专职保安: the group, not a goal
     if m.unit in ("人", "公里", "米") and re.search(r"人口|服务半径|辐射", before[-12:]):
         return True  # a catchment
     if re.search(r"每(?:十万|[千万百])人口", before):

@@ -30,6 +30,8 @@ _FUTURE_RE = re.compile(
     r"今年|本年度|明年|年内|下半年|下一步|今后|将(?!近)|计划(?=[投新建招完实培用在于到开改购安])|"
     r"拟|力争|争取|预计|确保|目标(?:是|为)"
 )
+# Future markers that in a bulletin only name the plan reported on (全市计划新建90所).
+_PLAN_ONLY_RE = re.compile(r"今年|本年度|年内|计划|目标")
 # Tallies (累计, 共完成) report a result, unless a future marker opens their sentence
 # (到2020年，累计培训教师5000人次).
 _TALLY_RE = re.compile(
@@ -106,7 +108,10 @@ def events(block: Block, doc_year: int | None, *, reported: bool = False) -> lis
         return index if based[index] else None
 
     for m in _PAST_RE.finditer(norm, start, end):
-        if norm[m.start() - 1 : m.start()] in ("比", "较", "与", "同") and m.start() > start:
+        if (
+            norm[m.start() - 1 : m.start()] in ("比", "较", "与", "同", "由", "从")
+            and m.start() > start
+        ):
             continue  # 比去年提高: a baseline, not a statement about last year
         _, cs, _ = block.clause(m.start())
         if _GOVERNED_PAST_RE.search(norm[max(cs, m.start() - 12) : m.start()]):
@@ -118,7 +123,7 @@ def events(block: Block, doc_year: int | None, *, reported: bool = False) -> lis
         ):
             continue
         last = int(m.group(2))
-        if reported and last == doc_year:
+        if reported and (doc_year is None or last == doc_year):
             continue
         if doc_year is not None and last < doc_year:
             found.append(Event(m.start(), "past", None, local(m.start()), m.group(0)))
@@ -135,6 +140,8 @@ def events(block: Block, doc_year: int | None, *, reported: bool = False) -> lis
     for m in _TALLY_RE.finditer(norm, start, end):
         found.append(Event(m.start(), "tally", None, local(m.start()), m.group(0)))
     for m in _FUTURE_RE.finditer(norm, start, end):
+        if reported and _PLAN_ONLY_RE.match(m.group(0)):
+            continue  # a bulletin's 计划/今年 restates the plan it reports on
         found.append(Event(m.start(), "future", None, local(m.start()), m.group(0)))
     for m in _YEAR_RE.finditer(norm, start, end):
         s = m.start()
@@ -152,8 +159,8 @@ def events(block: Block, doc_year: int | None, *, reported: bool = False) -> lis
         year = int(m.group(1))
         if re.match(r"(?:底|末)?的?基础上", norm[m.end(1) + 1 : m.end(1) + 6]):
             continue  # 在2015年基础上翻一番: the baseline of a change, not its time
-        if reported and year == doc_year:
-            continue
+        if reported and (doc_year is None or year == doc_year):
+            continue  # a bulletin's own year (or any, when it names none) is no goal
         if norm.startswith("以来", m.end()) or (doc_year is not None and year < doc_year):
             found.append(Event(s, "past", None, local(s), m.group(0)))
         else:
@@ -162,7 +169,8 @@ def events(block: Block, doc_year: int | None, *, reported: bool = False) -> lis
         period = five_year_period(m.group(1))
         if period is None:
             continue
-        if doc_year is not None and period[1] < doc_year:
+        reported_on = reported and (doc_year is None or period[0] <= doc_year)
+        if reported_on or (doc_year is not None and period[1] < doc_year):
             found.append(Event(m.start(), "past", None, local(m.start()), m.group(0)))
         else:
             found.append(Event(m.start(), "future", period[1], local(m.start()), m.group(0)))
