@@ -93,7 +93,7 @@ class ScanContext:
 
 # Counting the plan's own parts (十七项工程, 四项举措, 五个方面) is structure, not a target.
 _STRUCTURE_AFTER_RE = re.compile(
-    r"^(?:重点|大|方面|个方面)?(?:工程|举措|措施|任务|行动|工作|内容|要求|原则|指标|制度|改革|方面|"
+    r"^(?:重点|大|方面|个方面)?(?:工程|举措|措施|任务|行动|工作(?![组室站])|内容|要求|原则|指标|制度|改革|方面|"
     r"环节|层面|维度|阶段|重点|领域|机制|到位|不准|严禁|必须|清单)"
 )
 # 确定民生实事5项: how many items a list holds, not a goal.
