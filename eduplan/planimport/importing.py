@@ -172,7 +172,9 @@ def target_spec(target: ParsedTarget, *, where: str) -> TargetSpec:
     unit = target.unit.strip()
     if not unit or len(unit) > UNIT_MAX:
         raise InputError(str(ERR_UNIT % {"max": UNIT_MAX}), where=f"{where}.unit")
+    baseline = _decimal(target.baseline, f"{where}.baseline")
     return TargetSpec(
+        note="" if baseline is None else f"基数：{plain_number(baseline)} {unit}",
         value=value,
         value_max=value_max,
         unit=unit,
@@ -388,6 +390,9 @@ def _review_row(target: ParsedTarget, *, row_id: int, place: str, text: str) -> 
         "section": target.section or "",
         "start": target.start,
         "end": target.end,
+        "baseline": None if target.baseline is None else plain_number(target.baseline),
+        "mood": target.mood,
+        "cue": target.cue,
         "before": before,
         "marked": marked or target.source,
         "after": after,
@@ -424,6 +429,10 @@ def review_state(
     for w, point in enumerate(parsed.work_points):
         add(point.targets, f"w:{w}")
     add(loose_targets(parsed), "plan")
+    achievements = [
+        _review_row(a, row_id=len(rows) + 1 + i, place="", text=text)
+        for i, a in enumerate(parsed.achievements)
+    ]
     return {
         "filename": filename,
         "digest": digest,
@@ -437,7 +446,9 @@ def review_state(
             {"number": w.number, "section": w.section, "text": w.text} for w in parsed.work_points
         ],
         "targets": rows,
-        "next_id": len(rows) + 1,
+        "achievements": achievements,  # figures read as facts; one may become a baseline
+        "genre": parsed.genre,
+        "next_id": len(rows) + len(achievements) + 1,
     }
 
 
@@ -455,6 +466,8 @@ def _parsed_target(row: dict[str, Any]) -> ParsedTarget:
         section=row["section"] or None,
         start=row["start"],
         end=row["end"],
+        baseline=None if row.get("baseline") is None else float(row["baseline"]),
+        cue=row.get("cue", ""),
     )
 
 

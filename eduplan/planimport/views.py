@@ -54,6 +54,7 @@ from eduplan.planimport.importing import (
 )
 from eduplan.planimport.parsing import MAX_BYTES, PlanReadError, parse_plan, read_plan_bytes
 from eduplan.planimport.parsing.deliverables import deliverables_find
+from eduplan.planimport.review_baselines import baseline_take, baseline_target
 from eduplan.plans.models import (
     Change,
     Comparator,
@@ -81,6 +82,11 @@ MSG_TARGET_DELETED = gettext_lazy("The target was deleted.")
 MSG_TARGET_ADDED = gettext_lazy("The target was added.")
 MSG_PROJECT_RENAMED = gettext_lazy("The project was renamed.")
 MSG_IMPORTED = gettext_lazy("The plan %(code)s was imported as a draft.")
+MSG_BASELINE_SET = gettext_lazy("%(figure)s is now the baseline of “%(indicator)s”.")
+MSG_BASELINE_AGAIN = gettext_lazy("%(figure)s is already the baseline of “%(indicator)s”.")
+MSG_BASELINE_NO_TARGET = gettext_lazy(
+    "%(figure)s is kept as an achievement: no target with its unit follows it."
+)
 
 
 def _reviews(request: HttpRequest) -> dict[str, dict[str, Any]]:
@@ -166,6 +172,9 @@ class TargetForm(forms.Form):
     year = forms.IntegerField(
         label=gettext_lazy("due year"), required=False, min_value=YEAR_MIN, max_value=YEAR_MAX
     )
+    baseline = forms.DecimalField(
+        label=gettext_lazy("baseline"), max_digits=15, decimal_places=4, required=False
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -191,6 +200,7 @@ class TargetForm(forms.Form):
             "change": data["change"] or "",
             "baseline_year": data["baseline_year"],
             "year": data["year"],
+            "baseline": None if data["baseline"] is None else plain_number(data["baseline"]),
         }
 
 
@@ -234,7 +244,7 @@ class ImportForm(forms.Form):
 
 
 def _target_initial(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: row[k] for k in TargetForm.base_fields}
+    return {k: row.get(k) for k in TargetForm.base_fields}
 
 
 # Access -------------------------------------------------------------------------------
@@ -408,6 +418,10 @@ def _render_review(
             "sections": sections,
             "unsectioned": unsectioned,
             "loose": by_place["plan"],
+            "achievements": [
+                {"row": row, "target": baseline_target(state, row)}
+                for row in state.get("achievements", [])
+            ],
             "target_count": len(state["targets"]),
             "add_form": add_form,
             "import_form": import_form,
@@ -484,6 +498,8 @@ def import_review(request: HttpRequest, review: Review) -> HttpResponse:
         _review_save(request)
         messages.success(request, str(MSG_TARGET_ADDED))
         return _back(review, f"target-{row_id}")
+    if action == "make_baseline":
+        return _make_baseline(request, review, state)
     if action == "rename_project":
         try:
             index = int(request.POST.get("project", ""))
@@ -504,6 +520,29 @@ def import_review(request: HttpRequest, review: Review) -> HttpResponse:
         return _import(request, review, state)
     messages.error(request, str(ERR_UNKNOWN_ACTION))
     return _back(review)
+
+
+def _make_baseline(request: HttpRequest, review: Review, state: dict[str, Any]) -> HttpResponse:
+    """One click: an achievement (or a target that is one) becomes the baseline of the
+    target after it; a retried POST finds it done and changes nothing."""
+    try:
+        row_id = int(request.POST.get("target", ""))
+    except ValueError:
+        row_id = -1
+    outcome = baseline_take(state, row_id)
+    if outcome.kind == "missing" or outcome.row is None:
+        messages.error(request, str(ERR_NO_SUCH_TARGET))
+        return _back(review)
+    _review_save(request)
+    figure = f"{outcome.row['value']} {outcome.row['unit']}"
+    if outcome.target is None:
+        messages.info(request, str(MSG_BASELINE_NO_TARGET) % {"figure": figure})
+        return _back(review, "achievements")
+    message = MSG_BASELINE_AGAIN if outcome.kind == "again" else MSG_BASELINE_SET
+    messages.success(
+        request, str(message) % {"figure": figure, "indicator": outcome.target["indicator"]}
+    )
+    return _back(review, f"target-{outcome.target['id']}")
 
 
 def _import(request: HttpRequest, review: Review, state: dict[str, Any]) -> HttpResponse:
