@@ -133,6 +133,14 @@ def accuracy() -> list[tuple[str, Score]]:
             text = read_plan_bytes(build_docx(DOCUMENTS / f"{name}.docx.txt"), f"{name}.docx")
         total = total + score(parse_plan(text).targets, load_gold(gold))
     rows.append(("documents (combined)", total))
+    tests = ROOT / "eduplan" / "planimport" / "tests"
+    for label, root in (("devset", tests / "devset"), ("held out", tests / "heldout")):
+        for genre in sorted(p.name for p in root.iterdir() if p.is_dir()):
+            part = Score(0, 0, 0, 0, 0, 0)
+            for source in sorted((root / genre).glob("*.txt")):
+                gold = load_gold(source.with_name(source.stem + ".gold.json"))
+                part = part + score(parse_plan(read_plan_file(source)).targets, gold)
+            rows.append((f"{label} {genre}", part))
     return rows
 
 
@@ -180,7 +188,9 @@ def main() -> None:
         f"{'aim':>7s} {'peak mem':>9s} {'reference':>9s} {'ratio':>6s}"
     )
     for name, text, runs, aim in cases:
+        cpu_start = time.process_time()
         times = timed(partial(parse_plan, text), runs)
+        cpu = (time.process_time() - cpu_start) / runs
         reference = timed(partial(reference_pass, text), max(5, runs))
         plan = parse_plan(text)
         peak = peak_memory(partial(parse_plan, text))
@@ -190,6 +200,7 @@ def main() -> None:
             f"{name[:28]:28s} {len(text.encode()) / 1024:8.0f}K {len(plan.targets):8d} "
             f"{median * 1000:7.1f}ms {p95(times) * 1000:7.1f}ms {aim * 1000:5.0f}ms "
             f"{peak / 1024 / 1024:7.1f}MB {ref * 1000:7.2f}ms {median / ref:5.0f}x"
+            + f"  cpu {cpu * 1000:.1f}ms/run"
             + ("" if median <= aim else "  (over aim)")
         )
     print("\naccuracy (scoring.score, as the tests use it):")
