@@ -57,21 +57,27 @@ def simulate(
     effect_sd: float = 12.0,
     intake_sd: float = 0.6,
     true_total: npt.ArrayLike | None = None,
+    intake: npt.ArrayLike | None = None,
 ) -> Simulated:
     """Pupils for schools of the given sizes (one cohort), seeded; `true_total` fixes the
-    schools' effects on the 高考 total (else drawn with SD `effect_sd`)."""
+    schools' effects on the 高考 total (else drawn with SD `effect_sd`) and `intake` their
+    pupils' mean prior attainment in city SDs (else drawn with SD `intake_sd`)."""
     rng = np.random.default_rng(seed)
     counts = np.asarray(sizes, dtype=np.int64)
     schools = len(counts)
     school = np.repeat(np.arange(schools, dtype=np.int64), counts)
-    intake = rng.normal(0.0, intake_sd, schools)
+    intakes = (
+        rng.normal(0.0, intake_sd, schools)
+        if intake is None
+        else np.asarray(intake, dtype=np.float64)
+    )
     total_effect = (
         rng.normal(0.0, effect_sd, schools)
         if true_total is None
         else np.asarray(true_total, dtype=np.float64)
     )
-    z = intake[school] + rng.normal(0.0, 0.8, len(school))
-    disadvantaged = (rng.random(len(school)) < 0.12 + 0.1 * (intake[school] < 0)).astype(float)
+    z = intakes[school] + rng.normal(0.0, 0.8, len(school))
+    disadvantaged = (rng.random(len(school)) < 0.12 + 0.1 * (intakes[school] < 0)).astype(float)
     prior_total = np.round(PRIOR_MEAN + PRIOR_SD * z)
     prior = {
         code: np.round(prior_total / 7.0 + rng.normal(0.0, 6.0, len(school)))
