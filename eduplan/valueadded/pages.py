@@ -31,20 +31,21 @@ ASSUMPTIONS = {
         "Pupils are grouped in twenty bands of Zhongkao total within their cohort; a pupil is "
         "expected to reach the city mean of the band. Assumes pupils in one band are alike in "
         "what they bring; the school's figure is the mean of its pupils' differences, with a "
-        "95% interval from the pupils' spread within schools."
+        "95 per cent interval from the pupils' spread within schools."
     ),
     Model.REGRESSION: gettext_lazy(
         "The Gaokao total is regressed on the Zhongkao total (linear and squared) and one "
         "contextual factor, economically disadvantaged families, one fit per cohort. Assumes "
         "the relation is the same in every school and the residuals are independent with equal "
         "spread; the contextual factor is a choice: it credits schools for intakes the factor "
-        "describes. The figure is the school's mean residual with its 95% interval."
+        "describes. The figure is the school's mean residual with its 95 per cent interval."
     ),
     Model.MULTILEVEL: gettext_lazy(
         "Pupils within schools: a random intercept per school, normally distributed, with "
         "variances estimated by the method of moments and coefficients by generalised least "
         "squares. Each school's figure is shrunk towards the city mean by its reliability "
-        "(small schools more), so it is less extreme; the 95% interval is the posterior one."
+        "(small schools more), so it is less extreme; the 95 per cent interval is the "
+        "posterior one."
     ),
 }
 NOT_A_RANKING = gettext_lazy(
@@ -136,8 +137,8 @@ def funnel_chart(fits: Fits, rows: list[SchoolRow]) -> dict[str, Any]:
             "x": _("Pupils"),
             "y": _("Value-added (points)"),
             "points": _("Schools"),
-            "inner": _("95% limits"),
-            "outer": _("99.8% limits"),
+            "inner": _("Limits at 95 per cent"),
+            "outer": _("Limits at 99.8 per cent"),
         },
     }
 
@@ -214,6 +215,6 @@ def figure_header(prefix: str) -> list[str]:
     return [
         f"{prefix} {_('Pupils')}",
         f"{prefix} {_('Value-added')}",
-        f"{prefix} {_('95% low')}",
-        f"{prefix} {_('95% high')}",
+        f"{prefix} {_('Low end, 95 per cent')}",
+        f"{prefix} {_('High end, 95 per cent')}",
     ]

@@ -121,7 +121,8 @@ def _school_xlsx(
     subjects: list[tuple[str, str, Figure]],
     bands: list[tuple[str, Figure]],
 ) -> HttpResponse:
-    header = [_("Figure"), _("Model"), _("Pupils"), _("Value-added"), _("95% low"), _("95% high")]
+    header = [_("Figure"), _("Model"), _("Pupils"), _("Value-added")]
+    header += [_("Low end, 95 per cent"), _("High end, 95 per cent")]
     rows: list[list[object]] = []
     for y in years:
         for model, f in zip(Model, y.figures, strict=True):

@@ -145,7 +145,8 @@ def test_schools_are_listed_by_code_never_by_value_added(client, high, who):
     workbook = _xlsx_rows(client.get(CITY, {"export": "xlsx"}).content)
     for label in {r[2] for r in workbook}:
         assert [r[0] for r in workbook if r[2] == label] == codes
-    assert "升学率" not in html and "排名" not in html
+    # No progression rate, no position (the page says it is not a ranking, and why).
+    assert "升学率" not in html and "名次" not in html and not re.search(r"第\d+名", html)
 
 
 def test_a_schools_page_shows_its_figure_by_cohort_subject_and_intake_band(client, high):
