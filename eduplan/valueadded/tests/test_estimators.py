@@ -122,7 +122,7 @@ def test_funnel_limits_narrow_as_cohorts_grow():
 
 def test_the_random_intercept_model_agrees_with_statsmodels_mixedlm_on_a_sample():
     sm = pytest.importorskip("statsmodels.formula.api")
-    import pandas as pd
+    import pandas as pd  # type: ignore[import-untyped]
 
     rng = np.random.default_rng(3)
     sizes = rng.integers(30, 150, 40)

@@ -34,6 +34,7 @@ def _visible(html: str) -> str:
 
 def _xlsx_rows(content: bytes) -> list[tuple]:
     ws = openpyxl.load_workbook(io.BytesIO(content)).active
+    assert ws is not None
     return [r for r in ws.iter_rows(min_row=4, values_only=True) if r[0]]
 
 
