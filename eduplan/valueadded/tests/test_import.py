@@ -17,7 +17,7 @@ from eduplan.valueadded.records_xlsx import FIRST_ROW, SHEET, columns, records_t
 URL = reverse("valueadded:import")
 
 
-def _row(exam: str, school: str) -> list[Any]:
+def _row(exam: str, school: str, **cells: Any) -> list[Any]:
     values: dict[str, Any] = {
         "exam_number": exam,
         "school": school,
@@ -32,6 +32,7 @@ def _row(exam: str, school: str) -> list[Any]:
         "gk_comprehensive": 200,
         "xk_physics": 80,
     }
+    values.update(cells)
     return [values.get(code) for code, _heading in columns()]
 
 
