@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.conf import settings
+from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
 from eduplan.org.models import OrgUnit
@@ -102,11 +103,17 @@ class Loaded:
 
 def pupils_load(cohorts: list[int]) -> Loaded:
     """The cohorts' pupils with a 高考 total, read as plain tuples into arrays (one query)."""
-    rows = list(
+    query = (
         Pupil.objects.filter(cohort__in=cohorts, outcome_total__isnull=False)
         .order_by()
         .values_list("pk", "school_id", "cohort", "prior_total", "outcome_total", "disadvantaged")
     )
+    # One fetchall of plain tuples: the ORM's iterator fetches 100 rows at a time, which
+    # doubles the read of a million rows.
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     table = np.array(rows, dtype=np.float64).reshape(-1, 6)
     school_pk = table[:, 1].astype(np.int64)
     school_ids, school = np.unique(school_pk, return_inverse=True)
