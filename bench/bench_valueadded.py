@@ -174,7 +174,7 @@ def main() -> None:
         ("closed-form estimator (regression, arrays)", closed_form, 1.0),
         ("band expectation (arrays)", band, None),
         ("two-level model with shrinkage (arrays)", multilevel, None),
-        ("read the rows into arrays (values_list)", load, None),
+        ("read the rows into arrays (one fetchall)", load, None),
         ("pipeline: rows → three models → figures per school", pipeline, 10.0),
     ):
         wall, cpu, result = timed(action, args.repeat)
