@@ -304,6 +304,10 @@ EDUPLAN_AT_RISK_MIN = float(env_str("EDUPLAN_AT_RISK_MIN", "0.85"))
 # outcome; after that it reads 未评估 and the not-assessed warning rule raises an order.
 EDUPLAN_ASSESSMENT_DAYS = env_int("EDUPLAN_ASSESSMENT_DAYS", 31)
 EDUPLAN_PLAN_FILE_MAX_BYTES = env_int("EDUPLAN_PLAN_FILE_MAX_BYTES", 5 * 1024 * 1024)
+# Value-added evaluation (增值性评价): no school figure is shown for fewer pupils than
+# this, and the departments (org codes) that import the records and see every school.
+EDUPLAN_VALUEADDED_MIN_PUPILS = env_int("EDUPLAN_VALUEADDED_MIN_PUPILS", 30)
+EDUPLAN_VALUEADDED_DEPARTMENTS = env_list("EDUPLAN_VALUEADDED_DEPARTMENTS", "DEPT-JCJY")
 
 # Supervision (督办, DOMAIN.md "How bureaus supervise"): days a unit has to respond to an
 # order, to sign for it before it counts as behind schedule, how near the deadline an order

@@ -33,6 +33,8 @@ from eduplan.reporting.loading import forms_load
 from eduplan.reporting.models import DataValue, ExpectedReport, Form, Status, Submission
 from eduplan.reporting.services import expected_reports_open
 from eduplan.supervision.services import supervision_scan
+from eduplan.valueadded.demo import valueadded_demo_seed
+from eduplan.valueadded.models import Pupil
 
 ORG_FILE = Path(settings.BASE_DIR) / "org" / "data" / "zhengzhou.yaml"
 PLAN_FILE = Path(settings.BASE_DIR) / "plans" / "data" / "zhengzhou-2016.yaml"
@@ -93,6 +95,11 @@ def demo_accounts() -> list[DemoAccount]:
     schools = OrgUnit.objects.filter(type=UnitType.PRIMARY, closed_on__isnull=True).order_by("code")
     jinshui_schools = list(schools.filter(path__startswith=jinshui.path)[:2])
     erqi_school = schools.filter(path__startswith=erqi.path).first()
+    high_school = (
+        OrgUnit.objects.filter(type=UnitType.SENIOR, closed_on__isnull=True)
+        .order_by("code")
+        .first()
+    )
     accounts = [
         DemoAccount("admin", Role.SUPERVISION, root.code, "DEPT-DCS", superuser=True),
         DemoAccount("leader", Role.LEADER, root.code),
@@ -108,6 +115,9 @@ def demo_accounts() -> list[DemoAccount]:
         accounts.append(DemoAccount(f"jinshui-school{i}", Role.SCHOOL_REPORTER, school.code))
     if erqi_school is not None:
         accounts.append(DemoAccount("erqi-school1", Role.SCHOOL_REPORTER, erqi_school.code))
+    if high_school is not None:
+        # A high school's own account: its leaders read its value-added figures.
+        accounts.append(DemoAccount("gaozhong-school1", Role.SCHOOL_REPORTER, high_school.code))
     return accounts
 
 
@@ -225,5 +235,7 @@ def demo_setup(*, scale: float = 1.0, seed: int = 2016) -> dict[str, object]:
         done["appraisal_weights"] = weights_load()[0].version
     if not Competition.objects.exists():
         done.update({k: v for k, v in football_demo_seed(seed=seed).items() if v})
+    if not Pupil.objects.exists():
+        done.update(valueadded_demo_seed(seed=seed))
     demo_accounts_create()
     return done

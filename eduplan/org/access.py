@@ -39,6 +39,8 @@ class Action(enum.StrEnum):
     APPRAISAL_VIEW = "appraisal.view"  # a unit's yearly assessment (考核): never public
     APPRAISAL_ADJUST = "appraisal.adjust"  # adjust a unit's assessment, with a reason
     TASK_REPORT = "task.report"  # mark a task's milestones done, with evidence (its lead unit)
+    VALUEADDED_VIEW = "valueadded.view"  # a high school's value-added figures: never public
+    VALUEADDED_IMPORT = "valueadded.import"  # import a cohort's pupil exam records
 
 
 class Reach(enum.Enum):
@@ -49,6 +51,7 @@ class Reach(enum.Enum):
     OWNED = "owned"  # within, and department staff only on what their department owns
     ENTRY = "entry"  # within; department staff only for their own department
     APPROVAL = "approval"  # within, and the target's approval chain names the user's role
+    DESIGNATED = "designated"  # within; department staff only where the target names theirs
 
 
 ACTION_REACH: dict[Action, Reach] = {
@@ -71,11 +74,21 @@ ACTION_REACH: dict[Action, Reach] = {
     # The target is the task's lead unit: department staff only for their department's
     # tasks, a district's administrators for their district's, the office everywhere.
     Action.TASK_REPORT: Reach.ENTRY,
+    # Value-added figures: a school's own account its school, leaders everything, and of
+    # the departments only those the setting designates (the quality department).
+    Action.VALUEADDED_VIEW: Reach.DESIGNATED,
+    Action.VALUEADDED_IMPORT: Reach.DESIGNATED,
 }
 READ = frozenset({Action.PLAN_VIEW, Action.UNIT_VIEW, Action.REPORT_VIEW})
 
 ROLE_GRANTS: dict[str, frozenset[Action]] = {
-    Role.LEADER: READ | {Action.BOARD_VIEW, Action.APPRAISAL_VIEW, Action.APPRAISAL_ADJUST},
+    Role.LEADER: READ
+    | {
+        Action.BOARD_VIEW,
+        Action.APPRAISAL_VIEW,
+        Action.APPRAISAL_ADJUST,
+        Action.VALUEADDED_VIEW,
+    },
     Role.SUPERVISION: READ
     | {
         Action.PLAN_CHANGE,
@@ -94,6 +107,8 @@ ROLE_GRANTS: dict[str, frozenset[Action]] = {
         Action.LEAGUE_RESULTS,
         Action.APPRAISAL_VIEW,
         Action.TASK_REPORT,
+        Action.VALUEADDED_VIEW,
+        Action.VALUEADDED_IMPORT,
     },
     Role.DISTRICT_ADMIN: READ
     | {
@@ -104,7 +119,8 @@ ROLE_GRANTS: dict[str, frozenset[Action]] = {
         Action.APPRAISAL_VIEW,
         Action.TASK_REPORT,
     },
-    Role.SCHOOL_REPORTER: READ | {Action.UNIT_DATA_CHANGE, Action.REPORT_ENTER},
+    Role.SCHOOL_REPORTER: READ
+    | {Action.UNIT_DATA_CHANGE, Action.REPORT_ENTER, Action.VALUEADDED_VIEW},
 }
 
 
@@ -130,6 +146,10 @@ class Owned(Scoped, Protocol):
 
 class Approvable(Scoped, Protocol):
     def may_be_approved_by(self, membership: Membership) -> bool: ...
+
+
+class Designated(Scoped, Protocol):
+    def designated_department_codes(self) -> frozenset[str]: ...
 
 
 def membership_of(user: User) -> Membership | None:
@@ -173,6 +193,10 @@ def can(user: User, action: Action, target: OrgUnit | Scoped) -> bool:
         return owners is not None and membership.department_id in owners()
     if reach is Reach.ENTRY and membership.role == Role.DEPARTMENT:
         return membership.department_id == unit.pk
+    if reach is Reach.DESIGNATED and membership.role == Role.DEPARTMENT:
+        designated = getattr(target, "designated_department_codes", None)
+        department = membership.department
+        return designated is not None and department is not None and department.code in designated()
     if reach is Reach.APPROVAL:
         approvable = getattr(target, "may_be_approved_by", None)
         return approvable is not None and bool(approvable(membership))

@@ -6,7 +6,25 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from eduplan.org.access import Action, can, granted_actions, membership_of, scope_of
-from eduplan.org.models import Role
+from eduplan.org.models import Role, UnitType
+
+# Whose value-added figures a school's own account reads: high schools' (valueadded app).
+VALUEADDED_SCHOOL_TYPES = frozenset({UnitType.SENIOR, UnitType.COMPLETE})
+
+
+def _valueadded_menu(member: Any, scope: Any, actions: frozenset[Action]) -> bool:
+    """The value-added pages open to this user: leaders, the designated departments and a
+    high school's own account (the pages check again, with the same rule)."""
+    if Action.VALUEADDED_VIEW not in actions or member is None or scope is None:
+        return False
+    if member.role == Role.DEPARTMENT:
+        department = member.department
+        return department is not None and (
+            department.code in settings.EDUPLAN_VALUEADDED_DEPARTMENTS
+        )
+    if member.role == Role.SCHOOL_REPORTER:
+        return scope.type in VALUEADDED_SCHOOL_TYPES
+    return True
 
 
 def membership(request: HttpRequest) -> dict[str, Any]:
@@ -34,6 +52,7 @@ def membership(request: HttpRequest) -> dict[str, Any]:
             "board": Action.BOARD_VIEW in actions,
             "league_results": Action.LEAGUE_RESULTS in actions,
             "appraisal": Action.APPRAISAL_VIEW in actions,
+            "valueadded": _valueadded_menu(member, scope, actions),
         },
         "my_scope": scope,
         "demo_banner": settings.EDUPLAN_DEMO,

@@ -86,7 +86,8 @@ def test_every_action_is_granted_to_some_role_and_known_to_the_matrices():
     # orders and the board: test_supervision_actions_belong_to_the_office_and_leaders;
     # league results: test_league_results_belong_to_the_organiser;
     # appraisal: appraisal/tests/test_access.py.
-    # task reports: test_task_reports_belong_to_the_lead_unit below.
+    # task reports: test_task_reports_belong_to_the_lead_unit below;
+    # value-added: test_value_added_is_seen_by_its_school_leaders_and_its_department.
     others = {
         Action.TASK_REPORT,
         Action.PLAN_VIEW,
@@ -97,6 +98,8 @@ def test_every_action_is_granted_to_some_role_and_known_to_the_matrices():
         Action.LEAGUE_RESULTS,
         Action.APPRAISAL_VIEW,
         Action.APPRAISAL_ADJUST,
+        Action.VALUEADDED_VIEW,
+        Action.VALUEADDED_IMPORT,
     }
     assert set(UNIT_ACTIONS) | others == set(Action)
 
@@ -188,3 +191,44 @@ class _Unorganised:
 def test_a_target_of_no_area_is_refused_to_every_role(city, who):
     for action in Action:
         assert not can(city.users[who], action, _Unorganised())
+
+
+class _Designating:
+    """A target in `unit` that names the departments which may act on it (value-added
+    figures name the quality department of the setting)."""
+
+    def __init__(self, unit: OrgUnit, codes: frozenset[str]) -> None:
+        self.unit, self.codes = unit, codes
+
+    @property
+    def scope_unit(self) -> OrgUnit | None:
+        return self.unit
+
+    def designated_department_codes(self) -> frozenset[str]:
+        return self.codes
+
+
+# Unit -> who may see its value-added figures: the school's own account, the leaders and
+# the designated department (Dan's 基础教育处), not Sam's 体卫艺处, not the supervision
+# office, not a district; and who may import records (the designated department).
+VALUEADDED_VIEW: dict[str, set[str]] = {
+    "root": {"lee", "dan"},
+    "bureau_school": {"lee", "dan", "hugh"},
+    "jinshui_one": {"lee", "dan", "alice"},
+    "erqi_one": {"lee", "dan", "charlie"},
+}
+
+
+@pytest.mark.parametrize("where", list(VALUEADDED_VIEW))
+@pytest.mark.parametrize(
+    "who", ["lee", "sue", "dan", "sam", "bob", "dora", "alice", "charlie", "hugh", "nobody"]
+)
+def test_value_added_is_seen_by_its_school_leaders_and_its_department(city, where, who):
+    city.users["sam"] = user_with_role("sam", Role.DEPARTMENT, city.root, city.dept_sports)
+    city.users["hugh"] = user_with_role("hugh", Role.SCHOOL_REPORTER, city.bureau_school)
+    target = _Designating(getattr(city, where), frozenset({city.dept_basic.code}))
+    user = city.users[who]
+    assert can(user, Action.VALUEADDED_VIEW, target) is (who in VALUEADDED_VIEW[where])
+    assert can(user, Action.VALUEADDED_IMPORT, target) is (who == "dan")
+    # A bare unit names no department: department staff are refused, whoever they are.
+    assert not can(city.users["dan"], Action.VALUEADDED_VIEW, getattr(city, where))
