@@ -39,6 +39,8 @@ class Action(enum.StrEnum):
     APPRAISAL_VIEW = "appraisal.view"  # a unit's yearly assessment (考核): never public
     APPRAISAL_ADJUST = "appraisal.adjust"  # adjust a unit's assessment, with a reason
     TASK_REPORT = "task.report"  # mark a task's milestones done, with evidence (its lead unit)
+    TEACHER_PERSONAL = "teacher.personal"  # a teacher's ID number, phone, birth date
+    TEACHER_CREDITS = "teacher.credits"  # import training completions, remind the schools
 
 
 class Reach(enum.Enum):
@@ -71,6 +73,11 @@ ACTION_REACH: dict[Action, Reach] = {
     # The target is the task's lead unit: department staff only for their department's
     # tasks, a district's administrators for their district's, the office everywhere.
     Action.TASK_REPORT: Reach.ENTRY,
+    # The target is a school's roll (teachers.models.TeacherRoll), owned by the teachers'
+    # department: the school's own reporters and that department's staff, no one else.
+    Action.TEACHER_PERSONAL: Reach.OWNED,
+    # The target is the teachers' department: its own staff keep the credits register.
+    Action.TEACHER_CREDITS: Reach.ENTRY,
 }
 READ = frozenset({Action.PLAN_VIEW, Action.UNIT_VIEW, Action.REPORT_VIEW})
 
@@ -94,6 +101,8 @@ ROLE_GRANTS: dict[str, frozenset[Action]] = {
         Action.LEAGUE_RESULTS,
         Action.APPRAISAL_VIEW,
         Action.TASK_REPORT,
+        Action.TEACHER_PERSONAL,
+        Action.TEACHER_CREDITS,
     },
     Role.DISTRICT_ADMIN: READ
     | {
@@ -104,7 +113,8 @@ ROLE_GRANTS: dict[str, frozenset[Action]] = {
         Action.APPRAISAL_VIEW,
         Action.TASK_REPORT,
     },
-    Role.SCHOOL_REPORTER: READ | {Action.UNIT_DATA_CHANGE, Action.REPORT_ENTER},
+    Role.SCHOOL_REPORTER: READ
+    | {Action.UNIT_DATA_CHANGE, Action.REPORT_ENTER, Action.TEACHER_PERSONAL},
 }
 
 
