@@ -58,9 +58,19 @@ COURSE_COLUMNS = (
 COMPLETION_COLUMNS = ("教师编号", "课程编号", "报名日期", "结业日期", "认定学时")
 LETTERS = "ABCDEFGH"
 HOURS_MAX = Decimal(9999)
-LEVELS = {str(label): value for value, label in CourseLevel.choices} | {
-    value: value for value in CourseLevel.values
+# How providers write a course's level (the workbook is read the same in any language).
+LEVEL_WORDS = {
+    "国家级": CourseLevel.NATIONAL,
+    "省级": CourseLevel.PROVINCIAL,
+    "市级": CourseLevel.CITY,
+    "县级": CourseLevel.DISTRICT,
+    "区级": CourseLevel.DISTRICT,
+    "县（区）级": CourseLevel.DISTRICT,
+    "校级": CourseLevel.SCHOOL,
+    "校本": CourseLevel.SCHOOL,
 }
+LEVELS = {**LEVEL_WORDS, **{value: CourseLevel(value) for value in CourseLevel.values}}
+LEVELS_SHOWN = "、".join(("国家级", "省级", "市级", "县级", "校级"))
 YES, NO = ("是", "yes", "1", "true", "y"), ("否", "no", "0", "false", "n", "")
 
 ERR_HEADER = gettext_lazy("The column heading should read “%(expected)s”; use the template.")
@@ -189,8 +199,7 @@ def _courses_read(
         level_text = cell_text(_cell(values, 3))
         level = LEVELS.get(level_text)
         if level is None:
-            labels = "、".join(str(label) for label in CourseLevel.labels)
-            out.refuse(row, 3, str(ERR_LEVEL % {"levels": labels, "value": level_text}))
+            out.refuse(row, 3, str(ERR_LEVEL % {"levels": LEVELS_SHOWN, "value": level_text}))
         hours, why = _hours(_cell(values, 4))
         if why or hours is None:
             out.refuse(row, 4, why or str(ERR_REQUIRED))
@@ -415,7 +424,7 @@ def template_xlsx() -> bytes:
             sheet.column_dimensions[LETTERS[i - 1]].width = 16
         sheet.freeze_panes = f"A{FIRST_ROW}"
     notes = wb.create_sheet("说明")
-    levels = "、".join(str(label) for label in CourseLevel.labels)
+    levels = LEVELS_SHOWN
     lines = [
         _("Sheet 课程: one row per course; 级别 is one of %(levels)s.") % {"levels": levels},
         _("学分 may be left empty: it is then the hours divided by %(n)s.")

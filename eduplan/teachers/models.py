@@ -212,3 +212,26 @@ class MasterTerm(models.Model):
 
     def __str__(self) -> str:
         return f"{self.teacher} · {self.title} {self.first_year}–{self.last_year}"
+
+
+class CreditReminder(models.Model):
+    """A school reminded that some of its teachers are behind for a judged year: each
+    school once a year, however often reminders are sent (a retried request too)."""
+
+    school = models.ForeignKey(
+        OrgUnit, verbose_name=_("school"), on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    behind = models.PositiveIntegerField(_("teachers behind"))
+    recipients = models.PositiveIntegerField(_("people told"))
+    at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("credit reminder")
+        verbose_name_plural = _("credit reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["school", "year"], name="credit_reminder_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school} · {self.year}"

@@ -120,8 +120,9 @@ def behind_by_school(
         GROUP BY u.path
         ORDER BY u.path
     """
-    annual = rules.annual_min_hours
-    params: list[Any] = [annual, required, annual, required, year, cycle.first, year, True]
+    # Numbers, not Decimals: SQLite would compare a Decimal parameter as text.
+    annual, needed = float(rules.annual_min_hours), float(required)
+    params: list[Any] = [annual, needed, annual, needed, year, cycle.first, year, True]
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, _like_prefix(unit.path)])
         return [(p, int(n), int(a), int(b), int(e)) for p, n, a, b, e in cursor.fetchall()]
@@ -232,3 +233,32 @@ def teacher_completions(*, teacher: Teacher) -> list[Completion]:
         .select_related("course")
         .order_by("-completed_on", "course__code")
     )
+
+
+@dataclass(frozen=True)
+class SchoolBehind:
+    school: OrgUnit
+    teachers: int
+    year_behind: int
+    cycle_behind: int
+    behind: int
+
+
+def schools_behind(
+    *, year: int, within: OrgUnit | None = None, rules: CreditRules | None = None
+) -> list[SchoolBehind]:
+    """Schools (under `within`, else under every root of the tree) with teachers behind
+    at the end of `year`, in tree order. Nothing when the register holds no completion
+    for that year: a year not loaded is not judged. Two or three queries."""
+    rules = rules or CreditRules.from_settings()
+    if not Completion.objects.filter(year=year).exists():
+        return []
+    roots = [within] if within is not None else list(OrgUnit.objects.filter(parent__isnull=True))
+    rows = [r for root in roots for r in behind_by_school(unit=root, year=year, rules=rules)]
+    wanted = [r for r in rows if r[4] > 0]
+    schools = {u.path: u for u in OrgUnit.objects.filter(path__in=[r[0] for r in wanted])}
+    return [
+        SchoolBehind(schools[path], n, year_behind, cycle_behind, behind)
+        for path, n, year_behind, cycle_behind, behind in wanted
+        if path in schools
+    ]
