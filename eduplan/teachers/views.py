@@ -42,7 +42,7 @@ MSG_REMINDED = gettext_lazy("%(s)s schools reminded (%(p)s messages); %(a)s had 
 YEAR_MIN, YEAR_MAX = 2000, 2100
 
 
-def _unit(request: HttpRequest, **_kwargs: Any) -> OrgUnit:
+def _unit(request: HttpRequest, /, **_kwargs: Any) -> OrgUnit:
     """The unit named by `?org=`, or the user's own scope."""
     code = request.GET.get("org", "")
     return get_object_or_404(OrgUnit, code=code) if code else my_scope(request)
@@ -59,7 +59,7 @@ def _school(code: str) -> OrgUnit:
     return get_object_or_404(OrgUnit, code=code, type__in=TEACHER_SCHOOL_TYPES)
 
 
-def _department(request: HttpRequest, **_kwargs: Any) -> OrgUnit:
+def _department(request: HttpRequest, /, **_kwargs: Any) -> OrgUnit:
     department = teachers_department()
     if department is None:
         raise PermissionDenied(_("You may not do this here."))

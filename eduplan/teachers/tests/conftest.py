@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import openpyxl
+from openpyxl.worksheet.worksheet import Worksheet
 import pytest
 
 from eduplan.org.models import Role, UnitType
@@ -74,6 +75,7 @@ def workbook(
     """A provider's workbook with these rows under the template's headings."""
     wb = openpyxl.Workbook()
     first = wb.active
+    assert isinstance(first, Worksheet)
     first.title = COURSES
     first.append(list(course_header))
     for row in courses if courses is not None else [COURSE, BACKBONE]:
