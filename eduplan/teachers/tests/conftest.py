@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import openpyxl
-from openpyxl.worksheet.worksheet import Worksheet
 import pytest
+from openpyxl.worksheet.worksheet import Worksheet
 
 from eduplan.org.models import Role, UnitType
 from eduplan.org.tests.factories import OrgUnitFactory, user_with_role
