@@ -81,7 +81,7 @@ class CourseLevel(models.TextChoices):
     NATIONAL = "national", _("National")
     PROVINCIAL = "provincial", _("Provincial")
     CITY = "city", _("City")
-    DISTRICT = "district", _("District")
+    DISTRICT = "district", _("District-level")
     SCHOOL = "school", _("School-based")
 
 

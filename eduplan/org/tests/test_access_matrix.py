@@ -86,8 +86,11 @@ def test_every_action_is_granted_to_some_role_and_known_to_the_matrices():
     # orders and the board: test_supervision_actions_belong_to_the_office_and_leaders;
     # league results: test_league_results_belong_to_the_organiser;
     # appraisal: appraisal/tests/test_access.py.
-    # task reports: test_task_reports_belong_to_the_lead_unit below.
+    # task reports: test_task_reports_belong_to_the_lead_unit below;
+    # teachers' personal fields and credits: teachers/tests/test_access.py and below.
     others = {
+        Action.TEACHER_PERSONAL,
+        Action.TEACHER_CREDITS,
         Action.TASK_REPORT,
         Action.PLAN_VIEW,
         Action.PLAN_CHANGE,
@@ -188,3 +191,21 @@ class _Unorganised:
 def test_a_target_of_no_area_is_refused_to_every_role(city, who):
     for action in Action:
         assert not can(city.users[who], action, _Unorganised())
+
+
+@pytest.mark.parametrize("who", ["lee", "sue", "dan", "bob", "dora", "alice", "charlie", "nobody"])
+def test_teachers_personal_fields_are_the_schools_and_the_owning_departments(city, who):
+    from eduplan.teachers.models import TeacherRoll
+
+    # 基础教育处 (Dan's) stands in for the owning department here; none of the others own it.
+    owned_by_basic = TeacherRoll(city.jinshui_one, city.dept_basic.pk)
+    owned_elsewhere = TeacherRoll(city.jinshui_one, city.dept_sports.pk)
+    user = city.users[who]
+    assert can(user, Action.TEACHER_PERSONAL, owned_by_basic) is (who in {"alice", "dan"})
+    assert can(user, Action.TEACHER_PERSONAL, owned_elsewhere) is (who == "alice")
+    assert can(user, Action.TEACHER_PERSONAL, TeacherRoll(city.erqi_one, None)) is (
+        who == "charlie"
+    )
+    # Keeping the register: department staff for their own department only.
+    assert can(user, Action.TEACHER_CREDITS, city.dept_basic) is (who == "dan")
+    assert can(user, Action.TEACHER_CREDITS, city.dept_sports) is False
