@@ -295,6 +295,16 @@ EDUPLAN_LARGE_CLASS_MIN = env_int("EDUPLAN_LARGE_CLASS_MIN", 56)
 EDUPLAN_HUGE_CLASS_MIN = env_int("EDUPLAN_HUGE_CLASS_MIN", 66)
 # Whether "大班额" in targets counts 56–65 only (False) or every class of 56 and more (True).
 EDUPLAN_LARGE_CLASS_INCLUDES_HUGE = env_bool("EDUPLAN_LARGE_CLASS_INCLUDES_HUGE", False)
+# Teachers' continuing education (继续教育): 360 hours per five-year cycle is national;
+# the first cycle's year, the annual minimum and the hours a credit stands for differ by
+# province. EDUPLAN_TEACHERS_DEPARTMENT_CODE: the department that keeps the register and,
+# with each school for its own teachers, alone sees their personal fields.
+EDUPLAN_TEACHERS_CYCLE_START = env_int("EDUPLAN_TEACHERS_CYCLE_START", 2016)
+EDUPLAN_TEACHERS_CYCLE_YEARS = env_int("EDUPLAN_TEACHERS_CYCLE_YEARS", 5)
+EDUPLAN_TEACHERS_CYCLE_MIN_HOURS = env_int("EDUPLAN_TEACHERS_CYCLE_MIN_HOURS", 360)
+EDUPLAN_TEACHERS_ANNUAL_MIN_HOURS = env_int("EDUPLAN_TEACHERS_ANNUAL_MIN_HOURS", 72)
+EDUPLAN_TEACHERS_HOURS_PER_CREDIT = env_int("EDUPLAN_TEACHERS_HOURS_PER_CREDIT", 10)
+EDUPLAN_TEACHERS_DEPARTMENT_CODE = env_str("EDUPLAN_TEACHERS_DEPARTMENT_CODE", "DEPT-JSC")
 # Figures count approved reports; set to also count submitted ones awaiting approval.
 EDUPLAN_FIGURES_INCLUDE_SUBMITTED = env_bool("EDUPLAN_FIGURES_INCLUDE_SUBMITTED", False)
 # Target status thresholds: share of the expected progress reached (DOMAIN.md defaults).

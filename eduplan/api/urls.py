@@ -37,6 +37,7 @@ from eduplan.api.routers import (
     ledgers,
     submissions,
     targets,
+    teachers,
 )
 from eduplan.api.routers.base import MAX_PROBLEMS, MESSAGE_LIMIT, BadRequest
 from eduplan.core.errors import InputError, StaleRevision, echoed
@@ -94,6 +95,7 @@ api.add_router("/ledgers", ledger_review.router)
 api.add_router("/ledgers", ledgers.router)
 api.add_router("/census", census.router)
 api.add_router("/football", football.router)
+api.add_router("/teachers", teachers.router)
 
 
 def _detail(request: HttpRequest, message: str, status: int) -> HttpResponse:

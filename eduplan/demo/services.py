@@ -33,6 +33,8 @@ from eduplan.reporting.loading import forms_load
 from eduplan.reporting.models import DataValue, ExpectedReport, Form, Status, Submission
 from eduplan.reporting.services import expected_reports_open
 from eduplan.supervision.services import supervision_scan
+from eduplan.teachers.demo import teachers_demo_seed
+from eduplan.teachers.models import Teacher
 from eduplan.valueadded.demo import valueadded_demo_seed
 from eduplan.valueadded.models import Pupil
 
@@ -108,6 +110,8 @@ def demo_accounts() -> list[DemoAccount]:
         DemoAccount("tiweiyi", Role.DEPARTMENT, root.code, "DEPT-TWY"),
         # 计划财务处 reviews the fee items (收费公示) of the schools the bureau runs itself.
         DemoAccount("caiwu", Role.DEPARTMENT, root.code, "DEPT-JJC"),
+        # 教师工作处 keeps the teachers' continuing-education credits.
+        DemoAccount("jiaoshi", Role.DEPARTMENT, root.code, "DEPT-JSC"),
         DemoAccount("jinshui", Role.DISTRICT_ADMIN, jinshui.code),
         DemoAccount("erqi", Role.DISTRICT_ADMIN, erqi.code),
     ]
@@ -226,6 +230,9 @@ def demo_setup(*, scale: float = 1.0, seed: int = 2016) -> dict[str, object]:
         done.update(ledgers_demo_seed(scale=scale, seed=seed))
     if not TargetBinding.objects.exists():
         done["bindings"] = len(bindings_load())
+    if not Teacher.objects.exists():
+        # Before the scan, so that credits_behind finds the schools behind in 2016.
+        done.update(teachers_demo_seed(seed=seed))
     if not Submission.objects.exists():
         done["history"] = history_load(scale=scale, seed=seed)
         done["milestones_done"] = demo_milestones_done(before=DEMO_SCAN_DAY)

@@ -41,6 +41,8 @@ class Action(enum.StrEnum):
     TASK_REPORT = "task.report"  # mark a task's milestones done, with evidence (its lead unit)
     VALUEADDED_VIEW = "valueadded.view"  # a high school's value-added figures: never public
     VALUEADDED_IMPORT = "valueadded.import"  # import a cohort's pupil exam records
+    TEACHER_PERSONAL = "teacher.personal"  # a teacher's ID number, phone, birth date
+    TEACHER_CREDITS = "teacher.credits"  # import training completions, remind the schools
 
 
 class Reach(enum.Enum):
@@ -78,6 +80,11 @@ ACTION_REACH: dict[Action, Reach] = {
     # the departments only those the setting designates (the quality department).
     Action.VALUEADDED_VIEW: Reach.DESIGNATED,
     Action.VALUEADDED_IMPORT: Reach.DESIGNATED,
+    # The target is a school's roll (teachers.models.TeacherRoll), owned by the teachers'
+    # department: the school's own reporters and that department's staff, no one else.
+    Action.TEACHER_PERSONAL: Reach.OWNED,
+    # The target is the teachers' department: its own staff keep the credits register.
+    Action.TEACHER_CREDITS: Reach.ENTRY,
 }
 READ = frozenset({Action.PLAN_VIEW, Action.UNIT_VIEW, Action.REPORT_VIEW})
 
@@ -109,6 +116,8 @@ ROLE_GRANTS: dict[str, frozenset[Action]] = {
         Action.TASK_REPORT,
         Action.VALUEADDED_VIEW,
         Action.VALUEADDED_IMPORT,
+        Action.TEACHER_PERSONAL,
+        Action.TEACHER_CREDITS,
     },
     Role.DISTRICT_ADMIN: READ
     | {
@@ -120,7 +129,12 @@ ROLE_GRANTS: dict[str, frozenset[Action]] = {
         Action.TASK_REPORT,
     },
     Role.SCHOOL_REPORTER: READ
-    | {Action.UNIT_DATA_CHANGE, Action.REPORT_ENTER, Action.VALUEADDED_VIEW},
+    | {
+        Action.UNIT_DATA_CHANGE,
+        Action.REPORT_ENTER,
+        Action.VALUEADDED_VIEW,
+        Action.TEACHER_PERSONAL,
+    },
 }
 
 

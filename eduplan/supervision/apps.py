@@ -11,3 +11,4 @@ class SupervisionConfig(AppConfig):
         from eduplan.supervision.notices import inbox_notices_store
 
         inbox_writer_register(inbox_notices_store)
+        from eduplan.supervision import rules_teachers  # noqa: F401 (registers its finder)

@@ -158,6 +158,12 @@ MATRIX: dict[tuple[str, str], tuple[Setup, Any, Any, set[str]]] = {
         {"bob", "dan", "sue", "lee"},
     ),
     ("GET", "/api/v1/census/{code}/{year}"): (_census, CENSUS, None, READERS_OF_ALICES_SCHOOL),
+    ("GET", "/api/v1/teachers/{code}"): (
+        _nothing,
+        "/api/v1/teachers/410105-P1?year=2016",
+        None,
+        READERS_OF_ALICES_SCHOOL,
+    ),
     ("PUT", "/api/v1/census/{code}/{year}"): (
         _census,
         CENSUS,

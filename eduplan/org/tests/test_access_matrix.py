@@ -88,7 +88,10 @@ def test_every_action_is_granted_to_some_role_and_known_to_the_matrices():
     # appraisal: appraisal/tests/test_access.py.
     # task reports: test_task_reports_belong_to_the_lead_unit below;
     # value-added: test_value_added_is_seen_by_its_school_leaders_and_its_department.
+    # teachers' personal fields and credits: teachers/tests/test_access.py and below.
     others = {
+        Action.TEACHER_PERSONAL,
+        Action.TEACHER_CREDITS,
         Action.TASK_REPORT,
         Action.PLAN_VIEW,
         Action.PLAN_CHANGE,
@@ -232,3 +235,21 @@ def test_value_added_is_seen_by_its_school_leaders_and_its_department(city, wher
     assert can(user, Action.VALUEADDED_IMPORT, target) is (who == "dan")
     # A bare unit names no department: department staff are refused, whoever they are.
     assert not can(city.users["dan"], Action.VALUEADDED_VIEW, getattr(city, where))
+
+
+@pytest.mark.parametrize("who", ["lee", "sue", "dan", "bob", "dora", "alice", "charlie", "nobody"])
+def test_teachers_personal_fields_are_the_schools_and_the_owning_departments(city, who):
+    from eduplan.teachers.models import TeacherRoll
+
+    # 基础教育处 (Dan's) stands in for the owning department here; none of the others own it.
+    owned_by_basic = TeacherRoll(city.jinshui_one, city.dept_basic.pk)
+    owned_elsewhere = TeacherRoll(city.jinshui_one, city.dept_sports.pk)
+    user = city.users[who]
+    assert can(user, Action.TEACHER_PERSONAL, owned_by_basic) is (who in {"alice", "dan"})
+    assert can(user, Action.TEACHER_PERSONAL, owned_elsewhere) is (who == "alice")
+    assert can(user, Action.TEACHER_PERSONAL, TeacherRoll(city.erqi_one, None)) is (
+        who == "charlie"
+    )
+    # Keeping the register: department staff for their own department only.
+    assert can(user, Action.TEACHER_CREDITS, city.dept_basic) is (who == "dan")
+    assert can(user, Action.TEACHER_CREDITS, city.dept_sports) is False
