@@ -39,6 +39,9 @@ class Action(enum.StrEnum):
     APPRAISAL_VIEW = "appraisal.view"  # a unit's yearly assessment (考核): never public
     APPRAISAL_ADJUST = "appraisal.adjust"  # adjust a unit's assessment, with a reason
     TASK_REPORT = "task.report"  # mark a task's milestones done, with evidence (its lead unit)
+    PETITION_VIEW = "petition.view"  # petition cases (信访): never their petitioners
+    PETITION_HANDLE = "petition.handle"  # register, route, decide, answer; risks, backlog
+    PETITION_PERSONAL = "petition.personal"  # read petitioners' identity (each read logged)
 
 
 class Reach(enum.Enum):
@@ -71,11 +74,18 @@ ACTION_REACH: dict[Action, Reach] = {
     # The target is the task's lead unit: department staff only for their department's
     # tasks, a district's administrators for their district's, the office everywhere.
     Action.TASK_REPORT: Reach.ENTRY,
+    # The target is the case (its responsible unit, else the unit concerned): department
+    # staff only in the petitions office (信访办) or the department it is routed to.
+    Action.PETITION_VIEW: Reach.OWNED,
+    Action.PETITION_HANDLE: Reach.OWNED,
+    # The target is the petitions office itself: only its own staff read petitioners.
+    Action.PETITION_PERSONAL: Reach.ENTRY,
 }
 READ = frozenset({Action.PLAN_VIEW, Action.UNIT_VIEW, Action.REPORT_VIEW})
 
 ROLE_GRANTS: dict[str, frozenset[Action]] = {
-    Role.LEADER: READ | {Action.BOARD_VIEW, Action.APPRAISAL_VIEW, Action.APPRAISAL_ADJUST},
+    Role.LEADER: READ
+    | {Action.BOARD_VIEW, Action.APPRAISAL_VIEW, Action.APPRAISAL_ADJUST, Action.PETITION_VIEW},
     Role.SUPERVISION: READ
     | {
         Action.PLAN_CHANGE,
@@ -85,6 +95,7 @@ ROLE_GRANTS: dict[str, frozenset[Action]] = {
         Action.APPRAISAL_VIEW,
         Action.APPRAISAL_ADJUST,
         Action.TASK_REPORT,
+        Action.PETITION_VIEW,
     },
     Role.DEPARTMENT: READ
     | {
@@ -94,6 +105,9 @@ ROLE_GRANTS: dict[str, frozenset[Action]] = {
         Action.LEAGUE_RESULTS,
         Action.APPRAISAL_VIEW,
         Action.TASK_REPORT,
+        Action.PETITION_VIEW,
+        Action.PETITION_HANDLE,
+        Action.PETITION_PERSONAL,
     },
     Role.DISTRICT_ADMIN: READ
     | {
@@ -103,8 +117,11 @@ ROLE_GRANTS: dict[str, frozenset[Action]] = {
         Action.LEAGUE_RESULTS,
         Action.APPRAISAL_VIEW,
         Action.TASK_REPORT,
+        Action.PETITION_VIEW,
+        Action.PETITION_HANDLE,
     },
-    Role.SCHOOL_REPORTER: READ | {Action.UNIT_DATA_CHANGE, Action.REPORT_ENTER},
+    Role.SCHOOL_REPORTER: READ
+    | {Action.UNIT_DATA_CHANGE, Action.REPORT_ENTER, Action.PETITION_VIEW},
 }
 
 
