@@ -104,6 +104,11 @@ class CaseLine:
         return self.deadline.days_left(self.today) if self.deadline is not None else None
 
     @property
+    def overdue_days(self) -> int:
+        left = self.days_left
+        return -left if left is not None and left < 0 else 0
+
+    @property
     def state(self) -> str:
         """closed, missed, near or running."""
         if self.deadline is None:

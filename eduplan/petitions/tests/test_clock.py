@@ -193,7 +193,7 @@ def cases(draw: st.DrawFn) -> CaseDates:
         values["accepted"] = draw(st.booleans()) if stage == 1 else True
         if values["accepted"]:
             values["extension_days"] = draw(st.integers(min_value=0, max_value=30))
-    return CaseDates(**values)  # type: ignore[arg-type]
+    return CaseDates(**values)
 
 
 TERMINAL = "terminal"
