@@ -78,8 +78,9 @@ ACTION_REACH: dict[Action, Reach] = {
     # staff only in the petitions office (信访办) or the department it is routed to.
     Action.PETITION_VIEW: Reach.OWNED,
     Action.PETITION_HANDLE: Reach.OWNED,
-    # The target is the petitions office itself: only its own staff read petitioners.
-    Action.PETITION_PERSONAL: Reach.ENTRY,
+    # The target is a case's petitioners, owned by the petitions office alone: only its
+    # staff read them (a plain unit owns nothing, so no unit grants this).
+    Action.PETITION_PERSONAL: Reach.OWNED,
 }
 READ = frozenset({Action.PLAN_VIEW, Action.UNIT_VIEW, Action.REPORT_VIEW})
 

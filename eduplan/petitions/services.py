@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -46,7 +45,6 @@ from eduplan.petitions.models import (
 )
 from eduplan.petitions.office import petitions_office
 
-ERR_NO_OFFICE = gettext_lazy("The petitions office is not in the organisation.")
 ERR_NO_PETITIONER = gettext_lazy("Give at least one petitioner's name.")
 ERR_FUTURE = gettext_lazy("%(what)s cannot be after today.")
 ERR_BEFORE = gettext_lazy("%(what)s cannot be before %(before)s.")
@@ -76,6 +74,22 @@ class PetitionDesk:
     @property
     def scope_unit(self) -> OrgUnit:
         return self.unit
+
+    def owner_department_ids(self) -> set[int]:
+        office = petitions_office()
+        return {office.pk} if office is not None else set()
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    """A case's petitioners as an access target: in the case's area, owned by the
+    petitions office alone (Reach.OWNED), so no other department reads them."""
+
+    case: PetitionCase
+
+    @property
+    def scope_unit(self) -> OrgUnit:
+        return self.case.scope_unit
 
     def owner_department_ids(self) -> set[int]:
         office = petitions_office()
@@ -355,10 +369,7 @@ def case_dates_replace(case: PetitionCase, dates: CaseDates) -> None:
 def petitioners_read(*, user: User, case: PetitionCase, purpose: str) -> list[Petitioner]:
     """The case's petitioners, for the petitions office only; the read is logged first
     (who, when, which case, for what), so no read goes unrecorded."""
-    office = petitions_office()
-    if office is None:
-        raise PermissionDenied(str(ERR_NO_OFFICE))
-    require(user, Action.PETITION_PERSONAL, office)
+    require(user, Action.PETITION_PERSONAL, PersonalData(case))
     require(user, Action.PETITION_VIEW, case)
     PersonalDataRead.objects.create(case=case, user=signed_in(user), purpose=purpose[:40])
     return list(Petitioner.objects.filter(case=case).order_by("pk"))

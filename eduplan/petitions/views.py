@@ -10,7 +10,6 @@ petitioner, and no export carries one.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -44,7 +43,6 @@ from eduplan.petitions.forms import (
     StepForm,
 )
 from eduplan.petitions.models import CaseLink, LinkKind, PetitionCase
-from eduplan.petitions.office import petitions_office
 from eduplan.petitions.selectors import (
     CaseLine,
     case_deadline,
@@ -56,6 +54,7 @@ from eduplan.petitions.selectors import (
     is_petitions_office_staff,
 )
 from eduplan.petitions.services import (
+    PersonalData,
     PetitionDesk,
     PetitionerIn,
     backlog_case_list,
@@ -295,7 +294,6 @@ def case_page(request: HttpRequest, case: PetitionCase) -> HttpResponseBase:
         return redirect("petitions:case", pk=case.pk)
     today = _today()
     deadline = case_deadline(case, today=today)
-    office = petitions_office()
     pending = Step(case.due_step) if case.due_step else None
     return render(
         request,
@@ -306,8 +304,7 @@ def case_page(request: HttpRequest, case: PetitionCase) -> HttpResponseBase:
             "links": _links(case),
             "events": list(case.events.select_related("actor")),
             "handles": handles,
-            "may_read_petitioners": office is not None
-            and can(request.user, Action.PETITION_PERSONAL, office),
+            "may_read_petitioners": can(request.user, Action.PETITION_PERSONAL, PersonalData(case)),
             "route_form": RouteForm(units=route_units(request.user, case)) if handles else None,
             "decide_form": DecideForm(initial={"on": today}) if handles else None,
             "step_form": StepForm(initial={"on": today, "step": pending}) if handles else None,
@@ -320,26 +317,11 @@ def case_page(request: HttpRequest, case: PetitionCase) -> HttpResponseBase:
     )
 
 
-@dataclass(frozen=True)
-class PersonalData:
-    """A case's petitioners as an access target: they belong to the petitions office."""
-
-    case: PetitionCase
-    office: OrgUnit
-
-    @property
-    def scope_unit(self) -> OrgUnit:
-        return self.office
+def personal_data_of(pk: int) -> PersonalData:
+    return PersonalData(case_with_units(pk))
 
 
-def personal_data_of(request: HttpRequest, /, pk: int) -> PersonalData:
-    office = petitions_office()
-    if office is None:
-        raise PermissionDenied(_("You may not do this here."))
-    return PersonalData(case=case_with_units(pk), office=office)
-
-
-@requires_in_request(Action.PETITION_PERSONAL, load=personal_data_of)
+@requires(Action.PETITION_PERSONAL, load=personal_data_of)
 def petitioners(request: HttpRequest, target: PersonalData) -> HttpResponse:
     people = petitioners_read(user=request.user, case=target.case, purpose="case page")
     response = render(
