@@ -10,6 +10,7 @@ petitioner, and no export carries one.
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -88,6 +89,29 @@ def my_desk(request: HttpRequest, /, **_kwargs: Any) -> PetitionDesk:
     return PetitionDesk(scope)
 
 
+@dataclass(frozen=True)
+class PetitionArea:
+    """The area a list page covers: the user's scope. Department staff open it in the
+    petitions office or for the cases routed to their department (Reach.OWNED); what
+    the page lists is cut to what they may see (selectors.cases_visible)."""
+
+    unit: OrgUnit
+    department_id: int | None
+
+    @property
+    def scope_unit(self) -> OrgUnit:
+        return self.unit
+
+    def owner_department_ids(self) -> set[int]:
+        return {self.department_id} if self.department_id is not None else set()
+
+
+def my_area(request: HttpRequest, /, **_kwargs: Any) -> PetitionArea:
+    membership = membership_of(request.user)
+    unit = my_scope(request)
+    return PetitionArea(unit, membership.department_id if membership is not None else None)
+
+
 def _concerned_units(desk: OrgUnit) -> QuerySet[OrgUnit]:
     return (
         OrgUnit.objects.filter(path__startswith=desk.path)
@@ -147,8 +171,8 @@ def _case_table(lines: list[CaseLine]) -> Table:
     )
 
 
-@requires_in_request(Action.PETITION_VIEW, load=my_scope)
-def case_list(request: HttpRequest, scope: OrgUnit) -> HttpResponse:
+@requires_in_request(Action.PETITION_VIEW, load=my_area)
+def case_list(request: HttpRequest, area: PetitionArea) -> HttpResponse:
     today = _today()
     state = request.GET.get("state", "open")
     state = state if state in STATES or state == "all" else "open"
@@ -365,8 +389,8 @@ def _overview_table(lines: list[Any], year: int) -> Table:
     )
 
 
-@requires_in_request(Action.PETITION_VIEW, load=my_scope)
-def overview(request: HttpRequest, scope: OrgUnit) -> HttpResponse:
+@requires_in_request(Action.PETITION_VIEW, load=my_area)
+def overview(request: HttpRequest, area: PetitionArea) -> HttpResponse:
     today = _today()
     try:
         year = int(request.GET.get("year", today.year))

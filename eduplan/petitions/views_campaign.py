@@ -12,13 +12,13 @@ from django.utils.translation import gettext as _
 
 from eduplan.core.errors import InputError
 from eduplan.core.tables import Table, table_export
-from eduplan.org.access import Action, can, granted_actions, my_scope, requires_in_request
+from eduplan.org.access import Action, can, granted_actions, requires_in_request
 from eduplan.org.models import OrgUnit, UnitType
 from eduplan.petitions.forms import ProgressForm, RiskForm
 from eduplan.petitions.models import BacklogCase, RiskEntry
 from eduplan.petitions.selectors import backlog_visible, risks_visible
 from eduplan.petitions.services import backlog_progress, risk_entry_create
-from eduplan.petitions.views import _form_errors, my_desk
+from eduplan.petitions.views import PetitionArea, _form_errors, my_area, my_desk
 
 PER_PAGE = 50
 
@@ -51,8 +51,8 @@ def _risk_table(entries: list[RiskEntry]) -> Table:
     )
 
 
-@requires_in_request(Action.PETITION_VIEW, load=my_scope)
-def risks(request: HttpRequest, scope: OrgUnit) -> HttpResponseBase:
+@requires_in_request(Action.PETITION_VIEW, load=my_area)
+def risks(request: HttpRequest, area: PetitionArea) -> HttpResponseBase:
     desk = my_desk(request)
     may_enter = can(request.user, Action.PETITION_HANDLE, desk)
     # The bureau screens by district; a district by its own units.
@@ -122,8 +122,8 @@ def _backlog_table(entries: list[BacklogCase]) -> Table:
     )
 
 
-@requires_in_request(Action.PETITION_VIEW, load=my_scope)
-def backlog(request: HttpRequest, scope: OrgUnit) -> HttpResponseBase:
+@requires_in_request(Action.PETITION_VIEW, load=my_area)
+def backlog(request: HttpRequest, area: PetitionArea) -> HttpResponseBase:
     entries = backlog_visible(user=request.user)
     if request.method == "POST":
         entry = get_object_or_404(entries, pk=request.POST.get("entry", "0"))

@@ -45,7 +45,9 @@ def register(city: Any, **overrides: Any) -> PetitionCase:
         "petitioners": [PetitionerIn(NAME, ID_NUMBER, PHONE, ADDRESS)],
     }
     values.update(overrides)
-    with time_machine.travel(datetime.datetime(2016, 12, 21, 9, tzinfo=datetime.UTC)):
+    # Registered the day after it was received.
+    day = values["received_on"] + datetime.timedelta(days=1)
+    with time_machine.travel(datetime.datetime.combine(day, datetime.time(2)), tick=False):
         return case_register(**values)
 
 

@@ -80,7 +80,7 @@ def test_a_retried_registration_is_stored_once(city, office):
     ("overrides", "fragment"),
     [
         ({"petitioners": [PetitionerIn(" ")]}, "petitioner"),
-        ({"received_on": D(2016, 12, 30)}, "today"),
+        ({"received_on": D(2016, 12, 30), "today": D(2016, 12, 21)}, "today"),
         ({"earlier_numbers": ["XF2015-999999"]}, "XF2015-999999"),
         ({"people_count": 0}, "petitioners"),
     ],
