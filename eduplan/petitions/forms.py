@@ -8,13 +8,16 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from eduplan.core.periods import PeriodType, periods_in_year
 from eduplan.org.models import OrgUnit
 from eduplan.petitions.clock import Step
 from eduplan.petitions.models import Category, Channel, RiskLevel
 
 DATE = forms.DateInput(attrs={"type": "date"})
+FIRST_YEAR = 2016  # the demo's history starts here; older quarters are not offered
 
 
 class UnitChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -104,13 +107,7 @@ class ProgressForm(forms.Form):
 
 class RiskForm(forms.Form):
     unit = UnitChoice(label=_("unit"), queryset=OrgUnit.objects.none())
-    period = forms.RegexField(
-        label=_("period"),
-        regex=r"^\d{4}Q[1-4]$",
-        max_length=6,
-        help_text=_("A quarter, as 2016Q3."),
-        error_messages={"invalid": _("Write the quarter as 2016Q3.")},
-    )
+    period = forms.ChoiceField(label=_("period"), choices=[])
     category = forms.ChoiceField(label=_("subject"), choices=Category.choices)
     level = forms.ChoiceField(label=_("risk level"), choices=RiskLevel.choices)
     description = forms.CharField(
@@ -128,3 +125,17 @@ class RiskForm(forms.Form):
         field = self.fields["unit"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = units
+        period = self.fields["period"]
+        assert isinstance(period, forms.ChoiceField)
+        period.choices = quarter_choices()
+
+
+def quarter_choices() -> list[tuple[str, str]]:
+    """The quarters from the plan's first year to this one, newest first, by label."""
+    today = timezone.localdate()
+    quarters = [
+        p
+        for year in range(FIRST_YEAR, today.year + 1)
+        for p in periods_in_year(year, PeriodType.QUARTERLY)
+    ]
+    return [(p.code, str(p.label)) for p in reversed(quarters) if p.start <= today]

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from eduplan.core.periods import period_from_code
 from eduplan.org.models import OrgUnit, UnitType
 from eduplan.petitions.clock import CaseDates, Step
 from eduplan.petitions.office import petitions_office
@@ -325,6 +326,10 @@ class RiskEntry(models.Model):
     @property
     def scope_unit(self) -> OrgUnit:
         return self.unit
+
+    @property
+    def period_label(self) -> str:
+        return str(period_from_code(self.period).label)
 
 
 class BacklogCase(models.Model):

@@ -14,7 +14,7 @@ from eduplan.core.errors import InputError
 from eduplan.core.tables import Table, table_export
 from eduplan.org.access import Action, can, granted_actions, requires_in_request
 from eduplan.org.models import OrgUnit, UnitType
-from eduplan.petitions.forms import ProgressForm, RiskForm
+from eduplan.petitions.forms import ProgressForm, RiskForm, quarter_choices
 from eduplan.petitions.models import BacklogCase, RiskEntry
 from eduplan.petitions.selectors import backlog_visible, risks_visible
 from eduplan.petitions.services import backlog_progress, risk_entry_create
@@ -39,7 +39,7 @@ def _risk_table(entries: list[RiskEntry]) -> Table:
         rows=[
             [
                 e.unit.name,
-                e.period,
+                e.period_label,
                 e.get_category_display(),
                 e.get_level_display(),
                 e.description,
@@ -88,7 +88,12 @@ def risks(request: HttpRequest, area: PetitionArea) -> HttpResponseBase:
     return render(
         request,
         "petitions/risks.html",
-        {"page": page, "form": form if may_enter else None, "period": period},
+        {
+            "page": page,
+            "form": form if may_enter else None,
+            "period": period,
+            "quarters": quarter_choices(),
+        },
     )
 
 
