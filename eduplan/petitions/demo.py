@@ -78,7 +78,7 @@ def _later(rng: random.Random, day: datetime.date, low: int, high: int) -> datet
     return day + datetime.timedelta(days=rng.randint(low, high))
 
 
-def _history(rng: random.Random, received: datetime.date) -> CaseDates:
+def history_dates(rng: random.Random, received: datetime.date) -> CaseDates:
     """A 2016 case carried through to its end."""
     decided = _later(rng, received, 1, 17)  # now and then past the 15 days
     if rng.random() < 0.08:
@@ -101,7 +101,7 @@ def _history(rng: random.Random, received: datetime.date) -> CaseDates:
     return dates
 
 
-def _live(rng: random.Random, received: datetime.date, today: datetime.date) -> CaseDates:
+def live_dates(rng: random.Random, received: datetime.date, today: datetime.date) -> CaseDates:
     """A recent case, as far along its clock as `today` allows (some steps late)."""
     decided = _later(rng, received, 2, 18)
     if decided > today or rng.random() < 0.1:
@@ -152,7 +152,7 @@ def petitions_demo_seed(*, scale: float, seed: int) -> dict[str, int]:
                 received = today - datetime.timedelta(days=rng.randrange(LIVE_DAYS))
             else:
                 received = history_start + datetime.timedelta(days=rng.randrange(300))
-            dates = _live(rng, received, today) if live else _history(rng, received)
+            dates = live_dates(rng, received, today) if live else history_dates(rng, received)
             bureau = rng.random() < 0.2
             category = rng.choice(list(Category))
             case = PetitionCase(

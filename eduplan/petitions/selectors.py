@@ -61,6 +61,9 @@ def cases_visible(*, user: User) -> QuerySet[PetitionCase]:
     cases = PetitionCase.objects.all()
     if membership.role == Role.DEPARTMENT:
         if is_petitions_office_staff(user):
+            # The office works for the whole bureau (its staff's scope is the city).
+            if scope.depth == 0:
+                return cases
             return cases.filter(concerned_unit__path__startswith=scope.path)
         return cases.filter(responsible_unit_id=membership.department_id)
     return cases.filter(
