@@ -29,7 +29,7 @@ class RegisterForm(forms.Form):
     request_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
     received_on = forms.DateField(label=_("received on"), widget=DATE)
     channel = forms.ChoiceField(label=_("channel"), choices=Channel.choices)
-    category = forms.ChoiceField(label=_("subject"), choices=Category.choices)
+    category = forms.ChoiceField(label=_("subject category"), choices=Category.choices)
     concerned_unit = UnitChoice(label=_("unit concerned"), queryset=OrgUnit.objects.none())
     summary = forms.CharField(
         label=_("matter"),
@@ -59,7 +59,7 @@ class RegisterForm(forms.Form):
 
 
 class RouteForm(forms.Form):
-    unit = UnitChoice(label=_("responsible unit"), queryset=OrgUnit.objects.none())
+    unit = UnitChoice(label=_("handling unit"), queryset=OrgUnit.objects.none())
     on = forms.DateField(label=_("routed on"), widget=DATE)
 
     def __init__(self, *args: Any, units: QuerySet[OrgUnit], **kwargs: Any) -> None:
@@ -108,13 +108,13 @@ class ProgressForm(forms.Form):
 class RiskForm(forms.Form):
     unit = UnitChoice(label=_("unit"), queryset=OrgUnit.objects.none())
     period = forms.ChoiceField(label=_("period"), choices=[])
-    category = forms.ChoiceField(label=_("subject"), choices=Category.choices)
+    category = forms.ChoiceField(label=_("subject category"), choices=Category.choices)
     level = forms.ChoiceField(label=_("risk level"), choices=RiskLevel.choices)
     description = forms.CharField(
-        label=_("description"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000
+        label=_("risk description"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000
     )
     measures = forms.CharField(
-        label=_("measures"),
+        label=_("resolution measures"),
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=4000,
         required=False,

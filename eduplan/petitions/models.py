@@ -33,7 +33,7 @@ class StepChoice(models.TextChoices):
 class Channel(models.TextChoices):
     LETTER = "letter", _("Letter")
     VISIT = "visit", _("Visit")
-    PHONE = "phone", _("Phone")
+    PHONE = "phone", _("Phone call")
     HOTLINE = "hotline", _("12345 hotline")
     ONLINE = "online", _("Online")
 
@@ -66,7 +66,7 @@ class PetitionCase(models.Model):
     number = models.CharField(_("case number"), max_length=32, unique=True)
     received_on = models.DateField(_("received on"))
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
-    category = models.CharField(_("subject"), max_length=20, choices=Category.choices)
+    category = models.CharField(_("subject category"), max_length=20, choices=Category.choices)
     summary = models.TextField(_("matter"), help_text=_("What the case is about, without names."))
     received_by = models.ForeignKey(
         OrgUnit,
@@ -90,7 +90,7 @@ class PetitionCase(models.Model):
     )
     responsible_unit = models.ForeignKey(
         OrgUnit,
-        verbose_name=_("responsible unit"),
+        verbose_name=_("handling unit"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -299,10 +299,10 @@ class RiskEntry(models.Model):
         OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
     )
     period = models.CharField(_("period"), max_length=16)
-    category = models.CharField(_("subject"), max_length=20, choices=Category.choices)
+    category = models.CharField(_("subject category"), max_length=20, choices=Category.choices)
     level = models.CharField(_("risk level"), max_length=10, choices=RiskLevel.choices)
-    description = models.TextField(_("description"))
-    measures = models.TextField(_("measures"), blank=True)
+    description = models.TextField(_("risk description"))
+    measures = models.TextField(_("resolution measures"), blank=True)
     resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
     created_at = models.DateTimeField(_("entered at"), auto_now_add=True)
     created_by = models.ForeignKey(

@@ -30,10 +30,10 @@ def _risk_table(entries: list[RiskEntry]) -> Table:
         header=[
             _("unit"),
             _("period"),
-            _("subject"),
+            _("subject category"),
             _("risk level"),
-            _("description"),
-            _("measures"),
+            _("risk description"),
+            _("resolution measures"),
             _("resolved on"),
         ],
         rows=[
@@ -104,7 +104,7 @@ def _backlog_table(entries: list[BacklogCase]) -> Table:
         header=[
             _("case number"),
             _("received on"),
-            _("subject"),
+            _("subject category"),
             _("unit concerned"),
             _("lead official"),
             _("listed on"),

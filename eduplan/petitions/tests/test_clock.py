@@ -99,7 +99,7 @@ def test_an_extension_moves_the_answers_deadline_once_with_its_reason():
     case = CaseDates(received_on=D(2016, 11, 10), decided_on=D(2016, 11, 15), accepted=True)
     on = D(2017, 1, 10)
     assert extension_refusal(case, rules=RULES, days=30, reason="需调取档案", on=on) is None
-    assert "30" in (extension_refusal(case, rules=RULES, days=31, reason="x", on=on) or "")
+    assert "1 到 30" in (extension_refusal(case, rules=RULES, days=31, reason="x", on=on) or "")
     assert extension_refusal(case, rules=RULES, days=10, reason=" ", on=on)
     assert extension_refusal(case, rules=RULES, days=10, reason="x", on=D(2017, 1, 15))
     extended = CaseDates(**{**case.__dict__, "extension_days": 30})

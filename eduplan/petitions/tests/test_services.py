@@ -79,10 +79,10 @@ def test_a_retried_registration_is_stored_once(city, office):
 @pytest.mark.parametrize(
     ("overrides", "fragment"),
     [
-        ({"petitioners": [PetitionerIn(" ")]}, "petitioner"),
-        ({"received_on": D(2016, 12, 30), "today": D(2016, 12, 21)}, "today"),
+        ({"petitioners": [PetitionerIn(" ")]}, "信访人"),
+        ({"received_on": D(2016, 12, 30), "today": D(2016, 12, 21)}, "今天"),
         ({"earlier_numbers": ["XF2015-999999"]}, "XF2015-999999"),
-        ({"people_count": 0}, "petitioners"),
+        ({"people_count": 0}, "信访人数"),
     ],
 )
 def test_bad_registrations_are_refused_and_store_nothing(city, office, overrides, fragment):
