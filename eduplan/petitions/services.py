@@ -158,6 +158,30 @@ def _earlier_cases(numbers: Sequence[str]) -> list[PetitionCase]:
     return [found[n] for n in wanted]
 
 
+def _named_checked(petitioners: Sequence[PetitionerIn], *, people_count: int) -> list[PetitionerIn]:
+    """The petitioners given a name; refusal without one, or with more than counted."""
+    named = [p for p in petitioners if p.name.strip()]
+    if not named:
+        raise InputError(str(ERR_NO_PETITIONER))
+    if people_count < len(named):
+        raise InputError(str(ERR_PEOPLE))
+    return named
+
+
+def _petitioners_store(case: PetitionCase, named: Sequence[PetitionerIn]) -> None:
+    Petitioner.objects.bulk_create(
+        Petitioner(
+            case=case,
+            name=p.name.strip(),
+            id_number=p.id_number.strip(),
+            phone=p.phone.strip(),
+            address=p.address.strip(),
+            identity_digest=identity_digest(p.id_number),
+        )
+        for p in named
+    )
+
+
 @transaction.atomic
 def case_register(
     *,
@@ -189,11 +213,7 @@ def case_register(
     _day_checked(
         received_on, what=_("The day received"), after=datetime.date(2000, 1, 1), today=today
     )
-    named = [p for p in petitioners if p.name.strip()]
-    if not named:
-        raise InputError(str(ERR_NO_PETITIONER))
-    if people_count < len(named):
-        raise InputError(str(ERR_PEOPLE))
+    named = _named_checked(petitioners, people_count=people_count)
     if channel not in Channel.values or category not in Category.values:
         raise InputError(_("Choose a channel and a subject from the lists."))
     earlier = _earlier_cases(earlier_numbers)
@@ -228,17 +248,7 @@ def case_register(
             case.save()
     except IntegrityError:  # the same form posted twice at once: the first one won
         return PetitionCase.objects.get(request_key=request_key)
-    Petitioner.objects.bulk_create(
-        Petitioner(
-            case=case,
-            name=p.name.strip(),
-            id_number=p.id_number.strip(),
-            phone=p.phone.strip(),
-            address=p.address.strip(),
-            identity_digest=identity_digest(p.id_number),
-        )
-        for p in named
-    )
+    _petitioners_store(case, named)
     links = {
         (e.pk, LinkKind.SAME_MATTER if same_matter else LinkKind.SAME_PETITIONER) for e in earlier
     }
