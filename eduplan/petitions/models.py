@@ -258,6 +258,21 @@ class PersonalDataRead(models.Model):
         return f"{self.case_id} · {self.user_id} · {self.at:%Y-%m-%d %H:%M}"
 
 
+EVENT_LABELS = {
+    "registered": _("Registered"),
+    "routed": _("Routed"),
+    "accepted": _("Accepted"),
+    "not_accepted": _("Not accepted"),
+    "extended": _("Deadline extended"),
+    "reply": _("Answered"),
+    "review_request": _("Review asked for"),
+    "review_answer": _("Review answered"),
+    "rereview_request": _("Re-review asked for"),
+    "rereview_answer": _("Re-review answered"),
+    "backlog": _("Put on the backlog campaign"),
+}
+
+
 class CaseEvent(models.Model):
     """What was done to a case, by whom and when (append-only; no personal data)."""
 
@@ -284,6 +299,10 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} · {self.kind}"
+
+    @property
+    def kind_label(self) -> str:
+        return str(EVENT_LABELS.get(self.kind, self.kind))
 
 
 class RiskLevel(models.TextChoices):
