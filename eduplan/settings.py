@@ -337,6 +337,12 @@ EDUPLAN_SUPERVISION_TARGET_PERIOD_TYPE = env_str(
 )
 # The supervision office's own department (督查室): responsible for work points' targets.
 EDUPLAN_SUPERVISION_OFFICE_CODE = env_str("EDUPLAN_SUPERVISION_OFFICE_CODE", "DEPT-DCS")
+# Petitions (信访): the department that registers and routes cases (信访办公室) and alone
+# reads petitioners' identities; how many days before an office deadline a case warns;
+# from how many petitioners a case is a group petition (集体访).
+EDUPLAN_PETITIONS_OFFICE_CODE = env_str("EDUPLAN_PETITIONS_OFFICE_CODE", "DEPT-XF")
+EDUPLAN_PETITION_NEAR_DAYS = env_int("EDUPLAN_PETITION_NEAR_DAYS", 3)
+EDUPLAN_PETITION_GROUP_SIZE = env_int("EDUPLAN_PETITION_GROUP_SIZE", 5)
 # The daily rules run is queued for this hour (Asia/Shanghai) by `eduplan worker`.
 EDUPLAN_SUPERVISION_RUN_HOUR = env_int("EDUPLAN_SUPERVISION_RUN_HOUR", 6)
 # Reporting periods on a schedule (the daily run, `eduplan reporting run`): a period opens on

@@ -26,6 +26,8 @@ from eduplan.indicators.models import TargetBinding
 from eduplan.ledgers.models import Ledger
 from eduplan.org.models import Membership, OrgUnit, Role, UnitType
 from eduplan.org.services import org_path_load, org_units_create
+from eduplan.petitions.demo import petitions_demo_seed
+from eduplan.petitions.models import PetitionCase
 from eduplan.plans.loading import plan_spec_from_file
 from eduplan.plans.models import Milestone, MilestoneEvidence, MilestoneKind, Plan
 from eduplan.plans.services import plan_load
@@ -112,6 +114,8 @@ def demo_accounts() -> list[DemoAccount]:
         DemoAccount("caiwu", Role.DEPARTMENT, root.code, "DEPT-JJC"),
         # 教师工作处 keeps the teachers' continuing-education credits.
         DemoAccount("jiaoshi", Role.DEPARTMENT, root.code, "DEPT-JSC"),
+        # 信访办公室 registers and routes petition cases, and alone reads petitioners.
+        DemoAccount("xinfang", Role.DEPARTMENT, root.code, "DEPT-XF"),
         DemoAccount("jinshui", Role.DISTRICT_ADMIN, jinshui.code),
         DemoAccount("erqi", Role.DISTRICT_ADMIN, erqi.code),
     ]
@@ -233,6 +237,8 @@ def demo_setup(*, scale: float = 1.0, seed: int = 2016) -> dict[str, object]:
     if not Teacher.objects.exists():
         # Before the scan, so that credits_behind finds the schools behind in 2016.
         done.update(teachers_demo_seed(seed=seed))
+    if not PetitionCase.objects.exists():
+        done.update(petitions_demo_seed(scale=scale, seed=seed))
     if not Submission.objects.exists():
         done["history"] = history_load(scale=scale, seed=seed)
         done["milestones_done"] = demo_milestones_done(before=DEMO_SCAN_DAY)

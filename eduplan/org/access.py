@@ -43,6 +43,9 @@ class Action(enum.StrEnum):
     VALUEADDED_IMPORT = "valueadded.import"  # import a cohort's pupil exam records
     TEACHER_PERSONAL = "teacher.personal"  # a teacher's ID number, phone, birth date
     TEACHER_CREDITS = "teacher.credits"  # import training completions, remind the schools
+    PETITION_VIEW = "petition.view"  # petition cases (信访): never their petitioners
+    PETITION_HANDLE = "petition.handle"  # register, route, decide, answer; risks, backlog
+    PETITION_PERSONAL = "petition.personal"  # read petitioners' identity (each read logged)
 
 
 class Reach(enum.Enum):
@@ -85,6 +88,13 @@ ACTION_REACH: dict[Action, Reach] = {
     Action.TEACHER_PERSONAL: Reach.OWNED,
     # The target is the teachers' department: its own staff keep the credits register.
     Action.TEACHER_CREDITS: Reach.ENTRY,
+    # The target is the case (its responsible unit, else the unit concerned): department
+    # staff only in the petitions office (信访办) or the department it is routed to.
+    Action.PETITION_VIEW: Reach.OWNED,
+    Action.PETITION_HANDLE: Reach.OWNED,
+    # The target is a case's petitioners, owned by the petitions office alone: only its
+    # staff read them (a plain unit owns nothing, so no unit grants this).
+    Action.PETITION_PERSONAL: Reach.OWNED,
 }
 READ = frozenset({Action.PLAN_VIEW, Action.UNIT_VIEW, Action.REPORT_VIEW})
 
@@ -95,6 +105,7 @@ ROLE_GRANTS: dict[str, frozenset[Action]] = {
         Action.APPRAISAL_VIEW,
         Action.APPRAISAL_ADJUST,
         Action.VALUEADDED_VIEW,
+        Action.PETITION_VIEW,
     },
     Role.SUPERVISION: READ
     | {
@@ -105,6 +116,7 @@ ROLE_GRANTS: dict[str, frozenset[Action]] = {
         Action.APPRAISAL_VIEW,
         Action.APPRAISAL_ADJUST,
         Action.TASK_REPORT,
+        Action.PETITION_VIEW,
     },
     Role.DEPARTMENT: READ
     | {
@@ -118,6 +130,9 @@ ROLE_GRANTS: dict[str, frozenset[Action]] = {
         Action.VALUEADDED_IMPORT,
         Action.TEACHER_PERSONAL,
         Action.TEACHER_CREDITS,
+        Action.PETITION_VIEW,
+        Action.PETITION_HANDLE,
+        Action.PETITION_PERSONAL,
     },
     Role.DISTRICT_ADMIN: READ
     | {
@@ -127,6 +142,8 @@ ROLE_GRANTS: dict[str, frozenset[Action]] = {
         Action.LEAGUE_RESULTS,
         Action.APPRAISAL_VIEW,
         Action.TASK_REPORT,
+        Action.PETITION_VIEW,
+        Action.PETITION_HANDLE,
     },
     Role.SCHOOL_REPORTER: READ
     | {
@@ -134,6 +151,7 @@ ROLE_GRANTS: dict[str, frozenset[Action]] = {
         Action.REPORT_ENTER,
         Action.VALUEADDED_VIEW,
         Action.TEACHER_PERSONAL,
+        Action.PETITION_VIEW,
     },
 }
 

@@ -54,6 +54,7 @@ def membership(request: HttpRequest) -> dict[str, Any]:
             "appraisal": Action.APPRAISAL_VIEW in actions,
             "valueadded": _valueadded_menu(member, scope, actions),
             "teachers": Action.UNIT_VIEW in actions,
+            "petitions": Action.PETITION_VIEW in actions,
         },
         "my_scope": scope,
         "demo_banner": settings.EDUPLAN_DEMO,

@@ -11,4 +11,6 @@ class SupervisionConfig(AppConfig):
         from eduplan.supervision.notices import inbox_notices_store
 
         inbox_writer_register(inbox_notices_store)
+        # The registers' finders add themselves to FINDERS when imported.
+        import eduplan.supervision.rules_petitions  # noqa: F401
         from eduplan.supervision import rules_teachers  # noqa: F401 (registers its finder)

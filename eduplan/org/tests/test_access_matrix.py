@@ -103,6 +103,10 @@ def test_every_action_is_granted_to_some_role_and_known_to_the_matrices():
         Action.APPRAISAL_ADJUST,
         Action.VALUEADDED_VIEW,
         Action.VALUEADDED_IMPORT,
+        # petitions: test_petition_actions_follow_the_case_and_the_petitions_office below.
+        Action.PETITION_VIEW,
+        Action.PETITION_HANDLE,
+        Action.PETITION_PERSONAL,
     }
     assert set(UNIT_ACTIONS) | others == set(Action)
 
@@ -253,3 +257,60 @@ def test_teachers_personal_fields_are_the_schools_and_the_owning_departments(cit
     # Keeping the register: department staff for their own department only.
     assert can(user, Action.TEACHER_CREDITS, city.dept_basic) is (who == "dan")
     assert can(user, Action.TEACHER_CREDITS, city.dept_sports) is False
+
+
+# A petition case's unit (routed to, else concerned) -> who may see it, who may handle
+# it. Xena works in the petitions office (信访办): every case, and alone the petitioners.
+# Dan's department sees and handles a case only once it is routed to his department.
+PETITIONS: dict[str, tuple[set[str], set[str]]] = {
+    "jinshui_one": ({"lee", "sue", "xena", "bob", "alice"}, {"xena", "bob"}),
+    "jinshui": ({"lee", "sue", "xena", "bob"}, {"xena", "bob"}),
+    "erqi_one": ({"lee", "sue", "xena", "dora", "charlie"}, {"xena", "dora"}),
+    "dept_basic": ({"lee", "sue", "xena", "dan"}, {"xena", "dan"}),
+    "bureau_school": ({"lee", "sue", "xena"}, {"xena"}),
+}
+PETITION_USERS = ["lee", "sue", "dan", "xena", "bob", "dora", "alice", "charlie", "nobody"]
+
+
+@pytest.mark.parametrize("unit", list(PETITIONS))
+def test_petition_actions_follow_the_case_and_the_petitions_office(city, unit):
+    from eduplan.petitions.models import PetitionCase
+    from eduplan.petitions.selectors import cases_visible
+    from eduplan.petitions.services import PersonalData, PetitionDesk
+
+    office = OrgUnit.objects.create(
+        code="DEPT-XF",
+        name="信访办公室",
+        type="department",
+        parent=city.root,
+        path=OrgUnit.path_for(city.root, "DEPT-XF"),
+        depth=1,
+    )
+    city.users["xena"] = user_with_role("xena", Role.DEPARTMENT, city.root, office)
+    target = getattr(city, unit)
+    case = PetitionCase.objects.create(
+        number="XF2016-000001",
+        received_on="2016-05-01",
+        channel="letter",
+        category="fees",
+        summary="收费",
+        received_by=city.root,
+        concerned_unit=target if target.type != "department" else city.jinshui_one,
+        responsible_unit=target,
+    )
+    seers, handlers = PETITIONS[unit]
+    for who in PETITION_USERS:
+        user = city.users[who]
+        assert can(user, Action.PETITION_VIEW, case) is (who in seers), who
+        assert cases_visible(user=user).filter(pk=case.pk).exists() is (who in seers), who
+        assert can(user, Action.PETITION_HANDLE, case) is (who in handlers), who
+        # Petitioners: the petitions office alone, whatever the case.
+        assert can(user, Action.PETITION_PERSONAL, PersonalData(case)) is (who == "xena"), who
+        assert not can(user, Action.PETITION_PERSONAL, target), who
+        assert not can(user, Action.PETITION_PERSONAL, office), who
+    # Registering: the bureau's petitions office, and a district in its own area.
+    assert can(city.users["xena"], Action.PETITION_HANDLE, PetitionDesk(city.root))
+    assert can(city.users["bob"], Action.PETITION_HANDLE, PetitionDesk(city.jinshui))
+    assert not can(city.users["bob"], Action.PETITION_HANDLE, PetitionDesk(city.erqi))
+    assert not can(city.users["dan"], Action.PETITION_HANDLE, PetitionDesk(city.root))
+    assert not can(city.users["sue"], Action.PETITION_HANDLE, PetitionDesk(city.root))
