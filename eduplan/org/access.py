@@ -39,6 +39,11 @@ class Action(enum.StrEnum):
     APPRAISAL_VIEW = "appraisal.view"  # a unit's yearly assessment (考核): never public
     APPRAISAL_ADJUST = "appraisal.adjust"  # adjust a unit's assessment, with a reason
     TASK_REPORT = "task.report"  # mark a task's milestones done, with evidence (its lead unit)
+    # 学前教育: a kindergarten applies (普惠认定, 达标升级), its district reviews on site, the
+    # preschool department reviews, runs the public notice, publishes and re-evaluates.
+    PRESCHOOL_APPLY = "preschool.apply"
+    PRESCHOOL_DISTRICT_REVIEW = "preschool.district_review"
+    PRESCHOOL_CITY_DECIDE = "preschool.city_decide"
 
 
 class Reach(enum.Enum):
@@ -71,6 +76,11 @@ ACTION_REACH: dict[Action, Reach] = {
     # The target is the task's lead unit: department staff only for their department's
     # tasks, a district's administrators for their district's, the office everywhere.
     Action.TASK_REPORT: Reach.ENTRY,
+    # The target is the kindergarten (applying, the district's review) or the preschool
+    # department (the city's steps): department staff only for their own department.
+    Action.PRESCHOOL_APPLY: Reach.WITHIN,
+    Action.PRESCHOOL_DISTRICT_REVIEW: Reach.WITHIN,
+    Action.PRESCHOOL_CITY_DECIDE: Reach.ENTRY,
 }
 READ = frozenset({Action.PLAN_VIEW, Action.UNIT_VIEW, Action.REPORT_VIEW})
 
@@ -94,6 +104,7 @@ ROLE_GRANTS: dict[str, frozenset[Action]] = {
         Action.LEAGUE_RESULTS,
         Action.APPRAISAL_VIEW,
         Action.TASK_REPORT,
+        Action.PRESCHOOL_CITY_DECIDE,
     },
     Role.DISTRICT_ADMIN: READ
     | {
@@ -103,8 +114,11 @@ ROLE_GRANTS: dict[str, frozenset[Action]] = {
         Action.LEAGUE_RESULTS,
         Action.APPRAISAL_VIEW,
         Action.TASK_REPORT,
+        Action.PRESCHOOL_APPLY,
+        Action.PRESCHOOL_DISTRICT_REVIEW,
     },
-    Role.SCHOOL_REPORTER: READ | {Action.UNIT_DATA_CHANGE, Action.REPORT_ENTER},
+    Role.SCHOOL_REPORTER: READ
+    | {Action.UNIT_DATA_CHANGE, Action.REPORT_ENTER, Action.PRESCHOOL_APPLY},
 }
 
 
