@@ -38,7 +38,7 @@ ERR_SIZE = gettext_lazy(
     "The sample size is a whole number from 1 to the %(n)s graded kindergartens."
 )
 ERR_DECIDED = gettext_lazy("This kindergarten's result is recorded already.")
-ERR_LOWER = gettext_lazy("A lowered grade is one below the current grade.")
+ERR_LOWER = gettext_lazy("A lowered grade is a grade below the current one.")
 LEDGER_RESULTS = {R.KEPT: "保持等级", R.LOWERED: "降低等级", R.REVOKED: "撤销等级"}
 
 
