@@ -346,6 +346,8 @@ class RecheckRound(models.Model):
     seed = models.CharField(_("seed"), max_length=64)
     size = models.PositiveIntegerField(_("sample size"))
     population = models.PositiveIntegerField(_("kindergartens drawn from"))
+    # The codes drawn from, in the order drawn from: the seed and this list give the sample.
+    drawn_from = models.JSONField(_("drawn from"), default=list)
     drawn_on = models.DateField(_("drawn on"))
     drawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

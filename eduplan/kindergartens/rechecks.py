@@ -1,6 +1,7 @@
-"""等级复评抽验: a round draws its sample from the graded kindergartens open on the day,
-in code order, with `random.Random(seed)`; the seed is recorded with the draw, so
-`recheck_redraw` gives the same list to anyone who checks. Each result (kept, lowered,
+"""等级复评抽验: a round draws its sample from the kindergartens holding a grade above
+合格 (二级 and up, the grades re-evaluated) open on the day, in code order, with
+`random.Random(seed)`; the seed and the list drawn from are recorded with the draw, so
+`recheck_redraw` gives the same sample to anyone who checks. Each result (kept, lowered,
 revoked) changes the register's grade and writes the ledger kindergarten_grading's
 record of the re-evaluation."""
 
@@ -33,6 +34,7 @@ from eduplan.kindergartens.workflow import (
 from eduplan.org.access import Action, User, actor_of, require
 
 R = RecheckItem.Result
+RECHECKED_GRADES = [g for g in Grade if g != Grade.QUALIFIED]
 ERR_ROUND_EXISTS = gettext_lazy("A re-evaluation round of %(year)s has been drawn already.")
 ERR_SIZE = gettext_lazy(
     "The sample size is a whole number from 1 to the %(n)s graded kindergartens."
@@ -43,19 +45,20 @@ LEDGER_RESULTS = {R.KEPT: "保持等级", R.LOWERED: "降低等级", R.REVOKED: 
 
 
 def recheck_population(day: datetime.date) -> list[Kindergarten]:
-    """The kindergartens a round draws from: graded and open on `day`, in code order."""
+    """The kindergartens a round draws from: graded above 合格 and open on `day`, in code
+    order."""
     return [
         k
-        for k in Kindergarten.objects.exclude(grade="")
+        for k in Kindergarten.objects.filter(grade__in=RECHECKED_GRADES)
         .select_related("unit")
         .order_by("unit__code")
         if k.unit.is_open_on(day)
     ]
 
 
-def recheck_redraw(*, seed: str, population: list[Kindergarten], size: int) -> list[Kindergarten]:
-    """The sample a seed draws from a population (the same list every time)."""
-    return random.Random(seed).sample(population, size)
+def recheck_redraw(*, seed: str, drawn_from: list[str], size: int) -> list[str]:
+    """The codes a seed draws from a list of codes (the same sample every time)."""
+    return random.Random(seed).sample(drawn_from, size)
 
 
 @transaction.atomic
@@ -72,6 +75,7 @@ def recheck_round_draw(
     if not 1 <= size <= len(population):
         raise InputError(str(ERR_SIZE % {"n": len(population)}), where=_("sample size"))
     seed = (seed or "").strip()[:64] or secrets.token_hex(8)
+    codes = [k.unit.code for k in population]
     try:
         with transaction.atomic():
             round_ = RecheckRound.objects.create(
@@ -79,14 +83,17 @@ def recheck_round_draw(
                 seed=seed,
                 size=size,
                 population=len(population),
+                drawn_from=codes,
                 drawn_on=day,
                 drawn_by=actor_of(user),
             )
     except IntegrityError:  # a concurrent twin (or a retried POST) got in first
         raise InputError(str(ERR_ROUND_EXISTS % {"year": year}), where=_("year")) from None
+    by_code = {k.unit.code: k for k in population}
+    drawn = recheck_redraw(seed=seed, drawn_from=codes, size=size)
     RecheckItem.objects.bulk_create(
-        RecheckItem(round=round_, kindergarten=k, order=i, grade_before=k.grade)
-        for i, k in enumerate(recheck_redraw(seed=seed, population=population, size=size), 1)
+        RecheckItem(round=round_, kindergarten=by_code[c], order=i, grade_before=by_code[c].grade)
+        for i, c in enumerate(drawn, 1)
     )
     return round_
 

@@ -219,8 +219,9 @@ def test_a_recheck_round_is_drawn_again_from_its_seed_and_records_each_result(kg
     day = datetime.date(2016, 11, 1)
     round_ = recheck_round_draw(user=kg.users["xue"], year=2016, size=3, seed="抽验:2016", day=day)
     items = list(RecheckItem.objects.filter(round=round_).order_by("order"))
-    again = recheck_redraw(seed=round_.seed, population=recheck_population(day), size=round_.size)
-    assert [i.kindergarten_id for i in items] == [k.pk for k in again]
+    again = recheck_redraw(seed=round_.seed, drawn_from=round_.drawn_from, size=round_.size)
+    assert [i.kindergarten.unit.code for i in items] == again
+    assert round_.drawn_from == [k.unit.code for k in recheck_population(day)]
     assert round_.population == 3
     with pytest.raises(InputError, match="drawn already"):
         recheck_round_draw(user=kg.users["xue"], year=2016, size=1, day=day)
