@@ -266,7 +266,7 @@ def _applications(rng: random.Random, kgs: list[Kindergarten]) -> int:
     upgradable = [k for k in erqi if k.grade and k.grade != Grade.MODEL_PROVINCE]
     plan += [(k, Application.Kind.UPGRADE, S.DISTRICT_PASSED) for k in upgradable[:2]]
     order: list[str] = [S.APPLIED, S.DISTRICT_PASSED, S.CITY_PASSED, S.NOTICE]
-    step_of = {
+    step_of: dict[str, str] = {
         S.DISTRICT_PASSED: "district_pass",
         S.CITY_PASSED: "city_pass",
         S.NOTICE: "notice_start",
@@ -295,7 +295,7 @@ def _applications(rng: random.Random, kgs: list[Kindergarten]) -> int:
         )
         events = [ApplicationEvent(application=application, step="apply", status_after=S.APPLIED)]
         reached = order.index(status) if status in order else 0
-        previous = S.APPLIED
+        previous: str = S.APPLIED
         for done in order[1 : reached + 1]:
             events.append(
                 ApplicationEvent(
