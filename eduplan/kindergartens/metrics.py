@@ -8,6 +8,7 @@ A kindergarten is 普惠 in a year when a certification was in force on its coun
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.db.models import (
@@ -26,11 +27,12 @@ from django.db.models.functions import Cast
 from django.utils.translation import pgettext_lazy
 
 from eduplan.core.metrics import Metric, OverTime, OverUnits, register
-from eduplan.kindergartens.models import PUBLIC_OWNERSHIPS, Certification, Enrolment
+from eduplan.kindergartens.models import PUBLIC_OWNERSHIPS, Certification, Enrolment, Ownership
 
 CHILDREN = "kindergartens.children"
 GROSS_ENROLMENT = "kindergartens.gross_enrolment"
 INCLUSIVE_SHARE = "kindergartens.inclusive_share"
+CERTIFIED_PRIVATE = "kindergartens.certified_private"
 POPULATION = "form.pop_3_5"
 
 
@@ -68,6 +70,25 @@ def inclusive_rows(periods: list[str]) -> QuerySet[Any]:
                 output_field=IntegerField(),
             ),
             den=children,
+        )
+    )
+
+
+def certified_private_rows(periods: list[str]) -> QuerySet[Any]:
+    """The private kindergartens whose certification is in force at the end of the last
+    period (a stock: the city's list as it stands then)."""
+    last = periods[-1]
+    end = datetime.date(int(last), 12, 31)
+    return (
+        Certification.objects.filter(
+            kindergarten__ownership=Ownership.PRIVATE, certified_on__lte=end
+        )
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=end))
+        .annotate(
+            unit_path=F("kindergarten__unit_path"),
+            period=Value(last, output_field=CharField()),
+            num=Value(1, output_field=IntegerField()),
+            den=Value(1, output_field=IntegerField()),
         )
     )
 
@@ -122,6 +143,24 @@ def register_metrics() -> None:
                 "Children in public, collective and certified inclusive private"
                 " kindergartens ÷ all children in kindergarten (the register, counted by"
                 " children)",
+            ),
+        )
+    )
+    register(
+        Metric(
+            key=CERTIFIED_PRIVATE,
+            name=pgettext_lazy("metric", "Certified inclusive private kindergartens"),
+            unit="所",
+            over_units=OverUnits.SUM,
+            over_time=OverTime.LATEST,
+            period_type="yearly",
+            rows=certified_private_rows,
+            provider="kindergartens",
+            absent_is_zero=True,
+            description=pgettext_lazy(
+                "metric",
+                "Private kindergartens on the city's list of certified inclusive ones at the"
+                " end of the year",
             ),
         )
     )

@@ -6,7 +6,20 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from eduplan.org.access import Action, can, granted_actions, membership_of, scope_of
-from eduplan.org.models import Role
+from eduplan.org.models import Membership, OrgUnit, Role, UnitType
+
+
+def _preschool_menu(member: Membership | None, scope: OrgUnit | None, actions: Any) -> bool:
+    """学前教育 for the preschool department, districts, kindergartens, leaders and the
+    supervision office (not for every school or department)."""
+    if member is None or scope is None:
+        return False
+    if member.role == Role.DEPARTMENT:
+        department = member.department
+        return department is not None and department.code == settings.EDUPLAN_PRESCHOOL_DEPARTMENT
+    if member.role == Role.SCHOOL_REPORTER:
+        return scope.type == UnitType.KINDERGARTEN
+    return Action.UNIT_VIEW in actions
 
 
 def membership(request: HttpRequest) -> dict[str, Any]:
@@ -34,6 +47,7 @@ def membership(request: HttpRequest) -> dict[str, Any]:
             "board": Action.BOARD_VIEW in actions,
             "league_results": Action.LEAGUE_RESULTS in actions,
             "appraisal": Action.APPRAISAL_VIEW in actions,
+            "preschool": _preschool_menu(member, scope, actions),
         },
         "my_scope": scope,
         "demo_banner": settings.EDUPLAN_DEMO,
