@@ -232,11 +232,10 @@ def _certifications(
     return len(Certification.objects.bulk_create(rows, batch_size=2000))
 
 
-def _applications(rng: random.Random, kgs: list[Kindergarten]) -> int:
+def _application_plan(kgs: list[Kindergarten]) -> list[tuple[Kindergarten, str, str]]:
     """Applications in flight: one at each step, Jinshui's first (the first Jinshui
     kindergarten's own, for its reporter to follow), one refused, and in Erqi upgrades at
     the district."""
-    today = timezone.localdate()
     certified = set(Certification.objects.values_list("kindergarten_id", flat=True))
     jinshui = [k for k in kgs if "/410105/" in k.unit_path and k.unit.closed_on is None]
     erqi = [k for k in kgs if "/410103/" in k.unit_path and k.unit.closed_on is None]
@@ -265,12 +264,50 @@ def _applications(rng: random.Random, kgs: list[Kindergarten]) -> int:
     ]
     upgradable = [k for k in erqi if k.grade and k.grade != Grade.MODEL_PROVINCE]
     plan += [(k, Application.Kind.UPGRADE, S.DISTRICT_PASSED) for k in upgradable[:2]]
-    order: list[str] = [S.APPLIED, S.DISTRICT_PASSED, S.CITY_PASSED, S.NOTICE]
-    step_of: dict[str, str] = {
-        S.DISTRICT_PASSED: "district_pass",
-        S.CITY_PASSED: "city_pass",
-        S.NOTICE: "notice_start",
-    }
+    return plan
+
+
+ORDER: list[str] = [S.APPLIED, S.DISTRICT_PASSED, S.CITY_PASSED, S.NOTICE]
+STEP_OF: dict[str, str] = {
+    S.DISTRICT_PASSED: "district_pass",
+    S.CITY_PASSED: "city_pass",
+    S.NOTICE: "notice_start",
+}
+
+
+def _events(application: Application) -> list[ApplicationEvent]:
+    """The steps an application went through to reach its status."""
+    status = application.status
+    events = [ApplicationEvent(application=application, step="apply", status_after=S.APPLIED)]
+    reached = ORDER.index(status) if status in ORDER else 0
+    previous: str = S.APPLIED
+    for done in ORDER[1 : reached + 1]:
+        events.append(
+            ApplicationEvent(
+                application=application,
+                step=STEP_OF[done],
+                status_before=previous,
+                status_after=done,
+            )
+        )
+        previous = done
+    if status == S.REFUSED:
+        events.append(
+            ApplicationEvent(
+                application=application,
+                step="district_refuse",
+                status_before=S.APPLIED,
+                status_after=S.REFUSED,
+                note=application.refusal_reason,
+            )
+        )
+    return events
+
+
+def _applications(rng: random.Random, kgs: list[Kindergarten]) -> int:
+    today = timezone.localdate()
+    plan = _application_plan(kgs)
+    events: list[ApplicationEvent] = []
     for kg, kind, status in plan:
         sought = ""
         if kind == Application.Kind.UPGRADE:
@@ -293,30 +330,8 @@ def _applications(rng: random.Random, kgs: list[Kindergarten]) -> int:
             else "",
             decided_on=today if status == S.REFUSED else None,
         )
-        events = [ApplicationEvent(application=application, step="apply", status_after=S.APPLIED)]
-        reached = order.index(status) if status in order else 0
-        previous: str = S.APPLIED
-        for done in order[1 : reached + 1]:
-            events.append(
-                ApplicationEvent(
-                    application=application,
-                    step=step_of[done],
-                    status_before=previous,
-                    status_after=done,
-                )
-            )
-            previous = done
-        if status == S.REFUSED:
-            events.append(
-                ApplicationEvent(
-                    application=application,
-                    step="district_refuse",
-                    status_before=S.APPLIED,
-                    status_after=S.REFUSED,
-                    note=application.refusal_reason,
-                )
-            )
-        ApplicationEvent.objects.bulk_create(events)
+        events += _events(application)
+    ApplicationEvent.objects.bulk_create(events)
     return len(plan)
 
 
