@@ -96,3 +96,13 @@ def population_store(form: Any, version: Any, unit: OrgUnit, year: int, children
         period=str(year),
         number=children,
     )
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """Services' refusals read in English here (the pages' own language is per request), so
+    that a page test run before leaves no Chinese behind for the tests after it."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
