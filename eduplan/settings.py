@@ -322,6 +322,10 @@ EDUPLAN_VALUEADDED_DEPARTMENTS = env_list("EDUPLAN_VALUEADDED_DEPARTMENTS", "DEP
 # Supervision (督办, DOMAIN.md "How bureaus supervise"): days a unit has to respond to an
 # order, to sign for it before it counts as behind schedule, how near the deadline an order
 # turns blue, how long after it an undone order turns red, and each rule's grace days.
+# 学前教育: the department that reviews kindergartens' applications for the city, and how
+# many working days (Monday to Friday) a public notice (公示) runs.
+EDUPLAN_PRESCHOOL_DEPARTMENT = env_str("EDUPLAN_PRESCHOOL_DEPARTMENT", "DEPT-XQJY")
+EDUPLAN_PRESCHOOL_NOTICE_WORKING_DAYS = env_int("EDUPLAN_PRESCHOOL_NOTICE_WORKING_DAYS", 5)
 EDUPLAN_SUPERVISION_RESPOND_DAYS = env_int("EDUPLAN_SUPERVISION_RESPOND_DAYS", 7)
 EDUPLAN_SUPERVISION_SIGN_DAYS = env_int("EDUPLAN_SUPERVISION_SIGN_DAYS", 2)
 EDUPLAN_SUPERVISION_BLUE_DAYS = env_int("EDUPLAN_SUPERVISION_BLUE_DAYS", 3)

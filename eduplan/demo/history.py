@@ -121,6 +121,34 @@ def adoption_dates(
     return dates
 
 
+def _adopted(
+    rng: random.Random, schools: list[OrgUnit], kindergartens: list[OrgUnit], *, scale: float
+) -> dict[str, dict[int, datetime.date | None]]:
+    pools = {
+        "schools": schools,
+        "private kindergartens": [k for k in kindergartens if k.ownership == Ownership.PRIVATE],
+    }
+    return {
+        key: adoption_dates(rng, pools[spec.units], spec, scale=scale)
+        for key, spec in ADOPTIONS.items()
+    }
+
+
+def certified_dates(*, scale: float, seed: int) -> dict[int, datetime.date | None]:
+    """The day each private kindergarten is certified 普惠 (None: not by 2018): the same
+    draw `history_load` reads its reports off, so the register and the reports agree."""
+    rng = random.Random(seed * 7 + 1)
+    schools = list(OrgUnit.objects.filter(type__in=SCHOOLS).order_by("code"))
+    kindergartens = list(OrgUnit.objects.filter(type=UnitType.KINDERGARTEN).order_by("code"))
+    return _adopted(rng, schools, kindergartens, scale=scale)["certified"]
+
+
+def kindergarten_children(unit: OrgUnit, period: Period) -> int:
+    """A kindergarten's children in a term (growing 3% a year from its base)."""
+    years = max(0.0, (period.end - datetime.date(2015, 12, 31)).days / 365)
+    return int(int(unit.attributes.get("children", 200)) * (1 + 0.03 * years))
+
+
 def _periods(kind: str, last_year: int) -> list[Period]:
     first = period_from_code(FIRST[kind])
     last = period_from_code(LAST[kind].replace("2016", str(last_year)))
@@ -154,14 +182,7 @@ def history_load(*, scale: float, seed: int, until_year: int = 2018) -> int:
     schools = list(OrgUnit.objects.filter(type__in=SCHOOLS).order_by("code"))
     kindergartens = list(OrgUnit.objects.filter(type=UnitType.KINDERGARTEN).order_by("code"))
     districts = list(OrgUnit.objects.filter(type=UnitType.DISTRICT).order_by("code"))
-    pools = {
-        "schools": schools,
-        "private kindergartens": [k for k in kindergartens if k.ownership == Ownership.PRIVATE],
-    }
-    adopted = {
-        key: adoption_dates(rng, pools[spec.units], spec, scale=scale)
-        for key, spec in ADOPTIONS.items()
-    }
+    adopted = _adopted(rng, schools, kindergartens, scale=scale)
     city = _City(
         rng=rng,
         until_year=until_year,
@@ -264,10 +285,8 @@ def _kindergarten_rows(form: Form, city: _City) -> list[Row]:
     if public or once certified."""
     rows: list[Row] = []
     for period in _periods("term", city.until_year):
-        years = max(0.0, (period.end - datetime.date(2015, 12, 31)).days / 365)
         for unit in _open(city.kindergartens, period):
-            base = int(unit.attributes.get("children", 200))
-            children = int(base * (1 + 0.03 * years))
+            children = kindergarten_children(unit, period)
             # Public kindergartens are 普惠; private ones once certified.
             inclusive = unit.ownership == Ownership.PUBLIC or city.active(
                 "certified", unit, period.end

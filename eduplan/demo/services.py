@@ -18,11 +18,13 @@ from eduplan.core.figures_cache import figures_changed
 from eduplan.core.periods import PeriodType, period_from_code, periods_in_year
 from eduplan.demo.generator import DemoCity, generate
 from eduplan.demo.history import history_load
+from eduplan.demo.kindergartens import kindergartens_demo_seed
 from eduplan.demo.ledgers import ledgers_demo_seed
 from eduplan.football.demo import football_demo_seed
 from eduplan.football.models import Competition
 from eduplan.indicators.loading import bindings_load
 from eduplan.indicators.models import TargetBinding
+from eduplan.kindergartens.models import Kindergarten
 from eduplan.ledgers.models import Ledger
 from eduplan.org.models import Membership, OrgUnit, Role, UnitType
 from eduplan.org.services import org_path_load, org_units_create
@@ -126,6 +128,18 @@ def demo_accounts() -> list[DemoAccount]:
     if high_school is not None:
         # A high school's own account: its leaders read its value-added figures.
         accounts.append(DemoAccount("gaozhong-school1", Role.SCHOOL_REPORTER, high_school.code))
+    # 学前教育处 runs the city's steps of 普惠认定, 达标升级 and 复评抽验; a Jinshui
+    # kindergarten's reporter follows its own application.
+    accounts.append(DemoAccount("xueqian", Role.DEPARTMENT, root.code, "DEPT-XQJY"))
+    kindergarten = (
+        OrgUnit.objects.filter(
+            type=UnitType.KINDERGARTEN, closed_on__isnull=True, path__startswith=jinshui.path
+        )
+        .order_by("code")
+        .first()
+    )
+    if kindergarten is not None:
+        accounts.append(DemoAccount("jinshui-kg1", Role.SCHOOL_REPORTER, kindergarten.code))
     return accounts
 
 
@@ -232,6 +246,8 @@ def demo_setup(*, scale: float = 1.0, seed: int = 2016) -> dict[str, object]:
         done["expected_reports"] = ExpectedReport.objects.count()
     if not Ledger.objects.exists():
         done.update(ledgers_demo_seed(scale=scale, seed=seed))
+    if not Kindergarten.objects.exists():
+        done.update(kindergartens_demo_seed(scale=scale, seed=seed))
     if not TargetBinding.objects.exists():
         done["bindings"] = len(bindings_load())
     if not Teacher.objects.exists():

@@ -46,6 +46,11 @@ class Action(enum.StrEnum):
     PETITION_VIEW = "petition.view"  # petition cases (信访): never their petitioners
     PETITION_HANDLE = "petition.handle"  # register, route, decide, answer; risks, backlog
     PETITION_PERSONAL = "petition.personal"  # read petitioners' identity (each read logged)
+    # 学前教育: a kindergarten applies (普惠认定, 达标升级), its district reviews on site, the
+    # preschool department reviews, runs the public notice, publishes and re-evaluates.
+    PRESCHOOL_APPLY = "preschool.apply"
+    PRESCHOOL_DISTRICT_REVIEW = "preschool.district_review"
+    PRESCHOOL_CITY_DECIDE = "preschool.city_decide"
 
 
 class Reach(enum.Enum):
@@ -95,6 +100,11 @@ ACTION_REACH: dict[Action, Reach] = {
     # The target is a case's petitioners, owned by the petitions office alone: only its
     # staff read them (a plain unit owns nothing, so no unit grants this).
     Action.PETITION_PERSONAL: Reach.OWNED,
+    # The target is the kindergarten (applying, the district's review) or the preschool
+    # department (the city's steps): department staff only for their own department.
+    Action.PRESCHOOL_APPLY: Reach.WITHIN,
+    Action.PRESCHOOL_DISTRICT_REVIEW: Reach.WITHIN,
+    Action.PRESCHOOL_CITY_DECIDE: Reach.ENTRY,
 }
 READ = frozenset({Action.PLAN_VIEW, Action.UNIT_VIEW, Action.REPORT_VIEW})
 
@@ -133,6 +143,7 @@ ROLE_GRANTS: dict[str, frozenset[Action]] = {
         Action.PETITION_VIEW,
         Action.PETITION_HANDLE,
         Action.PETITION_PERSONAL,
+        Action.PRESCHOOL_CITY_DECIDE,
     },
     Role.DISTRICT_ADMIN: READ
     | {
@@ -144,6 +155,8 @@ ROLE_GRANTS: dict[str, frozenset[Action]] = {
         Action.TASK_REPORT,
         Action.PETITION_VIEW,
         Action.PETITION_HANDLE,
+        Action.PRESCHOOL_APPLY,
+        Action.PRESCHOOL_DISTRICT_REVIEW,
     },
     Role.SCHOOL_REPORTER: READ
     | {
@@ -152,6 +165,7 @@ ROLE_GRANTS: dict[str, frozenset[Action]] = {
         Action.VALUEADDED_VIEW,
         Action.TEACHER_PERSONAL,
         Action.PETITION_VIEW,
+        Action.PRESCHOOL_APPLY,
     },
 }
 

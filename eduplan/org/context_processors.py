@@ -27,6 +27,22 @@ def _valueadded_menu(member: Any, scope: Any, actions: frozenset[Action]) -> boo
     return True
 
 
+from eduplan.org.models import Membership, OrgUnit, UnitType
+
+
+def _preschool_menu(member: Membership | None, scope: OrgUnit | None, actions: Any) -> bool:
+    """学前教育 for the preschool department, districts, kindergartens, leaders and the
+    supervision office (not for every school or department)."""
+    if member is None or scope is None:
+        return False
+    if member.role == Role.DEPARTMENT:
+        department = member.department
+        return department is not None and department.code == settings.EDUPLAN_PRESCHOOL_DEPARTMENT
+    if member.role == Role.SCHOOL_REPORTER:
+        return scope.type == UnitType.KINDERGARTEN
+    return Action.UNIT_VIEW in actions
+
+
 def membership(request: HttpRequest) -> dict[str, Any]:
     """The signed-in user's membership and the menu their role opens; and whether the
     site serves the demo city (every page then says its figures are simulated)."""
@@ -55,6 +71,7 @@ def membership(request: HttpRequest) -> dict[str, Any]:
             "valueadded": _valueadded_menu(member, scope, actions),
             "teachers": Action.UNIT_VIEW in actions,
             "petitions": Action.PETITION_VIEW in actions,
+            "preschool": _preschool_menu(member, scope, actions),
         },
         "my_scope": scope,
         "demo_banner": settings.EDUPLAN_DEMO,

@@ -18,6 +18,16 @@ CODED = {
     "preschool.inclusive_share": ("普惠率", "Inclusive share"),
     "preschool.gross_enrolment": ("学前三年毛入园率", "Gross preschool enrolment (three years)"),
     "preschool.private_inclusive": ("普惠性民办幼儿园", "Inclusive private kindergartens"),
+    "kindergartens.children": ("在园幼儿数", "Children in kindergarten"),
+    "kindergartens.gross_enrolment": (
+        "学前三年毛入园率",
+        "Gross preschool enrolment (three years)",
+    ),
+    "kindergartens.inclusive_share": ("普惠率", "Inclusive share"),
+    "kindergartens.certified_private": (
+        "市级认定普惠性民办幼儿园",
+        "Certified inclusive private kindergartens",
+    ),
 }
 
 

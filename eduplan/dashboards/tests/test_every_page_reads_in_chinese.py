@@ -19,9 +19,9 @@ from django.test import Client
 
 ROLES = [
     "leader", "duchashi", "jichu", "tiweiyi", "jiaoshi", "jinshui", "jinshui-school1",
-    "gaozhong-school1",
+    "gaozhong-school1", "xueqian",
 ]  # fmt: skip
-SEEDS = ["/work/", "/dashboards/", "/", "/ledgers/", "/public/"]
+SEEDS = ["/work/", "/dashboards/", "/", "/ledgers/", "/public/", "/kindergartens/"]
 PERIOD_CODE = re.compile(r"\b20\d\d(?:B[1-6]|T[12]|Q[1-4]|M\d{1,2})\b")
 NONE = re.compile(r"\bNone\b")
 WORD = re.compile(r"[A-Za-z]{4,}")
@@ -30,7 +30,7 @@ LATIN = {
     "EduPlan", "Excel", "Word", "WPS", "Mbps", "xlsx", "docx", "Token", "Bearer",
     "Authorization", "Chromium",
     "http", "https", "admin", "leader", "duchashi", "jichu", "tiweiyi", "jinshui", "erqi",
-    "school", "caiwu", "minban", "gaozhong", "jiaoshi", "xinfang",
+    "school", "caiwu", "minban", "gaozhong", "jiaoshi", "xinfang", "xueqian",
 }  # fmt: skip
 SKIP = ("logout", "/admin/", "/i18n/", "/api/", "/accounts/")
 PAGES_PER_ROLE = 70

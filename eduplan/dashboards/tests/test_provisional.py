@@ -44,13 +44,11 @@ def test_the_shipped_bindings_mark_the_stand_ins_and_only_them(demo, db):
     by_opening = "按投用计：目标未写明以开工还是投用为准"
     assert ("ledger.school_projects.schools_built", by_opening) in marked_metrics
     assert ("ledger.school_projects.schools_built@urban", by_opening) in marked_metrics
-    assert (
-        "preschool.private_inclusive",
-        "统计自报为普惠的民办园，非市级认定名单",
-    ) in marked_metrics
     assert ("form.fb_characteristic", "学校自报，非教育局认定名单") in marked_metrics
     real = set(TargetBinding.objects.filter(provisional="").values_list("metric_key", flat=True))
-    assert "construction.large_classes" in real and "preschool.gross_enrolment" in real
+    assert "construction.large_classes" in real and "kindergartens.gross_enrolment" in real
+    # 市级普惠性民办幼儿园 are counted from the city's own list (the kindergarten register).
+    assert "kindergartens.certified_private" in real
     assert "form.ict_upgraded/ict_classes@direct" in real
     assert not real & {"org.schools_opened", "form.fb_characteristic", "form.fb_teams"}
 

@@ -92,6 +92,12 @@ def test_every_action_is_granted_to_some_role_and_known_to_the_matrices():
     others = {
         Action.TEACHER_PERSONAL,
         Action.TEACHER_CREDITS,
+    # kindergartens' workflows: test_preschool_steps_belong_to_… below (and step by step
+    # in kindergartens/tests/test_workflow_matrix.py).
+    others = {
+        Action.PRESCHOOL_APPLY,
+        Action.PRESCHOOL_DISTRICT_REVIEW,
+        Action.PRESCHOOL_CITY_DECIDE,
         Action.TASK_REPORT,
         Action.PLAN_VIEW,
         Action.PLAN_CHANGE,
@@ -184,6 +190,52 @@ def test_task_reports_belong_to_the_lead_unit(city, lead, who):
     city.users["sam"] = user_with_role("sam", Role.DEPARTMENT, city.root, city.dept_sports)
     unit = getattr(city, lead)
     assert can(city.users[who], Action.TASK_REPORT, unit) is (who in TASK_LEADS[lead])
+
+
+# Target -> action -> who. A kindergarten applies (its reporter, or its district for it),
+# its district reviews on site; the preschool department (Xue's) takes the city's steps,
+# which are checked on the department itself (a department's staff act for their own).
+PRESCHOOL: dict[str, dict[Action, set[str]]] = {
+    "jinshui_one": {
+        Action.PRESCHOOL_APPLY: {"bob", "alice"},
+        Action.PRESCHOOL_DISTRICT_REVIEW: {"bob"},
+        Action.PRESCHOOL_CITY_DECIDE: set(),
+    },
+    "erqi_one": {
+        Action.PRESCHOOL_APPLY: {"dora", "charlie"},
+        Action.PRESCHOOL_DISTRICT_REVIEW: {"dora"},
+        Action.PRESCHOOL_CITY_DECIDE: set(),
+    },
+    "dept_preschool": {
+        Action.PRESCHOOL_APPLY: set(),
+        Action.PRESCHOOL_DISTRICT_REVIEW: set(),
+        Action.PRESCHOOL_CITY_DECIDE: {"xue"},
+    },
+    "root": {
+        Action.PRESCHOOL_APPLY: set(),
+        Action.PRESCHOOL_DISTRICT_REVIEW: set(),
+        Action.PRESCHOOL_CITY_DECIDE: set(),
+    },
+}
+
+
+@pytest.mark.parametrize("target", list(PRESCHOOL))
+@pytest.mark.parametrize(
+    "who", ["lee", "sue", "dan", "xue", "bob", "dora", "alice", "charlie", "nobody"]
+)
+def test_preschool_steps_belong_to_the_kindergarten_its_district_and_the_department(
+    city, target, who
+):
+    from eduplan.org.models import UnitType
+    from eduplan.org.tests.factories import OrgUnitFactory
+
+    dept = OrgUnitFactory(
+        code="DEPT-XQJY", name="学前教育处", type=UnitType.DEPARTMENT, parent=city.root
+    )
+    city.users["xue"] = user_with_role("xue", Role.DEPARTMENT, city.root, dept)
+    unit = dept if target == "dept_preschool" else getattr(city, target)
+    for action, allowed in PRESCHOOL[target].items():
+        assert can(city.users[who], action, unit) is (who in allowed), action
 
 
 class _Unorganised:
