@@ -323,6 +323,9 @@ EDUPLAN_SUPERVISION_TARGET_PERIOD_TYPE = env_str(
 )
 # The supervision office's own department (督查室): responsible for work points' targets.
 EDUPLAN_SUPERVISION_OFFICE_CODE = env_str("EDUPLAN_SUPERVISION_OFFICE_CODE", "DEPT-DCS")
+# Campus safety: a school bus's licence, driver's qualification or vehicle inspection
+# raises an order (licence_expiring) once it runs out within so many days.
+EDUPLAN_SAFETY_LICENCE_WARN_DAYS = env_int("EDUPLAN_SAFETY_LICENCE_WARN_DAYS", 30)
 # The daily rules run is queued for this hour (Asia/Shanghai) by `eduplan worker`.
 EDUPLAN_SUPERVISION_RUN_HOUR = env_int("EDUPLAN_SUPERVISION_RUN_HOUR", 6)
 # Reporting periods on a schedule (the daily run, `eduplan reporting run`): a period opens on

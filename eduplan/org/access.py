@@ -39,6 +39,11 @@ class Action(enum.StrEnum):
     APPRAISAL_VIEW = "appraisal.view"  # a unit's yearly assessment (考核): never public
     APPRAISAL_ADJUST = "appraisal.adjust"  # adjust a unit's assessment, with a reason
     TASK_REPORT = "task.report"  # mark a task's milestones done, with evidence (its lead unit)
+    SAFETY_VIEW = "safety.view"  # a unit's inspections, buildings, buses and hazards
+    HAZARD_FIX = "hazard.fix"  # report a hazard's fix with its evidence (the school's side)
+    SAFETY_INSPECT = (
+        "safety.inspect"  # record inspections and hazards, verify fixes (a round's organiser)
+    )
 
 
 class Reach(enum.Enum):
@@ -71,11 +76,17 @@ ACTION_REACH: dict[Action, Reach] = {
     # The target is the task's lead unit: department staff only for their department's
     # tasks, a district's administrators for their district's, the office everywhere.
     Action.TASK_REPORT: Reach.ENTRY,
+    Action.SAFETY_VIEW: Reach.WITHIN,
+    Action.HAZARD_FIX: Reach.WITHIN,
+    # The target is the inspection round's organiser: 安全稳定工作处 (not any department)
+    # for the city's rounds, a district's administrators for their district's.
+    Action.SAFETY_INSPECT: Reach.ENTRY,
 }
 READ = frozenset({Action.PLAN_VIEW, Action.UNIT_VIEW, Action.REPORT_VIEW})
 
 ROLE_GRANTS: dict[str, frozenset[Action]] = {
-    Role.LEADER: READ | {Action.BOARD_VIEW, Action.APPRAISAL_VIEW, Action.APPRAISAL_ADJUST},
+    Role.LEADER: READ
+    | {Action.BOARD_VIEW, Action.APPRAISAL_VIEW, Action.APPRAISAL_ADJUST, Action.SAFETY_VIEW},
     Role.SUPERVISION: READ
     | {
         Action.PLAN_CHANGE,
@@ -85,6 +96,7 @@ ROLE_GRANTS: dict[str, frozenset[Action]] = {
         Action.APPRAISAL_VIEW,
         Action.APPRAISAL_ADJUST,
         Action.TASK_REPORT,
+        Action.SAFETY_VIEW,
     },
     Role.DEPARTMENT: READ
     | {
@@ -94,6 +106,8 @@ ROLE_GRANTS: dict[str, frozenset[Action]] = {
         Action.LEAGUE_RESULTS,
         Action.APPRAISAL_VIEW,
         Action.TASK_REPORT,
+        Action.SAFETY_VIEW,
+        Action.SAFETY_INSPECT,
     },
     Role.DISTRICT_ADMIN: READ
     | {
@@ -103,8 +117,12 @@ ROLE_GRANTS: dict[str, frozenset[Action]] = {
         Action.LEAGUE_RESULTS,
         Action.APPRAISAL_VIEW,
         Action.TASK_REPORT,
+        Action.SAFETY_VIEW,
+        Action.HAZARD_FIX,
+        Action.SAFETY_INSPECT,
     },
-    Role.SCHOOL_REPORTER: READ | {Action.UNIT_DATA_CHANGE, Action.REPORT_ENTER},
+    Role.SCHOOL_REPORTER: READ
+    | {Action.UNIT_DATA_CHANGE, Action.REPORT_ENTER, Action.SAFETY_VIEW, Action.HAZARD_FIX},
 }
 
 
