@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from eduplan.core.errors import InputError
 from eduplan.core.tables import Table, table_export
 from eduplan.core.uploads import attachment_response
-from eduplan.org.access import Action, can, my_scope, requires
+from eduplan.org.access import Action, can, my_scope, requires, requires_in_request
 from eduplan.org.models import OrgUnit, UnitType
 from eduplan.safety.models import Hazard, HazardEvent, HazardStatus
 from eduplan.safety.selectors import (
@@ -42,7 +42,7 @@ from eduplan.safety.selectors import (
     school_safety,
     unit_by_code,
 )
-from eduplan.safety.services import hazard_fix_report, hazard_verify
+from eduplan.safety.services import ERR_EVIDENCE, hazard_fix_report, hazard_verify
 
 MSG_FIXED = gettext_lazy("The fix is reported; it now waits for verification.")
 MSG_CLOSED = gettext_lazy("The fix is verified and the hazard is closed.")
@@ -53,7 +53,10 @@ class FixForm(forms.Form):
     fix_note = forms.CharField(
         label=gettext_lazy("What was done"), widget=forms.Textarea(attrs={"rows": 3})
     )
-    fix_evidence = forms.FileField(label=gettext_lazy("Evidence (photo or document)"))
+    fix_evidence = forms.FileField(
+        label=gettext_lazy("Evidence (photo or document)"),
+        error_messages={"required": ERR_EVIDENCE},  # the service's own words
+    )
     fixed_on = forms.DateField(
         label=gettext_lazy("Fixed on"),
         required=False,
@@ -229,7 +232,7 @@ def school(request: HttpRequest, unit: OrgUnit) -> HttpResponseBase:
     )
 
 
-@requires(Action.SAFETY_VIEW, load=my_scope)
+@requires_in_request(Action.SAFETY_VIEW, load=my_scope)
 def home(request: HttpRequest, scope: OrgUnit) -> HttpResponseBase:
     """Each role's own view: the city's, a district's, or the school's page."""
     if scope.type == UnitType.BUREAU:
@@ -278,6 +281,17 @@ def _post_step(request: HttpRequest, hazard: Hazard) -> tuple[HttpResponseBase |
     return None, fix_form, verify_form
 
 
+def _errors(form: forms.Form) -> list[str]:
+    """Each error of a posted form, naming its field."""
+    if not form.is_bound:
+        return []
+    lines = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        lines += [f"{label}：{e}" if label else str(e) for e in errors]
+    return lines
+
+
 @requires(Action.SAFETY_VIEW, load=hazard_by_pk)
 def hazard(request: HttpRequest, found: Hazard) -> HttpResponseBase:
     fix_form: Any = FixForm()
@@ -292,18 +306,21 @@ def hazard(request: HttpRequest, found: Hazard) -> HttpResponseBase:
         request.user, Action.SAFETY_INSPECT, found.inspection.round
     )
     events = HazardEvent.objects.filter(hazard=found).select_related("by")
+    errors = _errors(fix_form) + _errors(verify_form)
     return render(
         request,
         "safety/hazard.html",
         {
             "hazard": found,
             "events": list(events),
+            "errors": errors,
             "fix_form": fix_form if may_fix else None,
             "verify_form": verify_form if may_verify else None,
             "overdue": found.status != HazardStatus.CLOSED
             and found.deadline < timezone.localdate(),
         },
-        status=400 if request.method == "POST" else 200,
+        # Refused input changes nothing and says so: not a success.
+        status=400 if errors else 200,
     )
 
 
