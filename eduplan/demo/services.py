@@ -32,6 +32,8 @@ from eduplan.plans.services import plan_load
 from eduplan.reporting.loading import forms_load
 from eduplan.reporting.models import DataValue, ExpectedReport, Form, Status, Submission
 from eduplan.reporting.services import expected_reports_open
+from eduplan.safety.demo import safety_demo_seed
+from eduplan.safety.models import InspectionRound
 from eduplan.supervision.services import supervision_scan
 
 ORG_FILE = Path(settings.BASE_DIR) / "org" / "data" / "zhengzhou.yaml"
@@ -101,6 +103,8 @@ def demo_accounts() -> list[DemoAccount]:
         DemoAccount("tiweiyi", Role.DEPARTMENT, root.code, "DEPT-TWY"),
         # 计划财务处 reviews the fee items (收费公示) of the schools the bureau runs itself.
         DemoAccount("caiwu", Role.DEPARTMENT, root.code, "DEPT-JJC"),
+        # 安全稳定工作处 runs the city's safety rounds and verifies the schools' fixes.
+        DemoAccount("anquan", Role.DEPARTMENT, root.code, "DEPT-AQ"),
         DemoAccount("jinshui", Role.DISTRICT_ADMIN, jinshui.code),
         DemoAccount("erqi", Role.DISTRICT_ADMIN, erqi.code),
     ]
@@ -216,6 +220,10 @@ def demo_setup(*, scale: float = 1.0, seed: int = 2016) -> dict[str, object]:
         done.update(ledgers_demo_seed(scale=scale, seed=seed))
     if not TargetBinding.objects.exists():
         done["bindings"] = len(bindings_load())
+    if not InspectionRound.objects.exists():
+        # Its inspector (a demo account) verifies the 2016 fixes; the scan below sees them.
+        demo_accounts_create()
+        done.update(safety_demo_seed(seed=seed, now=DEMO_SCAN_DAY))
     if not Submission.objects.exists():
         done["history"] = history_load(scale=scale, seed=seed)
         done["milestones_done"] = demo_milestones_done(before=DEMO_SCAN_DAY)

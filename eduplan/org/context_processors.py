@@ -34,6 +34,7 @@ def membership(request: HttpRequest) -> dict[str, Any]:
             "board": Action.BOARD_VIEW in actions,
             "league_results": Action.LEAGUE_RESULTS in actions,
             "appraisal": Action.APPRAISAL_VIEW in actions,
+            "safety": Action.SAFETY_VIEW in actions,
         },
         "my_scope": scope,
         "demo_banner": settings.EDUPLAN_DEMO,

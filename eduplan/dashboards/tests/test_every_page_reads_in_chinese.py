@@ -27,7 +27,7 @@ LATIN = {
     "EduPlan", "Excel", "Word", "WPS", "Mbps", "xlsx", "docx", "Token", "Bearer",
     "Authorization", "Chromium",
     "http", "https", "admin", "leader", "duchashi", "jichu", "tiweiyi", "jinshui", "erqi",
-    "school", "caiwu", "minban",
+    "school", "caiwu", "minban", "anquan",
 }  # fmt: skip
 SKIP = ("logout", "/admin/", "/i18n/", "/api/", "/accounts/")
 PAGES_PER_ROLE = 70
