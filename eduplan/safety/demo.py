@@ -16,6 +16,7 @@ import random
 import struct
 import zlib
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
@@ -223,6 +224,52 @@ def _rectify(
         hazard.verify_note = "复查合格"
 
 
+def _inspections(
+    rng: random.Random,
+    rounds: list[InspectionRound],
+    buildings: list[Building],
+    buses: list[SchoolBus],
+    inspector: Any,
+) -> tuple[list[Inspection], list[tuple[Inspection, ChecklistItem]]]:
+    """Every object inspected in each round it belongs to, and the item each failed."""
+    inspections: list[Inspection] = []
+    found: list[tuple[Inspection, ChecklistItem]] = []
+    lists = checklists()
+    fire = [i for i in lists[ObjectType.BUILDING] if i.code in ("B05", "B06", "B04")]
+    for rnd in rounds:
+        if rnd.kind == RoundKind.BUS:
+            objects: list[Building | SchoolBus] = list(buses)
+        elif rnd.kind == RoundKind.BUILDING:
+            objects = list(buildings)
+        else:
+            objects = [
+                b for b in buildings if b.use in (BuildingUse.DORMITORY, BuildingUse.CANTEEN)
+            ]
+        items = (
+            fire
+            if rnd.kind == RoundKind.CAMPAIGN
+            else lists[ObjectType.BUS if rnd.kind == RoundKind.BUS else ObjectType.BUILDING]
+        )
+        for obj in objects:
+            if isinstance(obj, Building) and not obj.in_use:
+                continue  # a closed building is not inspected for use
+            failed = rng.choice(items) if rng.random() < HAZARD_RATE else None
+            inspection = Inspection(
+                round=rnd,
+                school=obj.school,
+                object_type=ObjectType.BUS if isinstance(obj, SchoolBus) else ObjectType.BUILDING,
+                building=obj if isinstance(obj, Building) else None,
+                bus=obj if isinstance(obj, SchoolBus) else None,
+                inspected_on=_day(rng, rnd.starts_on, rnd.ends_on),
+                inspector=inspector,
+                results={i.code: i is not failed for i in items},
+            )
+            inspections.append(inspection)
+            if failed is not None:
+                found.append((inspection, failed))
+    return inspections, found
+
+
 def _fixers(districts: list[OrgUnit]) -> dict[int | None, int]:
     """Each district's safety officer, who reports its schools' fixes (no login)."""
     User = get_user_model()
@@ -279,41 +326,7 @@ def safety_demo_seed(*, seed: int, now: datetime.date) -> dict[str, int]:
     counties = {d.pk for d in districts if d.attributes.get("kind") == "county"}
     buildings = _buildings(rng, schools)
     buses = _buses(rng, schools, counties)
-    inspections: list[Inspection] = []
-    found: list[tuple[Inspection, ChecklistItem]] = []
-    lists = checklists()
-    fire = [i for i in lists[ObjectType.BUILDING] if i.code in ("B05", "B06", "B04")]
-    for rnd in rounds:
-        if rnd.kind == RoundKind.BUS:
-            objects: list[Building | SchoolBus] = list(buses)
-        elif rnd.kind == RoundKind.BUILDING:
-            objects = list(buildings)
-        else:
-            objects = [
-                b for b in buildings if b.use in (BuildingUse.DORMITORY, BuildingUse.CANTEEN)
-            ]
-        items = (
-            fire
-            if rnd.kind == RoundKind.CAMPAIGN
-            else lists[ObjectType.BUS if rnd.kind == RoundKind.BUS else ObjectType.BUILDING]
-        )
-        for obj in objects:
-            if isinstance(obj, Building) and not obj.in_use:
-                continue  # a closed building is not inspected for use
-            failed = rng.choice(items) if rng.random() < HAZARD_RATE else None
-            inspection = Inspection(
-                round=rnd,
-                school=obj.school,
-                object_type=ObjectType.BUS if isinstance(obj, SchoolBus) else ObjectType.BUILDING,
-                building=obj if isinstance(obj, Building) else None,
-                bus=obj if isinstance(obj, SchoolBus) else None,
-                inspected_on=_day(rng, rnd.starts_on, rnd.ends_on),
-                inspector=inspector,
-                results={i.code: i is not failed for i in items},
-            )
-            inspections.append(inspection)
-            if failed is not None:
-                found.append((inspection, failed))
+    inspections, found = _inspections(rng, rounds, buildings, buses, inspector)
     Inspection.objects.bulk_create(inspections, batch_size=2000)
     district_of = _district_ids(schools, districts)
     fixers = _fixers(districts)
