@@ -347,6 +347,9 @@ EDUPLAN_SUPERVISION_OFFICE_CODE = env_str("EDUPLAN_SUPERVISION_OFFICE_CODE", "DE
 EDUPLAN_PETITIONS_OFFICE_CODE = env_str("EDUPLAN_PETITIONS_OFFICE_CODE", "DEPT-XF")
 EDUPLAN_PETITION_NEAR_DAYS = env_int("EDUPLAN_PETITION_NEAR_DAYS", 3)
 EDUPLAN_PETITION_GROUP_SIZE = env_int("EDUPLAN_PETITION_GROUP_SIZE", 5)
+# Campus safety: a school bus's licence, driver's qualification or vehicle inspection
+# raises an order (licence_expiring) once it runs out within so many days.
+EDUPLAN_SAFETY_LICENCE_WARN_DAYS = env_int("EDUPLAN_SAFETY_LICENCE_WARN_DAYS", 30)
 # The daily rules run is queued for this hour (Asia/Shanghai) by `eduplan worker`.
 EDUPLAN_SUPERVISION_RUN_HOUR = env_int("EDUPLAN_SUPERVISION_RUN_HOUR", 6)
 # Reporting periods on a schedule (the daily run, `eduplan reporting run`): a period opens on

@@ -36,6 +36,8 @@ from eduplan.plans.services import plan_load
 from eduplan.reporting.loading import forms_load
 from eduplan.reporting.models import DataValue, ExpectedReport, Form, Status, Submission
 from eduplan.reporting.services import expected_reports_open
+from eduplan.safety.demo import safety_demo_seed
+from eduplan.safety.models import InspectionRound
 from eduplan.supervision.services import supervision_scan
 from eduplan.teachers.demo import teachers_demo_seed
 from eduplan.teachers.models import Teacher
@@ -118,6 +120,8 @@ def demo_accounts() -> list[DemoAccount]:
         DemoAccount("jiaoshi", Role.DEPARTMENT, root.code, "DEPT-JSC"),
         # 信访办公室 registers and routes petition cases, and alone reads petitioners.
         DemoAccount("xinfang", Role.DEPARTMENT, root.code, "DEPT-XF"),
+        # 安全稳定工作处 runs the city's safety rounds and verifies the schools' fixes.
+        DemoAccount("anquan", Role.DEPARTMENT, root.code, "DEPT-AQ"),
         DemoAccount("jinshui", Role.DISTRICT_ADMIN, jinshui.code),
         DemoAccount("erqi", Role.DISTRICT_ADMIN, erqi.code),
     ]
@@ -255,6 +259,10 @@ def demo_setup(*, scale: float = 1.0, seed: int = 2016) -> dict[str, object]:
         done.update(teachers_demo_seed(seed=seed))
     if not PetitionCase.objects.exists():
         done.update(petitions_demo_seed(scale=scale, seed=seed))
+    if not InspectionRound.objects.exists():
+        # Its inspector (a demo account) verifies the 2016 fixes; the scan below sees them.
+        demo_accounts_create()
+        done.update(safety_demo_seed(seed=seed, now=DEMO_SCAN_DAY))
     if not Submission.objects.exists():
         done["history"] = history_load(scale=scale, seed=seed)
         done["milestones_done"] = demo_milestones_done(before=DEMO_SCAN_DAY)

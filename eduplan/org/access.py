@@ -51,6 +51,11 @@ class Action(enum.StrEnum):
     PRESCHOOL_APPLY = "preschool.apply"
     PRESCHOOL_DISTRICT_REVIEW = "preschool.district_review"
     PRESCHOOL_CITY_DECIDE = "preschool.city_decide"
+    SAFETY_VIEW = "safety.view"  # a unit's inspections, buildings, buses and hazards
+    HAZARD_FIX = "hazard.fix"  # report a hazard's fix with its evidence (the school's side)
+    SAFETY_INSPECT = (
+        "safety.inspect"  # record inspections and hazards, verify fixes (a round's organiser)
+    )
 
 
 class Reach(enum.Enum):
@@ -105,6 +110,11 @@ ACTION_REACH: dict[Action, Reach] = {
     Action.PRESCHOOL_APPLY: Reach.WITHIN,
     Action.PRESCHOOL_DISTRICT_REVIEW: Reach.WITHIN,
     Action.PRESCHOOL_CITY_DECIDE: Reach.ENTRY,
+    Action.SAFETY_VIEW: Reach.WITHIN,
+    Action.HAZARD_FIX: Reach.WITHIN,
+    # The target is the inspection round's organiser: 安全稳定工作处 (not any department)
+    # for the city's rounds, a district's administrators for their district's.
+    Action.SAFETY_INSPECT: Reach.ENTRY,
 }
 READ = frozenset({Action.PLAN_VIEW, Action.UNIT_VIEW, Action.REPORT_VIEW})
 
@@ -116,6 +126,7 @@ ROLE_GRANTS: dict[str, frozenset[Action]] = {
         Action.APPRAISAL_ADJUST,
         Action.VALUEADDED_VIEW,
         Action.PETITION_VIEW,
+        Action.SAFETY_VIEW,
     },
     Role.SUPERVISION: READ
     | {
@@ -127,6 +138,7 @@ ROLE_GRANTS: dict[str, frozenset[Action]] = {
         Action.APPRAISAL_ADJUST,
         Action.TASK_REPORT,
         Action.PETITION_VIEW,
+        Action.SAFETY_VIEW,
     },
     Role.DEPARTMENT: READ
     | {
@@ -144,6 +156,8 @@ ROLE_GRANTS: dict[str, frozenset[Action]] = {
         Action.PETITION_HANDLE,
         Action.PETITION_PERSONAL,
         Action.PRESCHOOL_CITY_DECIDE,
+        Action.SAFETY_VIEW,
+        Action.SAFETY_INSPECT,
     },
     Role.DISTRICT_ADMIN: READ
     | {
@@ -157,6 +171,9 @@ ROLE_GRANTS: dict[str, frozenset[Action]] = {
         Action.PETITION_HANDLE,
         Action.PRESCHOOL_APPLY,
         Action.PRESCHOOL_DISTRICT_REVIEW,
+        Action.SAFETY_VIEW,
+        Action.HAZARD_FIX,
+        Action.SAFETY_INSPECT,
     },
     Role.SCHOOL_REPORTER: READ
     | {
@@ -166,6 +183,8 @@ ROLE_GRANTS: dict[str, frozenset[Action]] = {
         Action.TEACHER_PERSONAL,
         Action.PETITION_VIEW,
         Action.PRESCHOOL_APPLY,
+        Action.SAFETY_VIEW,
+        Action.HAZARD_FIX,
     },
 }
 

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from eduplan.org.access import Action, can, granted_actions, membership_of, scope_of
-from eduplan.org.models import Role, UnitType
+from eduplan.org.models import Membership, OrgUnit, Role, UnitType
 
 # Whose value-added figures a school's own account reads: high schools' (valueadded app).
 VALUEADDED_SCHOOL_TYPES = frozenset({UnitType.SENIOR, UnitType.COMPLETE})
@@ -25,9 +25,6 @@ def _valueadded_menu(member: Any, scope: Any, actions: frozenset[Action]) -> boo
     if member.role == Role.SCHOOL_REPORTER:
         return scope.type in VALUEADDED_SCHOOL_TYPES
     return True
-
-
-from eduplan.org.models import Membership, OrgUnit, UnitType
 
 
 def _preschool_menu(member: Membership | None, scope: OrgUnit | None, actions: Any) -> bool:
@@ -72,6 +69,7 @@ def membership(request: HttpRequest) -> dict[str, Any]:
             "teachers": Action.UNIT_VIEW in actions,
             "petitions": Action.PETITION_VIEW in actions,
             "preschool": _preschool_menu(member, scope, actions),
+            "safety": Action.SAFETY_VIEW in actions,
         },
         "my_scope": scope,
         "demo_banner": settings.EDUPLAN_DEMO,

@@ -8,9 +8,12 @@ class SupervisionConfig(AppConfig):
 
     def ready(self) -> None:
         from eduplan.core.inbox import inbox_writer_register
+        from eduplan.supervision import rules_safety  # noqa: F401 (registers its finders)
         from eduplan.supervision.notices import inbox_notices_store
 
         inbox_writer_register(inbox_notices_store)
-        # The registers' finders add themselves to FINDERS when imported.
-        import eduplan.supervision.rules_petitions  # noqa: F401
-        from eduplan.supervision import rules_teachers  # noqa: F401 (registers its finder)
+        # The registers' warning finders add themselves to FINDERS when imported.
+        from eduplan.supervision import (  # noqa: F401
+            rules_petitions,
+            rules_teachers,
+        )

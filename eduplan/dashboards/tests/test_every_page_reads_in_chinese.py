@@ -30,7 +30,7 @@ LATIN = {
     "EduPlan", "Excel", "Word", "WPS", "Mbps", "xlsx", "docx", "Token", "Bearer",
     "Authorization", "Chromium",
     "http", "https", "admin", "leader", "duchashi", "jichu", "tiweiyi", "jinshui", "erqi",
-    "school", "caiwu", "minban", "gaozhong", "jiaoshi", "xinfang", "xueqian",
+    "school", "caiwu", "minban", "gaozhong", "jiaoshi", "xinfang", "xueqian", "anquan",
 }  # fmt: skip
 SKIP = ("logout", "/admin/", "/i18n/", "/api/", "/accounts/")
 PAGES_PER_ROLE = 70

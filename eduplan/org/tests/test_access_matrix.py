@@ -89,15 +89,18 @@ def test_every_action_is_granted_to_some_role_and_known_to_the_matrices():
     # task reports: test_task_reports_belong_to_the_lead_unit below;
     # value-added: test_value_added_is_seen_by_its_school_leaders_and_its_department.
     # teachers' personal fields and credits: teachers/tests/test_access.py and below.
+    # kindergartens' workflows: test_preschool_steps_belong_to_… below (and step by step
+    # in kindergartens/tests/test_workflow_matrix.py).
+    # campus safety: test_safety_actions_follow_scope_and_round_organiser below.
     others = {
         Action.TEACHER_PERSONAL,
         Action.TEACHER_CREDITS,
-    # kindergartens' workflows: test_preschool_steps_belong_to_… below (and step by step
-    # in kindergartens/tests/test_workflow_matrix.py).
-    others = {
         Action.PRESCHOOL_APPLY,
         Action.PRESCHOOL_DISTRICT_REVIEW,
         Action.PRESCHOOL_CITY_DECIDE,
+        Action.SAFETY_VIEW,
+        Action.HAZARD_FIX,
+        Action.SAFETY_INSPECT,
         Action.TASK_REPORT,
         Action.PLAN_VIEW,
         Action.PLAN_CHANGE,
@@ -366,3 +369,49 @@ def test_petition_actions_follow_the_case_and_the_petitions_office(city, unit):
     assert not can(city.users["bob"], Action.PETITION_HANDLE, PetitionDesk(city.erqi))
     assert not can(city.users["dan"], Action.PETITION_HANDLE, PetitionDesk(city.root))
     assert not can(city.users["sue"], Action.PETITION_HANDLE, PetitionDesk(city.root))
+
+
+# Campus safety. Reading a unit's inspections and hazards follows the scope (every role);
+# reporting a fix is the school's side (its reporter, its district); inspecting and
+# verifying fixes belong to the round's organiser: Ann of 安全稳定工作处 for the city's
+# rounds, a district's administrators for their district's (Dan's department runs none
+# of the city's safety rounds, so only rounds it organised itself).
+SAFETY_VIEW = {
+    "jinshui_one": {"lee", "sue", "dan", "ann", "bob", "alice"},
+    "erqi_one": {"lee", "sue", "dan", "ann", "dora", "charlie"},
+    "jinshui": {"lee", "sue", "dan", "ann", "bob"},
+    "bureau_school": {"lee", "sue", "dan", "ann"},
+}
+HAZARD_FIX = {
+    "jinshui_one": {"bob", "alice"},
+    "erqi_one": {"dora", "charlie"},
+    "jinshui": {"bob"},
+    "bureau_school": set(),
+}
+SAFETY_INSPECT = {  # organiser of the round -> who inspects in it
+    "dept_safety": {"ann"},
+    "dept_basic": {"dan"},
+    "jinshui": {"bob"},
+    "erqi": {"dora"},
+    "root": set(),
+}
+SAFETY_PEOPLE = ["lee", "sue", "dan", "ann", "bob", "dora", "alice", "charlie", "nobody"]
+
+
+@pytest.mark.parametrize("who", SAFETY_PEOPLE)
+def test_safety_actions_follow_scope_and_round_organiser(city, who):
+    from eduplan.org.models import UnitType
+    from eduplan.org.tests.factories import OrgUnitFactory
+
+    city.dept_safety = OrgUnitFactory(
+        code="D-AQ", name="安全稳定工作处", type=UnitType.DEPARTMENT, parent=city.root
+    )
+    city.users["ann"] = user_with_role("ann", Role.DEPARTMENT, city.root, city.dept_safety)
+    user = city.users[who]
+    for where, allowed in SAFETY_VIEW.items():
+        assert can(user, Action.SAFETY_VIEW, getattr(city, where)) is (who in allowed), where
+    for where, allowed in HAZARD_FIX.items():
+        assert can(user, Action.HAZARD_FIX, getattr(city, where)) is (who in allowed), where
+    for where, allowed in SAFETY_INSPECT.items():
+        unit = getattr(city, where)
+        assert can(user, Action.SAFETY_INSPECT, unit) is (who in allowed), where
