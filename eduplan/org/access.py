@@ -221,10 +221,13 @@ def membership_of(user: User) -> Membership | None:
     """The user's membership, or None for anonymous users and users without one."""
     if not user.is_authenticated:
         return None
-    try:
-        return user.membership
-    except Membership.DoesNotExist:
-        return None
+    # Read once per request with its department (the menus ask a department's staff which
+    # department they are in), and kept where `user.membership` looks (None when missing).
+    related = Membership._meta.get_field("user").remote_field
+    if not related.is_cached(user):
+        found = Membership.objects.select_related("department").filter(user=user).first()
+        related.set_cached_value(user, found)
+    return cast("Membership | None", related.get_cached_value(user))
 
 
 def scope_of(user: User) -> OrgUnit | None:

@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
 
-from eduplan.api.routers.base import Detail, caller, load_unit
+from eduplan.api.routers.base import Detail, Problems, caller, load_unit
 from eduplan.org.access import Action, require
 from eduplan.teachers.models import TEACHER_SCHOOL_TYPES
 from eduplan.teachers.selectors import school_teachers, year_default
@@ -45,7 +45,10 @@ class SchoolTeachersOut(Schema):
     teachers: list[TeacherOut]
 
 
-@router.get("/{code}", response={200: SchoolTeachersOut, 401: Detail, 403: Detail, 404: Detail})
+@router.get(
+    "/{code}",
+    response={200: SchoolTeachersOut, 400: Problems, 401: Detail, 403: Detail, 404: Detail},
+)
 def teachers_get(request: HttpRequest, code: str, year: int | None = None) -> dict[str, Any]:
     school = load_unit(code)
     if school.type not in TEACHER_SCHOOL_TYPES:
