@@ -348,6 +348,27 @@ def _proposals(state: dict[str, Any], *, year: int) -> list[dict[str, Any]]:
     ]
 
 
+def _review_sections(
+    state: dict[str, Any], by_place: dict[str, list[TargetRow]]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The plan's sections with their work points (and those of no section), as shown."""
+    sections: list[dict[str, Any]] = [
+        {
+            "number": s["number"],
+            "label": f"{chinese_number(s['number'])}、{s['title']}",
+            "work_points": [],
+        }
+        for s in state["sections"]
+    ]
+    by_number = {s["number"]: s for s in reversed(sections)}
+    unsectioned: list[dict[str, Any]] = []
+    for w, point in enumerate(state["work_points"]):
+        entry = {**point, "targets": by_place[f"w:{w}"]}
+        section = by_number.get(point["section"])
+        (section["work_points"] if section else unsectioned).append(entry)
+    return sections, unsectioned
+
+
 def _render_review(
     request: HttpRequest,
     review: Review,
@@ -381,20 +402,7 @@ def _render_review(
             for g, goal in enumerate(project["goals"])
         ]
         projects.append({"index": p, **project, "goals": goals, "form": rename})
-    sections: list[dict[str, Any]] = [
-        {
-            "number": s["number"],
-            "label": f"{chinese_number(s['number'])}、{s['title']}",
-            "work_points": [],
-        }
-        for s in state["sections"]
-    ]
-    by_number = {s["number"]: s for s in reversed(sections)}
-    unsectioned: list[dict[str, Any]] = []
-    for w, point in enumerate(state["work_points"]):
-        entry = {**point, "targets": by_place[f"w:{w}"]}
-        section = by_number.get(point["section"])
-        (section["work_points"] if section else unsectioned).append(entry)
+    sections, unsectioned = _review_sections(state, by_place)
     add_form = (
         bound
         if isinstance(bound, AddTargetForm)

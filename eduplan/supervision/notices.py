@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 
 from django.conf import settings
 from django.contrib.auth.models import User as AuthUser
+from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
@@ -24,11 +25,24 @@ RESPOND_BY = gettext_lazy("Respond by %(due)s.")
 RAISED = gettext_lazy("New supervision order #%(id)s for %(unit)s, due on %(due)s")
 
 
+def _inbox_body(notice: Notice) -> str:
+    """The body as the inbox shows it: an order's address is for the mail (the inbox has a
+    button that opens the order), so its line is left out."""
+    if notice.order_id is None:
+        return notice.body
+    path = reverse("supervision:order_detail", args=[notice.order_id])
+    return "\n".join(line for line in notice.body.split("\n") if not line.endswith(path))
+
+
 def inbox_notices_store(notices: Sequence[Notice]) -> None:
     """Store each notice as a message in its user's inbox (one query)."""
     InboxMessage.objects.bulk_create(
         InboxMessage(
-            user=n.user, order_id=n.order_id, kind=n.kind, subject=n.subject[:300], body=n.body
+            user=n.user,
+            order_id=n.order_id,
+            kind=n.kind,
+            subject=n.subject[:300],
+            body=_inbox_body(n),
         )
         for n in notices
     )

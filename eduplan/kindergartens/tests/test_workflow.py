@@ -177,7 +177,7 @@ def test_an_upgrade_seeks_a_higher_grade(kg, kind, grade, message):
     ("fee", "evidence"), [("-1", "x"), ("很多", "x"), ("NaN", "x"), ("1", " ")]
 )
 def test_bad_fee_or_missing_evidence_is_refused(kg, fee, evidence):
-    with pytest.raises(InputError):
+    with pytest.raises(InputError, match=r"^(evidence|fee): "):
         application_submit(
             user=kg.users["kim"],
             kindergarten=kg.jinshui_kg1,
@@ -252,10 +252,10 @@ def test_a_recheck_round_is_drawn_again_from_its_seed_and_records_each_result(kg
 def test_only_the_preschool_department_draws_and_records_rechecks(kg, who):
     from django.core.exceptions import PermissionDenied
 
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match=r"may not do this here|无权"):
         recheck_round_draw(user=kg.users[who], year=2016, size=1)
     round_ = recheck_round_draw(user=kg.users["xue"], year=2016, size=1)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match=r"may not do this here|无权"):
         recheck_result_record(user=kg.users[who], item=round_.items.get(), result="kept")
 
 

@@ -162,7 +162,7 @@ def test_a_clock_file_that_breaks_the_procedure_is_refused(tmp_path, old, new, f
     assert old in text
     path = tmp_path / "clock.yaml"
     path.write_text(text.replace(old, new), encoding="utf-8")
-    with pytest.raises(InputError) as refused:
+    with pytest.raises(InputError, match=r"^clock\.yaml:\d+:\d+ ") as refused:
         clock_rules(path)
     assert fragment in str(refused.value)
 

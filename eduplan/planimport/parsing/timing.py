@@ -8,7 +8,7 @@ text order, and the state at a figure decides whether it is a fact and when it i
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from eduplan.planimport.parsing.layout import five_year_period
@@ -143,6 +143,18 @@ def events(block: Block, doc_year: int | None, *, reported: bool = False) -> lis
         if reported and _PLAN_ONLY_RE.match(m.group(0)):
             continue  # a bulletin's 计划/今年 restates the plan it reports on
         found.append(Event(m.start(), "future", None, local(m.start()), m.group(0)))
+    found.extend(_year_events(block, doc_year, reported, local))
+    found.extend(_five_year_events(block, doc_year, reported, local))
+    found.sort(key=lambda e: e.pos)
+    return found
+
+
+def _year_events(
+    block: Block, doc_year: int | None, reported: bool, local: Callable[[int], int | None]
+) -> list[Event]:
+    """The markers of single years (2016年, 2020年底)."""
+    norm, start, end = block.norm, block.start, block.end
+    found: list[Event] = []
     for m in _YEAR_RE.finditer(norm, start, end):
         s = m.start()
         prev = norm[s - 1] if s > start else ""
@@ -165,6 +177,15 @@ def events(block: Block, doc_year: int | None, *, reported: bool = False) -> lis
             found.append(Event(s, "past", None, local(s), m.group(0)))
         else:
             found.append(Event(s, "future", year, local(s), m.group(0)))
+    return found
+
+
+def _five_year_events(
+    block: Block, doc_year: int | None, reported: bool, local: Callable[[int], int | None]
+) -> list[Event]:
+    """The markers of five-year plans (十三五)."""
+    norm, start, end = block.norm, block.start, block.end
+    found: list[Event] = []
     for m in _FIVE_RE.finditer(norm, start, end):
         period = five_year_period(m.group(1))
         if period is None:
@@ -174,7 +195,6 @@ def events(block: Block, doc_year: int | None, *, reported: bool = False) -> lis
             found.append(Event(m.start(), "past", None, local(m.start()), m.group(0)))
         else:
             found.append(Event(m.start(), "future", period[1], local(m.start()), m.group(0)))
-    found.sort(key=lambda e: e.pos)
     return found
 
 

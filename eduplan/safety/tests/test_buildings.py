@@ -51,9 +51,15 @@ def test_a_d_building_cannot_be_put_back_in_use(safety):
 
 
 def test_the_database_refuses_a_d_building_in_use(safety):
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with (
+        pytest.raises(IntegrityError, match="safety_building_d_never_in_use"),
+        transaction.atomic(),
+    ):
         Building.objects.filter(pk=safety.dorm.pk).update(rating=Rating.D)
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with (
+        pytest.raises(IntegrityError, match="safety_building_d_never_in_use"),
+        transaction.atomic(),
+    ):
         Building.objects.create(
             school=safety.city.jinshui_two,
             name="危房",
@@ -66,7 +72,7 @@ def test_the_database_refuses_a_d_building_in_use(safety):
 
 
 def test_another_schools_building_cannot_be_marked_in_use(safety):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="您无权在此执行该操作"):
         building_use_set(
             user=safety.city.users["alice"], building=safety.erqi_building, in_use=False
         )

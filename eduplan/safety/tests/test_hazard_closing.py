@@ -138,7 +138,7 @@ def test_a_retried_fix_report_is_stored_once(safety):
 @pytest.mark.parametrize("who", ["charlie", "dora", "dan", "lee", "sue"])
 def test_only_the_schools_side_reports_a_fix(safety, who):
     hazard = _hazard(safety)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="您无权在此执行该操作"):
         hazard_fix_report(user=safety.city.users[who], hazard=hazard, note="x", evidence=png())
 
 
@@ -147,12 +147,17 @@ def test_only_the_rounds_organiser_verifies_a_fix(safety, who):
     hazard = _hazard(safety)
     fixer = user_with_role("fixer", Role.SCHOOL_REPORTER, safety.city.jinshui_one)
     hazard_fix_report(user=fixer, hazard=hazard, note="x", evidence=png())
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="您无权在此执行该操作"):
         hazard_verify(user=safety.city.users[who], hazard=hazard, accepted=True)
 
 
 def _raw_update(hazard, **values):
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with (
+        pytest.raises(
+            IntegrityError, match=r"safety_hazard_(closed_verified_by_another|fixed_has_evidence)"
+        ),
+        transaction.atomic(),
+    ):
         Hazard.objects.filter(pk=hazard.pk).update(**values)
 
 
