@@ -19,7 +19,7 @@ from django.test import Client
 
 ROLES = [
     "leader", "duchashi", "jichu", "tiweiyi", "jiaoshi", "jinshui", "jinshui-school1",
-    "gaozhong-school1", "xueqian",
+    "gaozhong-school1", "xueqian", "xinfang", "anquan", "jinshui-kg1",
 ]  # fmt: skip
 SEEDS = ["/work/", "/dashboards/", "/", "/ledgers/", "/public/", "/kindergartens/"]
 PERIOD_CODE = re.compile(r"\b20\d\d(?:B[1-6]|T[12]|Q[1-4]|M\d{1,2})\b")
