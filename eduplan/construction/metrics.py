@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from eduplan.construction.models import SchoolClass
 from eduplan.construction.selectors import huge_class_filter, large_class_filter
+from eduplan.core.figure_store import register_source
 from eduplan.core.metrics import Metric, OverTime, OverUnits, register
 
 
@@ -35,6 +36,7 @@ def _census_rows(flag: Q | None) -> Any:
 
 
 def register_metrics() -> None:
+    register_sources()
     common: dict[str, Any] = {
         "over_time": OverTime.LAST_PERIOD,
         "period_type": "term",
@@ -85,3 +87,8 @@ def register_metrics() -> None:
             **common,
         )
     )
+
+
+def register_sources() -> None:
+    """The figures store marks a school whenever one of its classes changes."""
+    register_source(SchoolClass, lambda c: [c.school_id])

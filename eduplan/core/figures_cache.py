@@ -1,6 +1,7 @@
 """Figures computed once per change of the data, shared by every page that shows them.
 
-Services and model signals call `figures_changed()` inside the writing transaction;
+Services and model signals call `figures_changed()` inside the writing transaction (it
+also marks, for the figures store, the org units whose rows moved: `figure_store.py`);
 readers take `figures_stamp()` once per request and key their cached results by it. A
 reader therefore never sees figures older than the data it could read itself: the
 stamp and the data commit together.
@@ -8,7 +9,7 @@ stamp and the data commit together.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, TypeVar, cast
@@ -29,8 +30,16 @@ def figures_stamp() -> int:
     return row or 0
 
 
-def figures_changed() -> None:
-    """Raise the counter: every cached figure computed before is now out of date."""
+def figures_changed(units: Iterable[int | None] | None = None, *, rows: bool = True) -> None:
+    """Raise the counter: every cached figure computed before is now out of date.
+
+    `units`: the ids of the org units whose rows a metric counts may have moved (None: any
+    unit's, e.g. a bulk load); `rows=False`: no metric's rows moved, only what is judged
+    from them (a plan, a target, a binding)."""
+    if rows:
+        from eduplan.core.figure_store import units_changed  # the store reads metrics
+
+        units_changed(units)
     if not DataStamp.objects.filter(name=FIGURES).update(number=F("number") + 1):
         DataStamp.objects.get_or_create(name=FIGURES, defaults={"number": 1})
 

@@ -65,6 +65,10 @@ class Metric:
     # A register that lists every thing it counts (the org tree, a ledger): no row means
     # none (0). Elsewhere (reports) no row means no report arrived: no data, not zero.
     absent_is_zero: bool = False
+    # rows(periods) holds each period's own rows, so the figures store can hold them per
+    # period. False where the rows depend on the list as a whole (a list as it stands at
+    # the end of its last period): such a metric is always counted from its rows.
+    per_period: bool = True
 
 
 _METRICS: dict[str, Metric] = {}

@@ -75,3 +75,116 @@ class NoticeChoice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} e-mail={self.by_email}"
+
+
+# The figures store (core/figure_store.py): every metric's figures kept current, so that a
+# page reads a handful of rows instead of aggregating the registers on every change.
+
+
+class StoredMetric(models.Model):
+    """A metric whose figures the store holds (built on first read, then kept current)."""
+
+    key = models.CharField(_("metric"), max_length=100, primary_key=True)
+    built_at = models.DateTimeField(_("built at"), auto_now_add=True)
+    # The EDUPLAN_FIGURES_* settings it was built under (what counts): another value, and
+    # it is built again.
+    settings_digest = models.CharField(_("settings"), max_length=64)
+
+    class Meta:
+        verbose_name = _("stored metric")
+        verbose_name_plural = _("stored metrics")
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class UnitFigure(models.Model):
+    """A metric's own rows for one org unit and one of its periods, added up: `num` and
+    `den` are the sums (None when every row's is empty), `rows` how many rows there are."""
+
+    key = models.CharField(_("metric"), max_length=100)
+    unit_path = models.CharField(_("unit path"), max_length=255)
+    period = models.CharField(_("period"), max_length=10)
+    # A stock's next period of the same unit (its figure counts until then); else empty.
+    until = models.CharField(_("until"), max_length=10, blank=True)
+    num = models.DecimalField(_("numerator"), max_digits=30, decimal_places=8, null=True)
+    den = models.DecimalField(_("denominator"), max_digits=30, decimal_places=8, null=True)
+    rows = models.IntegerField(_("rows"))
+
+    class Meta:
+        verbose_name = _("unit figure")
+        verbose_name_plural = _("unit figures")
+        constraints = [
+            models.UniqueConstraint(fields=["key", "unit_path", "period"], name="unit_figure_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.unit_path} {self.period}"
+
+
+class TreeFigure(models.Model):
+    """A metric's figure for an org unit and everything beneath it, for one period.
+
+    For a stock (a unit counts with its latest period), a row holds the units whose latest
+    period up to any day in [period, until) is `period`; `until` is empty when no later
+    period has come. A figure as of period P over [P1, P] adds the rows with
+    P1 <= period <= P < until. For flows and censuses `until` is empty and each row is one
+    period. `num_rows`/`den_rows` count the units whose sum is not empty, so that a sum of
+    nothing stays None, as in SQL."""
+
+    key = models.CharField(_("metric"), max_length=100)
+    path = models.CharField(_("unit path"), max_length=255)
+    parent = models.CharField(_("parent path"), max_length=255)
+    period = models.CharField(_("period"), max_length=10)
+    until = models.CharField(_("until"), max_length=10, blank=True)
+    num = models.DecimalField(_("numerator"), max_digits=30, decimal_places=8, null=True)
+    den = models.DecimalField(_("denominator"), max_digits=30, decimal_places=8, null=True)
+    num_rows = models.IntegerField(_("units with a numerator"))
+    den_rows = models.IntegerField(_("units with a denominator"))
+    units = models.IntegerField(_("units"))
+
+    class Meta:
+        verbose_name = _("tree figure")
+        verbose_name_plural = _("tree figures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "path", "period", "until"], name="tree_figure_once"
+            ),
+        ]
+        indexes = [models.Index(fields=["key", "parent", "period"], name="tree_figure_children")]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.path} {self.period}–{self.until}"
+
+
+class FigurePath(models.Model):
+    """A unit path and each of its ancestors' (itself included), with the ancestor's
+    parent: the roll-up of a whole metric is one grouped join over it."""
+
+    path = models.CharField(_("unit path"), max_length=255)
+    ancestor = models.CharField(_("ancestor path"), max_length=255)
+    parent = models.CharField(_("ancestor's parent path"), max_length=255)
+
+    class Meta:
+        verbose_name = _("unit path")
+        verbose_name_plural = _("unit paths")
+        constraints = [
+            models.UniqueConstraint(fields=["path", "ancestor"], name="figure_path_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.path} ⊂ {self.ancestor}"
+
+
+class FigureDirty(models.Model):
+    """An org unit whose rows may have changed since the store last read them (its id;
+    0: any unit). Marks are inserted by writers and worked off by the store."""
+
+    unit_id = models.BigIntegerField(_("org unit"), unique=True)
+
+    class Meta:
+        verbose_name = _("changed unit")
+        verbose_name_plural = _("changed units")
+
+    def __str__(self) -> str:
+        return str(self.unit_id)

@@ -1,5 +1,6 @@
-"""Background work every app may hand over: notice e-mails, sent by the worker through
-Django's tasks interface (settings.TASKS) once the transaction that posted them commits."""
+"""Background work every app may hand over through Django's tasks interface (settings.TASKS),
+run by the worker once the transaction that queued it commits: notice e-mails, and
+working off the figures store's marks right after a write."""
 
 from __future__ import annotations
 
@@ -22,3 +23,12 @@ def notice_mails_send(mails: list[list[str]]) -> int:
     except Exception:
         logger.exception("sending %d notice mails failed", len(mails))
         return 0
+
+
+@task()
+def figures_refresh() -> int:
+    """Bring the figures store up to date with the writes committed so far (the next
+    reader would otherwise do it first); returns the marks worked off."""
+    from eduplan.core.figure_store import store_refresh
+
+    return store_refresh()

@@ -9,9 +9,10 @@ from django.db.models import CharField, F, QuerySet, Value
 from django.db.models.functions import Cast, Concat, ExtractMonth, ExtractYear, LPad
 from django.utils.translation import pgettext_lazy
 
+from eduplan.core.figure_store import register_source
 from eduplan.core.metrics import Metric, OverTime, OverUnits, register
 from eduplan.core.periods import period_from_code
-from eduplan.football.models import Match
+from eduplan.football.models import Competition, Match
 from eduplan.org.models import UnitType
 
 # The city's league is organised by the bureau or one of its departments; a district's
@@ -39,6 +40,7 @@ def league_match_rows(periods: list[str]) -> QuerySet[Any]:
 
 
 def register_metrics() -> None:
+    register_sources()
     register(
         Metric(
             key="football.city_league_matches",
@@ -57,3 +59,15 @@ def register_metrics() -> None:
             ),
         )
     )
+
+
+def _organiser(competition_id: int) -> list[int | None]:
+    return list(
+        Competition.objects.filter(pk=competition_id).values_list("organiser_id", flat=True)
+    )
+
+
+def register_sources() -> None:
+    """Matches count for their competition's organiser (marked for the figures store)."""
+    register_source(Match, lambda m: _organiser(m.competition_id), moves=True)
+    register_source(Competition, lambda c: [c.organiser_id], moves=True)

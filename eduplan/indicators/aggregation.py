@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import Count, F, QuerySet, Sum, Value, Window
 from django.db.models.functions import Rank, StrIndex, Substr
 
+from eduplan.core.figure_reads import stored_by_path, stored_value
 from eduplan.core.figures_cache import figures_memo
 from eduplan.core.metrics import Metric, OverTime, OverUnits, metric
 from eduplan.core.periods import Period, PeriodType, period_containing, periods_between
@@ -107,7 +108,10 @@ def metric_value(*, key: str, unit: OrgUnit, start: datetime.date, end: datetime
         return figure_absent(m)
 
     def compute() -> Figure:
-        figure = _figure(m, _rows(m, periods, unit).order_by().aggregate(**AGGREGATES))
+        row = stored_value(m, periods, unit.path)
+        if row is None:  # not in the store: counted from the rows
+            row = _rows(m, periods, unit).order_by().aggregate(**AGGREGATES)
+        figure = _figure(m, row)
         return figure_absent(m) if figure.num is None else figure
 
     # Keyed by the metric's own periods: dates in one census year give one figure.
@@ -136,6 +140,9 @@ def metric_by_child(
         return {}
 
     def compute() -> dict[str, Figure]:
+        stored = stored_by_path(m, periods, parent=unit.path)
+        if stored is not None:
+            return {path.split("/")[-2]: _figure(m, row) for path, row in stored.items()}
         rest = Substr("unit_path", len(unit.path) + 1)
         rows = (
             _rows(m, periods, unit)

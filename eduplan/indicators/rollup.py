@@ -14,6 +14,7 @@ from django.db.models import F, Max, Value
 from django.db.models.expressions import Combinable
 from django.db.models.functions import StrIndex, Substr
 
+from eduplan.core.figure_reads import stored_by_path
 from eduplan.core.metrics import OverUnits, metric
 from eduplan.indicators.aggregation import AGGREGATES, Figure, _figure, _rows, metric_periods
 from eduplan.org.models import OrgUnit
@@ -48,6 +49,9 @@ def metric_all_units(*, key: str, start: datetime.date, end: datetime.date) -> d
     periods = metric_periods(m, start=start, end=end)
     if not periods:
         return {}
+    stored = stored_by_path(m, periods, parent=None)
+    if stored is not None:
+        return {path: _figure(m, row) for path, row in stored.items()}
     everything = OrgUnit(path="/")  # every path starts with "/": all roots' trees
     depth = OrgUnit.objects.aggregate(d=Max("depth"))["d"] or 0
     paths_at = {

@@ -26,8 +26,15 @@ from django.db.models import (
 from django.db.models.functions import Cast
 from django.utils.translation import pgettext_lazy
 
+from eduplan.core.figure_store import register_source
 from eduplan.core.metrics import Metric, OverTime, OverUnits, register
-from eduplan.kindergartens.models import PUBLIC_OWNERSHIPS, Certification, Enrolment, Ownership
+from eduplan.kindergartens.models import (
+    PUBLIC_OWNERSHIPS,
+    Certification,
+    Enrolment,
+    Kindergarten,
+    Ownership,
+)
 
 CHILDREN = "kindergartens.children"
 GROSS_ENROLMENT = "kindergartens.gross_enrolment"
@@ -94,6 +101,7 @@ def certified_private_rows(periods: list[str]) -> QuerySet[Any]:
 
 
 def register_metrics() -> None:
+    register_sources()
     register(
         Metric(
             key=CHILDREN,
@@ -157,6 +165,7 @@ def register_metrics() -> None:
             rows=certified_private_rows,
             provider="kindergartens",
             absent_is_zero=True,
+            per_period=False,  # the list as it stands at the end of the last year
             description=pgettext_lazy(
                 "metric",
                 "Private kindergartens on the city's list of certified inclusive ones at the"
@@ -164,3 +173,13 @@ def register_metrics() -> None:
             ),
         )
     )
+
+
+def _unit(kindergarten_id: int) -> list[int | None]:
+    return list(Kindergarten.objects.filter(pk=kindergarten_id).values_list("unit_id", flat=True))
+
+
+def register_sources() -> None:
+    """A kindergarten's enrolment and its own fields (ownership, 普惠) move its figures."""
+    register_source(Kindergarten, lambda k: [k.unit_id], moves=True)
+    register_source(Enrolment, lambda e: _unit(e.kindergarten_id))

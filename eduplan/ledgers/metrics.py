@@ -16,6 +16,7 @@ from django.db.models import DecimalField, F, Min, QuerySet, Value
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Concat, Substr
 
+from eduplan.core.figure_store import register_source
 from eduplan.core.metrics import Metric, OverTime, OverUnits, Rows, register_family
 from eduplan.ledgers.definitions import LedgerDefinition
 from eduplan.ledgers.models import Ledger, LedgerRecord, RecordStatus, ReviewState
@@ -103,4 +104,12 @@ def ledger_metric(key: str) -> Metric | None:
 
 
 def register_metrics() -> None:
+    register_sources()
     register_family(PREFIX, ledger_metric)
+
+
+def register_sources() -> None:
+    """A record counts for its unit (marked for the figures store); a ledger's definition
+    decides what every record counts (all units are marked: rare)."""
+    register_source(LedgerRecord, lambda r: [r.org_unit_id], moves=True)
+    register_source(Ledger, lambda ledger: None)

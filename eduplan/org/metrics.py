@@ -10,6 +10,7 @@ from django.db.models import CharField, F, QuerySet, Value
 from django.db.models.functions import Cast, Concat, ExtractMonth, ExtractYear, LPad
 from django.utils.translation import pgettext_lazy
 
+from eduplan.core.figure_store import register_source, register_unit_paths
 from eduplan.core.metrics import (
     Metric,
     OverTime,
@@ -20,7 +21,7 @@ from eduplan.core.metrics import (
     scoped_key,
 )
 from eduplan.core.periods import period_from_code
-from eduplan.org.models import OrgUnit, UnitType
+from eduplan.org.models import OrgGroup, OrgGroupMember, OrgUnit, UnitType
 from eduplan.org.selectors import rows_in_group
 
 # 中小学: the plan's building targets count primary and secondary schools.
@@ -69,6 +70,7 @@ def metric_in_group(base: Metric, group_code: str) -> Metric:
 
 
 def register_metrics() -> None:
+    register_sources()
     register_scope(metric_in_group)
     register(
         Metric(
@@ -90,3 +92,16 @@ def register_metrics() -> None:
             ),
         )
     )
+
+
+def _paths(ids: set[int]) -> dict[int, str]:
+    return dict(OrgUnit.objects.filter(pk__in=ids).values_list("pk", "path"))
+
+
+def register_sources() -> None:
+    """A unit's own fields (opened, closed, ownership, type) move its figures; a group's
+    members move every figure counted over the group (all units are marked: rare)."""
+    register_unit_paths(_paths)
+    register_source(OrgUnit, lambda u: [u.pk])
+    register_source(OrgGroup, lambda g: None)
+    register_source(OrgGroupMember, lambda g: None)

@@ -10,6 +10,7 @@ from django.db.models import Case, CharField, F, IntegerField, QuerySet, Value, 
 from django.db.models.functions import Cast, Concat, ExtractMonth, ExtractYear, LPad
 from django.utils.translation import pgettext_lazy
 
+from eduplan.core.figure_store import register_source
 from eduplan.core.metrics import Metric, OverTime, OverUnits, register
 from eduplan.core.periods import period_from_code
 from eduplan.petitions.models import BacklogCase, CaseLink, PetitionCase
@@ -65,6 +66,7 @@ def repeat_rows(periods: list[str]) -> QuerySet[Any]:
 
 
 def register_metrics() -> None:
+    register_sources()
     register(
         Metric(
             key="petitions.answered_in_time",
@@ -115,3 +117,14 @@ def register_metrics() -> None:
             ),
         )
     )
+
+
+def _concerned(case_id: int) -> list[int | None]:
+    return list(PetitionCase.objects.filter(pk=case_id).values_list("concerned_unit_id", flat=True))
+
+
+def register_sources() -> None:
+    """A case counts for the unit it concerns (marked for the figures store)."""
+    register_source(PetitionCase, lambda c: [c.concerned_unit_id], moves=True)
+    register_source(BacklogCase, lambda b: _concerned(b.case_id))
+    register_source(CaseLink, lambda link: _concerned(link.case_id))

@@ -15,9 +15,10 @@ from django.conf import settings
 from django.db.models import DecimalField, F, OuterRef, QuerySet, Subquery, Value
 from django.utils.translation import pgettext_lazy
 
+from eduplan.core.figure_store import register_source
 from eduplan.core.metrics import Metric, OverTime, OverUnits, Rows, register, register_family
 from eduplan.org.models import Ownership
-from eduplan.reporting.models import DataElement, DataValue, Status
+from eduplan.reporting.models import DataElement, DataValue, Status, Submission
 
 NUMBER = DecimalField(max_digits=20, decimal_places=4)
 
@@ -87,6 +88,7 @@ def _element_metric(key: str) -> Metric | None:
 
 
 def register_metrics() -> None:
+    register_sources()
     register_family("form", _element_metric)
     register(
         Metric(
@@ -143,3 +145,18 @@ def inclusive_rows(periods: list[str]) -> QuerySet[Any]:
         .annotate(flag=Subquery(flag, output_field=NUMBER))
         .annotate(num=F("number") * F("flag"), den=F("number"))
     )
+
+
+def _counts(submission: Submission) -> bool:
+    """A draft never counts, nor a submitted report unless submitted ones are counted (no
+    transition leads from a counted status back to these)."""
+    return submission.status in counted_statuses() or submission.status not in (
+        Status.DRAFT,
+        Status.SUBMITTED,
+    )
+
+
+def register_sources() -> None:
+    """Values count for their unit once their report counts (marked for the store)."""
+    register_source(DataValue, lambda v: [v.org_unit_id])
+    register_source(Submission, lambda s: [s.org_unit_id], counts=_counts)

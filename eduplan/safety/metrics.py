@@ -10,6 +10,7 @@ from django.db.models import Case, CharField, F, IntegerField, Q, QuerySet, Valu
 from django.db.models.functions import Cast, Concat, ExtractMonth, ExtractYear, LPad
 from django.utils.translation import pgettext_lazy
 
+from eduplan.core.figure_store import register_source
 from eduplan.core.metrics import Metric, OverTime, OverUnits, register
 from eduplan.core.periods import period_from_code
 from eduplan.safety.models import Hazard, HazardStatus, Inspection
@@ -56,6 +57,7 @@ def inspections_rows(periods: list[str]) -> QuerySet[Any]:
 
 
 def register_metrics() -> None:
+    register_sources()
     register(
         Metric(
             key="safety.hazards_found",
@@ -105,3 +107,9 @@ def register_metrics() -> None:
             ),
         )
     )
+
+
+def register_sources() -> None:
+    """Hazards and inspections count for their school (marked for the figures store)."""
+    register_source(Hazard, lambda h: [h.school_id], moves=True)
+    register_source(Inspection, lambda i: [i.school_id], moves=True)

@@ -10,9 +10,10 @@ from django.db.models import CharField, F, QuerySet, Value
 from django.db.models.functions import Cast
 from django.utils.translation import pgettext_lazy
 
+from eduplan.core.figure_store import register_source
 from eduplan.core.metrics import Metric, OverTime, OverUnits, register
 from eduplan.core.periods import period_from_code
-from eduplan.teachers.models import Completion
+from eduplan.teachers.models import Completion, Course, Teacher
 
 
 def backbone_trained_rows(periods: list[str]) -> QuerySet[Any]:
@@ -29,6 +30,7 @@ def backbone_trained_rows(periods: list[str]) -> QuerySet[Any]:
 
 
 def register_metrics() -> None:
+    register_sources()
     register(
         Metric(
             key="teachers.backbone_trained",
@@ -47,3 +49,15 @@ def register_metrics() -> None:
             ),
         )
     )
+
+
+def _school(teacher_id: int) -> list[int | None]:
+    return list(Teacher.objects.filter(pk=teacher_id).values_list("school_id", flat=True))
+
+
+def register_sources() -> None:
+    """A completion counts for its teacher's school; a teacher who moves moves them; a
+    course's level (骨干 or not) moves every school's (all units are marked: rare)."""
+    register_source(Completion, lambda c: _school(c.teacher_id))
+    register_source(Teacher, lambda t: [t.school_id], moves=True)
+    register_source(Course, lambda c: None)

@@ -1,0 +1,93 @@
+"""Reading the figures store: a metric's aggregate for a unit's subtree (or for each child,
+or for every unit) over a range of its periods, from a handful of roll-up rows.
+
+Each function answers None where the store cannot answer exactly (a metric counted only
+from its rows, periods outside the store's span, an average of a flow over several
+periods, whose number of units is not a sum); the caller then counts from the rows.
+The answers are the same aggregates as `indicators.aggregation` computes from the rows:
+`n` the numerators' sum, `d` the denominators', `u` the units counted.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from eduplan.core.figure_store import metric_stored, settings_digest, span, store_refresh
+from eduplan.core.figures_cache import figures_memo
+from eduplan.core.metrics import Metric, OverTime, OverUnits
+from eduplan.core.models import StoredMetric, TreeFigure, UnitFigure
+
+Row = dict[str, Any]
+SUMS = {"n": Sum("num"), "d": Sum("den"), "u": Sum("units")}
+
+
+def _usable(m: Metric, periods: list[str]) -> bool:
+    if not periods:
+        return False
+    within = figures_memo(f"store-span:{m.period_type}", lambda: set(span(m.period_type)))
+    if periods[0] not in within or periods[-1] not in within:
+        return False
+    stored = figures_memo("store-keys", _stored_keys)
+    if m.key not in stored and metric_stored(m):
+        stored.add(m.key)
+    return m.key in stored
+
+
+def _stored_keys() -> set[str]:
+    """The stored metrics, once the marks made so far are worked off (once per page)."""
+    store_refresh()
+    built = StoredMetric.objects.filter(settings_digest=settings_digest())
+    return set(built.values_list("key", flat=True))
+
+
+def _rollups(m: Metric, periods: list[str]) -> QuerySet[TreeFigure] | None:
+    """The roll-up rows that make up the figure over `periods` (any unit)."""
+    rows = TreeFigure.objects.filter(key=m.key)
+    if m.over_time is OverTime.LATEST:
+        last = periods[-1]
+        return rows.filter(period__gte=periods[0], period__lte=last).filter(
+            Q(until="") | Q(until__gt=last)
+        )
+    if m.over_time is OverTime.LAST_PERIOD:
+        census = (
+            rows.filter(parent="", period__in=periods)
+            .order_by("-period")
+            .values_list("period", flat=True)
+            .first()
+        )
+        return rows.filter(period=census) if census else None
+    if m.over_units is OverUnits.AVERAGE and len(periods) > 1:
+        return None  # units over several periods are not a sum: see `stored_value`
+    return rows.filter(period__in=periods)
+
+
+def stored_value(m: Metric, periods: list[str], path: str) -> Row | None:
+    """The aggregate for the unit at `path` and everything beneath it."""
+    if not _usable(m, periods):
+        return None
+    if m.over_time is OverTime.SUM and m.over_units is OverUnits.AVERAGE and len(periods) > 1:
+        return UnitFigure.objects.filter(
+            key=m.key, unit_path__startswith=path, period__in=periods
+        ).aggregate(n=Sum("num"), d=Sum("den"), u=Count("unit_path", distinct=True))
+    rows = _rollups(m, periods)
+    if rows is None:
+        return {"n": None, "d": None, "u": 0}
+    return rows.filter(path=path).aggregate(**SUMS)
+
+
+def stored_by_path(m: Metric, periods: list[str], *, parent: str | None) -> dict[str, Row] | None:
+    """The aggregate for each child of the unit at `parent` (None: for every unit), by
+    path; a unit with no rows is absent."""
+    if not _usable(m, periods):
+        return None
+    if m.over_units is OverUnits.AVERAGE and m.over_time is OverTime.SUM and len(periods) > 1:
+        return None
+    rows = _rollups(m, periods)
+    if rows is None:
+        return {}
+    if parent is not None:
+        rows = rows.filter(parent=parent)
+    grouped: QuerySet[Any] = rows.order_by().values("path").annotate(**SUMS)
+    return {r["path"]: r for r in grouped}

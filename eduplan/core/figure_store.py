@@ -1,0 +1,523 @@
+"""The figures store: every metric's figures per org unit and period, kept current.
+
+A metric's rows (a provider's queryset: `unit_path`, `period`, `num`, `den`) are added
+up once per unit and period into `UnitFigure`, and once per unit *and everything beneath
+it* into `TreeFigure`, the roll-up over the tree. Pages read a handful of `TreeFigure`
+rows (`figure_reads.py`) instead of aggregating the registers on every change.
+
+Kept current, not recomputed:
+- a write marks the org units whose rows it may have moved (`units_changed`, through the
+  model signals each provider registers with `register_source`, or by hand after a bulk
+  write), in the writing transaction;
+- the marks are worked off right after commit by the task queue, and, at the latest, by
+  the next reader, before it reads: a reader never sees figures older than the data it
+  could read itself. Working off a mark recomputes that unit's own rows only and moves
+  its ancestors' roll-ups by the difference, so an approval costs the same whatever the
+  size of the tree;
+- a metric is built whole the first time it is read (`metric_stored`), and
+  `store_rebuild()` (`eduplan figures rebuild`) builds every stored metric again from the
+  rows, for repair; the property tests prove the kept and the rebuilt figures equal.
+
+One writer at a time works on the store (a row lock); writers of data only insert marks.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import (
+    Count,
+    Model,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.db.models.signals import post_delete, post_save, pre_save
+
+from eduplan.core.metrics import Metric, OverTime, UnknownMetric, metric
+from eduplan.core.models import (
+    DataStamp,
+    FigureDirty,
+    FigurePath,
+    StoredMetric,
+    TreeFigure,
+    UnitFigure,
+)
+from eduplan.core.periods import Period, PeriodType, periods_between
+
+logger = logging.getLogger(__name__)
+
+PREFIX = "EDUPLAN_FIGURES_"  # settings that decide which rows count
+LOCK = "figure-store"  # the DataStamp row the store's one writer locks
+EVERYTHING = 0  # a mark for every unit: a bulk write that did not say which
+FIRST_YEAR = 2000
+YEARS_AHEAD = 10
+
+
+def span(kind: str) -> list[str]:
+    """The periods the store holds for a period type: from FIRST_YEAR to YEARS_AHEAD years
+    after this one. A figure asked outside it is counted from the rows, as before."""
+    period_type = PeriodType(kind)
+    first = Period(FIRST_YEAR, period_type, 1)
+    last_year = datetime.date.today().year + YEARS_AHEAD
+    last = Period(last_year, period_type, 1)
+    while last.next().year == last_year:
+        last = last.next()
+    return [p.code for p in periods_between(first, last)]
+
+
+def settings_digest() -> str:
+    """The EDUPLAN_FIGURES_* settings (those that decide which rows count), hashed."""
+    chosen = sorted((k, repr(getattr(settings, k))) for k in dir(settings) if k.startswith(PREFIX))
+    return hashlib.sha256(repr(chosen).encode()).hexdigest()
+
+
+def storable(m: Metric) -> bool:
+    return m.rows is not None and m.per_period
+
+
+# --- marks ---------------------------------------------------------------------------
+
+UnitsOf = Callable[[Any], Iterable[int | None] | None]
+_unit_paths: list[Callable[[set[int]], dict[int, str]]] = []
+
+
+def register_unit_paths(resolve: Callable[[set[int]], dict[int, str]]) -> None:
+    """How org unit ids become paths (the org app, which core may not import)."""
+    _unit_paths[:] = [resolve]
+
+
+def units_changed(unit_ids: Iterable[int | None] | None) -> None:
+    """The rows of these org units (None: of any unit) may have changed. Inside the
+    writing transaction: the mark commits with the data."""
+    ids = {EVERYTHING} if unit_ids is None else {i for i in unit_ids if i is not None}
+    if not ids:
+        return
+    FigureDirty.objects.bulk_create(
+        [FigureDirty(unit_id=i) for i in sorted(ids)], ignore_conflicts=True
+    )
+    transaction.on_commit(_refresh_soon)
+
+
+def _refresh_soon() -> None:
+    from eduplan.core.tasks import figures_refresh
+
+    try:
+        figures_refresh.enqueue()
+    except Exception:  # the next reader works the marks off: never fail a committed write
+        logger.exception("could not queue the figures refresh")
+
+
+def register_source(
+    model: type[Model],
+    units: UnitsOf,
+    *,
+    moves: bool = False,
+    counts: Callable[[Any], bool] | None = None,
+) -> None:
+    """Rows of a metric come from `model`: each saved or deleted instance marks the org
+    units `units(instance)` names (None: every unit). `moves`: an instance may change its
+    unit, so the stored row's units are marked too (one read before the save). `counts`:
+    a save that cannot move a figure (a draft) marks nothing."""
+
+    def saved(*, instance: Any, **_kw: Any) -> None:
+        if counts is None or counts(instance):
+            units_changed(units(instance))
+
+    def before(*, instance: Any, **_kw: Any) -> None:
+        if instance.pk is None:
+            return
+        old = type(instance)._default_manager.filter(pk=instance.pk).first()
+        if old is not None:
+            units_changed(units(old))
+
+    uid = f"figure-store-{model._meta.label}"
+    post_save.connect(saved, sender=model, dispatch_uid=uid, weak=False)
+    post_delete.connect(saved, sender=model, dispatch_uid=uid, weak=False)
+    if moves:
+        pre_save.connect(before, sender=model, dispatch_uid=uid, weak=False)
+
+
+# --- facts ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One unit's rows for one period, added up."""
+
+    num: Decimal | None
+    den: Decimal | None
+    rows: int
+
+
+def _dec(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def _grouped(rows: QuerySet[Any]) -> QuerySet[Any]:
+    grouped: QuerySet[Any] = (
+        rows.order_by()
+        .values("unit_path", "period")
+        .annotate(f_num=Sum("num"), f_den=Sum("den"), f_rows=Count("*"))
+    )
+    return grouped
+
+
+def _facts_of(m: Metric, paths: set[str]) -> dict[str, dict[str, Fact]]:
+    assert m.rows is not None
+    found: dict[str, dict[str, Fact]] = defaultdict(dict)
+    for row in _grouped(m.rows(span(m.period_type)).filter(unit_path__in=paths)):
+        found[row["unit_path"]][row["period"]] = Fact(
+            _dec(row["f_num"]), _dec(row["f_den"]), row["f_rows"]
+        )
+    return found
+
+
+def _stored_facts(key: str, paths: set[str]) -> dict[str, dict[str, Fact]]:
+    found: dict[str, dict[str, Fact]] = defaultdict(dict)
+    for f in UnitFigure.objects.filter(key=key, unit_path__in=paths):
+        found[f.unit_path][f.period] = Fact(f.num, f.den, f.rows)
+    return found
+
+
+def _intervals(m: Metric, facts: dict[str, Fact]) -> list[tuple[str, str, Fact]]:
+    """(period, until, fact) for each of a unit's periods: a stock counts its latest period
+    until the next one it has; a flow or a census counts each period once."""
+    periods = sorted(facts)
+    if m.over_time is not OverTime.LATEST:
+        return [(p, "", facts[p]) for p in periods]
+    return [(p, nxt, facts[p]) for p, nxt in zip(periods, [*periods[1:], ""], strict=True)]
+
+
+def ancestors(path: str) -> list[str]:
+    """A unit's path and its ancestors' ("/a/b/" → "/a/", "/a/b/")."""
+    parts = [p for p in path.split("/") if p]
+    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+def parent_of(path: str) -> str:
+    chain = ancestors(path)
+    return chain[-2] if len(chain) > 1 else ""
+
+
+# --- roll-up deltas ------------------------------------------------------------------
+
+
+@dataclass
+class Delta:
+    num: Decimal = Decimal(0)
+    den: Decimal = Decimal(0)
+    num_rows: int = 0
+    den_rows: int = 0
+    units: int = 0
+
+    def add(self, fact: Fact, sign: int) -> None:
+        if fact.num is not None:
+            self.num += sign * fact.num
+            self.num_rows += sign
+        if fact.den is not None:
+            self.den += sign * fact.den
+            self.den_rows += sign
+        self.units += sign
+
+    def empty(self) -> bool:
+        return not (self.num or self.den or self.num_rows or self.den_rows or self.units)
+
+
+Bucket = tuple[str, str, str]  # path, period, until
+
+
+def _deltas(
+    m: Metric, path: str, old: dict[str, Fact], new: dict[str, Fact]
+) -> dict[Bucket, Delta]:
+    out: dict[Bucket, Delta] = defaultdict(Delta)
+    for sign, facts in ((-1, old), (1, new)):
+        for period, until, fact in _intervals(m, facts):
+            for above in ancestors(path):
+                out[(above, period, until)].add(fact, sign)
+    return out
+
+
+def _apply(key: str, deltas: dict[Bucket, Delta]) -> None:
+    deltas = {b: d for b, d in deltas.items() if not d.empty()}
+    if not deltas:
+        return
+    paths = {b[0] for b in deltas}
+    existing = {
+        (t.path, t.period, t.until): t
+        for t in TreeFigure.objects.filter(key=key, path__in=paths)
+        if (t.path, t.period, t.until) in deltas
+    }
+    create, update, delete = [], [], []
+    for bucket, d in deltas.items():
+        row = existing.get(bucket)
+        if row is None:
+            row = TreeFigure(
+                key=key,
+                path=bucket[0],
+                parent=parent_of(bucket[0]),
+                period=bucket[1],
+                until=bucket[2],
+                num_rows=0,
+                den_rows=0,
+                units=0,
+            )
+            create.append(row)
+        else:
+            update.append(row)
+        row.num_rows += d.num_rows
+        row.den_rows += d.den_rows
+        row.units += d.units
+        row.num = None if row.num_rows == 0 else (row.num or Decimal(0)) + d.num
+        row.den = None if row.den_rows == 0 else (row.den or Decimal(0)) + d.den
+        if row.units == 0:
+            (update if row.pk is not None else create).remove(row)
+            if row.pk is not None:
+                delete.append(row.pk)
+    TreeFigure.objects.bulk_create(create, batch_size=1000)
+    TreeFigure.objects.bulk_update(update, ["num", "den", "num_rows", "den_rows", "units"], 1000)
+    TreeFigure.objects.filter(pk__in=delete).delete()
+
+
+def _refresh_units(m: Metric, paths: set[str]) -> None:
+    """Recompute these units' own figures for one stored metric and move the roll-ups of
+    every unit above them by the difference."""
+    new, old = _facts_of(m, paths), _stored_facts(m.key, paths)
+    changed = {p for p in paths if new.get(p, {}) != old.get(p, {})}
+    if not changed:
+        return
+    UnitFigure.objects.filter(key=m.key, unit_path__in=changed).delete()
+    UnitFigure.objects.bulk_create(
+        [
+            UnitFigure(
+                key=m.key,
+                unit_path=path,
+                period=period,
+                until=until,
+                num=f.num,
+                den=f.den,
+                rows=f.rows,
+            )
+            for path in sorted(changed)
+            for period, until, f in _intervals(m, new.get(path, {}))
+        ],
+        batch_size=1000,
+    )
+    deltas: dict[Bucket, Delta] = defaultdict(Delta)
+    for path in changed:
+        for bucket, d in _deltas(m, path, old.get(path, {}), new.get(path, {})).items():
+            total = deltas[bucket]
+            total.num += d.num
+            total.den += d.den
+            total.num_rows += d.num_rows
+            total.den_rows += d.den_rows
+            total.units += d.units
+    _apply(m.key, deltas)
+
+
+# --- the one writer ------------------------------------------------------------------
+
+
+def _lock() -> None:
+    row = DataStamp.objects.select_for_update().filter(name=LOCK).first()
+    if row is None:
+        DataStamp.objects.get_or_create(name=LOCK)
+        DataStamp.objects.select_for_update().filter(name=LOCK).first()
+
+
+def store_refresh() -> int:
+    """Work off every mark made so far; returns the marks worked off. Cheap when there
+    are none (one indexed read)."""
+    if not FigureDirty.objects.exists():
+        return 0
+    with transaction.atomic():
+        _lock()
+        marks = dict(FigureDirty.objects.values_list("pk", "unit_id"))
+        if not marks:
+            return 0
+        ids = set(marks.values())
+        paths = _paths(ids - {EVERYTHING})
+        if EVERYTHING in ids or paths is None:
+            _forget_everything()
+        else:
+            for key in StoredMetric.objects.values_list("key", flat=True):
+                m = _stored_metric(key)
+                if m is not None:
+                    _refresh_units(m, paths)
+        FigureDirty.objects.filter(pk__in=marks).delete()
+    return len(marks)
+
+
+def _paths(ids: set[int]) -> set[str] | None:
+    """The paths of these units; None if one is gone (its rows are gone with it: rebuild)."""
+    if not ids:
+        return set()
+    found = _unit_paths[0](ids)
+    return None if set(found) != ids else set(found.values())
+
+
+def _stored_metric(key: str) -> Metric | None:
+    try:
+        m = metric(key)
+    except UnknownMetric:  # a form element or ledger field that is no more
+        _forget(key)
+        return None
+    return m if storable(m) else None
+
+
+def _forget(key: str) -> None:
+    StoredMetric.objects.filter(key=key).delete()
+    UnitFigure.objects.filter(key=key).delete()
+    TreeFigure.objects.filter(key=key).delete()
+
+
+def _forget_everything() -> None:
+    """Every stored figure is dropped; each metric is built again when next read."""
+    if connection.vendor == "postgresql":
+        tables = [StoredMetric, UnitFigure, TreeFigure]
+        with connection.cursor() as cursor:
+            cursor.execute("TRUNCATE " + ", ".join(t._meta.db_table for t in tables))
+        return
+    for model in (StoredMetric, UnitFigure, TreeFigure):
+        model.objects.all().delete()
+
+
+def metric_stored(m: Metric) -> bool:
+    """Whether `m`'s figures can be read from the store, building them first if they are
+    not there yet. Marks made before are worked off first."""
+    if not storable(m):
+        return False
+    store_refresh()
+    digest = settings_digest()
+    if StoredMetric.objects.filter(key=m.key, settings_digest=digest).exists():
+        return True
+    with transaction.atomic():
+        _lock()
+        if not StoredMetric.objects.filter(key=m.key, settings_digest=digest).exists():
+            _forget(m.key)
+            _build(m)
+    return True
+
+
+def store_rebuild(keys: Iterable[str] | None = None) -> list[str]:
+    """Build the stored metrics (or `keys`) again from their rows; returns the keys."""
+    with transaction.atomic():
+        _lock()
+        chosen = (
+            list(keys)
+            if keys is not None
+            else list(StoredMetric.objects.values_list("key", flat=True))
+        )
+        FigureDirty.objects.all().delete()
+        built = []
+        for key in chosen:
+            _forget(key)
+            m = _stored_metric(key)
+            if m is not None:
+                _build(m)
+                built.append(key)
+    return built
+
+
+# --- building a metric whole, in SQL -------------------------------------------------
+
+
+def _insert_select(
+    model: type[Model], columns: dict[str, str | Value], query: QuerySet[Any]
+) -> None:
+    """INSERT INTO model (columns) SELECT … FROM (query): the rows never leave the
+    database. `columns` maps each column to the inner query's column it takes, or a
+    constant."""
+    sql, params = query.query.sql_with_params()
+    q = connection.ops.quote_name
+    picks, constants = [], []
+    for source in columns.values():
+        if isinstance(source, Value):
+            picks.append("%s")
+            constants.append(source.value)
+        else:
+            picks.append(f"inner_rows.{q(source)}")
+    names = ", ".join(q(c) for c in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {model._meta.db_table} ({names}) "
+            f"SELECT {', '.join(picks)} FROM ({sql}) inner_rows",
+            (*constants, *params),
+        )
+
+
+def _paths_known(key: str) -> None:
+    """Every unit path of the metric's figures with its ancestors in FigurePath."""
+    new = set(
+        UnitFigure.objects.filter(key=key)
+        .exclude(unit_path__in=FigurePath.objects.values("path"))
+        .values_list("unit_path", flat=True)
+        .distinct()
+    )
+    FigurePath.objects.bulk_create(
+        [
+            FigurePath(path=path, ancestor=above, parent=parent_of(above))
+            for path in sorted(new)
+            for above in ancestors(path)
+        ],
+        batch_size=2000,
+        ignore_conflicts=True,
+    )
+
+
+def _roll_up(key: str) -> None:
+    """Every unit's roll-up of the metric, from its units' figures, in one grouped join."""
+    q = connection.ops.quote_name
+    tree, unit, paths = (m._meta.db_table for m in (TreeFigure, UnitFigure, FigurePath))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {tree} ({q('key')}, path, parent, period, until, num, den,"
+            " num_rows, den_rows, units)"
+            " SELECT %s, a.ancestor, a.parent, f.period, f.until, SUM(f.num), SUM(f.den),"
+            " COUNT(f.num), COUNT(f.den), COUNT(*)"
+            f" FROM {unit} f JOIN {paths} a ON a.path = f.unit_path"
+            f" WHERE f.{q('key')} = %s"
+            " GROUP BY a.ancestor, a.parent, f.period, f.until",
+            [key, key],
+        )
+
+
+def _build(m: Metric) -> None:
+    assert m.rows is not None
+    key, blank = Value(m.key), Value("")
+    facts = _grouped(m.rows(span(m.period_type)))
+    _insert_select(
+        UnitFigure,
+        {
+            "key": key,
+            "unit_path": "unit_path",
+            "period": "period",
+            "until": blank,
+            "num": "f_num",
+            "den": "f_den",
+            "rows": "f_rows",
+        },
+        facts,
+    )
+    if m.over_time is OverTime.LATEST:
+        later = UnitFigure.objects.filter(
+            key=m.key, unit_path=OuterRef("unit_path"), period__gt=OuterRef("period")
+        ).order_by("period")
+        UnitFigure.objects.filter(key=m.key).update(
+            until=Coalesce(Subquery(later.values("period")[:1]), Value(""))
+        )
+    _paths_known(m.key)
+    _roll_up(m.key)
+    StoredMetric.objects.create(key=m.key, settings_digest=settings_digest())
