@@ -187,8 +187,8 @@ def census_replace(
         ],
         note=note,
     )
-    # Bulk writes send no signals: raise the figures' counter by hand.
-    figures_changed()
+    # Bulk writes send no signals: mark the school for the figures by hand.
+    figures_changed([school.pk])
     return CensusWrite(
         changed=True,
         revision=census_revision(wanted.values()),

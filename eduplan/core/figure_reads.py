@@ -10,6 +10,9 @@ The answers are the same aggregates as `indicators.aggregation` computes from th
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -23,8 +26,22 @@ Row = dict[str, Any]
 SUMS = {"n": Sum("num"), "d": Sum("den"), "u": Sum("units")}
 
 
+_from_rows: ContextVar[bool] = ContextVar("figures_from_rows", default=False)
+
+
+@contextmanager
+def counted_from_rows() -> Iterator[None]:
+    """Within this block figures are counted from the rows, not read from the store (to
+    check the one against the other)."""
+    token = _from_rows.set(True)
+    try:
+        yield
+    finally:
+        _from_rows.reset(token)
+
+
 def _usable(m: Metric, periods: list[str]) -> bool:
-    if not periods:
+    if not periods or _from_rows.get():
         return False
     within = figures_memo(f"store-span:{m.period_type}", lambda: set(span(m.period_type)))
     if periods[0] not in within or periods[-1] not in within:

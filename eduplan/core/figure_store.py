@@ -46,6 +46,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_save, pre_save
 
+from eduplan.core.figures_cache import figures_changed
 from eduplan.core.metrics import Metric, OverTime, UnknownMetric, metric
 from eduplan.core.models import (
     DataStamp,
@@ -134,14 +135,14 @@ def register_source(
 
     def saved(*, instance: Any, **_kw: Any) -> None:
         if counts is None or counts(instance):
-            units_changed(units(instance))
+            figures_changed(units(instance))
 
     def before(*, instance: Any, **_kw: Any) -> None:
         if instance.pk is None:
             return
         old = type(instance)._default_manager.filter(pk=instance.pk).first()
         if old is not None:
-            units_changed(units(old))
+            figures_changed(units(old))
 
     uid = f"figure-store-{model._meta.label}"
     post_save.connect(saved, sender=model, dispatch_uid=uid, weak=False)
@@ -411,6 +412,15 @@ def metric_stored(m: Metric) -> bool:
     return True
 
 
+def store_warm(keys: Iterable[str]) -> int:
+    """Build whichever of these metrics are not stored yet; returns how many are stored."""
+    stored = 0
+    for key in keys:
+        m = _stored_metric(key)
+        stored += bool(m is not None and metric_stored(m))
+    return stored
+
+
 def store_rebuild(keys: Iterable[str] | None = None) -> list[str]:
     """Build the stored metrics (or `keys`) again from their rows; returns the keys."""
     with transaction.atomic():
@@ -429,6 +439,36 @@ def store_rebuild(keys: Iterable[str] | None = None) -> list[str]:
                 _build(m)
                 built.append(key)
     return built
+
+
+Snapshot = tuple[frozenset[tuple[Any, ...]], frozenset[tuple[Any, ...]]]
+
+
+def store_snapshot(key: str) -> Snapshot:
+    """A stored metric's rows, to compare kept figures with rebuilt ones."""
+    units = UnitFigure.objects.filter(key=key).values_list(
+        "unit_path", "period", "until", "num", "den", "rows"
+    )
+    tree = TreeFigure.objects.filter(key=key).values_list(
+        "path", "parent", "period", "until", "num", "den", "num_rows", "den_rows", "units"
+    )
+    return frozenset(units), frozenset(tree)
+
+
+def store_check(keys: Iterable[str] | None = None) -> dict[str, int]:
+    """Rebuild the stored metrics (or `keys`) and compare: the number of rows that differed
+    from the kept ones, per metric (0: the kept figures were right). The rebuilt stay."""
+    store_refresh()
+    chosen = (
+        list(keys) if keys is not None else list(StoredMetric.objects.values_list("key", flat=True))
+    )
+    kept = {key: store_snapshot(key) for key in chosen}
+    store_rebuild(chosen)
+    out = {}
+    for key, (units, tree) in kept.items():
+        units_now, tree_now = store_snapshot(key)
+        out[key] = len(units ^ units_now) + len(tree ^ tree_now)
+    return out
 
 
 # --- building a metric whole, in SQL -------------------------------------------------

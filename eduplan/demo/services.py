@@ -14,6 +14,7 @@ from eduplan.appraisal.loading import weights_load
 from eduplan.appraisal.models import WeightSet
 from eduplan.construction.models import SchoolClass
 from eduplan.core.db import statistics_refresh
+from eduplan.core.figure_store import store_warm
 from eduplan.core.figures_cache import figures_changed
 from eduplan.core.periods import PeriodType, period_from_code, periods_in_year
 from eduplan.demo.generator import DemoCity, generate
@@ -24,6 +25,7 @@ from eduplan.football.demo import football_demo_seed
 from eduplan.football.models import Competition
 from eduplan.indicators.loading import bindings_load
 from eduplan.indicators.models import TargetBinding
+from eduplan.indicators.selectors import bound_metric_keys
 from eduplan.kindergartens.models import Kindergarten
 from eduplan.ledgers.models import Ledger
 from eduplan.org.models import Membership, OrgUnit, Role, UnitType
@@ -275,4 +277,6 @@ def demo_setup(*, scale: float = 1.0, seed: int = 2016) -> dict[str, object]:
     if not Pupil.objects.exists():
         done.update(valueadded_demo_seed(seed=seed))
     demo_accounts_create()
+    if done:  # the first reader finds every bound figure built
+        done["figures_stored"] = store_warm(bound_metric_keys())
     return done

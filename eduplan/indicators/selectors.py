@@ -9,6 +9,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from eduplan.core.metrics import UnknownMetric, metric
+from eduplan.core.models import StoredMetric
 from eduplan.core.periods import (
     Period,
     PeriodCodeError,
@@ -16,6 +18,7 @@ from eduplan.core.periods import (
     period_containing,
     period_from_code,
 )
+from eduplan.indicators.models import TargetBinding
 from eduplan.indicators.status import TargetStatus, target_status_list
 from eduplan.org.access import Action, User, require, scope_of
 from eduplan.org.models import OrgUnit
@@ -91,3 +94,16 @@ def target_statuses_for(
     return StatusView(
         plan=plan, unit=unit, at=at, rows=target_status_list(plan=plan, at=at, unit=unit)
     )
+
+
+def bound_metric_keys() -> list[str]:
+    """Every metric a target is bound to (a ratio: its two parts), and every one stored:
+    what the figures store should hold."""
+    keys = set(StoredMetric.objects.values_list("key", flat=True))
+    for key in TargetBinding.objects.values_list("metric_key", flat=True).distinct():
+        try:
+            m = metric(key)
+        except UnknownMetric:
+            continue
+        keys.update(m.ratio_of or (key,))
+    return sorted(keys)

@@ -1,7 +1,11 @@
-"""Every saved or deleted row that can move a figure raises the figures counter.
+"""Every saved or deleted row that changes what is judged from the figures (plans,
+targets, bindings, assessments, reports due) raises the figures counter, so that cached
+statuses are computed again.
 
-Bulk writes (which send no signals) call `figures_changed()` themselves: the loaders of
-org units and groups, plans, bindings, expected reports and the demo history."""
+The rows metrics count are watched by their providers (`register_source` in each app's
+metrics module), which also mark the org units whose figures the store must move. Bulk
+writes (which send no signals) call `figures_changed()` themselves: the loaders of org
+units and groups, plans, bindings, expected reports and the demo history."""
 
 from __future__ import annotations
 
@@ -9,27 +13,20 @@ from typing import Any
 
 from django.db.models.signals import post_delete, post_save
 
-from eduplan.construction.models import SchoolClass
 from eduplan.core.figures_cache import figures_changed
 from eduplan.indicators.models import TargetAssessment, TargetBinding
-from eduplan.org.models import OrgGroup, OrgGroupMember, OrgUnit
 from eduplan.plans.models import Milestone, MilestoneEvidence, Plan, Project, Target, Task
-from eduplan.reporting.models import DataValue, ExpectedReport, Status, Submission
+from eduplan.reporting.models import ExpectedReport, Status, Submission
 
 FIGURE_MODELS = (
-    OrgUnit,
-    OrgGroup,
-    OrgGroupMember,
     Plan,
     Project,
     Target,
     Milestone,
     MilestoneEvidence,
     Task,
-    SchoolClass,
     ExpectedReport,
-    Submission,
-    DataValue,
+    Submission,  # a report submitted is a report due no more (its values: the provider)
     TargetBinding,
     TargetAssessment,
 )
@@ -40,7 +37,7 @@ def _changed(*, sender: type, instance: Any, **_kwargs: Any) -> None:
     # are most of the saves during a reporting round: they leave the cache alone.
     if sender is Submission and instance.status == Status.DRAFT:
         return
-    figures_changed()
+    figures_changed(rows=False)
 
 
 def connect() -> None:

@@ -82,7 +82,7 @@ def plan_load(*, spec: PlanSpec, status: str = PlanStatus.ACTIVE) -> Plan:
     specs += [t for s in spec.sections for w in s.work_points for t in w.targets] + spec.targets
     _restatements_link(list(zip(specs, targets, strict=True)))
     tasks_create(plan=plan, specs=spec.tasks)
-    figures_changed()
+    figures_changed(rows=False)  # what is judged changed, not what is counted
     return plan
 
 
