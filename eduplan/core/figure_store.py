@@ -199,7 +199,8 @@ def _intervals(m: Metric, facts: dict[str, Fact]) -> list[tuple[str, str, Fact]]
     periods = sorted(facts)
     if m.over_time is not OverTime.LATEST:
         return [(p, "", facts[p]) for p in periods]
-    return [(p, nxt, facts[p]) for p, nxt in zip(periods, [*periods[1:], ""], strict=True)]
+    ends = [*periods[1:], ""] if periods else []
+    return [(p, nxt, facts[p]) for p, nxt in zip(periods, ends, strict=True)]
 
 
 def ancestors(path: str) -> list[str]:
@@ -456,12 +457,12 @@ def store_snapshot(key: str) -> Snapshot:
 
 
 def store_check(keys: Iterable[str] | None = None) -> dict[str, int]:
-    """Rebuild the stored metrics (or `keys`) and compare: the number of rows that differed
-    from the kept ones, per metric (0: the kept figures were right). The rebuilt stay."""
+    """Rebuild the stored metrics (or those of `keys` that are stored) and compare: the
+    number of rows that differed from the kept ones, per metric (0: the kept figures were
+    right). The rebuilt stay."""
     store_refresh()
-    chosen = (
-        list(keys) if keys is not None else list(StoredMetric.objects.values_list("key", flat=True))
-    )
+    stored = set(StoredMetric.objects.values_list("key", flat=True))
+    chosen = sorted(stored if keys is None else stored.intersection(keys))
     kept = {key: store_snapshot(key) for key in chosen}
     store_rebuild(chosen)
     out = {}
