@@ -55,6 +55,12 @@ def test_wal_positions_compare_as_numbers():
         ("GET", "/football/results/", False),
         ("GET", "/work/", False),
         ("GET", "/reports/", False),
+        ("GET", "/kindergartens/public/", True),  # marked @replica_reads
+        ("GET", "/kindergartens/public/notices/xlsx/", True),
+        ("GET", "/appraisal/2018/410100/xlsx/", True),
+        ("GET", "/supervision/bulletin.docx", True),
+        ("GET", "/supervision/bulletin/", False),
+        ("GET", "/kindergartens/", False),
     ],
 )
 def test_read_only_requests_are_gets_of_the_read_only_namespaces(method, url, read_only):
