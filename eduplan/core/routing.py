@@ -29,8 +29,10 @@ from django.http import HttpRequest
 PRIMARY = DEFAULT_DB_ALIAS
 READ_METHODS = frozenset({"GET", "HEAD"})
 # Models read on the primary even in a read-only request: who is signed in, a fresh
-# API token, the lock-outs of failed logins.
-PRIMARY_ONLY_APPS = frozenset({"sessions", "axes", "api"})
+# API token, the lock-outs of failed logins, the database cache table.
+PRIMARY_ONLY_APPS = frozenset({"sessions", "axes", "api", "django_cache"})
+# Writes that change no data a page shows: they leave the request's reads where they are.
+NOT_DATA_APPS = frozenset({"sessions", "django_cache"})
 LSN = re.compile(r"^([0-9A-Fa-f]{1,8})/([0-9A-Fa-f]{1,8})$")
 
 View = TypeVar("View", bound=Callable[..., Any])
@@ -106,7 +108,7 @@ class ReplicaRouter:
 
     def db_for_write(self, model: type[Model], **hints: Any) -> str:
         reads = _reads.get()
-        if reads is not None:
+        if reads is not None and model._meta.app_label not in NOT_DATA_APPS:
             reads.wrote = True
         return PRIMARY
 

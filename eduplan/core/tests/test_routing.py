@@ -89,6 +89,8 @@ def test_the_router_reads_the_replica_until_the_request_writes(settings):
     try:
         assert router.db_for_read(Competition) == "replica1"
         assert router.db_for_read(Session) == PRIMARY  # who is signed in: the primary
+        assert router.db_for_write(Session) == PRIMARY
+        assert not reads.wrote  # a session saved is no data a page shows
         assert router.db_for_write(Competition) == PRIMARY
         assert reads.wrote
         assert router.db_for_read(Competition) == PRIMARY  # reads its own write
