@@ -22,12 +22,15 @@ import pytest
 from django.db import connections
 from django.test import Client
 
+from eduplan.api.auth import api_token_create
 from eduplan.core.replica_middleware import WRITTEN_COOKIE, primary_position, replicas_down_forget
 from eduplan.core.routing import PRIMARY, Reads, lsn_value, reads_begin, reads_end
 from eduplan.core.tests.replicas import alias_add, alias_remove, statements
 from eduplan.football.models import Competition, Match, Team
 from eduplan.org.models import Role
 from eduplan.org.tests.factories import user_with_role
+from eduplan.public.tests.conftest import construction_form, figures, report
+from eduplan.reporting.models import Status
 
 REPLICA = "replica1"
 URL_VARIABLE = "EDUPLAN_TEST_REPLICA_URL"
@@ -174,6 +177,44 @@ def test_the_writer_sees_their_result_at_once_while_the_replica_lags(replica, le
     assert seen.touching(replica, "football_match") and not seen.touching(PRIMARY, "football_match")
     assert again.cookies[WRITTEN_COOKIE].value == ""  # caught up: the cookie is dropped
     assert "2 : 2" in Client().get(public_page(league)).content.decode()
+
+
+def test_an_approval_through_the_api_moves_the_approvers_figures_at_once(replica, city):
+    """Dan (基础教育处) approves 金水区's construction report of 2016B6 through the API while
+    the replica's replay is paused: the public figures he reads next, and the API, show
+    it from the primary; an anonymous visitor still reads the replica's 2016B5 figures."""
+    form = construction_form(city)
+    report(form, city.jinshui, "2016B5", Status.APPROVED, figures(41, "说明"))
+    submitted = report(form, city.jinshui, "2016B6", Status.SUBMITTED, figures(91, "待审说明"))
+    _token, key = api_token_create(user=city.users["dan"], name="replica test")
+    dan = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    url = f"/api/v1/submissions/{form.code}/2016B6/{city.jinshui.code}"
+    replayed_wait()
+    with statements(PRIMARY, replica) as seen:
+        before = Client().get("/public/construction/").content.decode()
+    assert ">41<" in before and ">91<" not in before
+    assert seen.touching(replica, "reporting_datavalue")
+    assert not seen.touching(PRIMARY, "reporting_datavalue")
+
+    replay_pause()
+    approved = dan.post(
+        f"{url}/approve", {"revision": submitted.revision}, content_type="application/json"
+    )
+    assert approved.status_code == 200, approved.content
+    assert WRITTEN_COOKIE in dan.cookies
+    with statements(PRIMARY, replica) as seen:
+        own = dan.get("/public/construction/").content.decode()
+        api = dan.get(url)
+        other = Client().get("/public/construction/").content.decode()
+    assert ">91<" in own and ">91<" not in other and ">41<" in other
+    assert api.status_code == 200 and api.json()["status"] == Status.APPROVED
+    assert seen.touching(PRIMARY, "reporting_datavalue")
+    assert seen.touching(replica, "reporting_datavalue")
+    assert not [sql for sql in seen.on(replica) if sql.lstrip().startswith(WRITES)]
+
+    replay_resume()
+    replayed_wait()
+    assert ">91<" in Client().get("/public/construction/").content.decode()
 
 
 def test_writes_in_a_read_only_request_go_to_the_primary_and_are_read_back(replica, league):
