@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import datetime
 import os
+import re
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import psycopg
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connections
 from django.test import Client
 
@@ -71,9 +74,9 @@ def replay_resume() -> None:
     _replica_scalar("SELECT pg_wal_replay_resume()::text")
 
 
-@pytest.fixture
-def replica(transactional_db, settings) -> Iterator[str]:
-    """`replica1`: the streaming replica's copy of the test database, for this test."""
+@contextmanager
+def replica_open(settings) -> Iterator[str]:
+    """`replica1`: the streaming replica's copy of the test database, while open."""
     if connections[PRIMARY].vendor != "postgresql":
         pytest.skip("streaming replicas are PostgreSQL's: this run is on another database")
     if not _replica_url():
@@ -94,6 +97,22 @@ def replica(transactional_db, settings) -> Iterator[str]:
             alias_remove(REPLICA)
             replicas_down_forget()
             lock.execute("SELECT pg_advisory_unlock(%s)", (LOCK_KEY,))
+
+
+@pytest.fixture
+def replica(transactional_db, settings) -> Iterator[str]:
+    """The replica for a transactional test: what the test writes commits and streams."""
+    with replica_open(settings) as alias:
+        yield alias
+
+
+@pytest.fixture
+def demo_replica(demo, db, settings) -> Iterator[str]:
+    """The replica beside the demo city, which is committed (each test's own writes are
+    not: they stay in its transaction on the primary)."""
+    with replica_open(settings) as alias:
+        replayed_wait()
+        yield alias
 
 
 @dataclass
@@ -248,3 +267,20 @@ def test_a_replica_that_is_not_a_standby_is_not_read(replica, league, settings, 
     assert seen.touching(PRIMARY, "football_match")
     assert not seen.touching("replica2", "football_match")
     assert "not a standby" in caplog.text
+
+
+def test_the_cockpit_and_a_project_page_read_their_figures_from_the_replica(demo_replica):
+    leader = Client()
+    leader.force_login(get_user_model().objects.get(username="leader"))
+    with statements(PRIMARY, demo_replica) as seen:
+        cockpit = leader.get("/dashboards/", {"at": "2016B6"})
+        project = leader.get("/dashboards/projects/1/", {"at": "2016B6"})
+    assert cockpit.status_code == 200 and project.status_code == 200
+    body = cockpit.content.decode()
+    assert "领导驾驶舱" in body and len(re.findall(r'data-project="\d+"', body)) == 17
+    for table in ("plans_target", "reporting_datavalue", "org_orgunit"):
+        assert seen.touching(demo_replica, table), table
+    data_read_on_primary = [
+        sql for sql in seen.on(PRIMARY) if '"plans_' in sql or '"reporting_' in sql
+    ]
+    assert data_read_on_primary == []
