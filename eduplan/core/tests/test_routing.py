@@ -4,7 +4,11 @@ The streaming replica itself is tested in test_replica_streaming.py (PostgreSQL)
 
 from __future__ import annotations
 
+import json
 import logging
+import os
+import subprocess
+import sys
 
 import pytest
 from django.contrib.sessions.models import Session
@@ -189,3 +193,55 @@ def test_a_replica_that_is_down_is_logged_and_the_page_reads_the_primary(
         assert "校园足球联赛" in response.content.decode()
     # Logged once: the second request does not try it again before the retry time.
     assert [r.getMessage()[:28] for r in caplog.records] == ["replica replica1 unusable, r"]
+
+
+SHOW_REPLICAS = (
+    "import json, eduplan.settings as s; print(json.dumps([s.EDUPLAN_DB_REPLICAS, "
+    "{a: [d['PORT'], d['NAME'], d['TEST']['MIRROR']] for a, d in s.DATABASES.items() "
+    "if a != 'default'}]))"
+)
+
+
+def _settings_with(tmp_path, **environment: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "EDUPLAN_"))}
+    env |= {"EDUPLAN_VAR_DIR": str(tmp_path), "DJANGO_ENV": "development"} | environment
+    return subprocess.run(
+        [sys.executable, "-c", SHOW_REPLICAS],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_each_replica_url_becomes_an_alias_that_mirrors_default_in_tests(tmp_path):
+    done = _settings_with(
+        tmp_path,
+        DATABASE_URL="postgres://eduplan@db.example:5432/eduplan",
+        DATABASE_REPLICA_URLS=(
+            "postgres://eduplan@replica-a.example:5433/eduplan, "
+            "postgres://eduplan@replica-b.example:5434/eduplan"
+        ),
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == [
+        ["replica1", "replica2"],
+        {"replica1": [5433, "eduplan", "default"], "replica2": [5434, "eduplan", "default"]},
+    ]
+
+
+def test_without_replica_urls_there_is_one_database(tmp_path):
+    done = _settings_with(tmp_path, DATABASE_URL=f"sqlite:///{tmp_path}/eduplan.sqlite3")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == [[], {}]
+
+
+def test_replicas_of_an_sqlite_database_are_refused_with_a_reason(tmp_path):
+    done = _settings_with(
+        tmp_path,
+        DATABASE_URL=f"sqlite:///{tmp_path}/eduplan.sqlite3",
+        DATABASE_REPLICA_URLS="postgres://eduplan@replica-a.example:5433/eduplan",
+    )
+    assert done.returncode != 0
+    assert "DATABASE_REPLICA_URLS needs a PostgreSQL DATABASE_URL." in done.stderr
