@@ -106,6 +106,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "eduplan.org.access.AccessMiddleware",
+    # After the access check: a read-only page's reads go to a replica (core/routing.py).
+    "eduplan.core.replica_middleware.ReplicaReadsMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its refusal page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -153,6 +155,28 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+# Read replicas (docs/ARCHITECTURE.md, "Read replicas"): DATABASE_REPLICA_URLS names
+# streaming replicas of the PostgreSQL primary, comma-separated; they become the aliases
+# replica1, replica2 … Read-only pages read them (core/routing.py); writes, migrations and
+# a writer's next reads stay on the primary. In tests a replica mirrors `default`.
+EDUPLAN_DB_REPLICAS: list[str] = []
+for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS", ""), start=1):
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URLS needs a PostgreSQL DATABASE_URL.")
+    _replica = dj_database_url.parse(
+        _url, conn_max_age=env_int("DB_CONN_MAX_AGE", 0), conn_health_checks=True
+    )
+    if _replica["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured(f"DATABASE_REPLICA_URLS: replica {_number} is not PostgreSQL.")
+    _replica.setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica{_number}"] = _replica
+    EDUPLAN_DB_REPLICAS.append(f"replica{_number}")
+DATABASE_ROUTERS = ["eduplan.core.routing.ReplicaRouter"]
+# The URL namespaces whose GET pages only read (other views: @replica_reads).
+EDUPLAN_REPLICA_NAMESPACES = ["dashboards", "public", "api_v1"]
+# A replica that failed is tried again after this many seconds.
+EDUPLAN_REPLICA_RETRY_SECONDS = env_int("EDUPLAN_REPLICA_RETRY_SECONDS", 30)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Computed figures are cached under a counter that every data change raises

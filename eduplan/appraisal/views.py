@@ -22,6 +22,7 @@ from eduplan.appraisal.selectors import appraisal_unit, appraisal_units_for, wei
 from eduplan.appraisal.services import ERR_REASON, adjustment_record
 from eduplan.appraisal.xlsx import unit_score_xlsx
 from eduplan.core.errors import InputError
+from eduplan.core.routing import replica_reads
 from eduplan.core.tables import Table, table_export
 from eduplan.core.xlsx import XLSX_CONTENT_TYPE
 from eduplan.org.access import Action, can, my_entry_unit, requires, requires_in_request
@@ -155,6 +156,7 @@ def _year(request: HttpRequest) -> int:
     return int(request.resolver_match.kwargs["year"])
 
 
+@replica_reads
 @requires(Action.APPRAISAL_VIEW, load=_year_unit)
 def unit_xlsx(request: HttpRequest, unit: OrgUnit) -> HttpResponseBase:
     year = _year(request)

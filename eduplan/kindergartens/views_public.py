@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from eduplan.core.routing import replica_reads
 from eduplan.core.tables import xlsx_download
 from eduplan.kindergartens.models import Application, Kindergarten
 from eduplan.kindergartens.selectors import inclusive_private_list, notices_running
@@ -35,6 +36,7 @@ def _grade(kg: Kindergarten) -> str:
     return kg.get_grade_display() if kg.grade else _("Not graded")
 
 
+@replica_reads
 @public
 def inclusive(request: HttpRequest) -> HttpResponse:
     district = _district(request)
@@ -53,6 +55,7 @@ def inclusive(request: HttpRequest) -> HttpResponse:
     )
 
 
+@replica_reads
 @public
 def inclusive_xlsx(request: HttpRequest) -> HttpResponse:
     found = inclusive_private_list(day=timezone.localdate(), district=_district(request))
@@ -79,6 +82,7 @@ def inclusive_xlsx(request: HttpRequest) -> HttpResponse:
     )
 
 
+@replica_reads
 @public
 def notices(request: HttpRequest) -> HttpResponse:
     return render(
@@ -94,6 +98,7 @@ def _sought(app: Application) -> str:
     return str(app.get_kind_display())
 
 
+@replica_reads
 @public
 def notices_xlsx(request: HttpRequest) -> HttpResponse:
     return xlsx_download(

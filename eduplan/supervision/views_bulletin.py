@@ -15,6 +15,7 @@ from eduplan.core.periods import (
     period_from_code,
     periods_in_year,
 )
+from eduplan.core.routing import replica_reads
 from eduplan.indicators.selectors import default_period
 from eduplan.org.access import Action, requires_in_request
 from eduplan.plans.models import Plan
@@ -72,6 +73,7 @@ def bulletin_page(request: HttpRequest, plan: Plan) -> HttpResponse:
     )
 
 
+@replica_reads
 @requires_in_request(Action.UNIT_VIEW, load=_plan)
 def bulletin_download(request: HttpRequest, plan: Plan) -> HttpResponse:
     period = _period(request, plan)
