@@ -1,11 +1,11 @@
 """Pages link collected assets under their hashed names, and other assets under their own
-names rather than failing (core/static.py)."""
+names rather than failing (core/staticfiles.py)."""
 
 from __future__ import annotations
 
 import json
 
-from eduplan.core.static import HashedStaticStorage
+from eduplan.core.staticfiles import HashedStaticStorage
 
 
 def storage(tmp_path, paths=None):
