@@ -10,6 +10,7 @@ and with what code. DEBUG is off for both, as in production.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import subprocess
@@ -71,12 +72,14 @@ def child_environment() -> dict[str, str]:
     return env
 
 
+# Resolved here, in the parent: the child only calls it between fork and exec.
+_prctl = ctypes.CDLL(None).prctl if sys.platform.startswith("linux") else None
+
+
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
     """On Linux, a child gets SIGTERM if `eduplan demo` itself is killed (SIGKILL)."""
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if _prctl is not None:
+        _prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def start(name: str, command: list[str], env: dict[str, str]) -> Child:
