@@ -1,10 +1,10 @@
 """`eduplan demo` serves as a deployment does: gunicorn (with whitenoise's hashed,
 compressed, long-cached assets) and the worker, as child processes that stop together.
 
-The first test runs the command the way `./run demo` does (DJANGO_ENV=development, its own
-process), on a free port and a scratch var dir, over a copy of the test database (already
-migrated; `--no-setup` skips the demo's data, which the other demo tests cover). The
-others run the command's supervision with two stand-in processes.
+The first test runs the command as `./run demo` does (DJANGO_ENV=development, its own
+process, the set-up included), on a free port and a scratch var dir, over a copy of the
+test database holding the tests' demo city (so the set-up finds it loaded and only checks).
+The others run the command's supervision with two stand-in processes.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
+from eduplan.conftest import DEMO_SCALE, DEMO_SEED
 from eduplan.core.tasks import notice_mails_send
 from eduplan.demo import serving
 from eduplan.demo.serving import Child
@@ -109,7 +110,8 @@ def database_url(tmp_path: Path) -> str:
 
 @contextmanager
 def run_demo(tmp_path: Path) -> Iterator[Demo]:
-    """`eduplan demo --no-setup` running: one gunicorn worker, both children started."""
+    """`eduplan demo` running on the tests' demo city: one gunicorn worker, both children
+    started."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "EDUPLAN_"))}
     env.pop("DEBUG", None)
     env |= {
@@ -121,8 +123,9 @@ def run_demo(tmp_path: Path) -> Iterator[Demo]:
         "PYTHONUNBUFFERED": "1",
     }
     port = free_port()
+    options = ["--port", str(port), "--scale", str(DEMO_SCALE), "--seed", str(DEMO_SEED)]
     process = subprocess.Popen(
-        [sys.executable, "-m", "eduplan", "demo", "--no-setup", "--port", str(port)],
+        [sys.executable, "-m", "eduplan", "demo", *options],
         cwd=settings.REPO_DIR,
         env=env,
         stdout=subprocess.PIPE,
@@ -152,33 +155,36 @@ def run_demo(tmp_path: Path) -> Iterator[Demo]:
 
 @pytest.mark.django_db(transaction=True)
 def test_the_demo_serves_with_gunicorn_whitenoise_and_the_worker_and_stops_them_together(
-    tmp_path,
+    demo, tmp_path
 ):
     subject = f"demo-serving-{uuid.uuid4()}"
     notice_mails_send.enqueue([[subject, "queued before the demo started", "a@example.org"]])
     # The queued mail is in the database the demo is about to serve.
-    with run_demo(tmp_path) as demo:
-        response, body = demo.get("/accounts/login/")
+    with run_demo(tmp_path) as served:
+        response, body = served.get("/accounts/login/")
         page = body.decode()
         assert response.status == 200
         assert response.getheader("Server", "").startswith("gunicorn")
         assert BANNER in page
         asset = HASHED_CSS.search(page)
         assert asset, page  # collected under its content's hash
-        response, body = demo.get(asset.group(1), {"Accept-Encoding": "gzip"})
+        response, body = served.get(asset.group(1), {"Accept-Encoding": "gzip"})
         assert response.status == 200
         assert response.getheader("Cache-Control") == "max-age=315360000, public, immutable"
         assert response.getheader("Content-Encoding") == "gzip"
         assert response.getheader("Server", "").startswith("gunicorn")
+        response, body = served.get("/public/")  # the demo city's plan, no login needed
+        assert response.status == 200 and BANNER in body.decode()
+        assert "演示账号" in served.output  # the set-up ran and listed the accounts
         # DEBUG is off: an unknown address gets the site's 404, not Django's debug page.
-        response, body = demo.get("/no-such-page/")
+        response, body = served.get("/no-such-page/")
         assert response.status == 404 and b"URLconf" not in body
         # The worker runs what is queued: the console mail backend prints the mail.
-        demo.wait_for(re.escape(subject), seconds=60)
+        served.wait_for(re.escape(subject), seconds=60)
 
-        demo.process.send_signal(signal.SIGTERM)
-        assert demo.process.wait(timeout=60) == 0, demo.output
-        assert not alive(demo.pids["gunicorn"]) and not alive(demo.pids["worker"])
+        served.process.send_signal(signal.SIGTERM)
+        assert served.process.wait(timeout=60) == 0, served.output
+        assert not alive(served.pids["gunicorn"]) and not alive(served.pids["worker"])
 
 
 # The supervision itself, with two stand-ins for gunicorn and the worker (no Django to boot).
