@@ -4,8 +4,8 @@ It collects the static files (hashed and compressed, served by whitenoise), then
 two child processes: gunicorn with eduplan/gunicorn_conf.py (the web) and `eduplan
 worker` (the task queue and its scheduled work: notice mails, the daily supervision
 run). Ctrl-C, SIGTERM or SIGHUP stop both (SIGTERM to each, SIGKILL after the grace
-time); when one of them ends by itself the other is stopped and `serve` says which ended
-and with what code. DEBUG is off for both, as in production.
+time or at a second Ctrl-C); when one of them ends by itself the other is stopped and
+`serve` says which ended and with what code. DEBUG is off for both, as in production.
 """
 
 from __future__ import annotations
@@ -112,13 +112,17 @@ def serve(port: int, out: TextIOBase) -> Ended:
     collect_static()
     connections.close_all()  # the children open their own; none is shared across fork
     stopping = threading.Event()
+    children: list[Child] = []
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
+        if stopping.is_set():  # a second Ctrl-C: no waiting for requests under way
+            for child in children:
+                if child.process.poll() is None:
+                    child.process.kill()
         stopping.set()
 
     previous = {sig: signal.signal(sig, on_signal) for sig in STOP_SIGNALS}
     env = child_environment()
-    children: list[Child] = []
     ended = Ended()
     try:
         for name, command in child_commands(port).items():

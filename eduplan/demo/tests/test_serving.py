@@ -230,3 +230,18 @@ def test_a_signal_stops_both_children_and_the_demo_ends_without_error(monkeypatc
     ended = serving.serve(free_port(), Out())
     assert ended == serving.Ended()
     assert [c.process.returncode for c in started] == [-signal.SIGTERM, -signal.SIGTERM]
+
+
+def test_a_second_ctrl_c_kills_children_that_do_not_stop(monkeypatch):
+    stubborn = ["sh", "-c", "trap '' TERM; exec sleep 120"]  # ignores SIGTERM
+    started = stand_ins(monkeypatch, {"gunicorn": stubborn, "worker": stubborn})
+
+    class Out(io.StringIO):
+        def flush(self) -> None:  # the children are up: Ctrl-C, and again a moment later
+            for delay in (1.0, 2.5):
+                threading.Timer(delay, os.kill, (os.getpid(), signal.SIGINT)).start()
+
+    begun = time.monotonic()
+    assert serving.serve(free_port(), Out()) == serving.Ended()
+    assert time.monotonic() - begun < serving.STOP_GRACE_SECONDS
+    assert [c.process.returncode for c in started] == [-signal.SIGKILL, -signal.SIGKILL]
