@@ -29,6 +29,7 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 # gunicorn waits up to its graceful_timeout (30 s) for requests under way.
 STOP_GRACE_SECONDS = 35.0
 PR_SET_PDEATHSIG = 1
+DEMO_MAX_WEB_WORKERS = 4
 
 
 @dataclass
@@ -68,6 +69,9 @@ def child_environment() -> dict[str, str]:
     env = dict(os.environ)
     env["EDUPLAN_DEMO"] = "true"  # every page says that its figures are simulated
     env["DEBUG"] = "false"
+    # The deployment's config sizes gunicorn to the CPUs (two workers each); on a large
+    # workstation the demo keeps to four unless told otherwise.
+    env.setdefault("EDUPLAN_WEB_WORKERS", str(min(DEMO_MAX_WEB_WORKERS, 2 * (os.cpu_count() or 1))))
     env.setdefault("DJANGO_SETTINGS_MODULE", "eduplan.settings")
     return env
 

@@ -118,8 +118,8 @@ def run_demo(tmp_path: Path) -> Iterator[Demo]:
         "DJANGO_ENV": "development",
         "EDUPLAN_VAR_DIR": str(tmp_path),
         "DATABASE_URL": database_url(tmp_path),
-        "WEB_CONCURRENCY": "1",
-        "GUNICORN_THREADS": "2",
+        "EDUPLAN_WEB_WORKERS": "1",
+        "EDUPLAN_WEB_THREADS": "2",
         "PYTHONUNBUFFERED": "1",
     }
     port = free_port()
