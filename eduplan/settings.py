@@ -62,7 +62,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
-    "django.contrib.staticfiles",
+    "eduplan.core.staticfiles.StaticFilesConfig",  # collectstatic leaves out unlinked npm files
     "axes",
     "csp",
     "eduplan.core",
@@ -263,6 +263,20 @@ STATICFILES_DIRS = [
     ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
 ]
 WHITENOISE_USE_FINDERS = True
+# Pages link each asset under a name carrying its content's hash once `eduplan collectstatic`
+# has run (`eduplan demo` runs it), and whitenoise serves those compressed and cached for a
+# year (core/staticfiles.py). Tests link plain names (pyproject.toml sets this off for pytest).
+EDUPLAN_STATIC_HASHED = env_bool("EDUPLAN_STATIC_HASHED", True)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "eduplan.core.staticfiles.HashedStaticStorage"
+            if EDUPLAN_STATIC_HASHED
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
 # Uploaded evidence is never served as static media: a view checks the reader's scope.
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"

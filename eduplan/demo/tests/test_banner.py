@@ -4,15 +4,14 @@ the server it starts."""
 from __future__ import annotations
 
 import io
-import os
 
 import pytest
-from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
 
 from eduplan.demo.management.commands import demo as demo_command
+from eduplan.demo.serving import Ended, child_environment
 
 BANNER = "演示数据：本站数据为模拟生成，不代表真实情况"
 PAGES = [
@@ -51,18 +50,16 @@ def test_a_real_site_shows_no_demo_banner(demo, settings, username, url):
 
 
 @pytest.mark.django_db
-def test_the_demo_command_serves_with_the_banner_on(settings, monkeypatch):
-    settings.EDUPLAN_DEMO = False  # restored after the test, with what the command sets
+def test_the_demo_command_serves_with_the_banner_on(monkeypatch):
+    """The processes `eduplan demo` starts get EDUPLAN_DEMO (test_serving.py reads the
+    banner off the page gunicorn serves)."""
     monkeypatch.setenv("EDUPLAN_DEMO", "false")
     served: dict[str, object] = {}
-    real = demo_command.call_command
 
-    def call(name: str, *args: object, **options: object) -> None:
-        if name == "runserver":
-            served.update(setting=django_settings.EDUPLAN_DEMO, env=os.environ["EDUPLAN_DEMO"])
-            return
-        real(name, *args, **options)
+    def serve(port: int, out: object) -> Ended:
+        served.update(port=port, env=child_environment()["EDUPLAN_DEMO"])
+        return Ended()
 
-    monkeypatch.setattr(demo_command, "call_command", call)
-    call_command("demo", "--scale", "0.02", stdout=io.StringIO())
-    assert served == {"setting": True, "env": "true"}
+    monkeypatch.setattr(demo_command, "serve", serve)
+    call_command("demo", "--scale", "0.02", "--port", "8123", stdout=io.StringIO())
+    assert served == {"port": 8123, "env": "true"}
