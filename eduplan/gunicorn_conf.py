@@ -1,0 +1,45 @@
+"""How a deployment runs the web processes: `gunicorn -c python:eduplan.gunicorn_conf`.
+
+Workers and threads follow the machine's CPU count unless EDUPLAN_WEB_WORKERS and
+EDUPLAN_WEB_THREADS say otherwise: two processes per core (a request spends much of its
+time waiting on PostgreSQL, so one core serves more than one process), each with a few
+threads that wait on the database in turn. Each process keeps its own pool of database
+connections (settings.py, DB_POOL), sized to its threads unless DB_POOL_MAX_SIZE is set.
+The application is loaded in each worker after the fork, so no worker inherits another's
+database connections.
+"""
+
+from __future__ import annotations
+
+import os
+
+DEFAULT_BIND = "127.0.0.1:8000"
+
+
+def web_workers(cpus: int | None) -> int:
+    """EDUPLAN_WEB_WORKERS, else two per CPU (at least two, so one slow request never
+    holds every worker)."""
+    configured = os.environ.get("EDUPLAN_WEB_WORKERS")
+    if configured:
+        return max(1, int(configured))
+    return max(2, 2 * (cpus or 1))
+
+
+def web_threads() -> int:
+    """EDUPLAN_WEB_THREADS, else 4 threads per worker."""
+    return max(1, int(os.environ.get("EDUPLAN_WEB_THREADS") or 4))
+
+
+wsgi_app = "eduplan.wsgi:application"
+bind = [os.environ.get("EDUPLAN_WEB_BIND") or DEFAULT_BIND]
+workers = web_workers(os.cpu_count())
+threads = web_threads()
+worker_class = "gthread"
+# Idle keep-alive connections of clients behind the gateway are held this long.
+keepalive = 5
+# Each thread holds at most one database connection during a request, and the pool
+# keeps a spare for work outside requests (gunicorn sets these in the workers' environment).
+raw_env = [
+    f"DB_POOL_MAX_SIZE={os.environ.get('DB_POOL_MAX_SIZE') or threads + 1}",
+    f"DB_POOL_MIN_SIZE={os.environ.get('DB_POOL_MIN_SIZE') or min(2, threads)}",
+]
