@@ -404,9 +404,13 @@ def _store_values(
                     text=text,
                 )
             )
-    DataValue.objects.bulk_create(to_create)
-    DataValue.objects.bulk_update(to_update, ["number", "text"])
-    DataValue.objects.filter(pk__in=to_delete).delete()
+    # Each only when needed: even an empty delete builds its query and collector.
+    if to_create:
+        DataValue.objects.bulk_create(to_create)
+    if to_update:
+        DataValue.objects.bulk_update(to_update, ["number", "text"])
+    if to_delete:
+        DataValue.objects.filter(pk__in=to_delete).delete()
     return changes
 
 

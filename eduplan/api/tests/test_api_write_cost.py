@@ -12,7 +12,7 @@ from eduplan.api.tests.conftest import PERIOD, SCHOOL
 from eduplan.org.models import UnitType
 from eduplan.org.tests.factories import OrgUnitFactory
 from eduplan.reporting.definitions import definition_from_data
-from eduplan.reporting.models import Submission
+from eduplan.reporting.models import IdempotencyKey, Submission
 from eduplan.reporting.services import expected_reports_open, form_load
 from eduplan.reporting.tests.conftest import CLASS_FORM, GOOD
 
@@ -110,3 +110,15 @@ def test_a_resave_locks_the_report_row_alone(api, city, class_form):
     ]
     assert len(locking) == 1, locking
     assert locking[0].endswith('FOR UPDATE OF "reporting_submission"'), locking[0]
+
+
+def test_the_first_answer_is_stored_with_its_key_in_one_write(api, city, class_form):
+    """The key gets its report and the response a retry replays in a single UPDATE, inside
+    the save's transaction."""
+    token_used(api)
+    with CaptureQueriesContext(connection) as queries:
+        response = api.call("alice", "PUT", SCHOOL, {"values": GOOD}, **{"Idempotency-Key": "k-9"})
+    key = IdempotencyKey.objects.get(key="k-9")
+    assert (key.response, key.submission_id) == (response.json(), response.json()["id"])
+    writes = [q["sql"] for q in queries if q["sql"].startswith('UPDATE "reporting_idempotencykey"')]
+    assert len(writes) == 1 and '"response"' in writes[0], writes
