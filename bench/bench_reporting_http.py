@@ -1,17 +1,25 @@
 """Benchmark: concurrent report submissions over HTTP against a real server process.
 
-    .venv/bin/python bench/bench_reporting_http.py [--scale 0.1] [--clients 16] [--retry-share 0.2]
+    .venv/bin/python bench/bench_reporting_http.py [--scale 0.1] [--clients 64] [--retry-share 0.2]
+        [--workers N] [--threads N] [--no-pool] [--submit]
     DATABASE_URL=postgres://… .venv/bin/python bench/bench_reporting_http.py
 
-Starts gunicorn (2 workers × 4 threads) on a free loopback port over a fresh database
-with the demo city, then `--clients` threads PUT one report each for every expected
+Starts gunicorn on a free loopback port the way a deployment does (`-c
+python:eduplan.gunicorn_conf`: workers and threads from the CPU count unless --workers
+and --threads say otherwise; on PostgreSQL each worker takes its connections from a pool
+unless --no-pool, which opens one per request) over a fresh database with the demo city,
+then `--clients` threads PUT one report each for every expected
 report of one round (2019B3 and 2019T1, after the demo's history) through the JSON API, each with an
 Idempotency-Key; a share of requests is sent twice with the same key, as a client does
 after a timeout. Reports throughput and p50/p99 latency, and checks the database after:
 lost submissions (expected but not stored) and duplicated ones (stored twice, or a retry
 that wrote a second audit event) must both be 0. The reference, in the same run and under
 the same concurrency, is GET /api/v1/forms (a read with no writes), so the ratio shows
-what a write costs over the bare request path.
+what a write costs over the bare request path. With --submit each saved report is then
+submitted for approval (POST …/submit), as schools do at the deadline, and every report
+must end submitted. The CPU time the web workers spent per
+request is read from /proc for each phase (the machine is shared, so wall times move
+with its load; CPU times much less).
 """
 
 from __future__ import annotations
@@ -44,6 +52,25 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def server_workers(pid: int) -> list[int]:
+    """The gunicorn master's worker processes."""
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(p) for p in children.read_text().split()] if children.exists() else []
+
+
+def server_cpu(pid: int) -> float:
+    """CPU seconds the gunicorn workers have used so far (user + system, from /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for worker in server_workers(pid):
+        try:
+            fields = Path(f"/proc/{worker}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return total
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
@@ -57,7 +84,7 @@ class Client(threading.local):
 
     def request(
         self, method: str, path: str, body: dict | None, headers: dict[str, str]
-    ) -> tuple[int, float]:
+    ) -> tuple[int, float, bytes]:
         data = json.dumps(body).encode() if body is not None else None
         start = time.perf_counter()
         for attempt in range(2):
@@ -66,8 +93,8 @@ class Client(threading.local):
                     method, path, body=data, headers={"Content-Type": "application/json", **headers}
                 )
                 response = self.conn.getresponse()
-                response.read()
-                return response.status, time.perf_counter() - start
+                payload = response.read()
+                return response.status, time.perf_counter() - start, payload
             except (ConnectionError, http.client.HTTPException):
                 self.conn.close()
                 if attempt:
@@ -78,11 +105,25 @@ class Client(threading.local):
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--scale", type=float, default=0.1)
-    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--clients", type=int, default=64)
     parser.add_argument("--retry-share", type=float, default=0.2)
+    parser.add_argument("--workers", type=int, help="gunicorn workers (default: from the CPUs)")
+    parser.add_argument("--threads", type=int, help="threads per worker (default: the config's)")
+    parser.add_argument(
+        "--no-pool", action="store_true", help="a new database connection per request"
+    )
+    parser.add_argument(
+        "--submit", action="store_true", help="each saved report is also submitted for approval"
+    )
     args = parser.parse_args()
     django_on_scratch("eduplan-http-")
     env = dict(os.environ)  # the web server processes get the same database
+    if args.workers:
+        env["EDUPLAN_WEB_WORKERS"] = str(args.workers)
+    if args.threads:
+        env["EDUPLAN_WEB_THREADS"] = str(args.threads)
+    if args.no_pool:
+        env["DB_POOL"] = "false"
     from django.contrib.auth import get_user_model
     from django.db import connection
 
@@ -93,6 +134,7 @@ def main() -> None:
         ExpectedReport,
         Form,
         IdempotencyKey,
+        Status,
         Submission,
         SubmissionEvent,
     )
@@ -130,13 +172,10 @@ def main() -> None:
     server = subprocess.Popen(
         [
             str(REPO / ".venv" / "bin" / "gunicorn"),
-            "eduplan.wsgi:application",
+            "--config",
+            "python:eduplan.gunicorn_conf",
             "--bind",
             f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--threads",
-            "4",
             "--log-level",
             "warning",
         ],
@@ -155,61 +194,96 @@ def main() -> None:
         any_token = next(iter(tokens.values()))
 
         def read(_i: int) -> tuple[int, float]:
-            return client.request(
+            status, seconds, _body = client.request(
                 "GET", "/api/v1/forms", None, {"Authorization": f"Bearer {any_token}"}
             )
+            return status, seconds
+
+        submits: list[tuple[int, float]] = []
 
         def write(job: tuple[str, dict, str]) -> list[tuple[int, float]]:
             path, body, token = job
             headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": str(uuid.uuid4())}
-            results = [client.request("PUT", path, body, headers)]
+            status, seconds, answer = client.request("PUT", path, body, headers)
+            results = [(status, seconds)]
             if rng.random() < args.retry_share:  # the client timed out and sends it again
-                results.append(client.request("PUT", path, body, headers))
+                results.append(client.request("PUT", path, body, headers)[:2])
+            if args.submit and status == 200:
+                submit = {"revision": json.loads(answer)["revision"], "subject": body["subject"]}
+                auth = {"Authorization": f"Bearer {token}"}
+                submits.append(client.request("POST", f"{path}/submit", submit, auth)[:2])
             return results
 
         with ThreadPoolExecutor(args.clients) as pool:
-            list(pool.map(read, range(50)))  # warm up both workers
+            list(pool.map(read, range(200)))  # warm up every worker
+            cpu_before = server_cpu(server.pid)
             start = time.perf_counter()
             reads = list(pool.map(read, range(len(jobs))))
             read_wall = time.perf_counter() - start
+            cpu_reads = server_cpu(server.pid)
             start = time.perf_counter()
             writes = [r for batch in pool.map(write, jobs) for r in batch]
             write_wall = time.perf_counter() - start
+            cpu_writes = server_cpu(server.pid)
+            workers = len(server_workers(server.pid))
     finally:
         server.terminate()
         server.wait(timeout=30)
 
     stored = Submission.objects.filter(period__in=ROUND).count()
     creates = SubmissionEvent.objects.filter(action="create", submission__period__in=ROUND).count()
-    events = SubmissionEvent.objects.filter(submission__period__in=ROUND).count()
+    events = (
+        SubmissionEvent.objects.filter(submission__period__in=ROUND)
+        .exclude(action="submit")
+        .count()
+    )
     statuses: dict[int, int] = {}
-    for status, _t in writes:
+    for status, _t in writes + submits:
         statuses[status] = statuses.get(status, 0) + 1
+    not_submitted = (
+        len(jobs) - Submission.objects.filter(period__in=ROUND, status=Status.SUBMITTED).count()
+        if args.submit
+        else 0
+    )
     lost = len(jobs) - stored
     duplicated = (creates - stored) + (events - creates)
+    threads = env.get("EDUPLAN_WEB_THREADS") or "4"
+    pooled = connection.vendor == "postgresql" and not args.no_pool
     print(
-        f"database: {connection.vendor}; scale {args.scale}; {args.clients} clients; gunicorn 2 workers × 4 threads"
+        f"database: {connection.vendor}; scale {args.scale}; {args.clients} clients; "
+        f"gunicorn {workers} workers × {threads} threads; "
+        f"{'connection pool' if pooled else 'a connection per request'}"
     )
     print(
         f"reports: {len(jobs)}; requests sent: {len(writes)} ({len(writes) - len(jobs)} retries with the same key)"
     )
-    print(f"{'':26}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}")
-    for name, results, wall in (
-        ("PUT submission (write)", writes, write_wall),
-        ("GET forms (reference)", reads, read_wall),
-    ):
+    print(f"{'':26}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'server CPU ms/req':>19}")
+    rows = [
+        ("PUT submission (write)", writes, write_wall, cpu_writes - cpu_reads),
+        ("GET forms (reference)", reads, read_wall, cpu_reads - cpu_before),
+    ]
+    if args.submit:  # submits run in the write phase, its CPU counted on the PUT row
+        rows[0] = ("PUT + POST submit", writes + submits, write_wall, cpu_writes - cpu_reads)
+        rows.insert(1, ("  of which POST submit", submits, write_wall, 0.0))
+    for name, results, wall, cpu in rows:
         times = [t * 1000 for _s, t in results]
         print(
-            f"{name:26}{len(results) / wall:>9.0f}{statistics.median(times):>9.1f}{percentile(times, 99):>9.1f}"
+            f"{name:26}{len(results) / wall:>9.0f}{statistics.median(times):>9.1f}"
+            f"{percentile(times, 99):>9.1f}{cpu * 1000 / len(results):>19.1f}"
         )
     print(
         f"write/reference throughput ratio: {(len(reads) / read_wall) / (len(writes) / write_wall):.1f}x"
     )
     print(f"HTTP statuses of writes: {statuses}")
+    if args.submit:
+        print(
+            f"reports saved and submitted: {len(jobs) / write_wall:.0f}/s; "
+            f"not submitted: {not_submitted}"
+        )
     print(
         f"lost submissions: {lost}; duplicated: {duplicated}; idempotency keys stored: {IdempotencyKey.objects.count()}"
     )
-    if lost or duplicated or set(statuses) - {200}:
+    if lost or duplicated or not_submitted or set(statuses) - {200}:
         sys.exit(1)
 
 

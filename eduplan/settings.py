@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 import django_stubs_ext
@@ -141,12 +142,38 @@ WSGI_APPLICATION = "eduplan.wsgi.application"
 VAR_DIR = Path(env_str("EDUPLAN_VAR_DIR", str(REPO_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)  # the SQLite file and collected assets live here
 DEFAULT_SQLITE = VAR_DIR / "eduplan.sqlite3"
-DATABASES = {
-    "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{DEFAULT_SQLITE}"),
+
+
+def database_from_url(url: str) -> dict[str, Any]:
+    """One DATABASES entry from a URL, with how its connections are kept.
+
+    PostgreSQL takes its connections from a pool in each web process (psycopg's pool
+    through Django, DB_POOL on by default): a request no longer pays for a new server
+    connection (about 15 ms and a PostgreSQL process fork each). DB_POOL=false falls
+    back to one connection per request, or to persistent connections with
+    DB_CONN_MAX_AGE seconds (checked before reuse: DB_CONN_HEALTH_CHECKS)."""
+    database = dj_database_url.parse(
+        url,
         conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
+        conn_health_checks=env_bool("DB_CONN_HEALTH_CHECKS", True),
     )
-}
+    if database["ENGINE"] == "django.db.backends.postgresql" and env_bool("DB_POOL", True):
+        if database["CONN_MAX_AGE"]:
+            raise ImproperlyConfigured(
+                "DB_POOL and DB_CONN_MAX_AGE exclude each other: set DB_POOL=false to keep "
+                "persistent connections, or DB_CONN_MAX_AGE=0 to take them from the pool."
+            )
+        database.setdefault("OPTIONS", {})["pool"] = {
+            # Per web process: one connection per gunicorn thread is enough (gunicorn.conf.py).
+            "min_size": env_int("DB_POOL_MIN_SIZE", 2),
+            "max_size": env_int("DB_POOL_MAX_SIZE", 16),
+            # A request waits this long for a free connection before it fails.
+            "timeout": env_int("DB_POOL_TIMEOUT", 10),
+        }
+    return dict(database)
+
+
+DATABASES = {"default": database_from_url(env_str("DATABASE_URL", f"sqlite:///{DEFAULT_SQLITE}"))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {

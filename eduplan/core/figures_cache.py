@@ -5,10 +5,18 @@ also marks, for the figures store, the org units whose rows moved: `figure_store
 readers take `figures_stamp()` once per request and key their cached results by it. A
 reader therefore never sees figures older than the data it could read itself: the
 stamp and the data commit together.
+
+The counter is kept in STAMP_SHARDS rows and the stamp is their sum. A writer raises one
+row (its thread's, so one transaction always locks the same single row) and holds that
+row's lock until it commits: with one row, every submission at the deadline waited for
+every other's commit. The sum only grows, and commits are seen in one order, so a sum
+names one state of the data as the single counter did.
 """
 
 from __future__ import annotations
 
+import os
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -16,18 +24,25 @@ from typing import Any, TypeVar, cast
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db.models import F
+from django.db.models import F, Sum
 
 from eduplan.core.models import DataStamp
 
 FIGURES = "figures"
+STAMP_SHARDS = 16
+SHARD_NAMES = [FIGURES, *(f"{FIGURES}.{i}" for i in range(1, STAMP_SHARDS))]
 T = TypeVar("T")
 
 
 def figures_stamp() -> int:
     """The current value of the figures counter (one indexed read)."""
-    row = DataStamp.objects.filter(name=FIGURES).values_list("number", flat=True).first()
-    return row or 0
+    found = DataStamp.objects.filter(name__in=SHARD_NAMES).aggregate(total=Sum("number"))
+    return int(found["total"] or 0)
+
+
+def stamp_shard() -> str:
+    """The counter row this thread raises: the same one for all of a transaction."""
+    return SHARD_NAMES[hash((os.getpid(), threading.get_ident())) % STAMP_SHARDS]
 
 
 def figures_changed(units: Iterable[int | None] | None = None, *, rows: bool = True) -> None:
@@ -40,8 +55,11 @@ def figures_changed(units: Iterable[int | None] | None = None, *, rows: bool = T
         from eduplan.core.figure_store import units_changed  # the store reads metrics
 
         units_changed(units)
-    if not DataStamp.objects.filter(name=FIGURES).update(number=F("number") + 1):
-        DataStamp.objects.get_or_create(name=FIGURES, defaults={"number": 1})
+    shard = stamp_shard()
+    if not DataStamp.objects.filter(name=shard).update(number=F("number") + 1):
+        _row, created = DataStamp.objects.get_or_create(name=shard, defaults={"number": 1})
+        if not created:  # another writer created the row just now
+            DataStamp.objects.filter(name=shard).update(number=F("number") + 1)
 
 
 def figures_cached(stamp: int, key: str, compute: Callable[[], T]) -> T:

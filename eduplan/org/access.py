@@ -222,10 +222,11 @@ def membership_of(user: User) -> Membership | None:
     if not user.is_authenticated:
         return None
     # Read once per request with its department (the menus ask a department's staff which
-    # department they are in), and kept where `user.membership` looks (None when missing).
+    # department they are in) and its scope (every check asks it), and kept where
+    # `user.membership` looks (None when missing).
     related = Membership._meta.get_field("user").remote_field
     if not related.is_cached(user):
-        found = Membership.objects.select_related("department").filter(user=user).first()
+        found = Membership.objects.select_related("department", "scope").filter(user=user).first()
         related.set_cached_value(user, found)
     return cast("Membership | None", related.get_cached_value(user))
 

@@ -48,7 +48,7 @@ def idempotency_key_claim(
         return None, replay.submission
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # inside the write's transaction: no savepoint of its own
 def idempotency_key_response(
     *, user: SignedInUser, key: str, build: Callable[[], dict[str, Any]]
 ) -> dict[str, Any]:

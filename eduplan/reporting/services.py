@@ -7,12 +7,13 @@ change is an event in the audit trail; every write checks the caller's right her
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -248,8 +249,15 @@ def _parse_values(
     return parsed
 
 
+def _lockable() -> QuerySet[Submission]:
+    """Reports read under lock: the report's row alone. Locking the form and unit joined
+    to it would make every save, submission and decision on the same form wait on the
+    form's row until the writer commits."""
+    return Submission.objects.select_for_update(of=("self",)).select_related("form", "org_unit")
+
+
 def _locked_submission(pk: int) -> Submission:
-    return Submission.objects.select_for_update().select_related("form", "org_unit").get(pk=pk)
+    return _lockable().get(pk=pk)
 
 
 @transaction.atomic
@@ -263,6 +271,7 @@ def submission_save(
     revision: int | None = None,
     subject: str = "",
     idempotency_key: str | None = None,
+    answer: Callable[[Submission], dict[str, Any]] | None = None,
 ) -> Submission:
     """Save values as a draft (creating the submission on first save).
 
@@ -270,6 +279,8 @@ def submission_save(
     to report, a value that does not fit its element, a stale revision, a locked report.
     A retry with the same idempotency key returns the first result without writing again;
     the same key with another request (values, revision, report) is refused (KeyReused).
+    With a key, `answer(submission)` (the response a retry replays) is stored with it in
+    the same write; a retry does not call it.
     """
     require(user, Action.REPORT_ENTER, org_unit)
     period = period_from_code(period_code)
@@ -313,14 +324,16 @@ def submission_save(
     entry_open_require(form=form, period_code=period.code, status=submission.status)
     # Values are stored against the version now in force.
     submission.form_version = form.current_version
-    changes = _store_values(submission, definition, parsed)
-    if changes or created:
+    changes = _store_values(submission, definition, parsed, created=created)
+    if changes and not created:  # a new report was created at its first revision
         submission.revision += 1
         submission.save(update_fields=["revision", "form_version", "updated_at"])
+    if changes or created:
         _event(submission, user, "create" if created else "save", changes=changes)
     if key_row is not None:
         key_row.submission = submission
-        key_row.save(update_fields=["submission"])
+        key_row.response = answer(submission) if answer is not None else None
+        key_row.save(update_fields=["submission", "response"])
     return submission
 
 
@@ -336,7 +349,8 @@ def _submission_to_save(
     """The submission a save writes to, locked, and whether this save created it; a
     stale revision (or a first save that lost the race to another) is a ConflictError."""
     lookup = {"form": form, "org_unit": org_unit, "period": period.code, "subject": subject}
-    submission = Submission.objects.filter(**lookup).first()
+    # One locking read: the row if it is there (locked), nothing otherwise.
+    submission = _lockable().filter(**lookup).first()
     if submission is None:
         try:
             with transaction.atomic():
@@ -345,7 +359,6 @@ def _submission_to_save(
             # Another first save won the race: this edit was made without seeing it.
             raise ConflictError(ERR_STALE) from None
         return created, True
-    submission = _locked_submission(submission.pk)
     _check_revision(submission, revision)
     return submission, False
 
@@ -354,10 +367,16 @@ def _store_values(
     submission: Submission,
     definition: FormDefinition,
     parsed: dict[str, tuple[Decimal | None, str]],
+    *,
+    created: bool,
 ) -> list[dict[str, str]]:
     element_ids = _element_ids(tuple(e.code for e in definition.elements))
     codes_by_id = {pk: code for code, pk in element_ids.items()}
-    current = {codes_by_id.get(v.element_id, ""): v for v in submission.values.all()}
+    current = (
+        {}  # a report this save created has no values yet
+        if created
+        else {codes_by_id.get(v.element_id, ""): v for v in submission.values.all()}
+    )
     changes: list[dict[str, str]] = []
     to_create, to_update, to_delete = [], [], []
     for code, (number, text) in parsed.items():
@@ -385,9 +404,13 @@ def _store_values(
                     text=text,
                 )
             )
-    DataValue.objects.bulk_create(to_create)
-    DataValue.objects.bulk_update(to_update, ["number", "text"])
-    DataValue.objects.filter(pk__in=to_delete).delete()
+    # Each only when needed: even an empty delete builds its query and collector.
+    if to_create:
+        DataValue.objects.bulk_create(to_create)
+    if to_update:
+        DataValue.objects.bulk_update(to_update, ["number", "text"])
+    if to_delete:
+        DataValue.objects.filter(pk__in=to_delete).delete()
     return changes
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from django.db import transaction
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy
 from ninja import Header, Router, Schema
@@ -183,22 +182,31 @@ def submission_put(
     key = (idempotency_key or "").strip() or None
     if key is not None and len(key) > 100:
         raise BadRequest(str(ERR_KEY_LENGTH), element="Idempotency-Key")
-    with transaction.atomic():
-        submission = submission_save(
-            user=user,
-            form=found,
-            org_unit=unit,
-            period_code=parsed.code,
-            values=payload.values,
-            revision=payload.revision,
-            subject=payload.subject,
-            idempotency_key=key,
-        )
-        if key is None:
-            return _out(submission)
-        # A retry replays the first body, not today's report: its revision would let the
-        # client overwrite whoever changed the report since.
-        return idempotency_key_response(user=user, key=key, build=lambda: _out(submission))
+    # The first save with a key stores its response with the key in its own transaction;
+    # a retry replays that body, not today's report: its revision would let the client
+    # overwrite whoever changed the report since.
+    answered: list[dict[str, Any]] = []
+
+    def answer(saved: Submission) -> dict[str, Any]:
+        answered.append(_out(saved))
+        return answered[-1]
+
+    submission = submission_save(
+        user=user,
+        form=found,
+        org_unit=unit,
+        period_code=parsed.code,
+        values=payload.values,
+        revision=payload.revision,
+        subject=payload.subject,
+        idempotency_key=key,
+        answer=answer,
+    )
+    if answered:
+        return answered[-1]
+    if key is None:
+        return _out(submission)
+    return idempotency_key_response(user=user, key=key, build=lambda: _out(submission))
 
 
 @router.post("/{form}/{period}/{org}/submit", response=WRITE_RESPONSES)

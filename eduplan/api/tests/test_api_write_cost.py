@@ -1,0 +1,124 @@
+"""What one submission PUT costs the database during the deadline burst: a fixed number of
+queries, whatever the number of schools in the city or of fields on the form, and no lock
+on a row every other writer needs (the form, the unit)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from eduplan.api.tests.conftest import PERIOD, SCHOOL
+from eduplan.org.models import UnitType
+from eduplan.org.tests.factories import OrgUnitFactory
+from eduplan.reporting.definitions import definition_from_data
+from eduplan.reporting.models import IdempotencyKey, Submission
+from eduplan.reporting.services import expected_reports_open, form_load
+from eduplan.reporting.tests.conftest import CLASS_FORM, GOOD
+
+# A first save: the token, form, unit and membership (with its scope); the key's claim;
+# the expected report, the locking read, the new report, the period's closure, the
+# element ids, the new values, the audit event; the response's values and one write of
+# the key with its response. A re-save reads the stored values and raises the revision
+# instead of creating; a retry reads the key and its stored response. The savepoints
+# around the key's claim and the report's creation count as statements too (the test's
+# own transaction turns the save's transaction into one more savepoint). The same on
+# SQLite and PostgreSQL.
+FIRST_SAVE, RESAVE, RETRY = 20, 19, 12
+
+WIDE_FIELDS = 60
+
+
+def wide_form():
+    """The class-size form with WIDE_FIELDS more integer fields, opened for PERIOD."""
+    data = {
+        **CLASS_FORM,
+        "code": "wide-test",
+        "name": "宽表",
+        "elements": [
+            *CLASS_FORM["elements"],
+            *(
+                {"code": f"extra_{i:02}", "name": f"附加{i}", "type": "integer", "min": 0}
+                for i in range(WIDE_FIELDS)
+            ),
+        ],
+    }
+    form, _version, _created = form_load(definition=definition_from_data(data, source="t"))
+    expected_reports_open(form=form, period_code=PERIOD)
+    return form
+
+
+def more_schools(city, count: int) -> None:
+    for i in range(count):
+        OrgUnitFactory(
+            code=f"410105-X{i:03}", name=f"金水{i}校", type=UnitType.PRIMARY, parent=city.jinshui
+        )
+
+
+def token_used(api) -> None:
+    """The token's first request of the day notes its use (one more write): done first."""
+    assert api.call("alice", "GET", "/api/v1/forms").status_code == 200
+
+
+def put_queries(api, path: str, body: dict, key: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = api.call("alice", "PUT", path, body, **{"Idempotency-Key": key})
+    assert response.status_code == 200, response.content
+    return len(queries)
+
+
+def test_a_first_save_a_resave_and_a_retry_each_cost_a_fixed_number_of_queries(
+    api, city, class_form
+):
+    token_used(api)
+    first = put_queries(api, SCHOOL, {"values": GOOD}, "k-1")
+    revision = Submission.objects.get().revision
+    body = {"values": {**GOOD, "classes_large": 4}, "revision": revision}
+    resave = put_queries(api, SCHOOL, body, "k-2")
+    retry = put_queries(api, SCHOOL, body, "k-2")
+    assert (first, resave, retry) == (FIRST_SAVE, RESAVE, RETRY)
+
+
+def test_a_put_costs_the_same_queries_with_many_schools_and_many_fields(api, city, class_form):
+    more_schools(city, 80)
+    expected_reports_open(form=class_form, period_code=PERIOD)
+    wide = wide_form()
+    many = {**GOOD, **{f"extra_{i:02}": i for i in range(WIDE_FIELDS)}}
+    wide_path = SCHOOL.replace(class_form.code, wide.code)
+    token_used(api)
+    counts = (
+        put_queries(api, SCHOOL, {"values": GOOD}, "k-1"),
+        put_queries(api, wide_path, {"values": many}, "k-2"),
+    )
+    assert counts == (FIRST_SAVE, FIRST_SAVE)
+    assert Submission.objects.get(form=wide).values.count() == 3 + WIDE_FIELDS
+
+
+@pytest.mark.postgres  # SQLite locks the whole database and has no FOR UPDATE
+def test_a_resave_locks_the_report_row_alone(api, city, class_form):
+    """Saving a report locks its row, not its form's or unit's: other units' saves of the
+    same form would otherwise wait on the form row for the whole write."""
+    api.call("alice", "PUT", SCHOOL, {"values": GOOD})
+    revision = Submission.objects.get().revision
+    body = {"values": {**GOOD, "classes_large": 4}, "revision": revision}
+    with CaptureQueriesContext(connection) as queries:
+        assert api.call("alice", "PUT", SCHOOL, body).status_code == 200
+    locking = [
+        q["sql"]
+        for q in queries
+        if "FOR UPDATE" in q["sql"] and q["sql"].startswith('SELECT "reporting_submission"')
+    ]
+    assert len(locking) == 1, locking
+    assert locking[0].endswith('FOR UPDATE OF "reporting_submission"'), locking[0]
+
+
+def test_the_first_answer_is_stored_with_its_key_in_one_write(api, city, class_form):
+    """The key gets its report and the response a retry replays in a single UPDATE, inside
+    the save's transaction."""
+    token_used(api)
+    with CaptureQueriesContext(connection) as queries:
+        response = api.call("alice", "PUT", SCHOOL, {"values": GOOD}, **{"Idempotency-Key": "k-9"})
+    key = IdempotencyKey.objects.get(key="k-9")
+    assert (key.response, key.submission_id) == (response.json(), response.json()["id"])
+    writes = [q["sql"] for q in queries if q["sql"].startswith('UPDATE "reporting_idempotencykey"')]
+    assert len(writes) == 1 and '"response"' in writes[0], writes
