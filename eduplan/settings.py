@@ -190,8 +190,12 @@ EDUPLAN_DB_REPLICAS: list[str] = []
 for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS", ""), start=1):
     if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         raise ImproperlyConfigured("DATABASE_REPLICA_URLS needs a PostgreSQL DATABASE_URL.")
-    _replica = dj_database_url.parse(
-        _url, conn_max_age=env_int("DB_CONN_MAX_AGE", 0), conn_health_checks=True
+    # A replica keeps plain connections (a pool would wait out its timeout on one that is
+    # down, where the router should move on to the primary at once).
+    _replica: dict[str, Any] = dict(
+        dj_database_url.parse(
+            _url, conn_max_age=env_int("DB_CONN_MAX_AGE", 0), conn_health_checks=True
+        )
     )
     if _replica["ENGINE"] != "django.db.backends.postgresql":
         raise ImproperlyConfigured(f"DATABASE_REPLICA_URLS: replica {_number} is not PostgreSQL.")
