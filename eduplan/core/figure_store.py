@@ -186,10 +186,11 @@ def _facts_of(m: Metric, paths: set[str]) -> dict[str, dict[str, Fact]]:
     return found
 
 
-def _stored_facts(key: str, paths: set[str]) -> dict[str, dict[str, Fact]]:
-    found: dict[str, dict[str, Fact]] = defaultdict(dict)
-    for f in UnitFigure.objects.filter(key=key, unit_path__in=paths):
-        found[f.unit_path][f.period] = Fact(f.num, f.den, f.rows)
+def _stored_facts(paths: set[str]) -> dict[str, dict[str, dict[str, Fact]]]:
+    """The stored figures of these units, by metric, unit and period (one query)."""
+    found: dict[str, dict[str, dict[str, Fact]]] = defaultdict(lambda: defaultdict(dict))
+    for f in UnitFigure.objects.filter(unit_path__in=paths):
+        found[f.key][f.unit_path][f.period] = Fact(f.num, f.den, f.rows)
     return found
 
 
@@ -293,10 +294,10 @@ def _apply(key: str, deltas: dict[Bucket, Delta]) -> None:
     TreeFigure.objects.filter(pk__in=delete).delete()
 
 
-def _refresh_units(m: Metric, paths: set[str]) -> None:
-    """Recompute these units' own figures for one stored metric and move the roll-ups of
-    every unit above them by the difference."""
-    new, old = _facts_of(m, paths), _stored_facts(m.key, paths)
+def _refresh_units(m: Metric, paths: set[str], old: dict[str, dict[str, Fact]]) -> None:
+    """Recompute these units' own figures for one stored metric (`old`: those stored) and
+    move the roll-ups of every unit above them by the difference."""
+    new = _facts_of(m, paths)
     changed = {p for p in paths if new.get(p, {}) != old.get(p, {})}
     if not changed:
         return
@@ -354,10 +355,11 @@ def store_refresh() -> int:
         if EVERYTHING in ids or paths is None:
             _forget_everything()
         else:
+            stored = _stored_facts(paths)
             for key in StoredMetric.objects.values_list("key", flat=True):
                 m = _stored_metric(key)
                 if m is not None:
-                    _refresh_units(m, paths)
+                    _refresh_units(m, paths, stored[key])
         FigureDirty.objects.filter(pk__in=marks).delete()
     return len(marks)
 
