@@ -47,16 +47,17 @@ def _usable(m: Metric, periods: list[str]) -> bool:
     if periods[0] not in within or periods[-1] not in within:
         return False
     stored = figures_memo("store-keys", _stored_keys)
-    if m.key not in stored and metric_stored(m):
-        stored.add(m.key)
-    return m.key in stored
+    digest = settings_digest(m)
+    if stored.get(m.key) != digest and metric_stored(m):
+        stored[m.key] = digest
+    return stored.get(m.key) == digest
 
 
-def _stored_keys() -> set[str]:
-    """The stored metrics, once the marks made so far are worked off (once per page)."""
+def _stored_keys() -> dict[str, str]:
+    """The stored metrics with what they were built under, once the marks made so far
+    are worked off (once per page)."""
     store_refresh()
-    built = StoredMetric.objects.filter(settings_digest=settings_digest())
-    return set(built.values_list("key", flat=True))
+    return dict(StoredMetric.objects.values_list("key", "settings_digest"))
 
 
 def _rollups(m: Metric, periods: list[str]) -> QuerySet[TreeFigure] | None:
