@@ -188,7 +188,7 @@ def census_replace(
         note=note,
     )
     # Bulk writes send no signals: mark the school for the figures by hand.
-    figures_changed([school.pk])
+    figures_changed([school.pk], provider="construction")
     return CensusWrite(
         changed=True,
         revision=census_revision(wanted.values()),

@@ -10,9 +10,10 @@ The answers are the same aggregates as `indicators.aggregation` computes from th
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -47,16 +48,17 @@ def _usable(m: Metric, periods: list[str]) -> bool:
     if periods[0] not in within or periods[-1] not in within:
         return False
     stored = figures_memo("store-keys", _stored_keys)
-    if m.key not in stored and metric_stored(m):
-        stored.add(m.key)
-    return m.key in stored
+    digest = settings_digest(m)
+    if stored.get(m.key) != digest and metric_stored(m):
+        stored[m.key] = digest
+    return stored.get(m.key) == digest
 
 
-def _stored_keys() -> set[str]:
-    """The stored metrics, once the marks made so far are worked off (once per page)."""
+def _stored_keys() -> dict[str, str]:
+    """The stored metrics with what they were built under, once the marks made so far
+    are worked off (once per page)."""
     store_refresh()
-    built = StoredMetric.objects.filter(settings_digest=settings_digest())
-    return set(built.values_list("key", flat=True))
+    return dict(StoredMetric.objects.values_list("key", "settings_digest"))
 
 
 def _rollups(m: Metric, periods: list[str]) -> QuerySet[TreeFigure] | None:
@@ -81,17 +83,52 @@ def _rollups(m: Metric, periods: list[str]) -> QuerySet[TreeFigure] | None:
 
 
 def stored_value(m: Metric, periods: list[str], path: str) -> Row | None:
-    """The aggregate for the unit at `path` and everything beneath it."""
+    """The aggregate for the unit at `path` and everything beneath it. A unit's roll-up
+    rows of a metric are read once per page (a few dozen) and each range added up from
+    them: a status, its baseline and every point of its path cost one query together."""
     if not _usable(m, periods):
         return None
     if m.over_time is OverTime.SUM and m.over_units is OverUnits.AVERAGE and len(periods) > 1:
         return UnitFigure.objects.filter(
             key=m.key, unit_path__startswith=path, period__in=periods
         ).aggregate(n=Sum("num"), d=Sum("den"), u=Count("unit_path", distinct=True))
-    rows = _rollups(m, periods)
-    if rows is None:
-        return {"n": None, "d": None, "u": 0}
-    return rows.filter(path=path).aggregate(**SUMS)
+    rows = figures_memo(f"store-tree:{m.key}:{path}", lambda: _tree_rows(m.key, path))
+    first, last = periods[0], periods[-1]
+    if m.over_time is OverTime.LATEST:
+        chosen = [r for r in rows if first <= r[0] <= last and (not r[1] or r[1] > last)]
+    elif m.over_time is OverTime.LAST_PERIOD:
+        censuses = figures_memo(f"store-censuses:{m.key}", lambda: _censuses(m.key))
+        census = max((p for p in periods if p in censuses), default=None)
+        chosen = [r for r in rows if r[0] == census]
+    else:
+        within = set(periods)
+        chosen = [r for r in rows if r[0] in within]
+    return {
+        "n": _sum(r[2] for r in chosen),
+        "d": _sum(r[3] for r in chosen),
+        "u": sum(r[4] for r in chosen),
+    }
+
+
+TreeRow = tuple[str, str, Decimal | None, Decimal | None, int]
+
+
+def _tree_rows(key: str, path: str) -> list[TreeRow]:
+    """(period, until, num, den, units) of every roll-up row of one unit and metric."""
+    rows = TreeFigure.objects.filter(key=key, path=path)
+    return list(rows.values_list("period", "until", "num", "den", "units"))
+
+
+def _censuses(key: str) -> set[str]:
+    """The periods in which any unit has rows of the metric (a census was taken)."""
+    roots = TreeFigure.objects.filter(key=key, parent="")
+    return set(roots.values_list("period", flat=True))
+
+
+def _sum(values: Iterable[Decimal | None]) -> Decimal | None:
+    """SQL's SUM: None when every value is None."""
+    present = [v for v in values if v is not None]
+    return sum(present, Decimal(0)) if present else None
 
 
 def stored_by_path(m: Metric, periods: list[str], *, parent: str | None) -> dict[str, Row] | None:

@@ -79,10 +79,13 @@ def span(kind: str) -> list[str]:
     return [p.code for p in periods_between(first, last)]
 
 
-def settings_digest() -> str:
-    """The EDUPLAN_FIGURES_* settings (those that decide which rows count), hashed."""
+def settings_digest(m: Metric) -> str:
+    """What a metric's stored figures were built under, hashed: the EDUPLAN_FIGURES_*
+    settings (which rows count) and the metric's shape (how its rows add up, which a form
+    or ledger definition may change). Another digest, and it is built again."""
     chosen = sorted((k, repr(getattr(settings, k))) for k in dir(settings) if k.startswith(PREFIX))
-    return hashlib.sha256(repr(chosen).encode()).hexdigest()
+    shape = (m.over_time, m.over_units, m.period_type)
+    return hashlib.sha256(repr((chosen, shape)).encode()).hexdigest()
 
 
 def storable(m: Metric) -> bool:
@@ -100,14 +103,15 @@ def register_unit_paths(resolve: Callable[[set[int]], dict[int, str]]) -> None:
     _unit_paths[:] = [resolve]
 
 
-def units_changed(unit_ids: Iterable[int | None] | None) -> None:
-    """The rows of these org units (None: of any unit) may have changed. Inside the
-    writing transaction: the mark commits with the data."""
+def units_changed(unit_ids: Iterable[int | None] | None, *, provider: str = "") -> None:
+    """The rows of these org units (None: of any unit) may have changed, for the metrics
+    of `provider` (an app label; empty: for every metric). Inside the writing
+    transaction: the mark commits with the data."""
     ids = {EVERYTHING} if unit_ids is None else {i for i in unit_ids if i is not None}
     if not ids:
         return
     FigureDirty.objects.bulk_create(
-        [FigureDirty(unit_id=i) for i in sorted(ids)], ignore_conflicts=True
+        [FigureDirty(unit_id=i, provider=provider) for i in sorted(ids)], ignore_conflicts=True
     )
     transaction.on_commit(_refresh_soon)
 
@@ -127,22 +131,27 @@ def register_source(
     *,
     moves: bool = False,
     counts: Callable[[Any], bool] | None = None,
+    every_metric: bool = False,
 ) -> None:
     """Rows of a metric come from `model`: each saved or deleted instance marks the org
     units `units(instance)` names (None: every unit). `moves`: an instance may change its
     unit, so the stored row's units are marked too (one read before the save). `counts`:
-    a save that cannot move a figure (a draft) marks nothing."""
+    a save that cannot move a figure (a draft) marks nothing. A mark is for the metrics of
+    the model's own app (their provider), unless `every_metric`: an org unit's own fields
+    (type, ownership, groups) filter the rows of every provider."""
+
+    provider = "" if every_metric else model._meta.app_label
 
     def saved(*, instance: Any, **_kw: Any) -> None:
         if counts is None or counts(instance):
-            figures_changed(units(instance))
+            figures_changed(units(instance), provider=provider)
 
     def before(*, instance: Any, **_kw: Any) -> None:
         if instance.pk is None:
             return
         old = type(instance)._default_manager.filter(pk=instance.pk).first()
         if old is not None:
-            figures_changed(units(old))
+            figures_changed(units(old), provider=provider)
 
     uid = f"figure-store-{model._meta.label}"
     post_save.connect(saved, sender=model, dispatch_uid=uid, weak=False)
@@ -347,29 +356,33 @@ def store_refresh() -> int:
         return 0
     with transaction.atomic():
         _lock()
-        marks = dict(FigureDirty.objects.values_list("pk", "unit_id"))
+        marks = list(FigureDirty.objects.values_list("pk", "unit_id", "provider"))
         if not marks:
             return 0
-        ids = set(marks.values())
-        paths = _paths(ids - {EVERYTHING})
-        if EVERYTHING in ids or paths is None:
+        ids = {unit for _pk, unit, _provider in marks}
+        found = _paths(ids - {EVERYTHING})
+        if EVERYTHING in ids or found is None:
             _forget_everything()
         else:
-            stored = _stored_facts(paths)
+            by_provider: dict[str, set[str]] = defaultdict(set)
+            for _pk, unit, provider in marks:
+                by_provider[provider].add(found[unit])
+            stored = _stored_facts(set(found.values()))
             for key in StoredMetric.objects.values_list("key", flat=True):
                 m = _stored_metric(key)
-                if m is not None:
+                paths = by_provider[""] | by_provider[m.provider] if m else set()
+                if m is not None and paths:
                     _refresh_units(m, paths, stored[key])
-        FigureDirty.objects.filter(pk__in=marks).delete()
+        FigureDirty.objects.filter(pk__in=[pk for pk, _unit, _provider in marks]).delete()
     return len(marks)
 
 
-def _paths(ids: set[int]) -> set[str] | None:
+def _paths(ids: set[int]) -> dict[int, str] | None:
     """The paths of these units; None if one is gone (its rows are gone with it: rebuild)."""
     if not ids:
-        return set()
+        return {}
     found = _unit_paths[0](ids)
-    return None if set(found) != ids else set(found.values())
+    return None if set(found) != ids else found
 
 
 def _stored_metric(key: str) -> Metric | None:
@@ -404,7 +417,7 @@ def metric_stored(m: Metric) -> bool:
     if not storable(m):
         return False
     store_refresh()
-    digest = settings_digest()
+    digest = settings_digest(m)
     if StoredMetric.objects.filter(key=m.key, settings_digest=digest).exists():
         return True
     with transaction.atomic():
@@ -563,4 +576,4 @@ def _build(m: Metric) -> None:
         )
     _paths_known(m.key)
     _roll_up(m.key)
-    StoredMetric.objects.create(key=m.key, settings_digest=settings_digest())
+    StoredMetric.objects.create(key=m.key, settings_digest=settings_digest(m))

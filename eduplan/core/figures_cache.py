@@ -45,16 +45,19 @@ def stamp_shard() -> str:
     return SHARD_NAMES[hash((os.getpid(), threading.get_ident())) % STAMP_SHARDS]
 
 
-def figures_changed(units: Iterable[int | None] | None = None, *, rows: bool = True) -> None:
+def figures_changed(
+    units: Iterable[int | None] | None = None, *, rows: bool = True, provider: str = ""
+) -> None:
     """Raise the counter: every cached figure computed before is now out of date.
 
     `units`: the ids of the org units whose rows a metric counts may have moved (None: any
-    unit's, e.g. a bulk load); `rows=False`: no metric's rows moved, only what is judged
-    from them (a plan, a target, a binding)."""
+    unit's, e.g. a bulk load) for the metrics of `provider` (an app label; empty: every
+    metric's); `rows=False`: no metric's rows moved, only what is judged from them (a
+    plan, a target, a binding)."""
     if rows:
         from eduplan.core.figure_store import units_changed  # the store reads metrics
 
-        units_changed(units)
+        units_changed(units, provider=provider)
     shard = stamp_shard()
     if not DataStamp.objects.filter(name=shard).update(number=F("number") + 1):
         _row, created = DataStamp.objects.get_or_create(name=shard, defaults={"number": 1})

@@ -86,8 +86,8 @@ class StoredMetric(models.Model):
 
     key = models.CharField(_("metric"), max_length=100, primary_key=True)
     built_at = models.DateTimeField(_("built at"), auto_now_add=True)
-    # The EDUPLAN_FIGURES_* settings it was built under (what counts): another value, and
-    # it is built again.
+    # The EDUPLAN_FIGURES_* settings and the metric's shape it was built under (what counts
+    # and how it adds up): another value, and it is built again.
     settings_digest = models.CharField(_("settings"), max_length=64)
 
     class Meta:
@@ -180,11 +180,16 @@ class FigureDirty(models.Model):
     """An org unit whose rows may have changed since the store last read them (its id;
     0: any unit). Marks are inserted by writers and worked off by the store."""
 
-    unit_id = models.BigIntegerField(_("org unit"), unique=True)
+    unit_id = models.BigIntegerField(_("org unit"))
+    # The app whose metrics' rows moved (their provider); empty: every metric's.
+    provider = models.CharField(_("provider"), max_length=40, blank=True)
 
     class Meta:
         verbose_name = _("changed unit")
         verbose_name_plural = _("changed units")
+        constraints = [
+            models.UniqueConstraint(fields=["unit_id", "provider"], name="figure_dirty_once"),
+        ]
 
     def __str__(self) -> str:
         return str(self.unit_id)

@@ -123,7 +123,7 @@ def competition_create(*, user: User, organiser: OrgUnit, values: CompetitionVal
         changes=[Change(k, None, v) for k, v in asdict(values).items()],
         note="created",
     )
-    figures_changed([competition.organiser_id])
+    figures_changed([competition.organiser_id], provider="football")
     return competition
 
 
@@ -172,7 +172,7 @@ def competition_update(
         subject=competition_subject(locked),
         changes=[Change(k, old[k], v) for k, v in asdict(values).items()],
     )
-    figures_changed([locked.organiser_id])
+    figures_changed([locked.organiser_id], provider="football")
     return locked
 
 
@@ -199,7 +199,7 @@ def competition_retire(
         changes=[Change("published", published, False), Change("retired", None, reason)],
         note=reason,
     )
-    figures_changed([locked.organiser_id])
+    figures_changed([locked.organiser_id], provider="football")
     return locked
 
 
@@ -300,7 +300,7 @@ def fixture_add(
         change = Change(fixture_key(match), None, _day(played_on) or "")
     _raise_revision(locked)
     changes_record(actor=actor_of(user), subject=competition_subject(locked), changes=[change])
-    figures_changed([locked.organiser_id])
+    figures_changed([locked.organiser_id], provider="football")
     return match
 
 
@@ -325,4 +325,4 @@ def fixture_remove(*, user: User, match: Match, revision: int | None) -> None:
         subject=competition_subject(locked),
         changes=[Change(key, day or "", None)],
     )
-    figures_changed([locked.organiser_id])
+    figures_changed([locked.organiser_id], provider="football")

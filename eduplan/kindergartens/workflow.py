@@ -308,7 +308,7 @@ def _publish(user: User, application: Application) -> None:
             source=Grading.Source.UPGRADE,
             record=record,
         )
-    figures_changed([kindergarten.unit_id])
+    figures_changed([kindergarten.unit_id], provider="kindergartens")
 
 
 def ledger_grade(grade: str) -> str:

@@ -82,7 +82,7 @@ def record_approve(*, user: User, record: LedgerRecord, revision: int | None) ->
     """Approve a submitted record: from now on it counts and, if public, is published."""
     locked = _awaiting(record, user, revision)
     approved = _decide(locked, user, ReviewState.APPROVED, EventKind.APPROVE, "")
-    figures_changed([approved.org_unit_id])
+    figures_changed([approved.org_unit_id], provider="ledgers")
     return approved
 
 

@@ -405,7 +405,7 @@ def record_create(
         new=masked(definition, placed.data),
     )
     _files_store(record, files, user)
-    figures_changed([record.org_unit_id])
+    figures_changed([record.org_unit_id], provider="ledgers")
     return record
 
 
@@ -494,7 +494,9 @@ def record_update(
             old={"review": was},
             new={"review": locked.review},
         )
-    figures_changed([locked.org_unit_id])  # a unit it moved from: marked by the signal
+    figures_changed(
+        [locked.org_unit_id], provider="ledgers"
+    )  # a unit it moved from: marked by the signal
     return locked
 
 
@@ -518,5 +520,5 @@ def record_retire(
         new={"status": RecordStatus.RETIRED},
         reason=locked.retired_reason,
     )
-    figures_changed([locked.org_unit_id])
+    figures_changed([locked.org_unit_id], provider="ledgers")
     return locked

@@ -341,4 +341,4 @@ def _store(
         ledger=ledger, digest=digest, records=len(records), user=signed_in(user)
     )
     records_insert(placed=records, batch=batch, definition=definition)
-    figures_changed({p.unit.pk for p in records})
+    figures_changed({p.unit.pk for p in records}, provider="ledgers")

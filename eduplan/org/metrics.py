@@ -102,6 +102,6 @@ def register_sources() -> None:
     """A unit's own fields (opened, closed, ownership, type) move its figures; a group's
     members move every figure counted over the group (all units are marked: rare)."""
     register_unit_paths(_paths)
-    register_source(OrgUnit, lambda u: [u.pk])
-    register_source(OrgGroup, lambda g: None)
-    register_source(OrgGroupMember, lambda g: None)
+    register_source(OrgUnit, lambda u: [u.pk], every_metric=True)
+    register_source(OrgGroup, lambda g: None, every_metric=True)
+    register_source(OrgGroupMember, lambda g: None, every_metric=True)
