@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from demo_db import demo_database, django_on_scratch
+from demo_db import demo_database, django_on_scratch, server_cpu
 
 # The demo's history ends with 2018 (its plan runs 2016–2018).
 LAST_DAY = datetime.date(2018, 12, 31)
@@ -292,21 +292,24 @@ def main() -> None:
     figures_changed()
     first: Figures = {}
     per_job: list[tuple[float, Job]] = []
-    wall, cpu = time.perf_counter(), time.process_time()
+    wall, cpu, pg_cpu0 = time.perf_counter(), time.process_time(), server_cpu()
     for job in jobs:
         job_wall = time.perf_counter()
         first.update(recompute_all([job]))
         per_job.append((time.perf_counter() - job_wall, job))
     walls, cpus = [time.perf_counter() - wall], [time.process_time() - cpu]
+    servers = [server_cpu() - pg_cpu0]
     problems = figures_differences(first, duck_recompute(duck))
     if problems:
         raise SystemExit("the platform and DuckDB disagree:\n  " + "\n  ".join(problems))
     for _ in range(args.repeat - 1):
-        wall, cpu = time.perf_counter(), time.process_time()
+        wall, cpu, pg_cpu0 = time.perf_counter(), time.process_time(), server_cpu()
         platform()
         walls.append(time.perf_counter() - wall)
         cpus.append(time.process_time() - cpu)
+        servers.append(server_cpu() - pg_cpu0)
     pg_wall, pg_cpu = statistics.median(walls), statistics.median(cpus)
+    pg_server = statistics.median(servers)
     duck_wall, duck_cpu, figures = timed(lambda: duck_recompute(duck), max(3, args.repeat))
     print(
         f"{len(figures):,} figures, equal on both sides; {copied:,} provider rows copied "
@@ -328,9 +331,10 @@ def main() -> None:
     ratio = pg_wall / duck_wall
     verdict = "holds" if ratio <= MUST_HOLD_RATIO else "FAILS"
     print(
-        f"platform ÷ DuckDB = {ratio:.2f} (must be ≤ {MUST_HOLD_RATIO:g}: {verdict}); "
-        f"cpu of this process {pg_cpu:.2f} s vs {duck_cpu:.2f} s; "
-        f"the machine is shared (load average {_load()})"
+        f"platform ÷ DuckDB = {ratio:.2f} on wall time (must be ≤ {MUST_HOLD_RATIO:g}: "
+        f"{verdict}); on CPU time {(pg_cpu + pg_server) / duck_cpu:.2f} (platform: "
+        f"{pg_cpu:.2f} s in Python + {pg_server:.2f} s in its PostgreSQL backend; DuckDB "
+        f"{duck_cpu:.2f} s, all its threads); the machine is shared (load average {_load()})"
     )
 
 

@@ -82,6 +82,26 @@ def demo_database(scale: float, *, reload: bool | None = None) -> float:
     return elapsed
 
 
+def server_cpu() -> float:
+    """CPU seconds used so far by the PostgreSQL backend serving Django's connection,
+    read from /proc (the server runs on this machine in the benches; 0.0 when it does
+    not, or on SQLite, whose work is in this process's own CPU time). Add its change to
+    `time.process_time()`'s to see the work of both sides."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    # utime and stime are the 14th and 15th fields; fields[0] is the 3rd (state).
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def migration_state() -> str:
     """A short hash of every migration on disk (app and name) and the demo's seed."""
     from django.db.migrations.loader import MigrationLoader
