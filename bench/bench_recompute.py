@@ -155,6 +155,7 @@ def duck_load(jobs: list[Job]) -> tuple[Any, int]:
     from eduplan.org.models import OrgUnit
 
     duck = duckdb.connect()
+    duck.execute("SET memory_limit = '6GB'")  # spills to disk beyond that: a shared machine
     duck.execute(
         "CREATE TABLE metric_rows (key VARCHAR, win VARCHAR, unit_path VARCHAR,"
         " period VARCHAR, num DECIMAL(38, 6), den DECIMAL(38, 6))"
