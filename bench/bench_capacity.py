@@ -80,19 +80,19 @@ def year_column(model: Any) -> tuple[str, str] | None:
     characters, a school year, or the first date column not stamped at load time."""
     from django.db import models
 
-    fields = [f for f in model._meta.concrete_fields]
+    fields = [f for f in model._meta.concrete_fields if f.column]
     by_name = {f.name: f for f in fields}
     for name in PERIOD_FIELDS:
         if isinstance(by_name.get(name), models.CharField):
-            return "period", by_name[name].column
+            return "period", str(by_name[name].column)
     for name in YEAR_FIELDS:
         if isinstance(by_name.get(name), models.IntegerField):
-            return "year", by_name[name].column
+            return "year", str(by_name[name].column)
     for field in fields:
         stamped = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
         # A birth date or a load-time stamp says nothing of when the row was written.
         if isinstance(field, models.DateField) and not stamped and "birth" not in field.name:
-            return "date", field.column
+            return "date", str(field.column)
     return None
 
 
