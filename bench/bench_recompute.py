@@ -9,9 +9,9 @@ DuckDB doing the same aggregation on the same rows.
 the binding's start, every org unit's figure (numerator, denominator, units counted) as
 of the end of every period of the metric's own type up to the end of the demo's history.
 
-- platform: `recompute_all(jobs)`, the one function to point at another implementation
-  (a kept-current figures store's full rebuild); today it is
-  `indicators.rollup.metric_all_units` for each period end;
+- platform: `recompute_all(jobs)`: the figures store's full rebuild from the rows
+  (`core.figure_store.store_rebuild`), then every figure read back from it
+  (`indicators.rollup.metric_all_units` for each period end);
 - DuckDB: every metric's provider rows (`metric(key).rows(periods)`: unit_path, period,
   num, den), the org units' paths and which periods each figure covers are copied into
   an in-memory DuckDB before timing; then one SQL statement does the same roll-up
@@ -103,10 +103,14 @@ def recompute_jobs() -> list[Job]:
 
 
 def recompute_all(jobs: Iterable[Job]) -> Figures:
-    """The platform's full recomputation: every job's every figure, from PostgreSQL.
-    Point this at another implementation (a figures store's rebuild) to bench it."""
+    """The platform's full recomputation: the figures store rebuilt from the rows for
+    every job's metric (`store_rebuild`: each unit's own figures and every roll-up over
+    the tree, in PostgreSQL), then every job's every figure read back from it."""
+    from eduplan.core.figure_store import store_rebuild
     from eduplan.indicators.rollup import metric_all_units
 
+    jobs = list(jobs)
+    store_rebuild(sorted({job.key for job in jobs}))
     figures: Figures = {}
     for job in jobs:
         start = job.start.isoformat()

@@ -4,7 +4,8 @@ DATABASE_URL names a database), migrated, with the demo city at the asked scale.
 On PostgreSQL a loaded demo is kept as a template database named by its scale and the
 state of the code that shaped it (a hash of the migration names and the seed), e.g.
 `eduplan_demo_s10_3f9a12c4`. The first run at a scale loads the demo (minutes at scale
-10) and keeps it; later runs recreate their own database from the template
+10) and keeps it, or, when a template of the same scale exists under older migrations,
+clones that one and migrates it forward; later runs recreate their own database from the template
 (`CREATE DATABASE … TEMPLATE …`, seconds). The load's duration is written on the
 template (`COMMENT ON DATABASE`) so later runs can still say it. `EDUPLAN_DEMO_RELOAD=1`
 (or `reload=True`) drops the template and loads the demo again, e.g. after the demo
@@ -134,6 +135,17 @@ def _template_exists(admin: Any, name: str) -> bool:
     return row is not None
 
 
+def _older_template(admin: Any, template: str) -> str | None:
+    """The newest template of the same scale made under other migrations, if any."""
+    scale_prefix = template.rsplit("_", 1)[0] + "_"
+    row = admin.execute(
+        "SELECT datname FROM pg_database WHERE datname LIKE %s AND datname <> %s"
+        " ORDER BY oid DESC LIMIT 1",
+        [scale_prefix.replace("_", r"\_") + "%", template],
+    ).fetchone()
+    return row[0] if row else None
+
+
 def _template_load_seconds(admin: Any, name: str) -> float:
     """The load time written on the template ("demo loaded in N s …"), 0 if none."""
     row = admin.execute(
@@ -186,12 +198,21 @@ def _postgres_demo(scale: float, *, reload: bool) -> DemoSetup:
             _clone(admin, source=template, target=target)
             loaded_s = _template_load_seconds(admin, template)
             return DemoSetup(template, True, loaded_s, time.perf_counter() - start)
-        admin.execute(f'CREATE DATABASE "{target}"')
+        older = None if reload else _older_template(admin, template)
+        if older is not None:  # the same demo under older migrations: migrated forward
+            _clone(admin, source=older, target=target)
+        else:
+            admin.execute(f'CREATE DATABASE "{target}"')
         call_command("migrate", verbosity=0)
         migrated_s = time.perf_counter() - start
         loading = time.perf_counter()
         cpu = time.process_time()
         demo_setup(scale=scale, seed=DEMO_SEED)
+        if older is not None:
+            from eduplan.core.figure_store import store_warm
+            from eduplan.indicators.selectors import bound_metric_keys
+
+            store_warm(bound_metric_keys())  # what a fresh load builds at its end
         loaded_s = time.perf_counter() - loading
         cpu_s = time.process_time() - cpu
         connection.close()
