@@ -135,6 +135,14 @@ def _template_exists(admin: Any, name: str) -> bool:
     return row is not None
 
 
+def _disconnect(connection: Any) -> None:
+    """Close this process's connections to the bench database, its pool's too (a database
+    with sessions cannot be a template)."""
+    connection.close()
+    if getattr(connection, "pool", None) is not None:
+        connection.close_pool()
+
+
 def _older_template(admin: Any, template: str) -> str | None:
     """The newest template of the same scale made under other migrations, if any."""
     scale_prefix = template.rsplit("_", 1)[0] + "_"
@@ -186,7 +194,7 @@ def _postgres_demo(scale: float, *, reload: bool) -> DemoSetup:
     if target.startswith(TEMPLATE_PREFIX):
         raise SystemExit(f"{target}: bench databases may not use the template prefix")
     start = time.perf_counter()
-    connection.close()
+    _disconnect(connection)
     with _admin_connection() as admin:
         # One run at a time makes a scale's template; the others wait, then clone it.
         admin.execute("SELECT pg_advisory_lock(hashtext(%s))", [template])
@@ -215,7 +223,7 @@ def _postgres_demo(scale: float, *, reload: bool) -> DemoSetup:
             store_warm(bound_metric_keys())  # what a fresh load builds at its end
         loaded_s = time.perf_counter() - loading
         cpu_s = time.process_time() - cpu
-        connection.close()
+        _disconnect(connection)
         _clone(admin, source=target, target=template)
         note = (
             f"demo loaded in {loaded_s:.1f} s (cpu {cpu_s:.1f} s of this process, "
