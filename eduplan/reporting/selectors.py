@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import datetime
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypedDict, TypeVar
 
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import StrIndex, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_stubs_ext import WithAnnotations
@@ -100,12 +112,6 @@ def completeness(*, form: Form, period: str, unit: OrgUnit) -> Completeness:
     return Completeness(expected=expected, **row)
 
 
-def _child_code(path: str, depth: int) -> str:
-    # A path reads "/<city>/<district>/<school>/": the child of a unit at `depth` is
-    # segment depth + 2 (segment 0 is the empty string before the first "/").
-    return path.split("/")[depth + 2]
-
-
 U = TypeVar("U")  # the unit: an OrgUnit, or a stand-in with its name and path
 
 
@@ -116,40 +122,43 @@ class CompletenessRow(TypedDict, Generic[U]):
     completeness: Completeness
 
 
+def _by_child(rows: QuerySet[Any], unit: OrgUnit) -> QuerySet[Any]:
+    """`rows` of the units below `unit`, grouped by the child of `unit` they are under
+    (the path segment after its own), in SQL."""
+    rest = Substr("org_unit__path", len(unit.path) + 1)
+    grouped: QuerySet[Any] = (
+        rows.exclude(org_unit=unit)
+        .annotate(rest=rest)
+        .annotate(child=Substr(F("rest"), 1, StrIndex(F("rest"), Value("/")) - 1))
+        .order_by()
+        .values("child")
+    )
+    return grouped
+
+
 def completeness_by_child(
     *, form: Form, period: str, unit: OrgUnit
 ) -> list[CompletenessRow[OrgUnit]]:
     """One row per child unit of `unit` (e.g. per district) that has reports expected,
-    in three queries whatever the number of children."""
+    in three grouped queries whatever the number of children and of their schools."""
     children = list(OrgUnit.objects.filter(parent=unit).order_by("type", "code"))
-    counts: dict[str, Counter[str]] = defaultdict(Counter)
-    for path in (
-        _expected(form, period, unit)
-        .exclude(org_unit=unit)
-        .values_list("org_unit__path", flat=True)
-    ):
-        counts[_child_code(path, unit.depth)]["expected"] += 1
-    for path, status, first_at, due in (
-        _done(form, period, unit)
-        .exclude(org_unit=unit)
-        .values_list("org_unit__path", "status", "first_submitted_at", "due")
-    ):
-        row = counts[_child_code(path, unit.depth)]
-        row["submitted"] += 1
-        row["approved"] += status == Status.APPROVED
-        row["on_time"] += first_at is not None and timezone.localdate(first_at) <= due
+    expected = {
+        r["child"]: r["n"]
+        for r in _by_child(_expected(form, period, unit), unit).annotate(n=Count("pk"))
+    }
+    done = {r["child"]: r for r in _by_child(_done(form, period, unit), unit).annotate(**COUNTS)}
     return [
         {
             "unit": child,
             "completeness": Completeness(
-                expected=counts[child.code]["expected"],
-                submitted=counts[child.code]["submitted"],
-                on_time=counts[child.code]["on_time"],
-                approved=counts[child.code]["approved"],
+                expected=expected[child.code],
+                submitted=done.get(child.code, {}).get("submitted", 0),
+                on_time=done.get(child.code, {}).get("on_time", 0),
+                approved=done.get(child.code, {}).get("approved", 0),
             ),
         }
         for child in children
-        if counts[child.code]["expected"]
+        if expected.get(child.code)
     ]
 
 

@@ -254,8 +254,11 @@ def behind_build(
 ) -> Behind:
     """The lagging targets and tasks of the frame and the orders past their deadline the
     user sees (undone, yellow or red on `day`), worst first, and their owners by load."""
+    # Only what an item shows: the orders behind may be thousands in a province.
     orders = list(
-        orders_for(user=user, day=day).filter(status__in=UNDONE, colour__in=BEHIND_COLOURS)
+        orders_for(user=user, day=day)
+        .filter(status__in=UNDONE, colour__in=BEHIND_COLOURS)
+        .only("pk", "title", "due_on", "responsible_unit__name")
     )
     items = _targets(frame, statuses) + _tasks(tasks) + _orders(orders, day)
     items.sort(key=lambda i: i.rank)
