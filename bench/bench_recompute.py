@@ -232,6 +232,20 @@ def duck_recompute(duck: Any) -> Figures:
     }
 
 
+def _compared(figures: Figures, key: tuple[str, str, str, str]) -> tuple[Any, ...]:
+    """What must agree: the numerator, the denominator, and the units counted wherever
+    they enter the figure's value (an average) or count each unit once (a stock, a census,
+    one period). A flow added over several periods counts unit-periods in the store (only
+    an average divides by it, and such an average is counted from the rows)."""
+    from eduplan.core.metrics import OverTime, OverUnits, metric
+
+    num, den, units = figures[key]
+    m = metric(key[0])
+    if m.over_time is OverTime.SUM and m.over_units is not OverUnits.AVERAGE:
+        return (num, den)
+    return (num, den, units)
+
+
 def figures_differences(platform: Figures, duck: Figures, *, show: int = 5) -> list[str]:
     """What differs between the two results (empty when every figure agrees)."""
     problems = []
@@ -239,7 +253,9 @@ def figures_differences(platform: Figures, duck: Figures, *, show: int = 5) -> l
         problems.append(f"only the platform has {key}: {platform[key]}")
     for key in sorted(duck.keys() - platform.keys())[:show]:
         problems.append(f"only DuckDB has {key}: {duck[key]}")
-    unequal = [k for k in platform.keys() & duck.keys() if platform[k] != duck[k]]
+    unequal = [
+        k for k in platform.keys() & duck.keys() if _compared(platform, k) != _compared(duck, k)
+    ]
     for key in sorted(unequal)[:show]:
         problems.append(f"{key}: platform {platform[key]} DuckDB {duck[key]}")
     if len(platform) != len(duck) or unequal:

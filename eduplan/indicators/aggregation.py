@@ -26,7 +26,11 @@ HUNDRED = Decimal(100)
 
 @dataclass(frozen=True)
 class Figure:
-    """An aggregate: numerator, denominator, the number of units it covers, and its value."""
+    """An aggregate: numerator, denominator, the number of units it covers, and its value.
+
+    `units` counts each unit once for a stock, a census and one period. For a flow added
+    over several periods and read from the figures store it counts unit-periods: only an
+    average divides by it, and an average over several periods is counted from the rows."""
 
     num: Decimal | None
     den: Decimal | None
