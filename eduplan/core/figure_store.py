@@ -37,13 +37,10 @@ from django.db import connection, transaction
 from django.db.models import (
     Count,
     Model,
-    OuterRef,
     QuerySet,
-    Subquery,
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_save, pre_save
 
 from eduplan.core.figures_cache import figures_changed
@@ -493,19 +490,18 @@ def store_check(keys: Iterable[str] | None = None) -> dict[str, int]:
 def _insert_select(
     model: type[Model], columns: dict[str, str | Value], query: QuerySet[Any]
 ) -> None:
-    """INSERT INTO model (columns) SELECT … FROM (query): the rows never leave the
-    database. `columns` maps each column to the inner query's column it takes, or a
-    constant."""
+    """INSERT INTO model (columns) SELECT … FROM (query) inner_rows: the rows never leave
+    the database. `columns` maps each column to a constant or to SQL over the inner
+    query's columns (`inner_rows.<name>`)."""
     sql, params = query.query.sql_with_params()
-    q = connection.ops.quote_name
     picks, constants = [], []
     for source in columns.values():
         if isinstance(source, Value):
             picks.append("%s")
             constants.append(source.value)
         else:
-            picks.append(f"inner_rows.{q(source)}")
-    names = ", ".join(q(c) for c in columns)
+            picks.append(source)
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {model._meta.db_table} ({names}) "
@@ -552,28 +548,26 @@ def _roll_up(key: str) -> None:
 
 def _build(m: Metric) -> None:
     assert m.rows is not None
-    key, blank = Value(m.key), Value("")
-    facts = _grouped(m.rows(span(m.period_type)))
+    # A stock's figure counts until the unit's next period (a window over its periods).
+    until = (
+        "COALESCE(LEAD(inner_rows.period) OVER"
+        " (PARTITION BY inner_rows.unit_path ORDER BY inner_rows.period), '')"
+        if m.over_time is OverTime.LATEST
+        else "''"
+    )
     _insert_select(
         UnitFigure,
         {
-            "key": key,
-            "unit_path": "unit_path",
-            "period": "period",
-            "until": blank,
-            "num": "f_num",
-            "den": "f_den",
-            "rows": "f_rows",
+            "key": Value(m.key),
+            "unit_path": "inner_rows.unit_path",
+            "period": "inner_rows.period",
+            "until": until,
+            "num": "inner_rows.f_num",
+            "den": "inner_rows.f_den",
+            "rows": "inner_rows.f_rows",
         },
-        facts,
+        _grouped(m.rows(span(m.period_type))),
     )
-    if m.over_time is OverTime.LATEST:
-        later = UnitFigure.objects.filter(
-            key=m.key, unit_path=OuterRef("unit_path"), period__gt=OuterRef("period")
-        ).order_by("period")
-        UnitFigure.objects.filter(key=m.key).update(
-            until=Coalesce(Subquery(later.values("period")[:1]), Value(""))
-        )
     _paths_known(m.key)
     _roll_up(m.key)
     StoredMetric.objects.create(key=m.key, settings_digest=settings_digest(m))
