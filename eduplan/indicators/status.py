@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -499,10 +500,14 @@ def _has_binding(target: Target) -> bool:
     return True
 
 
-def target_status_list(*, plan: Plan, at: Period, unit: OrgUnit) -> list[TargetStatus]:
-    """Every target of the plan, for one org unit, as of the end of `at`."""
+def target_status_list(
+    *, plan: Plan, at: Period, unit: OrgUnit, only: Iterable[int] | None = None
+) -> list[TargetStatus]:
+    """Every target of the plan (or those of `only`), for one org unit, as of the end of
+    `at`."""
+    chosen = Target.objects.filter(plan=plan)
     targets = (
-        Target.objects.filter(plan=plan)
+        (chosen if only is None else chosen.filter(pk__in=list(only)))
         .select_related("plan", "goal__project", "work_point", "binding")
         .prefetch_related("assessments", "goal__project__project_owners")
         .order_by("order", "pk")

@@ -99,7 +99,7 @@ def cockpit_figures(frame: Frame) -> CockpitFigures:
     statuses = target_statuses_cached(
         stamp=frame.stamp, plan=frame.plan, at=frame.at, unit=frame.unit
     )
-    work = plan_work_cached(stamp=frame.stamp, plan=frame.plan, at=frame.at, unit=frame.unit)
+    work = plan_work_cached(plan=frame.plan, at=frame.at, unit=frame.unit)
     projects = project_statuses_from(frame.plan, statuses, work.projects)
     key_targets: list[KeyTarget] = []
     charts = []

@@ -136,7 +136,7 @@ def project_page_build(*, user: User, frame: Frame, number_: int) -> ProjectPage
     statuses = target_statuses_cached(
         stamp=frame.stamp, plan=frame.plan, at=frame.at, unit=frame.unit
     )
-    work = plan_work_cached(stamp=frame.stamp, plan=frame.plan, at=frame.at, unit=frame.unit)
+    work = plan_work_cached(plan=frame.plan, at=frame.at, unit=frame.unit)
     status = next(
         p
         for p in project_statuses_from(frame.plan, statuses, work.projects)
