@@ -78,13 +78,18 @@ def main() -> None:
         ("project report .docx", leader, "/dashboards/projects/1/report.docx", at),
     ]
 
+    cpu: dict[str, list[float]] = {}
+
     def timed(client: Client, url: str, data: dict[str, str]) -> tuple[float, int]:
         connection.queries_log.clear()  # the log keeps 9,000 queries: start each count empty
         with CaptureQueriesContext(connection) as captured:
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             response = client.get(url, data)
-            elapsed = time.perf_counter() - start
+            elapsed, spent = time.perf_counter() - start, time.process_time() - start_cpu
         assert response.status_code == 200, (url, response.status_code)
+        sql = sum(float(q["time"]) for q in captured.captured_queries)
+        cpu.setdefault("last", []).append(spent * 1000)
+        cpu.setdefault("sql", []).append(sql * 1000)
         return elapsed * 1000, len(captured)
 
     bound = {
@@ -119,17 +124,20 @@ def main() -> None:
         timed(client, url, data)
     rows = []
     for name, client, url, data in pages:
-        cold_ms, cold_q = [], set()
+        cold_ms, cold_q, cold_cpu, cold_sql = [], set(), [], []
         for _ in range(args.cold):
             change()
             ms, q = timed(client, url, data)
             cold_ms.append(ms)
             cold_q.add(q)
-        warm_ms, warm_q = [], set()
+            cold_cpu.append(cpu["last"][-1])
+            cold_sql.append(cpu["sql"][-1])
+        warm_ms, warm_q, warm_cpu = [], set(), []
         for _ in range(args.requests):
             ms, q = timed(client, url, data)
             warm_ms.append(ms)
             warm_q.add(q)
+            warm_cpu.append(cpu["last"][-1])
         warm_ms.sort()
         rows.append(
             (
@@ -139,6 +147,9 @@ def main() -> None:
                 warm_ms[max(0, round(0.95 * len(warm_ms)) - 1)],
                 "/".join(map(str, sorted(cold_q))),
                 "/".join(map(str, sorted(warm_q))),
+                statistics.median(cold_cpu),
+                statistics.median(cold_sql),
+                statistics.median(warm_cpu),
             )
         )
     print(
@@ -148,15 +159,18 @@ def main() -> None:
     reference = rows[0][2]
     print(
         f"\n{args.requests} warm requests per page, {args.cold} cold; times in ms "
-        f"(server time in this process); ×ref = warm median / the login page's"
+        f"(server time in this process); ×ref = warm median / the login page's; CPU = this "
+        f"process's CPU time (Python) and SQL = the queries' time, medians: on a loaded "
+        f"machine wall time moves with the load, CPU time much less"
     )
     print(
         f"{'page':<24}{'cold p50':>10}{'warm p50':>10}{'warm p95':>10}{'×ref':>8}"
-        f"{'queries cold':>14}{'warm':>6}"
+        f"{'queries cold':>14}{'warm':>6}{'cold CPU':>10}{'cold SQL':>10}{'warm CPU':>10}"
     )
-    for name, cold, p50, p95, cq, wq in rows:
+    for name, cold, p50, p95, cq, wq, c_cpu, c_sql, w_cpu in rows:
         print(
             f"{name:<24}{cold:>10.1f}{p50:>10.1f}{p95:>10.1f}{p50 / reference:>8.1f}{cq:>14}{wq:>6}"
+            f"{c_cpu:>10.1f}{c_sql:>10.1f}{w_cpu:>10.1f}"
         )
 
 

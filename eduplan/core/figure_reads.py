@@ -57,10 +57,14 @@ def _usable(m: Metric, periods: list[str]) -> bool:
 
 def part_stamps() -> dict[str, int]:
     """Each part's stamp, once the marks made so far are worked off (two indexed reads
-    when there are none)."""
-    store_refresh()
-    rows = DataStamp.objects.filter(name__startswith=PART_STAMP).values_list("name", "number")
-    return {name.removeprefix(PART_STAMP): number for name, number in rows}
+    when there are none; once per page)."""
+
+    def read() -> dict[str, int]:
+        store_refresh()
+        rows = DataStamp.objects.filter(name__startswith=PART_STAMP)
+        return {name.removeprefix(PART_STAMP): n for name, n in rows.values_list("name", "number")}
+
+    return figures_memo("part-stamps", read)
 
 
 def _stored_keys() -> dict[str, str]:

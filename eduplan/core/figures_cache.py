@@ -31,11 +31,12 @@ from eduplan.core.models import DataStamp
 FIGURES = "figures"
 # The parts of what is judged from the figures a change may move besides the metrics'
 # rows: what is judged (plans, targets, bindings, assessments), the work (tasks,
-# milestones, progress reports), the reports due and submitted. Each part has its own
-# stamp (`figure_store.part_stamps`), so that what depends on one part only is kept
-# while another moves (a school's report approved leaves the plan's tasks alone).
-JUDGEMENT, WORK, REPORTS = "judgement", "work", "reports"
-PARTS = (JUDGEMENT, WORK, REPORTS)
+# milestones, progress reports), the reports due and submitted, the supervision orders.
+# Each part has its own stamp (`figure_reads.part_stamps`), so that what depends on one
+# part only is kept while another moves (a school's report approved leaves the plan's
+# tasks alone).
+JUDGEMENT, WORK, REPORTS, ORDERS = "judgement", "work", "reports", "orders"
+PARTS = (JUDGEMENT, WORK, REPORTS, ORDERS)
 STAMP_SHARDS = 16
 SHARD_NAMES = [FIGURES, *(f"{FIGURES}.{i}" for i in range(1, STAMP_SHARDS))]
 T = TypeVar("T")

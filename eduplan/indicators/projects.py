@@ -319,9 +319,11 @@ def trajectory(*, stamp: int, status: TargetStatus, at: Period) -> TargetPath | 
             baseline=_f(status.baseline),
         )
 
-    return figures_cached(
-        stamp, f"trajectory:{status.target.pk}:{status.unit.pk}:{at.code}", compute
-    )
+    # Kept as the status is: until a part of what the target depends on moves.
+    kept = _status_key(status.target.pk, binding.metric_key, part_stamps(), at, status.unit)
+    if not kept:
+        return figures_cached(stamp, f"trajectory:{status.target.pk}:{at.code}", compute)
+    return figures_cached(0, f"path-{kept}", compute)
 
 
 def targets_table(

@@ -245,10 +245,11 @@ OrderLoads = dict[tuple[str, int], int]  # (owner, severity) → orders
 def _order_loads(orders: QuerySet[ColouredOrder]) -> OrderLoads:
     """The orders behind by owner and severity, counted in the database (one query)."""
     rows = orders.order_by().values("responsible_unit__name", "colour").annotate(n=Count("pk"))
-    loads: OrderLoads = defaultdict(int)
+    loads: OrderLoads = {}
     for row in rows:
         severity = WORST if row["colour"] == Colour.RED else LAGGING
-        loads[(row["responsible_unit__name"], severity)] += row["n"]
+        owner = (row["responsible_unit__name"], severity)
+        loads[owner] = loads.get(owner, 0) + row["n"]
     return loads
 
 
@@ -287,32 +288,35 @@ def plan_behind(
     return _targets(frame, statuses) + _tasks(tasks)
 
 
-def behind_build(
-    *,
-    user: User,
-    plan_items: list[BehindItem],
-    day: datetime.date,
-    all_orders: bool = False,
-) -> Behind:
-    """The lagging targets and tasks of the frame (`plan_items`, from `plan_behind`) and
-    the orders past their deadline the user sees (undone, yellow or red on `day`), worst
-    first, and their owners by load.
+@dataclass(frozen=True)
+class OrdersBehind:
+    """The orders past their deadline a user sees: the worst listed (every one, for the
+    workbook), and all of them counted by owner and severity."""
 
-    The orders behind may be thousands in a province: they are counted by owner in the
-    database and only the worst `ORDERS_LISTED` are read (all of them with `all_orders`,
-    for the workbook), in the list's own order (red first, then the longest overdue)."""
-    behind_orders = orders_for(user=user, day=day).filter(
-        status__in=UNDONE, colour__in=BEHIND_COLOURS
-    )
-    listed = behind_orders.only("pk", "title", "due_on", "responsible_unit__name")
+    items: list[BehindItem]
+    loads: OrderLoads
+
+
+def orders_behind(*, user: User, day: datetime.date, all_orders: bool = False) -> OrdersBehind:
+    """The orders the user sees undone, yellow or red on `day`. They may be thousands in a
+    province: they are counted by owner in the database and only the worst
+    `ORDERS_LISTED` are read (all of them with `all_orders`), in the list's own order (red
+    first, then the longest overdue)."""
+    behind = orders_for(user=user, day=day).filter(status__in=UNDONE, colour__in=BEHIND_COLOURS)
+    listed = behind.only("pk", "title", "due_on", "responsible_unit__name")
     orders = list(listed if all_orders else listed[:ORDERS_LISTED])
-    loads = _order_loads(behind_orders)
-    items = plan_items + _orders(orders, day)
+    return OrdersBehind(items=_orders(orders, day), loads=_order_loads(behind))
+
+
+def behind_build(*, plan_items: list[BehindItem], orders: OrdersBehind) -> Behind:
+    """The lagging targets and tasks of the frame (`plan_items`, from `plan_behind`) and
+    the orders behind (`orders_behind`), worst first, and their owners by load."""
+    items = plan_items + orders.items
     items.sort(key=lambda i: i.rank)
     return Behind(
         items=items,
-        owners=_owner_loads(plan_items, loads),
-        total=len(plan_items) + sum(loads.values()),
+        owners=_owner_loads(plan_items, orders.loads),
+        total=len(plan_items) + sum(orders.loads.values()),
     )
 
 

@@ -4,23 +4,27 @@ sparklines, open supervision orders by colour, reports due by unit."""
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from eduplan.core.figures_cache import figures_cached
+from eduplan.core.figure_reads import part_stamps
+from eduplan.core.figures_cache import ORDERS, figures_cached
 from eduplan.core.tables import Table, number
 from eduplan.dashboards.charts import Chart
 from eduplan.dashboards.selectors.behind import (
     Behind,
     BehindItem,
+    OrdersBehind,
     behind_build,
     behind_table,
+    orders_behind,
     plan_behind,
 )
 from eduplan.dashboards.selectors.frame import Frame, StatusCells, path_chart, status_cells
@@ -41,7 +45,7 @@ from eduplan.org.access import User
 from eduplan.plans.models import OwnerRole, Project, ProjectOwner
 from eduplan.reporting.selectors import CompletenessRow, completeness_table
 from eduplan.supervision.models import Colour
-from eduplan.supervision.selectors import ColouredOrder, orders_for
+from eduplan.supervision.selectors import ColouredOrder, orders_for, orders_seen_by
 
 TOP_ORDERS = 8  # the worst open supervision orders the cockpit lists
 # Targets behind that the key targets list before each project's own key target.
@@ -141,7 +145,7 @@ class Cockpit:
 
     @cached_property
     def behind(self) -> Behind:
-        return behind_build(user=self.user, plan_items=self._plan_items(), day=self.day)
+        return behind_build(plan_items=self._plan_items(), orders=self._orders.behind)
 
     def _plan_items(self) -> list[BehindItem]:
         frame = self.frame
@@ -152,26 +156,29 @@ class Cockpit:
         )
 
     @cached_property
-    def _mine(self) -> QuerySet[ColouredOrder]:
-        return orders_for(user=self.user, day=self.day)
+    def _orders(self) -> OrdersSeen:
+        """The user's orders, read again only once an order moved (or the day turned):
+        users who see the same orders share them."""
+        key = f"orders:{orders_seen_by(self.user)}:{self.day.isoformat()}:{get_language()}"
+        return figures_cached(
+            part_stamps().get(ORDERS, 0), key, lambda: orders_seen(self.user, self.day)
+        )
 
-    @cached_property
+    @property
     def orders(self) -> list[tuple[str, str, int]]:
         """Open supervision orders the user sees, by colour (reddest first)."""
-        counts = dict.fromkeys(Colour.values, 0)
-        for row in self._mine.order_by().values("colour").annotate(n=Count("pk")):
-            counts[row["colour"]] = row["n"]
-        return [(c, str(Colour(c).label), counts[c]) for c in reversed(Colour.values)]
+        return self._orders.by_colour
 
-    @cached_property
+    @property
     def worst_orders(self) -> list[ColouredOrder]:
-        return list(self._mine[:TOP_ORDERS])
+        return self._orders.worst
 
     def tables(self) -> list[Table]:
         """The page's workbooks (built only when one is asked for)."""
         f, frame = self.figures, self.frame
         every = behind_build(
-            user=self.user, plan_items=self._plan_items(), day=self.day, all_orders=True
+            plan_items=self._plan_items(),
+            orders=orders_behind(user=self.user, day=self.day, all_orders=True),
         )
         return [
             behind_table(every),
@@ -186,6 +193,27 @@ class Cockpit:
 
     def charts_json(self) -> list[dict[str, Any]]:
         return [c.as_json() for c in self.figures.charts]
+
+
+@dataclass(frozen=True)
+class OrdersSeen:
+    """The open supervision orders a user sees: by colour, the worst, and those behind."""
+
+    by_colour: list[tuple[str, str, int]]
+    worst: list[ColouredOrder]
+    behind: OrdersBehind
+
+
+def orders_seen(user: User, day: datetime.date) -> OrdersSeen:
+    mine = orders_for(user=user, day=day)
+    counts = dict.fromkeys(Colour.values, 0)
+    for row in mine.order_by().values("colour").annotate(n=Count("pk")):
+        counts[row["colour"]] = row["n"]
+    return OrdersSeen(
+        by_colour=[(c, str(Colour(c).label), counts[c]) for c in reversed(Colour.values)],
+        worst=list(mine[:TOP_ORDERS]),
+        behind=orders_behind(user=user, day=day),
+    )
 
 
 def cockpit_build(*, user: User, frame: Frame) -> Cockpit:

@@ -21,6 +21,7 @@ from eduplan.dashboards.selectors.behind import (
     ORDERS_LISTED,
     OWNERS_LISTED,
     behind_build,
+    orders_behind,
     plan_behind,
 )
 from eduplan.dashboards.selectors.frame import Frame, frame_for
@@ -51,9 +52,8 @@ def _behind(city, plan: Plan, username: str):
     statuses = target_status_list(plan=plan, at=at, unit=city.root)
     work = plan_work(plan=plan, at=at, unit=city.root)
     return behind_build(
-        user=city.users[username],
         plan_items=plan_behind(frame, statuses, work.tasks),
-        day=timezone.localdate(),
+        orders=orders_behind(user=city.users[username], day=timezone.localdate()),
     )
 
 
@@ -141,8 +141,10 @@ def test_a_leaders_cockpit_lists_every_lagging_items_owner_and_exports_them_all(
     work = plan_work(plan=frame.plan, at=frame.at, unit=frame.unit)
     plan_items = plan_behind(frame, statuses, work.tasks)
     day = timezone.localdate()
-    behind = behind_build(user=leader, plan_items=plan_items, day=day)
-    every = behind_build(user=leader, plan_items=plan_items, day=day, all_orders=True)
+    behind = behind_build(plan_items=plan_items, orders=orders_behind(user=leader, day=day))
+    every = behind_build(
+        plan_items=plan_items, orders=orders_behind(user=leader, day=day, all_orders=True)
+    )
     assert behind.items, "the demo city has something behind in 2016B6"
     assert behind.total == len(every.items) and behind.owners == every.owners
     owners = body[
@@ -174,14 +176,12 @@ def test_a_page_lists_the_worst_orders_and_counts_every_order_and_owner(city):
     at = period_from_code(AT)
     frame = Frame(plan=plan, unit=city.root, at=at, periods=[at], stamp=figures_stamp())
     every = behind_build(
-        user=city.users["lee"],
         plan_items=plan_behind(
             frame,
             target_status_list(plan=plan, at=at, unit=city.root),
             plan_work(plan=plan, at=at, unit=city.root).tasks,
         ),
-        day=timezone.localdate(),
-        all_orders=True,
+        orders=orders_behind(user=city.users["lee"], day=timezone.localdate(), all_orders=True),
     )
     orders = [i for i in listed.items if i.kind == "order"]
     assert len(orders) == ORDERS_LISTED
@@ -190,3 +190,21 @@ def test_a_page_lists_the_worst_orders_and_counts_every_order_and_owner(city):
     assert listed.total == len(every.items) == ORDERS_LISTED + 5
     loads = {o.owner: o.orders for o in listed.owners}
     assert loads == {city.jinshui_one.name: 13, city.erqi_one.name: 12}
+
+
+@pytest.mark.django_db
+def test_the_cockpit_counts_an_order_raised_since_it_was_last_read_and_only_in_scope(client, city):
+    _plan(city)
+
+    def counted(username: str) -> int:
+        client.force_login(city.users[username])
+        body = client.get("/dashboards/", {"at": AT}).content.decode()
+        found = body.split('data-behind-count="', 1)[1]
+        return int(found.split('"', 1)[0])
+
+    before = {name: counted(name) for name in ("lee", "bob")}
+    raise_order(city.erqi_one, at=datetime.date(2016, 9, 1))  # long red, in 二七区
+    assert counted("lee") == before["lee"] + 1  # the city sees it at once
+    assert counted("bob") == before["bob"]  # 金水区's official does not
+    raise_order(city.jinshui_one, at=datetime.date(2016, 9, 1))
+    assert counted("bob") == before["bob"] + 1

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from eduplan.core.tests.browser import ARTIFACTS, needs_browser
-from eduplan.dashboards.selectors.behind import behind_build, plan_behind
+from eduplan.dashboards.selectors.behind import behind_build, orders_behind, plan_behind
 from eduplan.dashboards.selectors.frame import frame_for
 from eduplan.indicators.status import target_status_list
 from eduplan.indicators.work import plan_work
@@ -23,9 +23,8 @@ def _owners_behind(username: str) -> set[str]:
     statuses = target_status_list(plan=frame.plan, at=frame.at, unit=frame.unit)
     work = plan_work(plan=frame.plan, at=frame.at, unit=frame.unit)
     behind = behind_build(
-        user=user,
         plan_items=plan_behind(frame, statuses, work.tasks),
-        day=timezone.localdate(),
+        orders=orders_behind(user=user, day=timezone.localdate()),
     )
     return {o.owner for o in behind.owners_listed}
 
