@@ -93,13 +93,13 @@ def _number(request: HttpRequest) -> int:
 @requires_in_request(Action.PLAN_VIEW, load=my_scope)
 def project(request: HttpRequest, scope: OrgUnit) -> HttpResponse:
     frame = _frame(request)
-    with figures_scope():
+    with figures_scope():  # the targets' paths are built as the page asks for them
         page = project_page_build(user=request.user, frame=frame, number_=_number(request))
-    return table_export(request, page.tables) or render(
-        request,
-        "dashboards/project.html",
-        _context(frame, page=page, charts=_charts_json(page.charts)),
-    )
+        return table_export(request, page.tables) or render(
+            request,
+            "dashboards/project.html",
+            _context(frame, page=page, charts=page.charts_json),
+        )
 
 
 @requires_in_request(Action.PLAN_VIEW, load=my_scope)
@@ -107,7 +107,7 @@ def project_report(request: HttpRequest, scope: OrgUnit) -> HttpResponse:
     frame = _frame(request)
     with figures_scope():
         page = project_page_build(user=request.user, frame=frame, number_=_number(request))
-    body = project_report_docx(page)
+        body = project_report_docx(page)
     response = HttpResponse(body, content_type=DOCX_CONTENT_TYPE)
     name = f"{page.project.number}-{page.project.name}-{frame.at.code}"
     response["Content-Disposition"] = (

@@ -14,8 +14,10 @@ from __future__ import annotations
 import datetime
 import hashlib
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import caches
@@ -35,12 +37,14 @@ from eduplan.indicators.status import (
     Status,
     TargetStatus,
     expected_at,
+    has_binding,
     target_status_list,
 )
 from eduplan.indicators.work import WorkStatus, plan_work_cached
 from eduplan.org.models import OrgUnit
 from eduplan.plans.models import Plan, Project, Target
 
+T = TypeVar("T")
 MEASURED_OK = {Status.ON_TRACK, Status.DONE}
 WORST_FIRST = [
     Status.MISSED,
@@ -319,11 +323,23 @@ def trajectory(*, stamp: int, status: TargetStatus, at: Period) -> TargetPath | 
             baseline=_f(status.baseline),
         )
 
-    # Kept as the status is: until a part of what the target depends on moves.
-    kept = _status_key(status.target.pk, binding.metric_key, part_stamps(), at, status.unit)
+    return kept_for_target(
+        status.target, at=at, unit=status.unit, what="path", stamp=stamp, compute=compute
+    )
+
+
+def kept_for_target(
+    target: Target, *, at: Period, unit: OrgUnit, what: str, stamp: int, compute: Callable[[], T]
+) -> T:
+    """`compute()`, kept as the target's status is: until a part of what the target
+    depends on moves (what is judged, its metric's figures); under the figures `stamp`
+    where its metric is unknown."""
+    binding = getattr(target, "binding", None) if has_binding(target) else None
+    metric_key = binding.metric_key if binding is not None else None
+    kept = _status_key(target.pk, metric_key, part_stamps(), at, unit)
     if not kept:
-        return figures_cached(stamp, f"trajectory:{status.target.pk}:{at.code}", compute)
-    return figures_cached(0, f"path-{kept}", compute)
+        return figures_cached(stamp, f"{what}:{target.pk}:{unit.pk}:{at.code}", compute)
+    return figures_cached(0, f"{what}-{kept}", compute)
 
 
 def targets_table(

@@ -448,7 +448,7 @@ def target_status(*, target: Target, at: Period, unit: OrgUnit, plan_area: OrgUn
     ]
     candidates.sort(key=lambda pair: (pair[0], pair[1].assessed_at), reverse=True)
     assessed_for, assessment = candidates[0] if candidates else (None, None)
-    binding = getattr(target, "binding", None) if _has_binding(target) else None
+    binding = getattr(target, "binding", None) if has_binding(target) else None
     if binding is not None:
         measured = measured_status(
             target, binding, unit=unit, at=at, is_plan_area=unit.pk == plan_area.pk
@@ -492,7 +492,7 @@ def target_status(*, target: Target, at: Period, unit: OrgUnit, plan_area: OrgUn
     )
 
 
-def _has_binding(target: Target) -> bool:
+def has_binding(target: Target) -> bool:
     try:
         target.binding  # noqa: B018
     except TargetBinding.DoesNotExist:

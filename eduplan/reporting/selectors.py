@@ -12,10 +12,10 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    FilteredRelation,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
@@ -100,18 +100,23 @@ def _done(
 
 
 def _done_in(due: Due, unit: OrgUnit) -> QuerySet[WithAnnotations[Submission, DueAnnotation]]:
-    """Submitted or approved reports under `unit` that were expected, with their due date."""
-    due_on = ExpectedReport.objects.filter(
-        form=OuterRef("form"),
-        period=OuterRef("period"),
-        org_unit=OuterRef("org_unit"),
-        subject=OuterRef("subject"),
-    ).values("due_on")[:1]
+    """Submitted or approved reports under `unit` that were expected, with their due date
+    (joined to their unit's report due of the same form, period and subject: one at
+    most)."""
+    expected = FilteredRelation(
+        "org_unit__expected_reports",
+        condition=Q(
+            org_unit__expected_reports__form=F("form"),
+            org_unit__expected_reports__period=F("period"),
+            org_unit__expected_reports__subject=F("subject"),
+        ),
+    )
     return (
         Submission.objects.filter(
             _pairs(due), status__in=DONE, org_unit__path__startswith=unit.path
         )
-        .annotate(due=Subquery(due_on))
+        .annotate(expected=expected)
+        .annotate(due=F("expected__due_on"))
         .filter(due__isnull=False)
     )
 
