@@ -41,6 +41,7 @@ from django.db.models import (
 )
 from django.db.models.signals import post_delete, post_save, pre_save
 
+from eduplan.core.db import statistics_refresh
 from eduplan.core.figure_parts import (
     EVERY_PROVIDER,
     PART_MARK,
@@ -431,11 +432,14 @@ def metric_stored(m: Metric) -> bool:
 
 
 def store_warm(keys: Iterable[str]) -> int:
-    """Build whichever of these metrics are not stored yet; returns how many are stored."""
+    """Build whichever of these metrics are not stored yet; returns how many are stored.
+    The planner then sees the store's rows (a read of one unit's roll-up planned for an
+    empty table scans every unit's)."""
     stored = 0
     for key in keys:
         m = _stored_metric(key)
         stored += bool(m is not None and metric_stored(m))
+    statistics_refresh(UnitFigure, TreeFigure, FigurePath)
     return stored
 
 
