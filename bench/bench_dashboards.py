@@ -7,11 +7,11 @@ Each page is requested through Django's request handler in this process (the ser
 whole work: middleware, access checks, queries, templates; no network), signed in as
 the demo leader (and, for the districts page, as a district official):
 
-- cold: the first request after a school's approved figure changed (one value a target
-  is measured by, changed in a transaction that marks the school as an approval does;
-  the change is then worked off as the task queue does right after commit, and that
-  refresh is timed on its own), median of `--cold` rounds: what the first reader after
-  an approval waits;
+- cold: the first request after a correction approved at a school (its district reopens
+  an approved report, the school changes one value a target is measured by and submits
+  it, the district approves it, through the services; the change is then worked off as
+  the task queue does right after the commit, and that refresh is timed on its own),
+  median of `--cold` rounds: what the first reader after an approval waits;
 - warm: `--requests` requests in a row, p50 and p95: what everyone else waits;
 - queries: SQL statements per request, cold and warm.
 
@@ -25,6 +25,7 @@ import argparse
 import statistics
 import sys
 import time
+from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -41,16 +42,20 @@ def main() -> None:
     django_on_scratch("eduplan-dash-")
     from django.conf import settings
     from django.contrib.auth import get_user_model
-    from django.db import connection, transaction
-    from django.db.models import F
+    from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     from eduplan.core.figure_store import store_refresh
-    from eduplan.core.figures_cache import figures_changed
     from eduplan.indicators.models import TargetBinding
     from eduplan.org.models import Membership, OrgUnit
-    from eduplan.reporting.models import DataValue
+    from eduplan.reporting.models import DataValue, Submission
+    from eduplan.reporting.services import (
+        submission_approve,
+        submission_reopen,
+        submission_save,
+        submission_submit,
+    )
 
     settings.ALLOWED_HOSTS = ["testserver"]
     setup_s = demo_database(args.scale)
@@ -111,11 +116,39 @@ def main() -> None:
     assert value is not None, "the demo school has an approved value a target is measured by"
     refresh_ms = []
 
+    def as_written(v: DataValue) -> str:
+        if v.number is None:
+            return v.text
+        if v.element.value_type == "boolean":
+            return "是" if v.number else "否"
+        return f"{v.number.normalize():f}"
+
+    reporter, approver = users.get(username="jinshui-school1"), users.get(username="jinshui")
+
     def change() -> None:
-        """One approved value moves at one school, as a correction approved does."""
-        with transaction.atomic():
-            DataValue.objects.filter(pk=value.pk).update(number=F("number") + 1)
-            figures_changed([school.pk], provider="reporting")
+        """A correction approved at one school: its district reopens the report, the school
+        changes one value a target is measured by and submits it, the district approves."""
+        sub = Submission.objects.get(pk=value.submission_id)
+        sub = submission_reopen(user=approver, submission=sub, revision=sub.revision, reason="订正")
+        values = {
+            v.element.code: as_written(v)
+            for v in DataValue.objects.filter(submission=sub).select_related("element")
+        }
+        before = Decimal(values[value.element.code])
+        values[value.element.code] = f"{before - 1 if before >= 1 else before + 1:f}"
+        sub = submission_save(
+            user=reporter,
+            form=sub.form,
+            org_unit=school,
+            period_code=sub.period,
+            subject=sub.subject,
+            values=values,
+            revision=sub.revision,
+        )
+        sub = submission_submit(
+            user=reporter, submission=sub, revision=sub.revision, comment="订正"
+        )
+        submission_approve(user=approver, submission=sub, revision=sub.revision)
         start = time.perf_counter()
         store_refresh()  # what the task queue runs right after the commit
         refresh_ms.append((time.perf_counter() - start) * 1000)

@@ -114,7 +114,7 @@ def cockpit_figures(frame: Frame) -> CockpitFigures:
             charts.append(chart)
         key_targets.append({"project": p.project, "chart": chart, **status_cells(key)})
     owners = _owners_by_project(frame)
-    reporting = reporting_by_unit(stamp=frame.stamp, unit=frame.unit, at=frame.at)
+    reporting = reporting_by_unit(unit=frame.unit, at=frame.at)
     charts.append(reporting_chart(frame, reporting))
     return CockpitFigures(
         statuses=statuses,

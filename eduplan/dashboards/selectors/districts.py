@@ -189,8 +189,7 @@ def _district_rows(
     share of its judged targets on track; visible if the user may view the district."""
     area = frame.plan.organisation
     reporting = {
-        r["unit"].code: r["completeness"]
-        for r in reporting_by_unit(stamp=frame.stamp, unit=area, at=frame.at)
+        r["unit"].code: r["completeness"] for r in reporting_by_unit(unit=area, at=frame.at)
     }
     rows = []
     for unit in OrgUnit.objects.filter(parent=area, type=UnitType.DISTRICT).order_by("code"):
