@@ -18,10 +18,11 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 
-from eduplan.core.figure_store import metric_stored, settings_digest, span, store_refresh
+from eduplan.core.figure_parts import PART_STAMP, settings_digest
+from eduplan.core.figure_store import metric_stored, span, store_refresh
 from eduplan.core.figures_cache import figures_memo
 from eduplan.core.metrics import Metric, OverTime, OverUnits
-from eduplan.core.models import StoredMetric, TreeFigure, UnitFigure
+from eduplan.core.models import DataStamp, StoredMetric, TreeFigure, UnitFigure
 
 Row = dict[str, Any]
 SUMS = {"n": Sum("num"), "d": Sum("den"), "u": Sum("units")}
@@ -52,6 +53,18 @@ def _usable(m: Metric, periods: list[str]) -> bool:
     if stored.get(m.key) != digest and metric_stored(m):
         stored[m.key] = digest
     return stored.get(m.key) == digest
+
+
+def part_stamps() -> dict[str, int]:
+    """Each part's stamp, once the marks made so far are worked off (two indexed reads
+    when there are none; once per page)."""
+
+    def read() -> dict[str, int]:
+        store_refresh()
+        rows = DataStamp.objects.filter(name__startswith=PART_STAMP)
+        return {name.removeprefix(PART_STAMP): n for name, n in rows.values_list("name", "number")}
+
+    return figures_memo("part-stamps", read)
 
 
 def _stored_keys() -> dict[str, str]:

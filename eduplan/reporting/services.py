@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from eduplan.core.errors import InputError
-from eduplan.core.figures_cache import figures_changed
+from eduplan.core.figures_cache import REPORTS, figures_changed
 from eduplan.core.periods import Period, period_from_code
 from eduplan.org.access import Action, User, require, signed_in
 from eduplan.org.models import OrgUnit, UnitType
@@ -200,7 +200,7 @@ def expected_reports_open(*, form: Form, period_code: str) -> int:
     ]
     ExpectedReport.objects.bulk_create(rows, batch_size=2000)
     if rows:  # the daily run opens the same periods again and again
-        figures_changed(rows=False)  # reports due, not what any metric counts
+        figures_changed(rows=False, parts=[REPORTS])  # reports due, not what is counted
     return len(rows)
 
 
