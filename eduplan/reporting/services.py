@@ -25,7 +25,7 @@ from eduplan.org.access import Action, User, require, signed_in
 from eduplan.org.models import OrgUnit, UnitType
 from eduplan.org.selectors import units_open_between
 from eduplan.reporting.definitions import FormDefinition, definition_from_json
-from eduplan.reporting.entry_window import entry_open_require
+from eduplan.reporting.entry_window import entry_open_check, entry_open_require
 from eduplan.reporting.idempotency import idempotency_key_claim
 from eduplan.reporting.models import (
     DataElement,
@@ -146,6 +146,10 @@ def form_definition(version: FormVersion) -> FormDefinition:
 
 
 _DEFINITIONS: dict[tuple[int, str], FormDefinition] = {}
+
+
+# A report's values by element code: (number, text), as stored.
+StoredValues = dict[str, tuple[Decimal | None, str]]
 
 
 def _element_ids(codes: tuple[str, ...]) -> dict[str, int]:
@@ -271,7 +275,8 @@ def submission_save(
     revision: int | None = None,
     subject: str = "",
     idempotency_key: str | None = None,
-    answer: Callable[[Submission], dict[str, Any]] | None = None,
+    answer: Callable[[Submission, StoredValues], dict[str, Any]] | None = None,
+    expected: ExpectedReport | None = None,
 ) -> Submission:
     """Save values as a draft (creating the submission on first save).
 
@@ -279,8 +284,10 @@ def submission_save(
     to report, a value that does not fit its element, a stale revision, a locked report.
     A retry with the same idempotency key returns the first result without writing again;
     the same key with another request (values, revision, report) is refused (KeyReused).
-    With a key, `answer(submission)` (the response a retry replays) is stored with it in
-    the same write; a retry does not call it.
+    With a key, `answer(submission, values)` (the response a retry replays; `values`: the
+    report's values after the save, by element code) is stored with it in the same write;
+    a retry does not call it. `expected`: the expected report as the caller read it with
+    `expected_report_for_entry` (with `closed_on`), so the save does not read it again.
     """
     require(user, Action.REPORT_ENTER, org_unit)
     period = period_from_code(period_code)
@@ -299,9 +306,15 @@ def submission_save(
         )
         if replay is not None:
             return replay
-    if not ExpectedReport.objects.filter(
-        form=form, period=period.code, org_unit=org_unit, subject=subject
-    ).exists():
+    known = expected is not None and (
+        (expected.form_id, expected.period, expected.org_unit_id, expected.subject)
+        == (form.pk, period.code, org_unit.pk, subject)
+    )
+    if not known and not (
+        ExpectedReport.objects.filter(
+            form=form, period=period.code, org_unit=org_unit, subject=subject
+        ).exists()
+    ):
         raise InputError(
             ERR_NOT_EXPECTED % {"unit": org_unit.name, "form": form.name, "period": period.label},
             where=f"{form.code} {period.code} {org_unit.code}",
@@ -321,10 +334,16 @@ def submission_save(
         raise InputError(
             ERR_LOCKED % {"status": Status(submission.status).label}, where=str(submission)
         )
-    entry_open_require(form=form, period_code=period.code, status=submission.status)
+    if known:
+        closed_on: datetime.date | None = getattr(expected, "closed_on", None)
+        entry_open_check(
+            form=form, period_code=period.code, status=submission.status, closed_on=closed_on
+        )
+    else:
+        entry_open_require(form=form, period_code=period.code, status=submission.status)
     # Values are stored against the version now in force.
     submission.form_version = form.current_version
-    changes = _store_values(submission, definition, parsed, created=created)
+    changes, stored = _store_values(submission, definition, parsed, created=created)
     if changes and not created:  # a new report was created at its first revision
         submission.revision += 1
         submission.save(update_fields=["revision", "form_version", "updated_at"])
@@ -332,7 +351,7 @@ def submission_save(
         _event(submission, user, "create" if created else "save", changes=changes)
     if key_row is not None:
         key_row.submission = submission
-        key_row.response = answer(submission) if answer is not None else None
+        key_row.response = answer(submission, stored) if answer is not None else None
         key_row.save(update_fields=["submission", "response"])
     return submission
 
@@ -349,8 +368,11 @@ def _submission_to_save(
     """The submission a save writes to, locked, and whether this save created it; a
     stale revision (or a first save that lost the race to another) is a ConflictError."""
     lookup = {"form": form, "org_unit": org_unit, "period": period.code, "subject": subject}
-    # One locking read: the row if it is there (locked), nothing otherwise.
-    submission = _lockable().filter(**lookup).first()
+    # One locking read: the row if it is there (locked), nothing otherwise; its form and
+    # unit are the ones the caller holds (not joined: the row's own columns only).
+    submission = Submission.objects.select_for_update(of=("self",)).filter(**lookup).first()
+    if submission is not None:
+        submission.form, submission.org_unit = form, org_unit
     if submission is None:
         try:
             with transaction.atomic():
@@ -369,7 +391,9 @@ def _store_values(
     parsed: dict[str, tuple[Decimal | None, str]],
     *,
     created: bool,
-) -> list[dict[str, str]]:
+) -> tuple[list[dict[str, str]], StoredValues]:
+    """Write the parsed values: (the changes, each element's old and new value as shown;
+    the report's values after the save for the definition's elements, by code)."""
     element_ids = _element_ids(tuple(e.code for e in definition.elements))
     codes_by_id = {pk: code for code, pk in element_ids.items()}
     current = (
@@ -377,6 +401,7 @@ def _store_values(
         if created
         else {codes_by_id.get(v.element_id, ""): v for v in submission.values.all()}
     )
+    stored = {code: (v.number, v.text) for code, v in current.items() if code}
     changes: list[dict[str, str]] = []
     to_create, to_update, to_delete = [], [], []
     for code, (number, text) in parsed.items():
@@ -388,9 +413,12 @@ def _store_values(
             continue
         changes.append({"element": code, "old": old_display, "new": new_display})
         if number is None and not text:
+            stored.pop(code, None)
             if old:
                 to_delete.append(old.pk)
-        elif old:
+            continue
+        stored[code] = (number, text)
+        if old:
             old.number, old.text = number, text
             to_update.append(old)
         else:
@@ -411,7 +439,7 @@ def _store_values(
         DataValue.objects.bulk_update(to_update, ["number", "text"])
     if to_delete:
         DataValue.objects.filter(pk__in=to_delete).delete()
-    return changes
+    return changes, stored
 
 
 def submission_values(submission: Submission) -> dict[str, tuple[Decimal | None, str]]:
