@@ -306,19 +306,9 @@ def submission_save(
         )
         if replay is not None:
             return replay
-    known = expected is not None and (
-        (expected.form_id, expected.period, expected.org_unit_id, expected.subject)
-        == (form.pk, period.code, org_unit.pk, subject)
+    known = _expected_require(
+        form=form, period=period, org_unit=org_unit, subject=subject, expected=expected
     )
-    if not known and not (
-        ExpectedReport.objects.filter(
-            form=form, period=period.code, org_unit=org_unit, subject=subject
-        ).exists()
-    ):
-        raise InputError(
-            ERR_NOT_EXPECTED % {"unit": org_unit.name, "form": form.name, "period": period.label},
-            where=f"{form.code} {period.code} {org_unit.code}",
-        )
     assert form.current_version is not None
     definition = form_definition(form.current_version)
     parsed = _parse_values(definition, values)
@@ -334,8 +324,8 @@ def submission_save(
         raise InputError(
             ERR_LOCKED % {"status": Status(submission.status).label}, where=str(submission)
         )
-    if known:
-        closed_on: datetime.date | None = getattr(expected, "closed_on", None)
+    if known is not None:
+        closed_on: datetime.date | None = getattr(known, "closed_on", None)
         entry_open_check(
             form=form, period_code=period.code, status=submission.status, closed_on=closed_on
         )
@@ -354,6 +344,32 @@ def submission_save(
         key_row.response = answer(submission, stored) if answer is not None else None
         key_row.save(update_fields=["submission", "response"])
     return submission
+
+
+def _expected_require(
+    *,
+    form: Form,
+    period: Period,
+    org_unit: OrgUnit,
+    subject: str,
+    expected: ExpectedReport | None,
+) -> ExpectedReport | None:
+    """Refuse a report nobody expects. Returns the caller's `expected` when it is this
+    save's report (read with its closing day: nothing to read again), else None after
+    one query."""
+    if expected is not None and (
+        (expected.form_id, expected.period, expected.org_unit_id, expected.subject)
+        == (form.pk, period.code, org_unit.pk, subject)
+    ):
+        return expected
+    if not ExpectedReport.objects.filter(
+        form=form, period=period.code, org_unit=org_unit, subject=subject
+    ).exists():
+        raise InputError(
+            ERR_NOT_EXPECTED % {"unit": org_unit.name, "form": form.name, "period": period.label},
+            where=f"{form.code} {period.code} {org_unit.code}",
+        )
+    return None
 
 
 def _submission_to_save(
