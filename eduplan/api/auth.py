@@ -63,7 +63,7 @@ def _token_by_hash(key_hash: str) -> QuerySet[ApiToken]:
 
 
 # Every API request makes this read: compiled once per connection (core/compiled_reads.py).
-_TOKEN_BY_HASH = CompiledRead(ApiToken, _token_by_hash, "key_hash")
+_TOKEN_BY_HASH = CompiledRead(ApiToken, _token_by_hash, key_hash=str)
 
 
 def api_token_user(*, key: str) -> SignedInUser | None:

@@ -42,38 +42,59 @@ class _Compiled:
     annotations: dict[str, int]
 
 
-def _stand_in(name: str) -> str:
-    return f"\x00compiled-read:{name}\x00"
+def _stand_in(name: str, kind: type, number: int, draft: int) -> str | int:
+    """A value to find the parameter's place in the compiled SQL (small, for an integer:
+    Django refuses values out of a field's range before they reach the SQL)."""
+    if kind is int:
+        return 20_011 + 100 * draft + number
+    assert kind is str, f"a compiled read takes strings and integers, not {kind}"
+    return f"\x00compiled-read-{draft}:{name}\x00"
 
 
 class CompiledRead(Generic[M]):
     """`build(**values)` compiled once per connection; `first(**values)` runs it.
 
     `build` must return a queryset of model instances ordered and sliced as wanted (e.g.
-    `.order_by("pk")[:1]`) whose every value given as a keyword is a string compared
-    as it is (a code, a hash), so that a stand-in string can mark its place."""
+    `.order_by("pk")[:1]`) that compares each of its keyword values, of the kind `params`
+    names (str or int), as it is (a code, a hash, an id), so that a stand-in value can
+    mark its place. A read under `select_for_update` is run inside the caller's
+    transaction, as Django requires."""
 
-    def __init__(self, model: type[M], build: Callable[..., QuerySet[M]], *names: str) -> None:
+    def __init__(self, model: type[M], build: Callable[..., QuerySet[M]], **params: type) -> None:
         self.model = model
         self.build = build
-        self.names = names
+        self.params = params
         self._compiled: weakref.WeakKeyDictionary[Any, _Compiled] = weakref.WeakKeyDictionary()
 
     def _compile(self, alias: str) -> _Compiled:
-        stand_ins = {name: _stand_in(name) for name in self.names}
-        queryset = self.build(**stand_ins).using(alias)
-        compiler = queryset.query.get_compiler(using=alias)
-        sql, params = compiler.as_sql()
-        by_value = {value: name for name, value in stand_ins.items()}
-        names = tuple(by_value.get(p) if isinstance(p, str) else None for p in params)
-        missing = set(self.names) - set(names)
+        """Compile the queryset twice with different stand-ins: a parameter that follows
+        them is the caller's value, one that stays is the queryset's own constant."""
+        drafts = []
+        for draft in (1, 2):
+            stand_ins = {
+                name: _stand_in(name, kind, number, draft)
+                for number, (name, kind) in enumerate(self.params.items())
+            }
+            compiler = self.build(**stand_ins).using(alias).query.get_compiler(using=alias)
+            sql, params = compiler.as_sql()
+            by_value = {(type(value), value): name for name, value in stand_ins.items()}
+            drafts.append((compiler, sql, params, by_value))
+        (compiler, sql, params, by_value), (_c, other_sql, other_params, other_by_value) = drafts
+        assert sql == other_sql and len(params) == len(other_params), "the SQL follows values"
+        names = []
+        for first, second in zip(params, other_params, strict=True):
+            name = by_value.get((type(first), first))
+            assert name == other_by_value.get((type(second), second)), "a value is not plain"
+            assert name is not None or first == second, "a value is not plain"
+            names.append(name)
+        missing = set(self.params) - set(names)
         assert not missing, f"the compiled read does not use {missing}"
         select, klass_info = compiler.select, compiler.klass_info
         fields = klass_info["select_fields"]
         start, end = fields[0], fields[-1] + 1
         return _Compiled(
             sql=sql,
-            names=names,
+            names=tuple(names),
             constants=tuple(params),
             compiler=compiler,
             model=klass_info["model"],
@@ -85,7 +106,7 @@ class CompiledRead(Generic[M]):
             annotations=dict(compiler.annotation_col_map or {}),
         )
 
-    def all(self, **values: str) -> list[M]:
+    def all(self, **values: str | int) -> list[M]:
         alias = router.db_for_read(self.model)
         connection = connections[alias]
         compiled = self._compiled.get(connection)
@@ -110,6 +131,6 @@ class CompiledRead(Generic[M]):
             found.append(obj)  # type: ignore[arg-type]
         return found
 
-    def first(self, **values: str) -> M | None:
+    def first(self, **values: str | int) -> M | None:
         found = self.all(**values)
         return found[0] if found else None

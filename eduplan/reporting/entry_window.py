@@ -92,7 +92,12 @@ def _expected_for_entry(
 
 
 _EXPECTED_FOR_ENTRY = CompiledRead(
-    ExpectedReport, _expected_for_entry, "form_code", "period_code", "unit_code", "subject"
+    ExpectedReport,
+    _expected_for_entry,
+    form_code=str,
+    period_code=str,
+    unit_code=str,
+    subject=str,
 )
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from eduplan.core.compiled_reads import CompiledRead
 from eduplan.core.errors import InputError
 from eduplan.core.figures_cache import figures_changed
 from eduplan.core.periods import Period, period_from_code
@@ -29,7 +30,6 @@ from eduplan.reporting.entry_window import entry_open_check, entry_open_require
 from eduplan.reporting.idempotency import idempotency_key_claim
 from eduplan.reporting.models import (
     DataElement,
-    DataValue,
     ExpectedReport,
     Form,
     FormVersion,
@@ -41,7 +41,8 @@ from eduplan.reporting.models import (
 from eduplan.reporting.notices import submission_returned_notify, submission_waiting_notify
 from eduplan.reporting.plausibility import context_numbers
 from eduplan.reporting.rules import holds
-from eduplan.reporting.values import ValueRefused, display_value, parse_value
+from eduplan.reporting.value_store import StoredValues, submission_values_write
+from eduplan.reporting.values import ValueRefused, parse_value
 
 TRANSITIONS: dict[str, set[str]] = {
     Status.DRAFT: {Status.SUBMITTED},
@@ -146,15 +147,6 @@ def form_definition(version: FormVersion) -> FormDefinition:
 
 
 _DEFINITIONS: dict[tuple[int, str], FormDefinition] = {}
-
-
-# A report's values by element code: (number, text), as stored.
-StoredValues = dict[str, tuple[Decimal | None, str]]
-
-
-def _element_ids(codes: tuple[str, ...]) -> dict[str, int]:
-    """Element ids by code (one query; ids are not cached, since rows may be recreated)."""
-    return dict(DataElement.objects.filter(code__in=codes).values_list("code", "pk"))
 
 
 def due_date(form: Form, period: Period) -> datetime.date:
@@ -333,7 +325,7 @@ def submission_save(
         entry_open_require(form=form, period_code=period.code, status=submission.status)
     # Values are stored against the version now in force.
     submission.form_version = form.current_version
-    changes, stored = _store_values(submission, definition, parsed, created=created)
+    changes, stored = submission_values_write(submission, definition, parsed, created=created)
     if changes and not created:  # a new report was created at its first revision
         submission.revision += 1
         submission.save(update_fields=["revision", "form_version", "updated_at"])
@@ -372,6 +364,22 @@ def _expected_require(
     return None
 
 
+def _submission_locked(
+    form_id: int, org_unit_id: int, period: str, subject: str
+) -> QuerySet[Submission]:
+    return (
+        Submission.objects.select_for_update(of=("self",))
+        .filter(form_id=form_id, org_unit_id=org_unit_id, period=period, subject=subject)
+        .order_by("pk")[:1]
+    )
+
+
+# Every save makes this read: compiled once per connection (core/compiled_reads.py).
+_SUBMISSION_LOCKED = CompiledRead(
+    Submission, _submission_locked, form_id=int, org_unit_id=int, period=str, subject=str
+)
+
+
 def _submission_to_save(
     *,
     form: Form,
@@ -386,7 +394,9 @@ def _submission_to_save(
     lookup = {"form": form, "org_unit": org_unit, "period": period.code, "subject": subject}
     # One locking read: the row if it is there (locked), nothing otherwise; its form and
     # unit are the ones the caller holds (not joined: the row's own columns only).
-    submission = Submission.objects.select_for_update(of=("self",)).filter(**lookup).first()
+    submission = _SUBMISSION_LOCKED.first(
+        form_id=form.pk, org_unit_id=org_unit.pk, period=period.code, subject=subject
+    )
     if submission is not None:
         submission.form, submission.org_unit = form, org_unit
     if submission is None:
@@ -399,63 +409,6 @@ def _submission_to_save(
         return created, True
     _check_revision(submission, revision)
     return submission, False
-
-
-def _store_values(
-    submission: Submission,
-    definition: FormDefinition,
-    parsed: dict[str, tuple[Decimal | None, str]],
-    *,
-    created: bool,
-) -> tuple[list[dict[str, str]], StoredValues]:
-    """Write the parsed values: (the changes, each element's old and new value as shown;
-    the report's values after the save for the definition's elements, by code)."""
-    element_ids = _element_ids(tuple(e.code for e in definition.elements))
-    codes_by_id = {pk: code for code, pk in element_ids.items()}
-    current = (
-        {}  # a report this save created has no values yet
-        if created
-        else {codes_by_id.get(v.element_id, ""): v for v in submission.values.all()}
-    )
-    stored = {code: (v.number, v.text) for code, v in current.items() if code}
-    changes: list[dict[str, str]] = []
-    to_create, to_update, to_delete = [], [], []
-    for code, (number, text) in parsed.items():
-        element = definition.element(code)
-        old = current.get(code)
-        old_display = display_value(element, old.number, old.text) if old else ""
-        new_display = display_value(element, number, text)
-        if old_display == new_display:
-            continue
-        changes.append({"element": code, "old": old_display, "new": new_display})
-        if number is None and not text:
-            stored.pop(code, None)
-            if old:
-                to_delete.append(old.pk)
-            continue
-        stored[code] = (number, text)
-        if old:
-            old.number, old.text = number, text
-            to_update.append(old)
-        else:
-            to_create.append(
-                DataValue(
-                    submission=submission,
-                    element_id=element_ids[code],
-                    org_unit_id=submission.org_unit_id,
-                    period=submission.period,
-                    number=number,
-                    text=text,
-                )
-            )
-    # Each only when needed: even an empty delete builds its query and collector.
-    if to_create:
-        DataValue.objects.bulk_create(to_create)
-    if to_update:
-        DataValue.objects.bulk_update(to_update, ["number", "text"])
-    if to_delete:
-        DataValue.objects.filter(pk__in=to_delete).delete()
-    return changes, stored
 
 
 def submission_values(submission: Submission) -> dict[str, tuple[Decimal | None, str]]:

@@ -30,7 +30,6 @@ from eduplan.reporting.entry_window import expected_report_for_entry
 from eduplan.reporting.idempotency import idempotency_key_response
 from eduplan.reporting.models import ExpectedReport, Form, Submission
 from eduplan.reporting.services import (
-    StoredValues,
     form_definition,
     submission_approve,
     submission_check,
@@ -39,6 +38,7 @@ from eduplan.reporting.services import (
     submission_save,
     submission_submit,
 )
+from eduplan.reporting.value_store import StoredValues
 from eduplan.reporting.values import display_value
 
 router = Router(tags=["submissions"])
