@@ -110,7 +110,11 @@ def units_changed(unit_ids: Iterable[int | None] | None, *, provider: str = "") 
     FigureDirty.objects.bulk_create(
         [FigureDirty(unit_id=i, provider=provider) for i in sorted(ids)], ignore_conflicts=True
     )
-    transaction.on_commit(_refresh_soon)
+    # One refresh task per transaction, however many writes in it mark units (a rolled
+    # back savepoint drops its callback, and the next mark registers it again).
+    waiting = transaction.get_connection().run_on_commit
+    if not any(callback is _refresh_soon for _sids, callback, _robust in waiting):
+        transaction.on_commit(_refresh_soon)
 
 
 def _refresh_soon() -> None:
