@@ -32,6 +32,7 @@ class _Compiled:
     sql: str
     # For each parameter: the name of the caller's value, or None for a constant.
     names: tuple[str | None, ...]
+    casts: tuple[type, ...]
     constants: tuple[Any, ...]
     compiler: Any
     model: type[Model]
@@ -49,6 +50,16 @@ def _stand_in(name: str, kind: type, number: int, draft: int) -> str | int:
         return 20_011 + 100 * draft + number
     assert kind is str, f"a compiled read takes strings and integers, not {kind}"
     return f"\x00compiled-read-{draft}:{name}\x00"
+
+
+def _kind(value: Any) -> type | None:
+    """str or int for a value that may stand in for the caller's (a backend's own integer
+    types, e.g. psycopg's Int2, count as int), None for any other constant."""
+    if isinstance(value, str):
+        return str
+    if isinstance(value, int) and not isinstance(value, bool):
+        return int
+    return None
 
 
 class CompiledRead(Generic[M]):
@@ -77,16 +88,18 @@ class CompiledRead(Generic[M]):
             }
             compiler = self.build(**stand_ins).using(alias).query.get_compiler(using=alias)
             sql, params = compiler.as_sql()
-            by_value = {(type(value), value): name for name, value in stand_ins.items()}
+            by_value = {(_kind(value), value): name for name, value in stand_ins.items()}
             drafts.append((compiler, sql, params, by_value))
         (compiler, sql, params, by_value), (_c, other_sql, other_params, other_by_value) = drafts
         assert sql == other_sql and len(params) == len(other_params), "the SQL follows values"
-        names = []
+        names, casts = [], []
         for first, second in zip(params, other_params, strict=True):
-            name = by_value.get((type(first), first))
-            assert name == other_by_value.get((type(second), second)), "a value is not plain"
+            name = by_value.get((_kind(first), first))
+            assert name == other_by_value.get((_kind(second), second)), "a value is not plain"
             assert name is not None or first == second, "a value is not plain"
             names.append(name)
+            # The backend's own type for the value (PostgreSQL: Int2 for a small integer).
+            casts.append(type(first))
         missing = set(self.params) - set(names)
         assert not missing, f"the compiled read does not use {missing}"
         select, klass_info = compiler.select, compiler.klass_info
@@ -95,6 +108,7 @@ class CompiledRead(Generic[M]):
         return _Compiled(
             sql=sql,
             names=tuple(names),
+            casts=tuple(casts),
             constants=tuple(params),
             compiler=compiler,
             model=klass_info["model"],
@@ -113,8 +127,10 @@ class CompiledRead(Generic[M]):
         if compiled is None:
             compiled = self._compiled[connection] = self._compile(alias)
         params = [
-            values[name] if name is not None else constant
-            for name, constant in zip(compiled.names, compiled.constants, strict=True)
+            cast(values[name]) if name is not None else constant
+            for name, cast, constant in zip(
+                compiled.names, compiled.casts, compiled.constants, strict=True
+            )
         ]
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
