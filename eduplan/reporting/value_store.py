@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from eduplan.core.compiled_reads import CompiledRead
 from eduplan.reporting.definitions import FormDefinition
 from eduplan.reporting.models import DataElement, DataValue, Submission
 from eduplan.reporting.values import display_value
@@ -13,8 +14,18 @@ StoredValues = dict[str, tuple[Decimal | None, str]]
 
 
 def element_ids_of(codes: tuple[str, ...]) -> dict[str, int]:
-    """Element ids by code (one query; ids are not cached, since rows may be recreated)."""
-    return dict(DataElement.objects.filter(code__in=codes).values_list("code", "pk"))
+    """Element ids by code (one query; ids are not cached, since rows may be recreated,
+    but the query is compiled once per connection for each form version's codes)."""
+    read = _ELEMENT_READS.get(codes)
+    if read is None:
+        read = _ELEMENT_READS[codes] = CompiledRead(
+            DataElement, lambda: DataElement.objects.filter(code__in=codes).only("code")
+        )
+    return {element.code: element.pk for element in read.all()}
+
+
+# One read per list of codes (a form version's): a few dozen in a deployment.
+_ELEMENT_READS: dict[tuple[str, ...], CompiledRead[DataElement]] = {}
 
 
 def submission_values_write(
