@@ -49,7 +49,7 @@ def parts_changed(parts: Iterable[str]) -> None:
         [FigureDirty(unit_id=unit, provider=f"{PART_MARK}{name}") for name in names],
         ignore_conflicts=True,
     )
-    transaction.on_commit(refresh_soon)
+    refresh_after_commit()
 
 
 def rows_part(provider: str) -> str:
@@ -80,6 +80,15 @@ def raise_parts(names: set[str]) -> None:
         row = f"{PART_STAMP}{name}"
         if not DataStamp.objects.filter(name=row).update(number=F("number") + 1):
             DataStamp.objects.create(name=row, number=1)
+
+
+def refresh_after_commit() -> None:
+    """Queue the store's refresh once the writing transaction commits: one task per
+    transaction, however many writes in it mark units or parts (a rolled back savepoint
+    drops its callback, and the next mark registers it again)."""
+    waiting = transaction.get_connection().run_on_commit
+    if not any(callback is refresh_soon for _sids, callback, _robust in waiting):
+        transaction.on_commit(refresh_soon)
 
 
 def refresh_soon() -> None:

@@ -47,7 +47,7 @@ from eduplan.core.figure_parts import (
     PART_MARK,
     metric_part,
     raise_parts,
-    refresh_soon,
+    refresh_after_commit,
     rows_part,
     settings_digest,
 )
@@ -113,7 +113,7 @@ def units_changed(unit_ids: Iterable[int | None] | None, *, provider: str = "") 
     FigureDirty.objects.bulk_create(
         [FigureDirty(unit_id=i, provider=provider) for i in sorted(ids)], ignore_conflicts=True
     )
-    transaction.on_commit(refresh_soon)
+    refresh_after_commit()
 
 
 def register_source(
