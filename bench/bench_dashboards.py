@@ -15,7 +15,8 @@ the demo leader (and, for the districts page, as a district official):
 - warm: `--requests` requests in a row, p50 and p95: what everyone else waits;
 - queries: SQL statements per request, cold and warm.
 
-The reference is the login page, timed the same way in the same process; each page's
+The process collects garbage as a web worker does (`core/gc_tuning.py`). The reference
+is the login page, timed the same way in the same process; each page's
 median is also given as a multiple of it, so runs on noisy machines compare.
 """
 
@@ -40,6 +41,9 @@ def main() -> None:
     parser.add_argument("--at", default="2016B6")
     args = parser.parse_args()
     django_on_scratch("eduplan-dash-")
+    from eduplan.core.gc_tuning import gc_tune
+
+    gc_tune()  # as each web worker does after the fork (eduplan/gunicorn_conf.py)
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.db import connection

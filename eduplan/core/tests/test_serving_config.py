@@ -64,3 +64,22 @@ def test_gunicorn_sizes_each_workers_pool_to_its_threads(monkeypatch):
     assert conf.raw_env == ["DB_POOL_MAX_SIZE=7", "DB_POOL_MIN_SIZE=2"]
     monkeypatch.setenv("DB_POOL_MAX_SIZE", "20")
     assert importlib.reload(gunicorn_conf).raw_env[0] == "DB_POOL_MAX_SIZE=20"
+
+
+def test_each_web_worker_collects_garbage_less_often_as_configured(monkeypatch):
+    import gc
+
+    from eduplan.core.gc_tuning import DEFAULT, gc_thresholds
+
+    before = gc.get_threshold()
+    try:
+        monkeypatch.delenv("EDUPLAN_GC_THRESHOLDS", raising=False)
+        assert gc_thresholds() == DEFAULT
+        gunicorn_conf.post_fork(None, None)
+        assert gc.get_threshold() == DEFAULT
+        monkeypatch.setenv("EDUPLAN_GC_THRESHOLDS", "20000,20,100")
+        gunicorn_conf.post_fork(None, None)
+        assert gc.get_threshold() == (20000, 20, 100)
+        assert gunicorn_conf.max_requests > gunicorn_conf.max_requests_jitter > 0
+    finally:
+        gc.set_threshold(*before)
