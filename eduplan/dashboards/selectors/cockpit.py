@@ -145,7 +145,20 @@ class Cockpit:
 
     @cached_property
     def behind(self) -> Behind:
-        return behind_build(plan_items=self._plan_items(), orders=self._orders.behind)
+        """Kept while neither the figures nor the user's orders move (a province's orders
+        behind name thousands of owners, ranked on each build)."""
+        frame = self.frame
+        orders = part_stamps().get(ORDERS, 0)
+        return figures_cached(
+            frame.stamp,
+            f"behind-built:{frame.plan.pk}:{frame.unit.pk}:{frame.at.code}:{get_language()}"
+            f":{self._orders_key}:{orders}",
+            lambda: behind_build(plan_items=self._plan_items(), orders=self._orders.behind),
+        )
+
+    @cached_property
+    def _orders_key(self) -> str:
+        return f"{orders_seen_by(self.user)}:{self.day.isoformat()}:{get_language()}"
 
     def _plan_items(self) -> list[BehindItem]:
         frame = self.frame
@@ -159,9 +172,10 @@ class Cockpit:
     def _orders(self) -> OrdersSeen:
         """The user's orders, read again only once an order moved (or the day turned):
         users who see the same orders share them."""
-        key = f"orders:{orders_seen_by(self.user)}:{self.day.isoformat()}:{get_language()}"
         return figures_cached(
-            part_stamps().get(ORDERS, 0), key, lambda: orders_seen(self.user, self.day)
+            part_stamps().get(ORDERS, 0),
+            f"orders:{self._orders_key}",
+            lambda: orders_seen(self.user, self.day),
         )
 
     @property
