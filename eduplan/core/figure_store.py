@@ -15,8 +15,9 @@ Kept current, not recomputed:
   its ancestors' roll-ups by the difference, so an approval costs the same whatever the
   size of the tree;
 - a metric is built whole the first time it is read (`metric_stored`), and
-  `store_rebuild()` (`eduplan figures rebuild`) builds every stored metric again from the
-  rows, for repair; the property tests prove the kept and the rebuilt figures equal.
+  `figure_rebuild.store_rebuild()` (`eduplan figures rebuild`) builds every stored metric
+  again from the rows, for repair; the property tests prove the kept and the rebuilt
+  figures equal.
 
 One writer at a time works on the store (a row lock); writers of data only insert marks.
 """
@@ -353,24 +354,30 @@ def store_refresh() -> int:
         return 0
     with transaction.atomic():
         _lock()
-        marks = list(FigureDirty.objects.values_list("pk", "unit_id", "provider"))
-        if not marks:
-            return 0
-        ids = {unit for _pk, unit, _provider in marks}
-        found = _paths(ids - {EVERYTHING})
-        if EVERYTHING in ids or found is None:
-            _forget_everything()
-        else:
-            by_provider: dict[str, set[str]] = defaultdict(set)
-            for _pk, unit, provider in marks:
-                by_provider[provider].add(found[unit])
-            stored = _stored_facts(set(found.values()))
-            for key in StoredMetric.objects.values_list("key", flat=True):
-                m = _stored_metric(key)
-                paths = by_provider[""] | by_provider[m.provider] if m else set()
-                if m is not None and paths:
-                    _refresh_units(m, paths, stored[key])
-        FigureDirty.objects.filter(pk__in=[pk for pk, _unit, _provider in marks]).delete()
+        return _work_off()
+
+
+def _work_off(skip: frozenset[str] = frozenset()) -> int:
+    """Work off the marks made so far for every stored metric but those in `skip` (which
+    are being rebuilt), the store's lock held; returns the marks worked off."""
+    marks = list(FigureDirty.objects.values_list("pk", "unit_id", "provider"))
+    if not marks:
+        return 0
+    ids = {unit for _pk, unit, _provider in marks}
+    found = _paths(ids - {EVERYTHING})
+    if EVERYTHING in ids or found is None:
+        _forget_everything(skip)
+    else:
+        by_provider: dict[str, set[str]] = defaultdict(set)
+        for _pk, unit, provider in marks:
+            by_provider[provider].add(found[unit])
+        stored = _stored_facts(set(found.values()))
+        for key in StoredMetric.objects.values_list("key", flat=True):
+            m = None if key in skip else _stored_metric(key)
+            paths = by_provider[""] | by_provider[m.provider] if m else set()
+            if m is not None and paths:
+                _refresh_units(m, paths, stored[key])
+    FigureDirty.objects.filter(pk__in=[pk for pk, _unit, _provider in marks]).delete()
     return len(marks)
 
 
@@ -397,8 +404,13 @@ def _forget(key: str) -> None:
     TreeFigure.objects.filter(key=key).delete()
 
 
-def _forget_everything() -> None:
-    """Every stored figure is dropped; each metric is built again when next read."""
+def _forget_everything(keep: frozenset[str] = frozenset()) -> None:
+    """Every stored figure is dropped (but those of `keep`, being rebuilt); each metric is
+    built again when next read."""
+    if keep:
+        for key in set(StoredMetric.objects.values_list("key", flat=True)) - keep:
+            _forget(key)
+        return
     if connection.vendor == "postgresql":
         tables = [StoredMetric, UnitFigure, TreeFigure]
         with connection.cursor() as cursor:
@@ -434,26 +446,6 @@ def store_warm(keys: Iterable[str]) -> int:
     return stored
 
 
-def store_rebuild(keys: Iterable[str] | None = None) -> list[str]:
-    """Build the stored metrics (or `keys`) again from their rows; returns the keys."""
-    with transaction.atomic():
-        _lock()
-        chosen = (
-            list(keys)
-            if keys is not None
-            else list(StoredMetric.objects.values_list("key", flat=True))
-        )
-        FigureDirty.objects.all().delete()
-        built = []
-        for key in chosen:
-            _forget(key)
-            m = _stored_metric(key)
-            if m is not None:
-                _build(m)
-                built.append(key)
-    return built
-
-
 Snapshot = tuple[frozenset[tuple[Any, ...]], frozenset[tuple[Any, ...]]]
 
 
@@ -466,22 +458,6 @@ def store_snapshot(key: str) -> Snapshot:
         "path", "parent", "period", "until", "num", "den", "num_rows", "den_rows", "units"
     )
     return frozenset(units), frozenset(tree)
-
-
-def store_check(keys: Iterable[str] | None = None) -> dict[str, int]:
-    """Rebuild the stored metrics (or those of `keys` that are stored) and compare: the
-    number of rows that differed from the kept ones, per metric (0: the kept figures were
-    right). The rebuilt stay."""
-    store_refresh()
-    stored = set(StoredMetric.objects.values_list("key", flat=True))
-    chosen = sorted(stored if keys is None else stored.intersection(keys))
-    kept = {key: store_snapshot(key) for key in chosen}
-    store_rebuild(chosen)
-    out = {}
-    for key, (units, tree) in kept.items():
-        units_now, tree_now = store_snapshot(key)
-        out[key] = len(units ^ units_now) + len(tree ^ tree_now)
-    return out
 
 
 # --- building a metric whole, in SQL -------------------------------------------------

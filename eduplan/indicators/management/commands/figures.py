@@ -8,7 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Count
 
-from eduplan.core.figure_store import store_check, store_rebuild, store_refresh
+from eduplan.core.figure_rebuild import store_check, store_rebuild
+from eduplan.core.figure_store import store_refresh
 from eduplan.core.metrics import UnknownMetric, metric
 from eduplan.core.models import FigureDirty, StoredMetric, TreeFigure, UnitFigure
 from eduplan.indicators.selectors import bound_metric_keys
