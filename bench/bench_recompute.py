@@ -262,10 +262,15 @@ def _compared(figures: Figures, key: tuple[str, str, str, str]) -> tuple[Any, ..
     from eduplan.core.metrics import OverTime, OverUnits, metric
 
     num, den, units = figures[key]
-    m = metric(key[0])
-    if m.over_time is OverTime.SUM and m.over_units is not OverUnits.AVERAGE:
-        return (num, den)
-    return (num, den, units)
+    if key[0] not in _UNITS_COMPARED:  # metric() reads a form's element from the database
+        m = metric(key[0])
+        _UNITS_COMPARED[key[0]] = not (
+            m.over_time is OverTime.SUM and m.over_units is not OverUnits.AVERAGE
+        )
+    return (num, den, units) if _UNITS_COMPARED[key[0]] else (num, den)
+
+
+_UNITS_COMPARED: dict[str, bool] = {}
 
 
 def figures_differences(platform: Figures, duck: Figures, *, show: int = 5) -> list[str]:
