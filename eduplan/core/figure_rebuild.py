@@ -28,8 +28,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count
 
+from eduplan.core.figure_build import metric_build
 from eduplan.core.figure_store import (
-    _build,
     _forget,
     _lock,
     _stored_metric,
@@ -89,8 +89,7 @@ def store_rebuild(
             _build_in_threads(_biggest_first(metrics), chosen_workers, worker_context)
         else:
             for m in metrics:
-                _forget(m.key)
-                _build(m)
+                metric_build(m)
     return [m.key for m in metrics]
 
 
@@ -121,8 +120,7 @@ def _build_in_threads(metrics: list[Metric], workers: int, context: WorkerContex
                     except queue.Empty:
                         return
                     with transaction.atomic():
-                        _forget(m.key)
-                        _build(m)
+                        metric_build(m)
         except BaseException as error:  # raised again in the calling thread
             failed.append(error)
         finally:

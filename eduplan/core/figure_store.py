@@ -40,7 +40,6 @@ from django.db.models import (
     Model,
     QuerySet,
     Sum,
-    Value,
 )
 from django.db.models.signals import post_delete, post_save, pre_save
 
@@ -49,7 +48,6 @@ from eduplan.core.metrics import Metric, OverTime, UnknownMetric, metric
 from eduplan.core.models import (
     DataStamp,
     FigureDirty,
-    FigurePath,
     StoredMetric,
     TreeFigure,
     UnitFigure,
@@ -432,8 +430,9 @@ def metric_stored(m: Metric) -> bool:
     with transaction.atomic():
         _lock()
         if not StoredMetric.objects.filter(key=m.key, settings_digest=digest).exists():
-            _forget(m.key)
-            _build(m)
+            from eduplan.core.figure_build import metric_build  # it builds on this module
+
+            metric_build(m)
     return True
 
 
@@ -458,92 +457,3 @@ def store_snapshot(key: str) -> Snapshot:
         "path", "parent", "period", "until", "num", "den", "num_rows", "den_rows", "units"
     )
     return frozenset(units), frozenset(tree)
-
-
-# --- building a metric whole, in SQL -------------------------------------------------
-
-
-def _insert_select(
-    model: type[Model], columns: dict[str, str | Value], query: QuerySet[Any]
-) -> None:
-    """INSERT INTO model (columns) SELECT … FROM (query) inner_rows: the rows never leave
-    the database. `columns` maps each column to a constant or to SQL over the inner
-    query's columns (`inner_rows.<name>`)."""
-    sql, params = query.query.sql_with_params()
-    picks, constants = [], []
-    for source in columns.values():
-        if isinstance(source, Value):
-            picks.append("%s")
-            constants.append(source.value)
-        else:
-            picks.append(source)
-    names = ", ".join(connection.ops.quote_name(c) for c in columns)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {model._meta.db_table} ({names}) "
-            f"SELECT {', '.join(picks)} FROM ({sql}) inner_rows",
-            (*constants, *params),
-        )
-
-
-def _paths_known(key: str) -> None:
-    """Every unit path of the metric's figures with its ancestors in FigurePath."""
-    new = set(
-        UnitFigure.objects.filter(key=key)
-        .exclude(unit_path__in=FigurePath.objects.values("path"))
-        .values_list("unit_path", flat=True)
-        .distinct()
-    )
-    FigurePath.objects.bulk_create(
-        [
-            FigurePath(path=path, ancestor=above, parent=parent_of(above))
-            for path in sorted(new)
-            for above in ancestors(path)
-        ],
-        batch_size=2000,
-        ignore_conflicts=True,
-    )
-
-
-def _roll_up(key: str) -> None:
-    """Every unit's roll-up of the metric, from its units' figures, in one grouped join."""
-    q = connection.ops.quote_name
-    tree, unit, paths = (m._meta.db_table for m in (TreeFigure, UnitFigure, FigurePath))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {tree} ({q('key')}, path, parent, period, until, num, den,"
-            " num_rows, den_rows, units)"
-            " SELECT %s, a.ancestor, a.parent, f.period, f.until, SUM(f.num), SUM(f.den),"
-            " COUNT(f.num), COUNT(f.den), COUNT(*)"
-            f" FROM {unit} f JOIN {paths} a ON a.path = f.unit_path"
-            f" WHERE f.{q('key')} = %s"
-            " GROUP BY a.ancestor, a.parent, f.period, f.until",
-            [key, key],
-        )
-
-
-def _build(m: Metric) -> None:
-    assert m.rows is not None
-    # A stock's figure counts until the unit's next period (a window over its periods).
-    until = (
-        "COALESCE(LEAD(inner_rows.period) OVER"
-        " (PARTITION BY inner_rows.unit_path ORDER BY inner_rows.period), '')"
-        if m.over_time is OverTime.LATEST
-        else "''"
-    )
-    _insert_select(
-        UnitFigure,
-        {
-            "key": Value(m.key),
-            "unit_path": "inner_rows.unit_path",
-            "period": "inner_rows.period",
-            "until": until,
-            "num": "inner_rows.f_num",
-            "den": "inner_rows.f_den",
-            "rows": "inner_rows.f_rows",
-        },
-        _grouped(m.rows(span(m.period_type))),
-    )
-    _paths_known(m.key)
-    _roll_up(m.key)
-    StoredMetric.objects.create(key=m.key, settings_digest=settings_digest(m))

@@ -75,17 +75,23 @@ def test_a_rebuild_by_several_connections_equals_one_by_one_and_the_rows(city, a
     serial = {key: store_snapshot(key) for key in keys}
     assert all(serial[key][1] for key in keys)  # roll-ups written
 
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        own = cursor.fetchone()[0]
     threads: set[int] = set()
+    backends: set[int] = set()
 
     @contextmanager
     def seen() -> Iterator[None]:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_backend_pid()")
-            threads.add(cursor.fetchone()[0])
+            backends.add(cursor.fetchone()[0])
+        threads.add(threading.get_ident())
         yield
 
     assert store_rebuild(keys, workers=3, worker_context=seen) == keys
-    assert len(threads) == 3  # three connections of their own built them
+    assert len(threads) == 3 and threading.get_ident() not in threads
+    assert backends and own not in backends  # connections of their own built them
     assert {key: store_snapshot(key) for key in keys} == serial
     built = _figures(units)
     with counted_from_rows():
@@ -105,7 +111,7 @@ def test_a_build_that_fails_raises_and_leaves_that_metric_as_it_was(city, agg_fo
     round_.step(2, PERIODS[2], "correct", 55)  # a mark for the next reader
     assert FigureDirty.objects.exists()
     broken = keys[0]
-    real_build = figure_rebuild._build
+    real_build = figure_rebuild.metric_build
 
     def build(m):
         if m.key == broken:
@@ -113,7 +119,7 @@ def test_a_build_that_fails_raises_and_leaves_that_metric_as_it_was(city, agg_fo
         real_build(m)
 
     with (
-        mock.patch.object(figure_rebuild, "_build", build),
+        mock.patch.object(figure_rebuild, "metric_build", build),
         pytest.raises(RuntimeError, match="the build failed"),
     ):
         store_rebuild(keys, workers=2)
