@@ -4,6 +4,7 @@ leaves the store as it was for the metric that failed."""
 
 from __future__ import annotations
 
+import io
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,6 +12,7 @@ from decimal import Decimal
 from unittest import mock
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 
 from eduplan.core import figure_rebuild
@@ -153,3 +155,16 @@ def test_the_workers_default_to_the_setting_or_the_cores(settings):
     settings.EDUPLAN_STORE_BUILD_WORKERS = 0
     with mock.patch.object(figure_rebuild.os, "cpu_count", return_value=6):
         assert figure_rebuild.build_workers() == 6
+
+
+@pytest.mark.django_db
+def test_the_rebuild_command_takes_the_number_of_connections(city, agg_form):
+    round_ = _filled_round(city, agg_form)
+    _figures([city.root, *round_.schools])
+    keys = _stored_keys()
+    out = io.StringIO()
+    command = "eduplan.indicators.management.commands.figures.store_rebuild"
+    with mock.patch(command, wraps=store_rebuild) as rebuild:
+        call_command("figures", "rebuild", *keys, "--workers", "2", stdout=out)
+    assert rebuild.call_args.kwargs["workers"] == 2
+    assert f"已重建 {len(keys)} 个指标" in out.getvalue()
