@@ -26,6 +26,7 @@ from eduplan.core.models import FigurePath, StoredMetric, TreeFigure, UnitFigure
 
 NEW_UNITS = "figure_build_units"  # temporary tables of one build
 NEW_TREE = "figure_build_tree"
+GONE = "figure_build_gone"
 
 
 def metric_build(m: Metric) -> None:
@@ -128,6 +129,10 @@ def _roll_up(key: str) -> None:
 
 # The stored numbers' type: a new figure is compared as it would be stored.
 NUMBER = "numeric(30, 8)"
+UNIT_COLUMNS = ("unit_path", "period", "until", "num", "den", "rows")
+UNIT_UNIQUE = ("unit_path", "period")
+TREE_COLUMNS = ("path", "parent", "period", "until", "num", "den", "num_rows", "den_rows", "units")
+TREE_UNIQUE = ("path", "period", "until")
 
 
 def _build_by_difference(m: Metric) -> None:
@@ -138,7 +143,7 @@ def _build_by_difference(m: Metric) -> None:
     sql, params = _rows(m).query.sql_with_params()
     columns = _unit_columns(m)
     with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS {NEW_UNITS}, {NEW_TREE}")
+        cursor.execute(f"DROP TABLE IF EXISTS {NEW_UNITS}, {NEW_TREE}, {GONE}")
         cursor.execute(
             f"CREATE TEMPORARY TABLE {NEW_UNITS} ON COMMIT DROP AS"
             f" SELECT {columns['unit_path']} AS unit_path, {columns['period']} AS period,"
@@ -147,21 +152,7 @@ def _build_by_difference(m: Metric) -> None:
             f" FROM ({sql}) inner_rows",
             params,
         )
-        cursor.execute(f"ANALYZE {NEW_UNITS}")
-        cursor.execute(
-            f"DELETE FROM {unit_table} u WHERE u.key = %s AND NOT EXISTS (SELECT 1"
-            f" FROM {NEW_UNITS} n WHERE n.unit_path = u.unit_path AND n.period = u.period"
-            " AND n.until = u.until AND n.num IS NOT DISTINCT FROM u.num"
-            " AND n.den IS NOT DISTINCT FROM u.den AND n.rows = u.rows)",
-            [key],
-        )
-        cursor.execute(
-            f"INSERT INTO {unit_table} (key, unit_path, period, until, num, den, rows)"
-            f" SELECT %s, n.unit_path, n.period, n.until, n.num, n.den, n.rows"
-            f" FROM {NEW_UNITS} n WHERE NOT EXISTS (SELECT 1 FROM {unit_table} u"
-            " WHERE u.key = %s AND u.unit_path = n.unit_path AND u.period = n.period)",
-            [key, key],
-        )
+        _replace_by_difference(cursor, unit_table, key, UNIT_COLUMNS, UNIT_UNIQUE, NEW_UNITS)
         _paths_known(key)
         cursor.execute(
             f"CREATE TEMPORARY TABLE {NEW_TREE} ON COMMIT DROP AS"
@@ -171,23 +162,33 @@ def _build_by_difference(m: Metric) -> None:
             f" FROM {NEW_UNITS} f JOIN {paths} a ON a.path = f.unit_path"
             " GROUP BY a.ancestor, a.parent, f.period, f.until"
         )
-        cursor.execute(f"ANALYZE {NEW_TREE}")
-        cursor.execute(
-            f"DELETE FROM {tree_table} t WHERE t.key = %s AND NOT EXISTS (SELECT 1"
-            f" FROM {NEW_TREE} n WHERE n.path = t.path AND n.period = t.period"
-            " AND n.until = t.until AND n.parent = t.parent"
-            " AND n.num IS NOT DISTINCT FROM t.num AND n.den IS NOT DISTINCT FROM t.den"
-            " AND n.num_rows = t.num_rows AND n.den_rows = t.den_rows AND n.units = t.units)",
-            [key],
-        )
-        cursor.execute(
-            f"INSERT INTO {tree_table} (key, path, parent, period, until, num, den,"
-            " num_rows, den_rows, units)"
-            " SELECT %s, n.path, n.parent, n.period, n.until, n.num, n.den,"
-            " n.num_rows, n.den_rows, n.units"
-            f" FROM {NEW_TREE} n WHERE NOT EXISTS (SELECT 1 FROM {tree_table} t"
-            " WHERE t.key = %s AND t.path = n.path AND t.period = n.period"
-            " AND t.until = n.until)",
-            [key, key],
-        )
+        _replace_by_difference(cursor, tree_table, key, TREE_COLUMNS, TREE_UNIQUE, NEW_TREE)
         cursor.execute(f"DROP TABLE {NEW_UNITS}, {NEW_TREE}")
+
+
+def _replace_by_difference(
+    cursor: Any, table: str, key: str, columns: tuple[str, ...], unique: tuple[str, ...], new: str
+) -> None:
+    """The metric's rows in `table` become those of the temporary table `new`: the stored
+    rows that are not among the new ones are deleted, the new rows not stored inserted.
+    EXCEPT compares whole rows (an empty number equals an empty one) by hashing or
+    sorting, whatever the planner guesses of either side's size."""
+    names = ", ".join(columns)
+    matched = " AND ".join(f"t.{c} = gone.{c}" for c in unique)
+    # The rows to delete are kept in a table of their own first: the planner then knows
+    # how many there are (it may think the metric has no stored rows at all, from the
+    # statistics of an earlier state, and join the two sides row by row).
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE {GONE} ON COMMIT DROP AS SELECT {', '.join(unique)} FROM"
+        f" (SELECT {names} FROM {table} WHERE key = %s EXCEPT SELECT {names} FROM {new})"
+        " differing",
+        [key],
+    )
+    cursor.execute(f"DELETE FROM {table} t USING {GONE} gone WHERE t.key = %s AND {matched}", [key])
+    cursor.execute(f"DROP TABLE {GONE}")
+    cursor.execute(
+        f"INSERT INTO {table} (key, {names}) SELECT %s, {names} FROM"
+        f" (SELECT {names} FROM {new} EXCEPT SELECT {names} FROM {table} WHERE key = %s)"
+        " missing",
+        [key, key],
+    )
