@@ -10,8 +10,9 @@ the binding's start, every org unit's figure (numerator, denominator, units coun
 of the end of every period of the metric's own type up to the end of the demo's history.
 
 - platform: `recompute_all(jobs)`: the figures store's full rebuild from the rows
-  (`core.figure_store.store_rebuild`), then every figure read back from it
-  (`indicators.rollup.metric_all_units` for each period end);
+  (`core.figure_rebuild.store_rebuild`, by `--workers` connections at once: default the
+  setting EDUPLAN_STORE_BUILD_WORKERS, or one per core), then every figure read back
+  from it (`indicators.rollup.metric_all_units` for each period end);
 - DuckDB: every metric's provider rows (`metric(key).rows(periods)`: unit_path, period,
   num, den), the org units' paths and which periods each figure covers are copied into
   an in-memory DuckDB before timing; then one SQL statement does the same roll-up
@@ -19,8 +20,10 @@ of the end of every period of the metric's own type up to the end of the demo's 
   rule over time: sum, each unit's latest period, or the range's last census).
 
 Both results are compared figure by figure (they must be equal) before any time is
-reported. Times are medians of `--repeat` rounds, wall and CPU (`time.process_time`:
-this process only; the PostgreSQL server's work is not in it), with a plain
+reported (the first round is the one compared). Times are medians of `--repeat`
+rounds, wall and CPU: `time.process_time` (this process, all its threads) and the CPU
+time of the PostgreSQL backends that worked for it (its own connection's and each build
+thread's, read from /proc: the server runs on this machine), with a plain
 `SELECT count(*)` over the reported values as the reference measured in the same run.
 The must-hold: platform ÷ DuckDB ≤ 3.
 """
