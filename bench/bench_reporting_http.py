@@ -18,8 +18,9 @@ the same concurrency, is GET /api/v1/forms (a read with no writes), so the ratio
 what a write costs over the bare request path. With --submit each saved report is then
 submitted for approval (POST …/submit), as schools do at the deadline, and every report
 must end submitted. The CPU time the web workers spent per
-request is read from /proc for each phase (the machine is shared, so wall times move
-with its load; CPU times much less).
+request is read from /proc for each phase, and so is the CPU time of the PostgreSQL
+backends serving the bench database (the server runs on this machine); the machine is
+shared, so wall times move with its load, CPU times much less.
 """
 
 from __future__ import annotations
@@ -69,6 +70,35 @@ def server_cpu(pid: int) -> float:
             continue
         total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
     return total
+
+
+def database_cpu() -> dict[int, float]:
+    """CPU seconds each PostgreSQL backend serving the bench database has used so far
+    (from /proc: the server runs on this machine); empty on SQLite."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        pids = [row[0] for row in cursor.fetchall()]
+    tick = os.sysconf("SC_CLK_TCK")
+    used = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, PermissionError):
+            continue
+        used[pid] = (int(fields[11]) + int(fields[12])) / tick
+    return used
+
+
+def database_cpu_between(before: dict[int, float], after: dict[int, float]) -> float:
+    """The backends' CPU seconds between two readings (a backend opened since counts whole)."""
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -216,15 +246,16 @@ def main() -> None:
 
         with ThreadPoolExecutor(args.clients) as pool:
             list(pool.map(read, range(200)))  # warm up every worker
-            cpu_before = server_cpu(server.pid)
+            cpu_before, db_before = server_cpu(server.pid), database_cpu()
             start = time.perf_counter()
             reads = list(pool.map(read, range(len(jobs))))
             read_wall = time.perf_counter() - start
-            cpu_reads = server_cpu(server.pid)
+            cpu_reads, db_reads = server_cpu(server.pid), database_cpu()
             start = time.perf_counter()
             writes = [r for batch in pool.map(write, jobs) for r in batch]
             write_wall = time.perf_counter() - start
-            cpu_writes = server_cpu(server.pid)
+            cpu_writes, db_writes = server_cpu(server.pid), database_cpu()
+            connection.close()  # the readings' connection: not counted as a backend of the run
             workers = len(server_workers(server.pid))
     finally:
         server.terminate()
@@ -257,19 +288,25 @@ def main() -> None:
     print(
         f"reports: {len(jobs)}; requests sent: {len(writes)} ({len(writes) - len(jobs)} retries with the same key)"
     )
-    print(f"{'':26}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'server CPU ms/req':>19}")
+    print(
+        f"{'':26}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'server CPU ms/req':>19}"
+        f"{'database CPU ms/req':>21}"
+    )
+    db_write = database_cpu_between(db_reads, db_writes)
     rows = [
-        ("PUT submission (write)", writes, write_wall, cpu_writes - cpu_reads),
-        ("GET forms (reference)", reads, read_wall, cpu_reads - cpu_before),
+        ("PUT submission (write)", writes, write_wall, cpu_writes - cpu_reads, db_write),
+        ("GET forms (reference)", reads, read_wall, cpu_reads - cpu_before, 0.0),
     ]
+    rows[1] = (*rows[1][:4], database_cpu_between(db_before, db_reads))
     if args.submit:  # submits run in the write phase, its CPU counted on the PUT row
-        rows[0] = ("PUT + POST submit", writes + submits, write_wall, cpu_writes - cpu_reads)
-        rows.insert(1, ("  of which POST submit", submits, write_wall, 0.0))
-    for name, results, wall, cpu in rows:
+        rows[0] = ("PUT + POST submit", writes + submits, write_wall, *rows[0][3:])
+        rows.insert(1, ("  of which POST submit", submits, write_wall, 0.0, 0.0))
+    for name, results, wall, cpu, db_cpu in rows:
         times = [t * 1000 for _s, t in results]
         print(
             f"{name:26}{len(results) / wall:>9.0f}{statistics.median(times):>9.1f}"
             f"{percentile(times, 99):>9.1f}{cpu * 1000 / len(results):>19.1f}"
+            f"{db_cpu * 1000 / len(results):>21.1f}"
         )
     print(
         f"write/reference throughput ratio: {(len(reads) / read_wall) / (len(writes) / write_wall):.1f}x"

@@ -222,7 +222,7 @@ CACHES = {
         {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "eduplan_cache"}
         if env_str("FIGURES_CACHE_URL", "") == "db://"
         else {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "BACKEND": "eduplan.core.object_cache.ObjectCache",  # objects, not pickles
             "LOCATION": "figures",
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }

@@ -13,12 +13,14 @@ import secrets
 from typing import Any
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, SessionAuth
 
 from eduplan.api.models import ApiToken
+from eduplan.core.compiled_reads import CompiledRead
 from eduplan.org.access import SignedInUser
 
 TOKEN_PREFIX = "ep_"
@@ -52,12 +54,24 @@ def api_token_create(
     return token, key
 
 
+def _token_by_hash(key_hash: str) -> QuerySet[ApiToken]:
+    # The user's membership comes in the same query, with what every access check asks of
+    # it (org/access.py `membership_of` finds it there and reads it no more).
+    return ApiToken.objects.select_related(
+        "user", "user__membership__scope", "user__membership__department"
+    ).filter(key_hash=key_hash)[:1]
+
+
+# Every API request makes this read: compiled once per connection (core/compiled_reads.py).
+_TOKEN_BY_HASH = CompiledRead(ApiToken, _token_by_hash, key_hash=str)
+
+
 def api_token_user(*, key: str) -> SignedInUser | None:
     """The active user the token belongs to, or None; raises TokenExpired for a token
     past its expiry; notes when it was last used."""
     if not key.startswith(TOKEN_PREFIX) or len(key) > 200:
         return None
-    token = ApiToken.objects.select_related("user").filter(key_hash=token_hash(key)).first()
+    token = _TOKEN_BY_HASH.first(key_hash=token_hash(key))
     if token is None or not token.user.is_active:
         return None
     now = timezone.now()

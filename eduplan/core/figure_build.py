@@ -20,7 +20,8 @@ from typing import Any
 from django.db import connection
 from django.db.models import Model, QuerySet, Value
 
-from eduplan.core.figure_store import _grouped, ancestors, parent_of, settings_digest, span
+from eduplan.core.figure_parts import settings_digest
+from eduplan.core.figure_store import _grouped, ancestors, parent_of, span
 from eduplan.core.metrics import Metric, OverTime
 from eduplan.core.models import FigurePath, StoredMetric, TreeFigure, UnitFigure
 

@@ -18,10 +18,11 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 
-from eduplan.core.figure_store import metric_stored, settings_digest, span, store_refresh
+from eduplan.core.figure_parts import PART_STAMP, settings_digest
+from eduplan.core.figure_store import metric_stored, parent_of, span, store_refresh
 from eduplan.core.figures_cache import figures_memo
 from eduplan.core.metrics import Metric, OverTime, OverUnits
-from eduplan.core.models import StoredMetric, TreeFigure, UnitFigure
+from eduplan.core.models import DataStamp, StoredMetric, TreeFigure, UnitFigure
 
 Row = dict[str, Any]
 SUMS = {"n": Sum("num"), "d": Sum("den"), "u": Sum("units")}
@@ -52,6 +53,18 @@ def _usable(m: Metric, periods: list[str]) -> bool:
     if stored.get(m.key) != digest and metric_stored(m):
         stored[m.key] = digest
     return stored.get(m.key) == digest
+
+
+def part_stamps() -> dict[str, int]:
+    """Each part's stamp, once the marks made so far are worked off (two indexed reads
+    when there are none; once per page)."""
+
+    def read() -> dict[str, int]:
+        store_refresh()
+        rows = DataStamp.objects.filter(name__startswith=PART_STAMP)
+        return {name.removeprefix(PART_STAMP): n for name, n in rows.values_list("name", "number")}
+
+    return figures_memo("part-stamps", read)
 
 
 def _stored_keys() -> dict[str, str]:
@@ -114,8 +127,11 @@ TreeRow = tuple[str, str, Decimal | None, Decimal | None, int]
 
 
 def _tree_rows(key: str, path: str) -> list[TreeRow]:
-    """(period, until, num, den, units) of every roll-up row of one unit and metric."""
-    rows = TreeFigure.objects.filter(key=key, path=path)
+    """(period, until, num, den, units) of every roll-up row of one unit and metric. With
+    its parent too: either index then finds them in a few rows, whichever the planner
+    picks (a key its statistics did not sample looks rare enough for the children's
+    index, which alone would read every unit's rows of the metric)."""
+    rows = TreeFigure.objects.filter(key=key, parent=parent_of(path), path=path)
     return list(rows.values_list("period", "until", "num", "den", "units"))
 
 

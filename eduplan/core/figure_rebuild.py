@@ -29,6 +29,7 @@ from django.db import connection, transaction
 from django.db.models import Count
 
 from eduplan.core.figure_build import metric_build
+from eduplan.core.figure_parts import EVERY_PROVIDER, raise_parts
 from eduplan.core.figure_store import (
     _forget,
     _lock,
@@ -70,8 +71,9 @@ def store_rebuild(
         stored = list(StoredMetric.objects.values_list("key", flat=True))
         chosen = list(dict.fromkeys(keys)) if keys is not None else stored
         # Marks made so far: the rebuilt metrics read every row again, the others keep
-        # theirs current first.
+        # theirs current first. Every part of the figures cache may have moved.
         _work_off(skip=frozenset(chosen))
+        raise_parts({EVERY_PROVIDER})
         metrics: list[Metric] = []
         for key in chosen:
             m = _stored_metric(key)

@@ -25,7 +25,6 @@ One writer at a time works on the store (a row lock); writers of data only inser
 from __future__ import annotations
 
 import datetime
-import hashlib
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -33,7 +32,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import (
     Count,
@@ -43,11 +41,27 @@ from django.db.models import (
 )
 from django.db.models.signals import post_delete, post_save, pre_save
 
+from eduplan.core.db import statistics_refresh
+from eduplan.core.figure_parts import (
+    EVERY_PROVIDER,
+    PART_MARK,
+    metric_part,
+    raise_parts,
+    refresh_after_commit,
+    rows_part,
+    settings_digest,
+)
 from eduplan.core.figures_cache import figures_changed
-from eduplan.core.metrics import Metric, OverTime, UnknownMetric, metric
+from eduplan.core.metrics import (
+    Metric,
+    OverTime,
+    UnknownMetric,
+    metric,
+)
 from eduplan.core.models import (
     DataStamp,
     FigureDirty,
+    FigurePath,
     StoredMetric,
     TreeFigure,
     UnitFigure,
@@ -56,7 +70,6 @@ from eduplan.core.periods import Period, PeriodType, periods_between
 
 logger = logging.getLogger(__name__)
 
-PREFIX = "EDUPLAN_FIGURES_"  # settings that decide which rows count
 LOCK = "figure-store"  # the DataStamp row the store's one writer locks
 EVERYTHING = 0  # a mark for every unit: a bulk write that did not say which
 FIRST_YEAR = 2000
@@ -73,15 +86,6 @@ def span(kind: str) -> list[str]:
     while last.next().year == last_year:
         last = last.next()
     return [p.code for p in periods_between(first, last)]
-
-
-def settings_digest(m: Metric) -> str:
-    """What a metric's stored figures were built under, hashed: the EDUPLAN_FIGURES_*
-    settings (which rows count) and the metric's shape (how its rows add up, which a form
-    or ledger definition may change). Another digest, and it is built again."""
-    chosen = sorted((k, repr(getattr(settings, k))) for k in dir(settings) if k.startswith(PREFIX))
-    shape = (m.over_time, m.over_units, m.period_type)
-    return hashlib.sha256(repr((chosen, shape)).encode()).hexdigest()
 
 
 def storable(m: Metric) -> bool:
@@ -109,16 +113,7 @@ def units_changed(unit_ids: Iterable[int | None] | None, *, provider: str = "") 
     FigureDirty.objects.bulk_create(
         [FigureDirty(unit_id=i, provider=provider) for i in sorted(ids)], ignore_conflicts=True
     )
-    transaction.on_commit(_refresh_soon)
-
-
-def _refresh_soon() -> None:
-    from eduplan.core.tasks import figures_refresh
-
-    try:
-        figures_refresh.enqueue()
-    except Exception:  # the next reader works the marks off: never fail a committed write
-        logger.exception("could not queue the figures refresh")
+    refresh_after_commit()
 
 
 def register_source(
@@ -240,6 +235,13 @@ class Delta:
             self.den_rows += sign
         self.units += sign
 
+    def merge(self, other: Delta) -> None:
+        self.num += other.num
+        self.den += other.den
+        self.num_rows += other.num_rows
+        self.den_rows += other.den_rows
+        self.units += other.units
+
     def empty(self) -> bool:
         return not (self.num or self.den or self.num_rows or self.den_rows or self.units)
 
@@ -299,13 +301,13 @@ def _apply(key: str, deltas: dict[Bucket, Delta]) -> None:
     TreeFigure.objects.filter(pk__in=delete).delete()
 
 
-def _refresh_units(m: Metric, paths: set[str], old: dict[str, dict[str, Fact]]) -> None:
+def _refresh_units(m: Metric, paths: set[str], old: dict[str, dict[str, Fact]]) -> bool:
     """Recompute these units' own figures for one stored metric (`old`: those stored) and
-    move the roll-ups of every unit above them by the difference."""
+    move the roll-ups of every unit above them by the difference; whether any moved."""
     new = _facts_of(m, paths)
     changed = {p for p in paths if new.get(p, {}) != old.get(p, {})}
     if not changed:
-        return
+        return False
     UnitFigure.objects.filter(key=m.key, unit_path__in=changed).delete()
     UnitFigure.objects.bulk_create(
         [
@@ -326,13 +328,9 @@ def _refresh_units(m: Metric, paths: set[str], old: dict[str, dict[str, Fact]]) 
     deltas: dict[Bucket, Delta] = defaultdict(Delta)
     for path in changed:
         for bucket, d in _deltas(m, path, old.get(path, {}), new.get(path, {})).items():
-            total = deltas[bucket]
-            total.num += d.num
-            total.den += d.den
-            total.num_rows += d.num_rows
-            total.den_rows += d.den_rows
-            total.units += d.units
+            deltas[bucket].merge(d)
     _apply(m.key, deltas)
+    return True
 
 
 # --- the one writer ------------------------------------------------------------------
@@ -358,25 +356,33 @@ def store_refresh() -> int:
 def _work_off(skip: frozenset[str] = frozenset()) -> int:
     """Work off the marks made so far for every stored metric but those in `skip` (which
     are being rebuilt), the store's lock held; returns the marks worked off."""
-    marks = list(FigureDirty.objects.values_list("pk", "unit_id", "provider"))
-    if not marks:
+    every = list(FigureDirty.objects.values_list("pk", "unit_id", "provider"))
+    if not every:
         return 0
+    marks = [m for m in every if m[1] >= 0]
+    raise_parts(
+        {p.removeprefix(PART_MARK) for _pk, unit, p in every if unit < 0}
+        | {rows_part(provider) for _pk, _unit, provider in marks}
+    )
     ids = {unit for _pk, unit, _provider in marks}
     found = _paths(ids - {EVERYTHING})
     if EVERYTHING in ids or found is None:
         _forget_everything(skip)
+        raise_parts({EVERY_PROVIDER})
     else:
         by_provider: dict[str, set[str]] = defaultdict(set)
         for _pk, unit, provider in marks:
             by_provider[provider].add(found[unit])
         stored = _stored_facts(set(found.values()))
+        moved = set()
         for key in StoredMetric.objects.values_list("key", flat=True):
             m = None if key in skip else _stored_metric(key)
             paths = by_provider[""] | by_provider[m.provider] if m else set()
-            if m is not None and paths:
-                _refresh_units(m, paths, stored[key])
-    FigureDirty.objects.filter(pk__in=[pk for pk, _unit, _provider in marks]).delete()
-    return len(marks)
+            if m is not None and paths and _refresh_units(m, paths, stored[key]):
+                moved.add(metric_part(key))
+        raise_parts(moved)
+    FigureDirty.objects.filter(pk__in=[pk for pk, _unit, _provider in every]).delete()
+    return len(every)
 
 
 def _paths(ids: set[int]) -> dict[int, str] | None:
@@ -433,15 +439,19 @@ def metric_stored(m: Metric) -> bool:
             from eduplan.core.figure_build import metric_build  # it builds on this module
 
             metric_build(m)
+            raise_parts({metric_part(m.key)})
     return True
 
 
 def store_warm(keys: Iterable[str]) -> int:
-    """Build whichever of these metrics are not stored yet; returns how many are stored."""
+    """Build whichever of these metrics are not stored yet; returns how many are stored.
+    The planner then sees the store's rows (a read of one unit's roll-up planned for an
+    empty table scans every unit's)."""
     stored = 0
     for key in keys:
         m = _stored_metric(key)
         stored += bool(m is not None and metric_stored(m))
+    statistics_refresh(UnitFigure, TreeFigure, FigurePath)
     return stored
 
 

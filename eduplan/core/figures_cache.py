@@ -29,6 +29,14 @@ from django.db.models import F, Sum
 from eduplan.core.models import DataStamp
 
 FIGURES = "figures"
+# The parts of what is judged from the figures a change may move besides the metrics'
+# rows: what is judged (plans, targets, bindings, assessments), the work (tasks,
+# milestones, progress reports), the reports due and submitted, the supervision orders.
+# Each part has its own stamp (`figure_reads.part_stamps`), so that what depends on one
+# part only is kept while another moves (a school's report approved leaves the plan's
+# tasks alone).
+JUDGEMENT, WORK, REPORTS, ORDERS = "judgement", "work", "reports", "orders"
+PARTS = (JUDGEMENT, WORK, REPORTS, ORDERS)
 STAMP_SHARDS = 16
 SHARD_NAMES = [FIGURES, *(f"{FIGURES}.{i}" for i in range(1, STAMP_SHARDS))]
 T = TypeVar("T")
@@ -40,24 +48,36 @@ def figures_stamp() -> int:
     return int(found["total"] or 0)
 
 
+def shard_index() -> int:
+    """This thread's share of the counter: the same for all of a transaction."""
+    return hash((os.getpid(), threading.get_ident())) % STAMP_SHARDS
+
+
 def stamp_shard() -> str:
     """The counter row this thread raises: the same one for all of a transaction."""
-    return SHARD_NAMES[hash((os.getpid(), threading.get_ident())) % STAMP_SHARDS]
+    return SHARD_NAMES[shard_index()]
 
 
 def figures_changed(
-    units: Iterable[int | None] | None = None, *, rows: bool = True, provider: str = ""
+    units: Iterable[int | None] | None = None,
+    *,
+    rows: bool = True,
+    provider: str = "",
+    parts: Iterable[str] | None = None,
 ) -> None:
     """Raise the counter: every cached figure computed before is now out of date.
 
     `units`: the ids of the org units whose rows a metric counts may have moved (None: any
     unit's, e.g. a bulk load) for the metrics of `provider` (an app label; empty: every
     metric's); `rows=False`: no metric's rows moved, only what is judged from them (a
-    plan, a target, a binding)."""
-    if rows:
-        from eduplan.core.figure_store import units_changed  # the store reads metrics
+    plan, a target, a binding). `parts`: which of `PARTS` moved; by default all of them,
+    unless only one provider's rows moved."""
+    from eduplan.core.figure_parts import parts_changed
+    from eduplan.core.figure_store import units_changed  # reads metrics
 
+    if rows:
         units_changed(units, provider=provider)
+    parts_changed(() if rows and provider and parts is None else PARTS if parts is None else parts)
     shard = stamp_shard()
     if not DataStamp.objects.filter(name=shard).update(number=F("number") + 1):
         _row, created = DataStamp.objects.get_or_create(name=shard, defaults={"number": 1})

@@ -72,6 +72,7 @@ class Metric:
 
 
 _METRICS: dict[str, Metric] = {}
+_FAMILY_PROVIDERS: dict[str, str] = {}
 _FAMILIES: dict[str, Callable[[str], Metric | None]] = {}
 _SCOPES: list[Callable[[Metric, str], Metric]] = []
 SCOPE_SEPARATOR = "@"
@@ -91,9 +92,38 @@ def register(metric: Metric) -> Metric:
     return metric
 
 
-def register_family(prefix: str, resolve: Callable[[str], Metric | None]) -> None:
-    """Metrics defined by data (e.g. every element of every form): resolved on demand."""
+def register_family(prefix: str, resolve: Callable[[str], Metric | None], *, provider: str) -> None:
+    """Metrics defined by data (e.g. every element of every form): resolved on demand;
+    `provider`, the app whose rows they count."""
     _FAMILIES[prefix] = resolve
+    _FAMILY_PROVIDERS[prefix] = provider
+
+
+def ratio_parts(key: str) -> list[str]:
+    """The keys whose rows make a metric's figure: a ratio's parts (a scoped ratio's, each
+    scoped), else the key itself. Reads nothing."""
+    base, _sep, scope = key.rpartition(SCOPE_SEPARATOR) if SCOPE_SEPARATOR in key else (key, "", "")
+    found = _METRICS.get(base)
+    if found is None or found.ratio_of is None:
+        return [key]
+    parts = [scoped_key(k, scope) if scope else k for k in found.ratio_of]
+    return [k for part in parts for k in ratio_parts(part)]
+
+
+def metric_providers(key: str) -> set[str]:
+    """The apps whose rows a metric counts (a ratio's: both parts'), known without reading
+    a definition from the database; UnknownMetric for a key no app provides."""
+    if key in _METRICS:
+        m = _METRICS[key]
+        if m.ratio_of is None:
+            return {m.provider}
+        return {p for part in m.ratio_of for p in metric_providers(part)}
+    if SCOPE_SEPARATOR in key:
+        return metric_providers(key.rpartition(SCOPE_SEPARATOR)[0])
+    provider = _FAMILY_PROVIDERS.get(key.split(".", 1)[0])
+    if provider is None:
+        raise UnknownMetric(key)
+    return {provider}
 
 
 def register_scope(resolve: Callable[[Metric, str], Metric]) -> None:

@@ -48,7 +48,9 @@ def _charts_json(charts: list[Chart]) -> list[dict[str, Any]]:
 
 
 def _context(frame: Frame, **extra: Any) -> dict[str, Any]:
-    return {"frame": frame, **extra}
+    # `figures_seconds`: how long a page's figure fragments are kept ({% cache %}, keyed
+    # by the figures stamp, so a change of the data is never served from it).
+    return {"frame": frame, "figures_seconds": settings.FIGURES_CACHE_SECONDS, **extra}
 
 
 @requires_in_request(Action.PLAN_VIEW, load=my_scope)
@@ -57,30 +59,30 @@ def cockpit(request: HttpRequest, scope: OrgUnit) -> HttpResponse:
     if school is not None and not request.GET.get("org"):
         return redirect("dashboards:school", code=school.code)
     frame = _frame(request)
-    with figures_scope():
-        data = cockpit_build(user=request.user, frame=frame)
-    return table_export(request, data.tables) or render(
-        request,
-        "dashboards/cockpit.html",
-        _context(frame, data=data, charts=_charts_json(data.charts)),
-    )
+    data = cockpit_build(user=request.user, frame=frame)
+    with figures_scope():  # the parts are built as the page asks for them
+        return table_export(request, data.tables) or render(
+            request,
+            "dashboards/cockpit.html",
+            _context(frame, data=data, charts=data.charts_json),
+        )
 
 
 @requires_in_request(Action.PLAN_VIEW, load=my_scope)
 def screen(request: HttpRequest, scope: OrgUnit) -> HttpResponse:
     frame = _frame(request)
+    data = cockpit_build(user=request.user, frame=frame)
     with figures_scope():
-        data = cockpit_build(user=request.user, frame=frame)
-    return render(
-        request,
-        "dashboards/screen.html",
-        _context(
-            frame,
-            data=data,
-            charts=_charts_json(data.charts),
-            refresh=settings.EDUPLAN_SCREEN_REFRESH_SECONDS,
-        ),
-    )
+        return render(
+            request,
+            "dashboards/screen.html",
+            _context(
+                frame,
+                data=data,
+                charts=data.charts_json,
+                refresh=settings.EDUPLAN_SCREEN_REFRESH_SECONDS,
+            ),
+        )
 
 
 def _number(request: HttpRequest) -> int:
@@ -91,13 +93,13 @@ def _number(request: HttpRequest) -> int:
 @requires_in_request(Action.PLAN_VIEW, load=my_scope)
 def project(request: HttpRequest, scope: OrgUnit) -> HttpResponse:
     frame = _frame(request)
-    with figures_scope():
+    with figures_scope():  # the targets' paths are built as the page asks for them
         page = project_page_build(user=request.user, frame=frame, number_=_number(request))
-    return table_export(request, page.tables) or render(
-        request,
-        "dashboards/project.html",
-        _context(frame, page=page, charts=_charts_json(page.charts)),
-    )
+        return table_export(request, page.tables) or render(
+            request,
+            "dashboards/project.html",
+            _context(frame, page=page, charts=page.charts_json),
+        )
 
 
 @requires_in_request(Action.PLAN_VIEW, load=my_scope)
@@ -105,7 +107,7 @@ def project_report(request: HttpRequest, scope: OrgUnit) -> HttpResponse:
     frame = _frame(request)
     with figures_scope():
         page = project_page_build(user=request.user, frame=frame, number_=_number(request))
-    body = project_report_docx(page)
+        body = project_report_docx(page)
     response = HttpResponse(body, content_type=DOCX_CONTENT_TYPE)
     name = f"{page.project.number}-{page.project.name}-{frame.at.code}"
     response["Content-Disposition"] = (

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from pydantic import Field, model_validator
 
 from eduplan.core.errors import InputError
-from eduplan.core.figures_cache import figures_changed
+from eduplan.core.figures_cache import JUDGEMENT, figures_changed
 from eduplan.core.loading import (
     Day,
     Items,
@@ -172,5 +172,5 @@ def bindings_load(*, path: Path = BINDINGS_FILE, check_metrics: bool = True) -> 
     plan, bindings = _bindings_check(checked, place, check_metrics=check_metrics)
     TargetBinding.objects.filter(target__plan=plan).delete()
     created = TargetBinding.objects.bulk_create(bindings)
-    figures_changed(rows=False)  # what is judged from the figures, not what they count
+    figures_changed(rows=False, parts=[JUDGEMENT])  # what is judged, not what is counted
     return created

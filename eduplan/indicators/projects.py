@@ -12,14 +12,22 @@ bulletin read it from here, with a one-line reason (which task or target, how la
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TypeVar
 
+from django.conf import settings
+from django.core.cache import caches
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from eduplan.core.figures_cache import figures_cached
+from eduplan.core.figure_parts import figures_settings, metric_parts
+from eduplan.core.figure_reads import part_stamps
+from eduplan.core.figures_cache import JUDGEMENT, figures_cached
+from eduplan.core.metrics import UnknownMetric
 from eduplan.core.numbers import number
 from eduplan.core.periods import Period, PeriodType, period_containing, periods_between
 from eduplan.core.tables import Table
@@ -29,12 +37,14 @@ from eduplan.indicators.status import (
     Status,
     TargetStatus,
     expected_at,
+    has_binding,
     target_status_list,
 )
 from eduplan.indicators.work import WorkStatus, plan_work_cached
 from eduplan.org.models import OrgUnit
-from eduplan.plans.models import Plan, Project
+from eduplan.plans.models import Plan, Project, Target
 
+T = TypeVar("T")
 MEASURED_OK = {Status.ON_TRACK, Status.DONE}
 WORST_FIRST = [
     Status.MISSED,
@@ -151,12 +161,55 @@ class ProjectStatus:
 def target_statuses_cached(
     *, stamp: int, plan: Plan, at: Period, unit: OrgUnit
 ) -> list[TargetStatus]:
-    """`target_status_list`, computed once per data change."""
+    """`target_status_list`, computed once per data change; and then each target's
+    status only if a part of what it depends on moved (`_kept_statuses`)."""
     return figures_cached(
         stamp,
         f"status:{plan.pk}:{unit.pk}:{at.code}",
-        lambda: target_status_list(plan=plan, at=at, unit=unit),
+        lambda: _kept_statuses(plan=plan, at=at, unit=unit),
     )
+
+
+def _kept_statuses(*, plan: Plan, at: Period, unit: OrgUnit) -> list[TargetStatus]:
+    """Each target's status, kept per target under the stamps of the parts it depends on:
+    what is judged (the plan, the target, its binding and assessments) and its metric's
+    rows. A school's report approved moves the figures of the form's metrics only: the
+    targets measured by a ledger or a census keep theirs (two queries when none moved)."""
+    stamps = part_stamps()
+    order = list(
+        Target.objects.filter(plan=plan)
+        .order_by("order", "pk")
+        .values_list("pk", "binding__metric_key")
+    )
+    keys = {pk: _status_key(pk, key, stamps, at, unit) for pk, key in order}
+    cache = caches[settings.FIGURES_CACHE]
+    kept = cache.get_many([k for k in keys.values() if k])
+    missing = [pk for pk, key in keys.items() if key not in kept]
+    computed = (
+        {s.target.pk: s for s in target_status_list(plan=plan, at=at, unit=unit, only=missing)}
+        if missing
+        else {}
+    )
+    cache.set_many(
+        {keys[pk]: status for pk, status in computed.items() if keys[pk]},
+        timeout=settings.FIGURES_CACHE_SECONDS,
+    )
+    return [computed[pk] if pk in computed else kept[keys[pk]] for pk, _key in order]
+
+
+def _status_key(
+    target: int, metric_key: str | None, stamps: dict[str, int], at: Period, unit: OrgUnit
+) -> str:
+    """The cache key of one target's status ("": not kept: its metric is unknown)."""
+    parts = [JUDGEMENT]
+    if metric_key:
+        try:
+            parts += metric_parts(metric_key, stamps)
+        except UnknownMetric:
+            return ""
+    moved = ",".join(f"{p}={stamps.get(p, 0)}" for p in parts)
+    tail = hashlib.sha256(f"{moved}|{figures_settings()}".encode()).hexdigest()[:32]
+    return f"target:{target}:{unit.pk}:{at.code}:{tail}"
 
 
 def _target_reason(rows: list[TargetStatus], status: Status) -> str:
@@ -207,7 +260,7 @@ def project_statuses(*, plan: Plan, at: Period, unit: OrgUnit, stamp: int) -> li
     return project_statuses_from(
         plan,
         target_statuses_cached(stamp=stamp, plan=plan, at=at, unit=unit),
-        plan_work_cached(stamp=stamp, plan=plan, at=at, unit=unit).projects,
+        plan_work_cached(plan=plan, at=at, unit=unit).projects,
     )
 
 
@@ -270,9 +323,23 @@ def trajectory(*, stamp: int, status: TargetStatus, at: Period) -> TargetPath | 
             baseline=_f(status.baseline),
         )
 
-    return figures_cached(
-        stamp, f"trajectory:{status.target.pk}:{status.unit.pk}:{at.code}", compute
+    return kept_for_target(
+        status.target, at=at, unit=status.unit, what="path", stamp=stamp, compute=compute
     )
+
+
+def kept_for_target(
+    target: Target, *, at: Period, unit: OrgUnit, what: str, stamp: int, compute: Callable[[], T]
+) -> T:
+    """`compute()`, kept as the target's status is: until a part of what the target
+    depends on moves (what is judged, its metric's figures); under the figures `stamp`
+    where its metric is unknown."""
+    binding = getattr(target, "binding", None) if has_binding(target) else None
+    metric_key = binding.metric_key if binding is not None else None
+    kept = _status_key(target.pk, metric_key, part_stamps(), at, unit)
+    if not kept:
+        return figures_cached(stamp, f"{what}:{target.pk}:{unit.pk}:{at.code}", compute)
+    return figures_cached(0, f"{what}-{kept}", compute)
 
 
 def targets_table(

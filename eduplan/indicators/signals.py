@@ -11,33 +11,57 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 
-from eduplan.core.figures_cache import figures_changed
+from eduplan.core.figures_cache import JUDGEMENT, REPORTS, WORK, figures_changed
 from eduplan.indicators.models import TargetAssessment, TargetBinding
-from eduplan.plans.models import Milestone, MilestoneEvidence, Plan, Project, Target, Task
-from eduplan.reporting.models import ExpectedReport, Status, Submission
-
-FIGURE_MODELS = (
-    Plan,
-    Project,
-    Target,
+from eduplan.indicators.work import PROGRESS_FORM
+from eduplan.plans.models import (
     Milestone,
     MilestoneEvidence,
+    Plan,
+    Project,
+    ProjectOwner,
+    Target,
     Task,
-    ExpectedReport,
-    Submission,  # a report submitted is a report due no more (its values: the provider)
-    TargetBinding,
-    TargetAssessment,
 )
+from eduplan.reporting.models import ExpectedReport, Form, Status, Submission
+
+# Each model and the part of what is judged from the figures it moves.
+FIGURE_MODELS: dict[type[Model], tuple[str, ...]] = {
+    Plan: (JUDGEMENT, WORK),
+    Project: (JUDGEMENT,),
+    ProjectOwner: (JUDGEMENT,),  # the owners a project's card names
+    Target: (JUDGEMENT,),
+    TargetBinding: (JUDGEMENT,),
+    TargetAssessment: (JUDGEMENT,),
+    Milestone: (WORK,),
+    MilestoneEvidence: (WORK,),
+    Task: (WORK,),
+    ExpectedReport: (REPORTS,),
+    Submission: (REPORTS,),  # a report submitted is a report due no more (its values: the provider)
+}
 
 
-def _changed(*, sender: type, instance: Any, **_kwargs: Any) -> None:
+def _submission_parts(submission: Submission) -> tuple[str, ...]:
+    """A progress report is also the work's (its task's progress)."""
+    form = submission.form if Submission.form.is_cached(submission) else None
+    code = (
+        form.code
+        if form is not None
+        else (Form.objects.filter(pk=submission.form_id).values_list("code", flat=True).first())
+    )
+    return (REPORTS, WORK) if code == PROGRESS_FORM else (REPORTS,)
+
+
+def _changed(*, sender: type[Model], instance: Any, **_kwargs: Any) -> None:
     # A draft never counts in a figure (no transition leads back to draft), and drafts
     # are most of the saves during a reporting round: they leave the cache alone.
     if sender is Submission and instance.status == Status.DRAFT:
         return
-    figures_changed(rows=False)
+    parts = _submission_parts(instance) if sender is Submission else FIGURE_MODELS[sender]
+    figures_changed(rows=False, parts=parts)
 
 
 def connect() -> None:

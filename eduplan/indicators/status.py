@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -447,7 +448,7 @@ def target_status(*, target: Target, at: Period, unit: OrgUnit, plan_area: OrgUn
     ]
     candidates.sort(key=lambda pair: (pair[0], pair[1].assessed_at), reverse=True)
     assessed_for, assessment = candidates[0] if candidates else (None, None)
-    binding = getattr(target, "binding", None) if _has_binding(target) else None
+    binding = getattr(target, "binding", None) if has_binding(target) else None
     if binding is not None:
         measured = measured_status(
             target, binding, unit=unit, at=at, is_plan_area=unit.pk == plan_area.pk
@@ -491,7 +492,7 @@ def target_status(*, target: Target, at: Period, unit: OrgUnit, plan_area: OrgUn
     )
 
 
-def _has_binding(target: Target) -> bool:
+def has_binding(target: Target) -> bool:
     try:
         target.binding  # noqa: B018
     except TargetBinding.DoesNotExist:
@@ -499,10 +500,14 @@ def _has_binding(target: Target) -> bool:
     return True
 
 
-def target_status_list(*, plan: Plan, at: Period, unit: OrgUnit) -> list[TargetStatus]:
-    """Every target of the plan, for one org unit, as of the end of `at`."""
+def target_status_list(
+    *, plan: Plan, at: Period, unit: OrgUnit, only: Iterable[int] | None = None
+) -> list[TargetStatus]:
+    """Every target of the plan (or those of `only`), for one org unit, as of the end of
+    `at`."""
+    chosen = Target.objects.filter(plan=plan)
     targets = (
-        Target.objects.filter(plan=plan)
+        (chosen if only is None else chosen.filter(pk__in=list(only)))
         .select_related("plan", "goal__project", "work_point", "binding")
         .prefetch_related("assessments", "goal__project__project_owners")
         .order_by("order", "pk")

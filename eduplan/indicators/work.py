@@ -23,7 +23,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from eduplan.core.figures_cache import figures_cached
+from eduplan.core.figure_reads import part_stamps
+from eduplan.core.figures_cache import WORK, figures_cached
 from eduplan.core.numbers import plain_number
 from eduplan.core.periods import Period, period_from_code
 from eduplan.indicators.status import Status
@@ -323,10 +324,14 @@ def plan_work(*, plan: Plan, at: Period, unit: OrgUnit) -> PlanWork:
     )
 
 
-def plan_work_cached(*, stamp: int, plan: Plan, at: Period, unit: OrgUnit) -> PlanWork:
-    """`plan_work`, computed once per data change."""
+def plan_work_cached(*, plan: Plan, at: Period, unit: OrgUnit) -> PlanWork:
+    """`plan_work`, computed once per change of the work (its tasks, milestones and
+    progress reports): a school's figures approved leave it alone."""
+    work = part_stamps().get(WORK, 0)
     return figures_cached(
-        stamp, f"work:{plan.pk}:{unit.pk}:{at.code}", lambda: plan_work(plan=plan, at=at, unit=unit)
+        work,
+        f"work-part:{plan.pk}:{unit.pk}:{at.code}",
+        lambda: plan_work(plan=plan, at=at, unit=unit),
     )
 
 

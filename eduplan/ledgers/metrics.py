@@ -105,7 +105,7 @@ def ledger_metric(key: str) -> Metric | None:
 
 def register_metrics() -> None:
     register_sources()
-    register_family(PREFIX, ledger_metric)
+    register_family(PREFIX, ledger_metric, provider="ledgers")
 
 
 def register_sources() -> None:

@@ -89,7 +89,7 @@ def _element_metric(key: str) -> Metric | None:
 
 def register_metrics() -> None:
     register_sources()
-    register_family("form", _element_metric)
+    register_family("form", _element_metric, provider="reporting")
     register(
         Metric(
             key="preschool.inclusive_share",

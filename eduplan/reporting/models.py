@@ -101,7 +101,7 @@ class ExpectedReport(models.Model):
 
     form = models.ForeignKey(Form, on_delete=models.CASCADE, related_name="expected")
     period = models.CharField(_("period"), max_length=10)
-    org_unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
+    org_unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="expected_reports")
     subject = models.CharField(_("subject"), max_length=40, blank=True)
     due_on = models.DateField(_("due on"))
 

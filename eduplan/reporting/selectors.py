@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypedDict, TypeVar
@@ -13,10 +12,10 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    FilteredRelation,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
@@ -72,10 +71,22 @@ class Completeness:
         return None if self.expected == 0 else 100.0 * self.on_time / self.expected
 
 
+Due = list[tuple[Form, str]]  # (form, period code) pairs
+
+
+def _pairs(due: Due) -> Q:
+    found = Q(pk__in=[])
+    for form, period_code in due:
+        found |= Q(form=form, period=period_code)
+    return found
+
+
 def _expected(form: Form, period_code: str, unit: OrgUnit) -> QuerySet[ExpectedReport]:
-    return ExpectedReport.objects.filter(
-        form=form, period=period_code, org_unit__path__startswith=unit.path
-    )
+    return _expected_in([(form, period_code)], unit)
+
+
+def _expected_in(due: Due, unit: OrgUnit) -> QuerySet[ExpectedReport]:
+    return ExpectedReport.objects.filter(_pairs(due), org_unit__path__startswith=unit.path)
 
 
 class DueAnnotation(TypedDict):
@@ -85,15 +96,27 @@ class DueAnnotation(TypedDict):
 def _done(
     form: Form, period_code: str, unit: OrgUnit
 ) -> QuerySet[WithAnnotations[Submission, DueAnnotation]]:
-    """Submitted or approved reports under `unit` that were expected, with their due date."""
-    due = ExpectedReport.objects.filter(
-        form=form, period=period_code, org_unit=OuterRef("org_unit"), subject=OuterRef("subject")
-    ).values("due_on")[:1]
+    return _done_in([(form, period_code)], unit)
+
+
+def _done_in(due: Due, unit: OrgUnit) -> QuerySet[WithAnnotations[Submission, DueAnnotation]]:
+    """Submitted or approved reports under `unit` that were expected, with their due date
+    (joined to their unit's report due of the same form, period and subject: one at
+    most)."""
+    expected = FilteredRelation(
+        "org_unit__expected_reports",
+        condition=Q(
+            org_unit__expected_reports__form=F("form"),
+            org_unit__expected_reports__period=F("period"),
+            org_unit__expected_reports__subject=F("subject"),
+        ),
+    )
     return (
         Submission.objects.filter(
-            form=form, period=period_code, status__in=DONE, org_unit__path__startswith=unit.path
+            _pairs(due), status__in=DONE, org_unit__path__startswith=unit.path
         )
-        .annotate(due=Subquery(due))
+        .annotate(expected=expected)
+        .annotate(due=F("expected__due_on"))
         .filter(due__isnull=False)
     )
 
@@ -141,12 +164,17 @@ def completeness_by_child(
 ) -> list[CompletenessRow[OrgUnit]]:
     """One row per child unit of `unit` (e.g. per district) that has reports expected,
     in three grouped queries whatever the number of children and of their schools."""
+    return _by_child_in([(form, period)], unit)
+
+
+def _by_child_in(due: Due, unit: OrgUnit) -> list[CompletenessRow[OrgUnit]]:
+    """`completeness_by_child` summed over several forms' periods, in the same three
+    queries."""
     children = list(OrgUnit.objects.filter(parent=unit).order_by("type", "code"))
     expected = {
-        r["child"]: r["n"]
-        for r in _by_child(_expected(form, period, unit), unit).annotate(n=Count("pk"))
+        r["child"]: r["n"] for r in _by_child(_expected_in(due, unit), unit).annotate(n=Count("pk"))
     }
-    done = {r["child"]: r for r in _by_child(_done(form, period, unit), unit).annotate(**COUNTS)}
+    done = {r["child"]: r for r in _by_child(_done_in(due, unit), unit).annotate(**COUNTS)}
     return [
         {
             "unit": child,
@@ -176,30 +204,9 @@ def forms_due_in(period: Period) -> list[tuple[Form, Period]]:
 
 def completeness_due_in(*, period: Period, unit: OrgUnit) -> list[CompletenessRow[OrgUnit]]:
     """Every child of `unit` with its reporting over all forms due in `period` (each form's
-    latest period ended by then): three queries per form, none per child."""
-    totals: dict[str, dict[str, Any]] = {}
-    for form, own in forms_due_in(period):
-        for row in completeness_by_child(form=form, period=own.code, unit=unit):
-            child, rates = row["unit"], row["completeness"]
-            line = totals.setdefault(child.code, {"unit": child, "counts": Counter()})
-            line["counts"].update(
-                expected=rates.expected,
-                submitted=rates.submitted,
-                on_time=rates.on_time,
-                approved=rates.approved,
-            )
-    return [
-        {
-            "unit": line["unit"],
-            "completeness": Completeness(
-                expected=line["counts"]["expected"],
-                submitted=line["counts"]["submitted"],
-                on_time=line["counts"]["on_time"],
-                approved=line["counts"]["approved"],
-            ),
-        }
-        for line in sorted(totals.values(), key=lambda line: line["unit"].path)
-    ]
+    latest period ended by then), by path: three queries whatever the number of forms."""
+    due = [(form, own.code) for form, own in forms_due_in(period)]
+    return sorted(_by_child_in(due, unit), key=lambda row: row["unit"].path)
 
 
 def reports_due_for(*, user: User, period: str | None = None) -> QuerySet[ExpectedReport]:

@@ -18,18 +18,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from eduplan.core.compiled_reads import CompiledRead
 from eduplan.core.errors import InputError
-from eduplan.core.figures_cache import figures_changed
+from eduplan.core.figures_cache import REPORTS, figures_changed
 from eduplan.core.periods import Period, period_from_code
 from eduplan.org.access import Action, User, require, signed_in
 from eduplan.org.models import OrgUnit, UnitType
 from eduplan.org.selectors import units_open_between
 from eduplan.reporting.definitions import FormDefinition, definition_from_json
-from eduplan.reporting.entry_window import entry_open_require
+from eduplan.reporting.entry_window import entry_open_check, entry_open_require
 from eduplan.reporting.idempotency import idempotency_key_claim
 from eduplan.reporting.models import (
     DataElement,
-    DataValue,
     ExpectedReport,
     Form,
     FormVersion,
@@ -41,7 +41,8 @@ from eduplan.reporting.models import (
 from eduplan.reporting.notices import submission_returned_notify, submission_waiting_notify
 from eduplan.reporting.plausibility import context_numbers
 from eduplan.reporting.rules import holds
-from eduplan.reporting.values import ValueRefused, display_value, parse_value
+from eduplan.reporting.value_store import StoredValues, submission_values_write
+from eduplan.reporting.values import ValueRefused, parse_value
 
 TRANSITIONS: dict[str, set[str]] = {
     Status.DRAFT: {Status.SUBMITTED},
@@ -148,11 +149,6 @@ def form_definition(version: FormVersion) -> FormDefinition:
 _DEFINITIONS: dict[tuple[int, str], FormDefinition] = {}
 
 
-def _element_ids(codes: tuple[str, ...]) -> dict[str, int]:
-    """Element ids by code (one query; ids are not cached, since rows may be recreated)."""
-    return dict(DataElement.objects.filter(code__in=codes).values_list("code", "pk"))
-
-
 def due_date(form: Form, period: Period) -> datetime.date:
     return period.end + datetime.timedelta(days=form.due_days)
 
@@ -200,7 +196,7 @@ def expected_reports_open(*, form: Form, period_code: str) -> int:
     ]
     ExpectedReport.objects.bulk_create(rows, batch_size=2000)
     if rows:  # the daily run opens the same periods again and again
-        figures_changed(rows=False)  # reports due, not what any metric counts
+        figures_changed(rows=False, parts=[REPORTS])  # reports due, not what is counted
     return len(rows)
 
 
@@ -271,7 +267,8 @@ def submission_save(
     revision: int | None = None,
     subject: str = "",
     idempotency_key: str | None = None,
-    answer: Callable[[Submission], dict[str, Any]] | None = None,
+    answer: Callable[[Submission, StoredValues], dict[str, Any]] | None = None,
+    expected: ExpectedReport | None = None,
 ) -> Submission:
     """Save values as a draft (creating the submission on first save).
 
@@ -279,8 +276,10 @@ def submission_save(
     to report, a value that does not fit its element, a stale revision, a locked report.
     A retry with the same idempotency key returns the first result without writing again;
     the same key with another request (values, revision, report) is refused (KeyReused).
-    With a key, `answer(submission)` (the response a retry replays) is stored with it in
-    the same write; a retry does not call it.
+    With a key, `answer(submission, values)` (the response a retry replays; `values`: the
+    report's values after the save, by element code) is stored with it in the same write;
+    a retry does not call it. `expected`: the expected report as the caller read it with
+    `expected_report_for_entry` (with `closed_on`), so the save does not read it again.
     """
     require(user, Action.REPORT_ENTER, org_unit)
     period = period_from_code(period_code)
@@ -299,13 +298,9 @@ def submission_save(
         )
         if replay is not None:
             return replay
-    if not ExpectedReport.objects.filter(
-        form=form, period=period.code, org_unit=org_unit, subject=subject
-    ).exists():
-        raise InputError(
-            ERR_NOT_EXPECTED % {"unit": org_unit.name, "form": form.name, "period": period.label},
-            where=f"{form.code} {period.code} {org_unit.code}",
-        )
+    known = _expected_require(
+        form=form, period=period, org_unit=org_unit, subject=subject, expected=expected
+    )
     assert form.current_version is not None
     definition = form_definition(form.current_version)
     parsed = _parse_values(definition, values)
@@ -321,10 +316,16 @@ def submission_save(
         raise InputError(
             ERR_LOCKED % {"status": Status(submission.status).label}, where=str(submission)
         )
-    entry_open_require(form=form, period_code=period.code, status=submission.status)
+    if known is not None:
+        closed_on: datetime.date | None = getattr(known, "closed_on", None)
+        entry_open_check(
+            form=form, period_code=period.code, status=submission.status, closed_on=closed_on
+        )
+    else:
+        entry_open_require(form=form, period_code=period.code, status=submission.status)
     # Values are stored against the version now in force.
     submission.form_version = form.current_version
-    changes = _store_values(submission, definition, parsed, created=created)
+    changes, stored = submission_values_write(submission, definition, parsed, created=created)
     if changes and not created:  # a new report was created at its first revision
         submission.revision += 1
         submission.save(update_fields=["revision", "form_version", "updated_at"])
@@ -332,9 +333,51 @@ def submission_save(
         _event(submission, user, "create" if created else "save", changes=changes)
     if key_row is not None:
         key_row.submission = submission
-        key_row.response = answer(submission) if answer is not None else None
+        key_row.response = answer(submission, stored) if answer is not None else None
         key_row.save(update_fields=["submission", "response"])
     return submission
+
+
+def _expected_require(
+    *,
+    form: Form,
+    period: Period,
+    org_unit: OrgUnit,
+    subject: str,
+    expected: ExpectedReport | None,
+) -> ExpectedReport | None:
+    """Refuse a report nobody expects. Returns the caller's `expected` when it is this
+    save's report (read with its closing day: nothing to read again), else None after
+    one query."""
+    if expected is not None and (
+        (expected.form_id, expected.period, expected.org_unit_id, expected.subject)
+        == (form.pk, period.code, org_unit.pk, subject)
+    ):
+        return expected
+    if not ExpectedReport.objects.filter(
+        form=form, period=period.code, org_unit=org_unit, subject=subject
+    ).exists():
+        raise InputError(
+            ERR_NOT_EXPECTED % {"unit": org_unit.name, "form": form.name, "period": period.label},
+            where=f"{form.code} {period.code} {org_unit.code}",
+        )
+    return None
+
+
+def _submission_locked(
+    form_id: int, org_unit_id: int, period: str, subject: str
+) -> QuerySet[Submission]:
+    return (
+        Submission.objects.select_for_update(of=("self",))
+        .filter(form_id=form_id, org_unit_id=org_unit_id, period=period, subject=subject)
+        .order_by("pk")[:1]
+    )
+
+
+# Every save makes this read: compiled once per connection (core/compiled_reads.py).
+_SUBMISSION_LOCKED = CompiledRead(
+    Submission, _submission_locked, form_id=int, org_unit_id=int, period=str, subject=str
+)
 
 
 def _submission_to_save(
@@ -349,8 +392,13 @@ def _submission_to_save(
     """The submission a save writes to, locked, and whether this save created it; a
     stale revision (or a first save that lost the race to another) is a ConflictError."""
     lookup = {"form": form, "org_unit": org_unit, "period": period.code, "subject": subject}
-    # One locking read: the row if it is there (locked), nothing otherwise.
-    submission = _lockable().filter(**lookup).first()
+    # One locking read: the row if it is there (locked), nothing otherwise; its form and
+    # unit are the ones the caller holds (not joined: the row's own columns only).
+    submission = _SUBMISSION_LOCKED.first(
+        form_id=form.pk, org_unit_id=org_unit.pk, period=period.code, subject=subject
+    )
+    if submission is not None:
+        submission.form, submission.org_unit = form, org_unit
     if submission is None:
         try:
             with transaction.atomic():
@@ -361,57 +409,6 @@ def _submission_to_save(
         return created, True
     _check_revision(submission, revision)
     return submission, False
-
-
-def _store_values(
-    submission: Submission,
-    definition: FormDefinition,
-    parsed: dict[str, tuple[Decimal | None, str]],
-    *,
-    created: bool,
-) -> list[dict[str, str]]:
-    element_ids = _element_ids(tuple(e.code for e in definition.elements))
-    codes_by_id = {pk: code for code, pk in element_ids.items()}
-    current = (
-        {}  # a report this save created has no values yet
-        if created
-        else {codes_by_id.get(v.element_id, ""): v for v in submission.values.all()}
-    )
-    changes: list[dict[str, str]] = []
-    to_create, to_update, to_delete = [], [], []
-    for code, (number, text) in parsed.items():
-        element = definition.element(code)
-        old = current.get(code)
-        old_display = display_value(element, old.number, old.text) if old else ""
-        new_display = display_value(element, number, text)
-        if old_display == new_display:
-            continue
-        changes.append({"element": code, "old": old_display, "new": new_display})
-        if number is None and not text:
-            if old:
-                to_delete.append(old.pk)
-        elif old:
-            old.number, old.text = number, text
-            to_update.append(old)
-        else:
-            to_create.append(
-                DataValue(
-                    submission=submission,
-                    element_id=element_ids[code],
-                    org_unit_id=submission.org_unit_id,
-                    period=submission.period,
-                    number=number,
-                    text=text,
-                )
-            )
-    # Each only when needed: even an empty delete builds its query and collector.
-    if to_create:
-        DataValue.objects.bulk_create(to_create)
-    if to_update:
-        DataValue.objects.bulk_update(to_update, ["number", "text"])
-    if to_delete:
-        DataValue.objects.filter(pk__in=to_delete).delete()
-    return changes
 
 
 def submission_values(submission: Submission) -> dict[str, tuple[Decimal | None, str]]:

@@ -8,10 +8,14 @@ class SupervisionConfig(AppConfig):
 
     def ready(self) -> None:
         from eduplan.core.inbox import inbox_writer_register
-        from eduplan.supervision import rules_safety  # noqa: F401 (registers its finders)
+        from eduplan.supervision import (
+            rules_safety,  # noqa: F401 (registers its finders)
+            signals,
+        )
         from eduplan.supervision.notices import inbox_notices_store
 
         inbox_writer_register(inbox_notices_store)
+        signals.connect()
         # The registers' warning finders add themselves to FINDERS when imported.
         from eduplan.supervision import (  # noqa: F401
             rules_petitions,

@@ -361,6 +361,17 @@ def orders_for(
     return _with_colour(qs, day or timezone.localdate())
 
 
+def orders_seen_by(user: User) -> str:
+    """What decides which orders `orders_for` gives the user (their role and department,
+    or their scope): users with the same see the same orders."""
+    membership, scope = membership_of(user), scope_of(user)
+    if membership is None or scope is None:
+        return "none"
+    if membership.role == Role.DEPARTMENT:
+        return f"department:{membership.department_id}"
+    return f"scope:{scope.path}"
+
+
 BOARD_ROLES = frozenset({Role.SUPERVISION, Role.LEADER})
 OPEN_FILTER = "open"
 

@@ -23,11 +23,12 @@ from eduplan.api.routers.base import (
     load_period,
     load_unit,
 )
-from eduplan.core.periods import Period
+from eduplan.core.periods import Period, PeriodCodeError, period_from_code
 from eduplan.org.access import Action, require
 from eduplan.org.models import OrgUnit
+from eduplan.reporting.entry_window import expected_report_for_entry
 from eduplan.reporting.idempotency import idempotency_key_response
-from eduplan.reporting.models import Form, Submission
+from eduplan.reporting.models import ExpectedReport, Form, Submission
 from eduplan.reporting.services import (
     form_definition,
     submission_approve,
@@ -37,6 +38,7 @@ from eduplan.reporting.services import (
     submission_save,
     submission_submit,
 )
+from eduplan.reporting.value_store import StoredValues
 from eduplan.reporting.values import display_value
 
 router = Router(tags=["submissions"])
@@ -117,6 +119,24 @@ def _out(submission: Submission) -> dict[str, Any]:
     }
 
 
+def _out_saved(submission: Submission, stored: StoredValues) -> dict[str, Any]:
+    """`_out` of a report just saved, from its values as the save left them (not read
+    back): the same answer, without the query."""
+    definition = form_definition(submission.form_version)
+    elements = {e.code: e for e in definition.elements}
+    values = {
+        code: display_value(elements[code], *stored[code])
+        for code in sorted(stored)
+        if code in elements
+    }
+    return {
+        "id": submission.pk,
+        "status": submission.status,
+        "revision": submission.revision,
+        "values": values,
+    }
+
+
 def _readable(
     request: HttpRequest, form: str, period: str, org: str
 ) -> tuple[Any, Form, Period, OrgUnit]:
@@ -127,6 +147,17 @@ def _readable(
     unit = load_unit(org)
     require(user, Action.REPORT_VIEW, unit)
     return user, found, parsed, unit
+
+
+def _expected(form: str, period: str, org: str, subject: str) -> ExpectedReport | None:
+    """The expected report the path names (one query), or None (also for a bad period)."""
+    try:
+        code = period_from_code(period).code
+    except PeriodCodeError:
+        return None
+    return expected_report_for_entry(
+        form_code=form, period_code=code, unit_code=org, subject=subject
+    )
 
 
 def _submission(
@@ -177,7 +208,15 @@ def submission_put(
     """Save values as a draft (checked: REPORT_VIEW here, REPORT_ENTER in the service).
 
     With an Idempotency-Key, a retry gets the first response again and stores nothing."""
-    user, found, parsed, unit = _readable(request, form, period, org)
+    # The expected report with its form and unit in one read; when there is none, the
+    # form, period and unit are looked up one by one to say which is wrong.
+    expected = _expected(form, period, org, payload.subject)
+    if expected is None:
+        user, found, parsed, unit = _readable(request, form, period, org)
+    else:
+        user, found, unit = caller(request), expected.form, expected.org_unit
+        parsed = load_period(found, period)
+        require(user, Action.REPORT_VIEW, unit)
     require(user, Action.REPORT_ENTER, unit)
     key = (idempotency_key or "").strip() or None
     if key is not None and len(key) > 100:
@@ -187,8 +226,8 @@ def submission_put(
     # overwrite whoever changed the report since.
     answered: list[dict[str, Any]] = []
 
-    def answer(saved: Submission) -> dict[str, Any]:
-        answered.append(_out(saved))
+    def answer(saved: Submission, stored: StoredValues) -> dict[str, Any]:
+        answered.append(_out_saved(saved, stored))
         return answered[-1]
 
     submission = submission_save(
@@ -201,6 +240,7 @@ def submission_put(
         subject=payload.subject,
         idempotency_key=key,
         answer=answer,
+        expected=expected,
     )
     if answered:
         return answered[-1]

@@ -16,6 +16,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db.models import Count, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -60,6 +61,9 @@ class BehindItem:
 
 
 KIND_ORDER = {"target": 0, "task": 1, "order": 2}
+# The owners a page names: a city has hundreds of schools with an order behind, and a
+# leader's first screen shows who has most; the workbook lists every one.
+OWNERS_LISTED = 20
 
 
 @dataclass(frozen=True)
@@ -79,11 +83,21 @@ class OwnerLoad:
 
 @dataclass
 class Behind:
+    """What is behind: `items` lists every lagging target and task and the worst orders
+    (every order with `all_orders`); `owners` and `total` count every item."""
+
     items: list[BehindItem] = field(default_factory=list)
     owners: list[OwnerLoad] = field(default_factory=list)
+    total: int = 0
 
-    def top(self, n: int) -> list[BehindItem]:
-        return self.items[:n]
+    @property
+    def owners_listed(self) -> list[OwnerLoad]:
+        """The owners a page names (most behind first); the workbook names them all."""
+        return self.owners[:OWNERS_LISTED]
+
+    @property
+    def owners_more(self) -> int:
+        return max(0, len(self.owners) - OWNERS_LISTED)
 
 
 def _target_owners(frame: Frame) -> tuple[dict[int, str], dict[int, str]]:
@@ -225,12 +239,30 @@ def _orders(orders: list[ColouredOrder], day: datetime.date) -> list[BehindItem]
     return items
 
 
-def _owner_loads(items: list[BehindItem]) -> list[OwnerLoad]:
+OrderLoads = dict[tuple[str, int], int]  # (owner, severity) → orders
+
+
+def _order_loads(orders: QuerySet[ColouredOrder]) -> OrderLoads:
+    """The orders behind by owner and severity, counted in the database (one query)."""
+    rows = orders.order_by().values("responsible_unit__name", "colour").annotate(n=Count("pk"))
+    loads: OrderLoads = {}
+    for row in rows:
+        severity = WORST if row["colour"] == Colour.RED else LAGGING
+        owner = (row["responsible_unit__name"], severity)
+        loads[owner] = loads.get(owner, 0) + row["n"]
+    return loads
+
+
+def _owner_loads(plan_items: list[BehindItem], orders: OrderLoads) -> list[OwnerLoad]:
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for item in items:
+    for item in plan_items:
         row = counts[item.owner]
         row[item.kind] += 1
         row["worst"] = max(row["worst"], item.severity)
+    for (owner, severity), n in orders.items():
+        row = counts[owner]
+        row["order"] += n
+        row["worst"] = max(row["worst"], severity)
     loads = [
         OwnerLoad(
             owner=owner,
@@ -244,25 +276,48 @@ def _owner_loads(items: list[BehindItem]) -> list[OwnerLoad]:
     return sorted(loads, key=lambda o: (-o.worst, -o.total, o.owner))
 
 
-def behind_build(
-    *,
-    user: User,
-    frame: Frame,
-    statuses: list[TargetStatus],
-    tasks: list[TaskStatus],
-    day: datetime.date,
-) -> Behind:
-    """The lagging targets and tasks of the frame and the orders past their deadline the
-    user sees (undone, yellow or red on `day`), worst first, and their owners by load."""
-    # Only what an item shows: the orders behind may be thousands in a province.
-    orders = list(
-        orders_for(user=user, day=day)
-        .filter(status__in=UNDONE, colour__in=BEHIND_COLOURS)
-        .only("pk", "title", "due_on", "responsible_unit__name")
-    )
-    items = _targets(frame, statuses) + _tasks(tasks) + _orders(orders, day)
+# The most orders a page lists (the cockpit 10 items, the big screen 7): only these are
+# built; the owners and the count include every order behind.
+ORDERS_LISTED = 20
+
+
+def plan_behind(
+    frame: Frame, statuses: list[TargetStatus], tasks: list[TaskStatus]
+) -> list[BehindItem]:
+    """The frame's lagging targets and late tasks (the same for every reader)."""
+    return _targets(frame, statuses) + _tasks(tasks)
+
+
+@dataclass(frozen=True)
+class OrdersBehind:
+    """The orders past their deadline a user sees: the worst listed (every one, for the
+    workbook), and all of them counted by owner and severity."""
+
+    items: list[BehindItem]
+    loads: OrderLoads
+
+
+def orders_behind(*, user: User, day: datetime.date, all_orders: bool = False) -> OrdersBehind:
+    """The orders the user sees undone, yellow or red on `day`. They may be thousands in a
+    province: they are counted by owner in the database and only the worst
+    `ORDERS_LISTED` are read (all of them with `all_orders`), in the list's own order (red
+    first, then the longest overdue)."""
+    behind = orders_for(user=user, day=day).filter(status__in=UNDONE, colour__in=BEHIND_COLOURS)
+    listed = behind.only("pk", "title", "due_on", "responsible_unit__name")
+    orders = list(listed if all_orders else listed[:ORDERS_LISTED])
+    return OrdersBehind(items=_orders(orders, day), loads=_order_loads(behind))
+
+
+def behind_build(*, plan_items: list[BehindItem], orders: OrdersBehind) -> Behind:
+    """The lagging targets and tasks of the frame (`plan_items`, from `plan_behind`) and
+    the orders behind (`orders_behind`), worst first, and their owners by load."""
+    items = plan_items + orders.items
     items.sort(key=lambda i: i.rank)
-    return Behind(items=items, owners=_owner_loads(items))
+    return Behind(
+        items=items,
+        owners=_owner_loads(plan_items, orders.loads),
+        total=len(plan_items) + sum(orders.loads.values()),
+    )
 
 
 def behind_table(behind: Behind) -> Table:

@@ -4,15 +4,29 @@ sparklines, open supervision orders by colour, reports due by unit."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import datetime
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
 
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from eduplan.core.figure_reads import part_stamps
+from eduplan.core.figures_cache import ORDERS, figures_cached
 from eduplan.core.tables import Table, number
 from eduplan.dashboards.charts import Chart
-from eduplan.dashboards.selectors.behind import Behind, behind_build, behind_table
+from eduplan.dashboards.selectors.behind import (
+    Behind,
+    BehindItem,
+    OrdersBehind,
+    behind_build,
+    behind_table,
+    orders_behind,
+    plan_behind,
+)
 from eduplan.dashboards.selectors.frame import Frame, StatusCells, path_chart, status_cells
 from eduplan.dashboards.selectors.reports_due import UnitRef, reporting_by_unit, reporting_chart
 from eduplan.indicators.projects import (
@@ -26,12 +40,12 @@ from eduplan.indicators.projects import (
     trajectory,
 )
 from eduplan.indicators.status import STATUS_LABELS, Status, TargetStatus
-from eduplan.indicators.work import plan_work_cached
+from eduplan.indicators.work import PlanWork, plan_work_cached
 from eduplan.org.access import User
 from eduplan.plans.models import OwnerRole, Project, ProjectOwner
 from eduplan.reporting.selectors import CompletenessRow, completeness_table
 from eduplan.supervision.models import Colour
-from eduplan.supervision.selectors import ColouredOrder, orders_for
+from eduplan.supervision.selectors import ColouredOrder, orders_for, orders_seen_by
 
 TOP_ORDERS = 8  # the worst open supervision orders the cockpit lists
 # Targets behind that the key targets list before each project's own key target.
@@ -63,31 +77,33 @@ class ProjectCard:
         return STATUS_STYLES[key.status] if key is not None else "secondary"
 
 
-@dataclass
-class Cockpit:
-    frame: Frame
+@dataclass(frozen=True)
+class CockpitFigures:
+    """What the cockpit shows from the figures alone, the same for every reader of the
+    frame: built once per change of the figures, and only when a page needs it."""
+
+    statuses: list[TargetStatus]
+    work: PlanWork
     projects: list[ProjectStatus]
     summary: list[tuple[str, str, int]]
-    targets_total: int
     cards: list[ProjectCard]
-    behind: Behind
     key_targets: list[KeyTarget]
-    orders: list[tuple[str, str, int]]
-    worst_orders: list[ColouredOrder]
     reporting: list[CompletenessRow[UnitRef]]
-    charts: list[Chart] = field(default_factory=list)
-    tables: list[Table] = field(default_factory=list)
+    charts: list[Chart]
     # The project cards' key targets whose figure is a provisional measure (临时口径), for
     # the footnotes a wall screen needs (no hover there).
-    provisional: list[TargetStatus] = field(default_factory=list)
+    provisional: list[TargetStatus]
+
+    @property
+    def targets_total(self) -> int:
+        return sum(n for _label, _style, n in self.summary)
 
 
-def cockpit_build(*, user: User, frame: Frame) -> Cockpit:
-    """The cockpit (and big screen) for the frame; the orders are those the user sees."""
+def cockpit_figures(frame: Frame) -> CockpitFigures:
     statuses = target_statuses_cached(
         stamp=frame.stamp, plan=frame.plan, at=frame.at, unit=frame.unit
     )
-    work = plan_work_cached(stamp=frame.stamp, plan=frame.plan, at=frame.at, unit=frame.unit)
+    work = plan_work_cached(plan=frame.plan, at=frame.at, unit=frame.unit)
     projects = project_statuses_from(frame.plan, statuses, work.projects)
     key_targets: list[KeyTarget] = []
     charts = []
@@ -97,16 +113,115 @@ def cockpit_build(*, user: User, frame: Frame) -> Cockpit:
         if chart:
             charts.append(chart)
         key_targets.append({"project": p.project, "chart": chart, **status_cells(key)})
-    day = timezone.localdate()
-    behind = behind_build(user=user, frame=frame, statuses=statuses, tasks=work.tasks, day=day)
     owners = _owners_by_project(frame)
+    reporting = reporting_by_unit(unit=frame.unit, at=frame.at)
+    charts.append(reporting_chart(frame, reporting))
+    return CockpitFigures(
+        statuses=statuses,
+        work=work,
+        projects=projects,
+        summary=status_summary(statuses),
+        cards=[ProjectCard(p, owners.get(p.project.pk, "")) for p in projects],
+        key_targets=key_targets,
+        reporting=reporting,
+        charts=charts,
+        provisional=[p.key_target for p in projects if p.key_target and p.key_target.provisional],
+    )
+
+
+class Cockpit:
+    """The cockpit (and big screen) for the frame; the orders are those the user sees.
+
+    Each part is built on first use: the page caches its figure parts' markup per change
+    of the figures (`figures_fragment`), so a reader after the first builds only their
+    own orders and what is behind."""
+
+    def __init__(self, *, user: User, frame: Frame) -> None:
+        self.user, self.frame, self.day = user, frame, timezone.localdate()
+
+    @cached_property
+    def figures(self) -> CockpitFigures:
+        return cockpit_figures(self.frame)
+
+    @cached_property
+    def behind(self) -> Behind:
+        return behind_build(plan_items=self._plan_items(), orders=self._orders.behind)
+
+    def _plan_items(self) -> list[BehindItem]:
+        frame = self.frame
+        return figures_cached(
+            frame.stamp,
+            f"behind:{frame.plan.pk}:{frame.unit.pk}:{frame.at.code}:{get_language()}",
+            lambda: plan_behind(frame, self.figures.statuses, self.figures.work.tasks),
+        )
+
+    @cached_property
+    def _orders(self) -> OrdersSeen:
+        """The user's orders, read again only once an order moved (or the day turned):
+        users who see the same orders share them."""
+        key = f"orders:{orders_seen_by(self.user)}:{self.day.isoformat()}:{get_language()}"
+        return figures_cached(
+            part_stamps().get(ORDERS, 0), key, lambda: orders_seen(self.user, self.day)
+        )
+
+    @property
+    def orders(self) -> list[tuple[str, str, int]]:
+        """Open supervision orders the user sees, by colour (reddest first)."""
+        return self._orders.by_colour
+
+    @property
+    def worst_orders(self) -> list[ColouredOrder]:
+        return self._orders.worst
+
+    def tables(self) -> list[Table]:
+        """The page's workbooks (built only when one is asked for)."""
+        f, frame = self.figures, self.frame
+        every = behind_build(
+            plan_items=self._plan_items(),
+            orders=orders_behind(user=self.user, day=self.day, all_orders=True),
+        )
+        return [
+            behind_table(every),
+            _projects_table(frame, f.projects),
+            targets_table(unit=frame.unit, at=frame.at, rows=f.statuses),
+            completeness_table(
+                table_id="reporting",
+                title=_("Reports due in %(period)s by unit") % {"period": frame.at.label},
+                rows=f.reporting,
+            ),
+        ] + [c.table() for c in f.charts]
+
+    def charts_json(self) -> list[dict[str, Any]]:
+        return [c.as_json() for c in self.figures.charts]
+
+
+@dataclass(frozen=True)
+class OrdersSeen:
+    """The open supervision orders a user sees: by colour, the worst, and those behind."""
+
+    by_colour: list[tuple[str, str, int]]
+    worst: list[ColouredOrder]
+    behind: OrdersBehind
+
+
+def orders_seen(user: User, day: datetime.date) -> OrdersSeen:
     mine = orders_for(user=user, day=day)
     counts = dict.fromkeys(Colour.values, 0)
     for row in mine.order_by().values("colour").annotate(n=Count("pk")):
         counts[row["colour"]] = row["n"]
-    reporting = reporting_by_unit(stamp=frame.stamp, unit=frame.unit, at=frame.at)
-    charts.append(reporting_chart(frame, reporting))
-    projects_table = Table(
+    return OrdersSeen(
+        by_colour=[(c, str(Colour(c).label), counts[c]) for c in reversed(Colour.values)],
+        worst=list(mine[:TOP_ORDERS]),
+        behind=orders_behind(user=user, day=day),
+    )
+
+
+def cockpit_build(*, user: User, frame: Frame) -> Cockpit:
+    return Cockpit(user=user, frame=frame)
+
+
+def _projects_table(frame: Frame, projects: list[ProjectStatus]) -> Table:
+    return Table(
         id="projects",
         title=_("Key projects as of the end of %(period)s") % {"period": frame.at.label},
         header=[_("No."), _("Project"), _("Status"), _("Why"), _("Targets on track (%)")]
@@ -116,31 +231,6 @@ def cockpit_build(*, user: User, frame: Frame) -> Cockpit:
             + [p.counts.get(str(k), 0) for k in STATUS_STYLES]
             for p in projects
         ],
-    )
-    return Cockpit(
-        frame=frame,
-        projects=projects,
-        summary=status_summary(statuses),
-        targets_total=sum(n for _label, _style, n in status_summary(statuses)),
-        cards=[ProjectCard(p, owners.get(p.project.pk, "")) for p in projects],
-        behind=behind,
-        key_targets=key_targets,
-        orders=[(c, str(Colour(c).label), counts[c]) for c in reversed(Colour.values)],
-        worst_orders=list(mine[:TOP_ORDERS]),
-        reporting=reporting,
-        charts=charts,
-        provisional=[p.key_target for p in projects if p.key_target and p.key_target.provisional],
-        tables=[
-            behind_table(behind),
-            projects_table,
-            targets_table(unit=frame.unit, at=frame.at, rows=statuses),
-            completeness_table(
-                table_id="reporting",
-                title=_("Reports due in %(period)s by unit") % {"period": frame.at.label},
-                rows=reporting,
-            ),
-        ]
-        + [c.table() for c in charts],
     )
 
 

@@ -15,7 +15,12 @@ from eduplan.core.tables import Table, number
 from eduplan.dashboards.selectors.frame import Frame
 from eduplan.dashboards.selectors.reports_due import reporting_by_unit
 from eduplan.indicators.models import Reach
-from eduplan.indicators.projects import JUDGED, STATUS_STYLES, target_statuses_cached
+from eduplan.indicators.projects import (
+    JUDGED,
+    STATUS_STYLES,
+    kept_for_target,
+    target_statuses_cached,
+)
 from eduplan.indicators.status import STATUS_LABELS, Status, measured_status_by_child
 from eduplan.org.access import Action, User, can
 from eduplan.org.models import OrgGroup, OrgUnit, UnitType
@@ -117,21 +122,30 @@ def _district_statuses(
         shown = [t for t in measured if t.binding.group_id is None or inside[t.binding.group_id]]
         by_district: dict[str, dict[int, DistrictStatus]] = {}
         for target in shown:
-            for code, status in measured_status_by_child(
-                target, target.binding, parent=frame.plan.organisation, at=frame.at
-            ).items():
+            for code, status in _by_district(frame, target).items():
                 group = target.binding.group_id
                 if group is not None and code not in inside[group]:
                     continue
-                by_district.setdefault(code, {})[target.pk] = DistrictStatus(
-                    status.status, status.progress
-                )
+                by_district.setdefault(code, {})[target.pk] = status
         return [t.pk for t in shown], by_district
 
     shown, by_district = figures_cached(
         frame.stamp, f"districts:{frame.plan.pk}:{frame.at.code}", compute
     )
     return [t for t in measured if t.pk in shown], by_district
+
+
+def _by_district(frame: Frame, target: Target) -> dict[str, DistrictStatus]:
+    """Each district's status on one target, kept as the target's own status is."""
+    area = frame.plan.organisation
+
+    def compute() -> dict[str, DistrictStatus]:
+        by_child = measured_status_by_child(target, target.binding, parent=area, at=frame.at)
+        return {code: DistrictStatus(s.status, s.progress) for code, s in by_child.items()}
+
+    return kept_for_target(
+        target, at=frame.at, unit=area, what="by-district", stamp=frame.stamp, compute=compute
+    )
 
 
 def _districts_in_groups(area: OrgUnit, group_ids: set[int]) -> dict[int, set[str]]:
@@ -175,8 +189,7 @@ def _district_rows(
     share of its judged targets on track; visible if the user may view the district."""
     area = frame.plan.organisation
     reporting = {
-        r["unit"].code: r["completeness"]
-        for r in reporting_by_unit(stamp=frame.stamp, unit=area, at=frame.at)
+        r["unit"].code: r["completeness"] for r in reporting_by_unit(unit=area, at=frame.at)
     }
     rows = []
     for unit in OrgUnit.objects.filter(parent=area, type=UnitType.DISTRICT).order_by("code"):

@@ -5,7 +5,8 @@ project's own milestones and owners."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TypedDict
+from functools import cached_property
+from typing import Any, TypedDict
 
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -77,21 +78,52 @@ class MilestoneRow(TypedDict):
 
 @dataclass
 class ProjectPage:
+    """A project's page. Its targets with their paths are the figures part, the same for
+    every reader of the frame: built on first use (the page keeps their markup per
+    change of the figures); the tasks show what the user may read."""
+
     frame: Frame
     project: Project
     status: ProjectStatus
     owners: list[ProjectOwner]
     goals: list[Goal]
-    targets: list[TargetRow]
     measures: list[MeasureRow]
     milestones: list[MilestoneRow]
     work_points: list[WorkPoint]
     point_tasks: list[PointTasks]
-    charts: list[Chart]
-    tables: list[Table]
+
+    @cached_property
+    def _paths(self) -> tuple[list[TargetRow], list[Chart]]:
+        targets: list[TargetRow] = []
+        charts = []
+        for s in self.status.targets:
+            path = trajectory(stamp=self.frame.stamp, status=s, at=self.frame.at)
+            chart = path_chart(s, path) if path else None
+            if chart:
+                charts.append(chart)
+            targets.append({"chart": chart, **status_cells(s)})
+        return targets, charts
+
+    @property
+    def targets(self) -> list[TargetRow]:
+        return self._paths[0]
+
+    @property
+    def charts(self) -> list[Chart]:
+        return self._paths[1]
+
+    def charts_json(self) -> list[dict[str, Any]]:
+        return [c.as_json() for c in self.charts]
+
+    def tables(self) -> list[Table]:
+        """The page's workbooks (built when one is asked for)."""
+        return [
+            targets_table(unit=self.frame.unit, at=self.frame.at, rows=self.status.targets),
+            _measures_table(self.project, self.measures),
+        ] + [c.table() for c in self.charts]
 
     def table(self, table_id: str) -> Table:
-        return next(t for t in self.tables if t.id == table_id)
+        return next(t for t in self.tables() if t.id == table_id)
 
 
 def _evidence_files(user: User, work: list[TaskStatus]) -> dict[int, list[Attachment]]:
@@ -136,20 +168,12 @@ def project_page_build(*, user: User, frame: Frame, number_: int) -> ProjectPage
     statuses = target_statuses_cached(
         stamp=frame.stamp, plan=frame.plan, at=frame.at, unit=frame.unit
     )
-    work = plan_work_cached(stamp=frame.stamp, plan=frame.plan, at=frame.at, unit=frame.unit)
+    work = plan_work_cached(plan=frame.plan, at=frame.at, unit=frame.unit)
     status = next(
         p
         for p in project_statuses_from(frame.plan, statuses, work.projects)
         if p.project == project
     )
-    targets: list[TargetRow] = []
-    charts = []
-    for s in status.targets:
-        path = trajectory(stamp=frame.stamp, status=s, at=frame.at)
-        chart = path_chart(s, path) if path else None
-        if chart:
-            charts.append(chart)
-        targets.append({"chart": chart, **status_cells(s)})
     files = _evidence_files(user, status.work.tasks)
     measures: list[MeasureRow] = []
     for m in project.measures.all():
@@ -177,23 +201,16 @@ def project_page_build(*, user: User, frame: Frame, number_: int) -> ProjectPage
         }
         for w in work_points
     ]
-    tables = [
-        targets_table(unit=frame.unit, at=frame.at, rows=status.targets),
-        _measures_table(project, measures),
-    ] + [c.table() for c in charts]
     return ProjectPage(
         frame=frame,
         project=project,
         status=status,
         owners=owners,
         goals=list(project.goals.all()),
-        targets=targets,
         measures=measures,
         milestones=milestones,
         work_points=work_points,
         point_tasks=point_tasks,
-        charts=charts,
-        tables=tables,
     )
 
 

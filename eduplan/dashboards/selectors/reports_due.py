@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from eduplan.core.figures_cache import figures_cached
+from eduplan.core.figure_reads import part_stamps
+from eduplan.core.figures_cache import REPORTS, figures_cached
 from eduplan.core.periods import Period
 from eduplan.dashboards.charts import Chart, Series
 from eduplan.dashboards.selectors.frame import Frame
@@ -25,10 +26,11 @@ class UnitRef:
     type: str
 
 
-def reporting_by_unit(*, stamp: int, unit: OrgUnit, at: Period) -> list[CompletenessRow[UnitRef]]:
+def reporting_by_unit(*, unit: OrgUnit, at: Period) -> list[CompletenessRow[UnitRef]]:
     """Reports due in the period by child unit: the districts under the city
     (departments and bureau-run schools have their own pages), the schools under a
-    district; computed once per data change."""
+    district; computed once per change of the reports due (a report submitted, approved
+    or returned, reports opened; a figure corrected in a report leaves them alone)."""
 
     def compute() -> list[CompletenessRow[UnitRef]]:
         rows: list[CompletenessRow[UnitRef]] = [
@@ -41,7 +43,7 @@ def reporting_by_unit(*, stamp: int, unit: OrgUnit, at: Period) -> list[Complete
         districts = [r for r in rows if r["unit"].type == UnitType.DISTRICT]
         return districts or rows
 
-    return figures_cached(stamp, f"due:{unit.pk}:{at.code}", compute)
+    return figures_cached(part_stamps().get(REPORTS, 0), f"due:{unit.pk}:{at.code}", compute)
 
 
 CHART_UNITS = 30  # a chart of reports missing shows the units furthest behind

@@ -101,9 +101,7 @@ def tasks_page_build(*, user: User, frame: Frame, filters: TaskFilters) -> Tasks
     plan's, readable wherever the plan is), filtered by unit, status and project; a task's
     progress narrative only where the user may read its report."""
     plan = frame.plan
-    work: PlanWork = plan_work_cached(
-        stamp=frame.stamp, plan=plan, at=frame.at, unit=plan.organisation
-    )
+    work: PlanWork = plan_work_cached(plan=plan, at=frame.at, unit=plan.organisation)
     co = _co_units(work.tasks)
     served: dict[int, set[int]] = {}
     for point_id, number in WorkPoint.projects.through.objects.filter(

@@ -17,7 +17,13 @@ from django.utils import timezone
 
 from eduplan.core.figures_cache import figures_stamp
 from eduplan.core.periods import period_from_code
-from eduplan.dashboards.selectors.behind import behind_build
+from eduplan.dashboards.selectors.behind import (
+    ORDERS_LISTED,
+    OWNERS_LISTED,
+    behind_build,
+    orders_behind,
+    plan_behind,
+)
 from eduplan.dashboards.selectors.frame import Frame, frame_for
 from eduplan.indicators.models import TargetAssessment
 from eduplan.indicators.projects import ProjectStatus
@@ -46,11 +52,8 @@ def _behind(city, plan: Plan, username: str):
     statuses = target_status_list(plan=plan, at=at, unit=city.root)
     work = plan_work(plan=plan, at=at, unit=city.root)
     return behind_build(
-        user=city.users[username],
-        frame=frame,
-        statuses=statuses,
-        tasks=work.tasks,
-        day=timezone.localdate(),
+        plan_items=plan_behind(frame, statuses, work.tasks),
+        orders=orders_behind(user=city.users[username], day=timezone.localdate()),
     )
 
 
@@ -136,18 +139,72 @@ def test_a_leaders_cockpit_lists_every_lagging_items_owner_and_exports_them_all(
     frame = frame_for(user=leader, plan_code=None, at_code="2016B6", org_code=None)
     statuses = target_status_list(plan=frame.plan, at=frame.at, unit=frame.unit)
     work = plan_work(plan=frame.plan, at=frame.at, unit=frame.unit)
-    behind = behind_build(
-        user=leader, frame=frame, statuses=statuses, tasks=work.tasks, day=timezone.localdate()
+    plan_items = plan_behind(frame, statuses, work.tasks)
+    day = timezone.localdate()
+    behind = behind_build(plan_items=plan_items, orders=orders_behind(user=leader, day=day))
+    every = behind_build(
+        plan_items=plan_items, orders=orders_behind(user=leader, day=day, all_orders=True)
     )
     assert behind.items, "the demo city has something behind in 2016B6"
+    assert behind.total == len(every.items) and behind.owners == every.owners
     owners = body[
         body.index('id="behind-owners"') : body.index("</ul>", body.index("behind-owners"))
     ]
-    for item in behind.items:
-        assert f'data-owner="{item.owner}"' in owners
+    named = [o.owner for o in behind.owners]
+    for owner in named[:OWNERS_LISTED]:
+        assert f'data-owner="{owner}"' in owners
+    for owner in named[OWNERS_LISTED:]:
+        assert f'data-owner="{owner}"' not in owners
     assert "目标：" in body and "/ 共" in body  # the chips say they count targets
     workbook = client.get("/dashboards/", {"at": "2016B6", "export": "behind"})
     sheet = openpyxl.load_workbook(io.BytesIO(workbook.content)).active
-    cells = [c for row in sheet.iter_rows(values_only=True) for c in row]
-    for item in behind.items:
+    rows = list(sheet.iter_rows(values_only=True))
+    cells = [c for row in rows for c in row]
+    numbered = [row[0] for row in rows if isinstance(row[0], int)]
+    assert numbered == list(range(1, len(every.items) + 1))  # every item, once
+    for item in every.items:
         assert item.owner in cells
+
+
+@pytest.mark.django_db
+def test_a_page_lists_the_worst_orders_and_counts_every_order_and_owner(city):
+    plan = _plan(city)
+    units = [city.jinshui_one, city.erqi_one]
+    for n in range(ORDERS_LISTED + 5):  # the oldest first: each one day older than the next
+        raise_order(units[n % 2], at=datetime.date(2016, 6, 1) + datetime.timedelta(days=n))
+    listed = _behind(city, plan, "lee")
+    at = period_from_code(AT)
+    frame = Frame(plan=plan, unit=city.root, at=at, periods=[at], stamp=figures_stamp())
+    every = behind_build(
+        plan_items=plan_behind(
+            frame,
+            target_status_list(plan=plan, at=at, unit=city.root),
+            plan_work(plan=plan, at=at, unit=city.root).tasks,
+        ),
+        orders=orders_behind(user=city.users["lee"], day=timezone.localdate(), all_orders=True),
+    )
+    orders = [i for i in listed.items if i.kind == "order"]
+    assert len(orders) == ORDERS_LISTED
+    assert orders == [i for i in every.items if i.kind == "order"][:ORDERS_LISTED]
+    assert orders[0].days_late > orders[-1].days_late  # the longest overdue first
+    assert listed.total == len(every.items) == ORDERS_LISTED + 5
+    loads = {o.owner: o.orders for o in listed.owners}
+    assert loads == {city.jinshui_one.name: 13, city.erqi_one.name: 12}
+
+
+@pytest.mark.django_db
+def test_the_cockpit_counts_an_order_raised_since_it_was_last_read_and_only_in_scope(client, city):
+    _plan(city)
+
+    def counted(username: str) -> int:
+        client.force_login(city.users[username])
+        body = client.get("/dashboards/", {"at": AT}).content.decode()
+        found = body.split('data-behind-count="', 1)[1]
+        return int(found.split('"', 1)[0])
+
+    before = {name: counted(name) for name in ("lee", "bob")}
+    raise_order(city.erqi_one, at=datetime.date(2016, 9, 1))  # long red, in 二七区
+    assert counted("lee") == before["lee"] + 1  # the city sees it at once
+    assert counted("bob") == before["bob"]  # 金水区's official does not
+    raise_order(city.jinshui_one, at=datetime.date(2016, 9, 1))
+    assert counted("bob") == before["bob"] + 1

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from eduplan.core.tests.browser import ARTIFACTS, needs_browser
-from eduplan.dashboards.selectors.behind import behind_build
+from eduplan.dashboards.selectors.behind import behind_build, orders_behind, plan_behind
 from eduplan.dashboards.selectors.frame import frame_for
 from eduplan.indicators.status import target_status_list
 from eduplan.indicators.work import plan_work
@@ -17,15 +17,16 @@ pytestmark = needs_browser
 
 
 def _owners_behind(username: str) -> set[str]:
-    """The owners of everything behind that the user's cockpit covers (default period)."""
+    """The owners the user's cockpit names (default period): those with most behind."""
     user = get_user_model().objects.get(username=username)
     frame = frame_for(user=user, plan_code=None, at_code=None, org_code=None)
     statuses = target_status_list(plan=frame.plan, at=frame.at, unit=frame.unit)
     work = plan_work(plan=frame.plan, at=frame.at, unit=frame.unit)
     behind = behind_build(
-        user=user, frame=frame, statuses=statuses, tasks=work.tasks, day=timezone.localdate()
+        plan_items=plan_behind(frame, statuses, work.tasks),
+        orders=orders_behind(user=user, day=timezone.localdate()),
     )
-    return {item.owner for item in behind.items}
+    return {o.owner for o in behind.owners_listed}
 
 
 @pytest.mark.django_db(transaction=True)

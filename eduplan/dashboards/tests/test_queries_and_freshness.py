@@ -9,7 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from eduplan.construction.models import SchoolClass
-from eduplan.core.figures_cache import figures_cached, figures_stamp
+from eduplan.core.figure_store import store_refresh
+from eduplan.core.figures_cache import figures_cached, figures_changed, figures_scope, figures_stamp
 from eduplan.org.models import UnitType
 from eduplan.org.tests.factories import OrgUnitFactory
 from eduplan.plans.tests.factories import make_plan
@@ -18,6 +19,7 @@ PAGES = ["/dashboards/", "/dashboards/screen/", "/dashboards/districts/", "/dash
 
 
 def _queries(client, url: str, *, cold: bool) -> int:
+    store_refresh()  # the changes made are worked off after commit by the task queue
     if cold:
         caches["figures"].clear()
     with CaptureQueriesContext(connection) as captured:
@@ -114,3 +116,47 @@ def test_saving_a_draft_leaves_the_figures_alone_and_submitting_moves_them(city)
         user=city.users["alice"], submission=submission, revision=submission.revision, comment="ok"
     )
     assert figures_stamp() > before
+
+
+@pytest.mark.django_db
+def test_reports_due_move_with_a_report_submitted_not_with_a_figure_corrected(city, monkeypatch):
+    from eduplan.core.periods import period_from_code
+    from eduplan.dashboards.selectors import reports_due
+    from eduplan.reporting.definitions import definition_from_data
+    from eduplan.reporting.models import DataValue
+    from eduplan.reporting.services import (
+        expected_reports_open,
+        form_load,
+        submission_save,
+        submission_submit,
+    )
+    from eduplan.reporting.tests.conftest import CLASS_FORM
+
+    form, _version, _created = form_load(definition=definition_from_data(CLASS_FORM, source="t"))
+    expected_reports_open(form=form, period_code="2016T1")
+    counted: list[int] = []
+    real = reports_due.completeness_due_in
+    monkeypatch.setattr(
+        reports_due, "completeness_due_in", lambda **kw: counted.append(1) or real(**kw)
+    )
+    caches["figures"].clear()
+
+    def submitted() -> int:
+        with figures_scope():
+            rows = reports_due.reporting_by_unit(unit=city.root, at=period_from_code("2016B6"))
+        return sum(r["completeness"].submitted for r in rows)
+
+    assert submitted() == 0
+    saved = submission_save(
+        user=city.users["alice"],
+        form=form,
+        period_code="2016T1",
+        org_unit=city.jinshui_one,
+        values={"classes_total": "20", "pupils_total": "900", "classes_large": "0"},
+    )
+    assert submitted() == 0 and len(counted) == 1  # a draft is no report yet
+    submission_submit(user=city.users["alice"], submission=saved, revision=saved.revision)
+    assert submitted() == 1 and len(counted) == 2
+    DataValue.objects.filter(submission=saved).update(number=21)
+    figures_changed([city.jinshui_one.pk], provider="reporting")  # a figure corrected
+    assert submitted() == 1 and len(counted) == 2  # the reports due are kept
