@@ -10,8 +10,9 @@ the binding's start, every org unit's figure (numerator, denominator, units coun
 of the end of every period of the metric's own type up to the end of the demo's history.
 
 - platform: `recompute_all(jobs)`: the figures store's full rebuild from the rows
-  (`core.figure_store.store_rebuild`), then every figure read back from it
-  (`indicators.rollup.metric_all_units` for each period end);
+  (`core.figure_rebuild.store_rebuild`, by `--workers` connections at once: default the
+  setting EDUPLAN_STORE_BUILD_WORKERS, or one per core), then every figure read back
+  from it (`indicators.rollup.metric_all_units` for each period end);
 - DuckDB: every metric's provider rows (`metric(key).rows(periods)`: unit_path, period,
   num, den), the org units' paths and which periods each figure covers are copied into
   an in-memory DuckDB before timing; then one SQL statement does the same roll-up
@@ -19,8 +20,10 @@ of the end of every period of the metric's own type up to the end of the demo's 
   rule over time: sum, each unit's latest period, or the range's last census).
 
 Both results are compared figure by figure (they must be equal) before any time is
-reported. Times are medians of `--repeat` rounds, wall and CPU (`time.process_time`:
-this process only; the PostgreSQL server's work is not in it), with a plain
+reported (the first round is the one compared). Times are medians of `--repeat`
+rounds, wall and CPU: `time.process_time` (this process, all its threads) and the CPU
+time of the PostgreSQL backends that worked for it (its own connection's and each build
+thread's, read from /proc: the server runs on this machine), with a plain
 `SELECT count(*)` over the reported values as the reference measured in the same run.
 The must-hold: platform ÷ DuckDB ≤ 3.
 """
@@ -34,7 +37,8 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -102,22 +106,43 @@ def recompute_jobs() -> list[Job]:
     return jobs
 
 
-def recompute_all(jobs: Iterable[Job]) -> Figures:
+def recompute_all(jobs: Iterable[Job], *, workers: int | None = None) -> Figures:
     """The platform's full recomputation: the figures store rebuilt from the rows for
     every job's metric (`store_rebuild`: each unit's own figures and every roll-up over
-    the tree, in PostgreSQL), then every job's every figure read back from it."""
-    from eduplan.core.figure_store import store_rebuild
+    the tree, in PostgreSQL, by `workers` connections at once), then every job's every
+    figure read back from it. The CPU time of the build's PostgreSQL backends is added
+    to `BUILD_SERVER_CPU`."""
+    from eduplan.core.figure_rebuild import store_rebuild
     from eduplan.indicators.rollup import metric_all_units
 
     jobs = list(jobs)
-    store_rebuild(sorted({job.key for job in jobs}))
+    began = time.perf_counter()
+    store_rebuild(
+        sorted({job.key for job in jobs}), workers=workers, worker_context=_backend_cpu_counted
+    )
+    built = time.perf_counter()
     figures: Figures = {}
     for job in jobs:
         start = job.start.isoformat()
         for at in job.ends:
             for path, f in metric_all_units(key=job.key, start=job.start, end=at.end).items():
                 figures[(job.key, start, at.code, path)] = (f.num, f.den, f.units)
+    PHASES.append((built - began, time.perf_counter() - built))
     return figures
+
+
+BUILD_SERVER_CPU: list[float] = []  # CPU seconds of each build thread's backend
+PHASES: list[tuple[float, float]] = []  # each round's wall seconds: build, read back
+
+
+@contextmanager
+def _backend_cpu_counted() -> Iterator[None]:
+    """In a build thread: its PostgreSQL backend's CPU time over the thread's work."""
+    before = server_cpu()
+    try:
+        yield
+    finally:
+        BUILD_SERVER_CPU.append(server_cpu() - before)
 
 
 # DuckDB ------------------------------------------------------------------------------------
@@ -240,10 +265,15 @@ def _compared(figures: Figures, key: tuple[str, str, str, str]) -> tuple[Any, ..
     from eduplan.core.metrics import OverTime, OverUnits, metric
 
     num, den, units = figures[key]
-    m = metric(key[0])
-    if m.over_time is OverTime.SUM and m.over_units is not OverUnits.AVERAGE:
-        return (num, den)
-    return (num, den, units)
+    if key[0] not in _UNITS_COMPARED:  # metric() reads a form's element from the database
+        m = metric(key[0])
+        _UNITS_COMPARED[key[0]] = not (
+            m.over_time is OverTime.SUM and m.over_units is not OverUnits.AVERAGE
+        )
+    return (num, den, units) if _UNITS_COMPARED[key[0]] else (num, den)
+
+
+_UNITS_COMPARED: dict[str, bool] = {}
 
 
 def figures_differences(platform: Figures, duck: Figures, *, show: int = 5) -> list[str]:
@@ -280,10 +310,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="connections building the store at once (default: the setting, or the cores)",
+    )
+    parser.add_argument(
+        "--per-job",
+        action="store_true",
+        help="then time each job alone, one connection (untimed in the ratio)",
+    )
     args = parser.parse_args()
     django_on_scratch("eduplan-recompute-")
     from django.db import connection
 
+    from eduplan.core.figure_rebuild import build_workers
     from eduplan.core.figures_cache import figures_changed
     from eduplan.org.models import OrgUnit
 
@@ -291,10 +333,12 @@ def main() -> None:
         raise SystemExit("bench_recompute compares PostgreSQL with DuckDB: set DATABASE_URL")
     setup_s = demo_database(args.scale)
     jobs = recompute_jobs()
+    workers = build_workers() if args.workers is None else args.workers
     figures_count = sum(len(j.ends) for j in jobs)
     print(
         f"demo at scale {args.scale:g}: {OrgUnit.objects.count():,} org units, set up in "
-        f"{setup_s:.1f} s; {len(jobs)} metric × start jobs, {figures_count} period ends"
+        f"{setup_s:.1f} s; {len(jobs)} metric × start jobs, {figures_count} period ends; "
+        f"the store built by {workers} connection(s)"
     )
 
     def reference() -> int:
@@ -302,46 +346,39 @@ def main() -> None:
             cursor.execute("SELECT count(*) FROM reporting_datavalue")
             return int(cursor.fetchone()[0])
 
-    def platform() -> Figures:
-        figures_changed()  # nothing cached from the round before
-        return recompute_all(jobs)
-
     duck, copied = duck_load(jobs)
     ref_wall, ref_cpu, _ = timed(reference, 5)
-    # The first platform round, job by job, is also the check: before any time is
-    # reported, both sides must give every figure the same.
-    figures_changed()
-    first: Figures = {}
-    per_job: list[tuple[float, Job]] = []
-    wall, cpu, pg_cpu0 = time.perf_counter(), time.process_time(), server_cpu()
-    for job in jobs:
-        job_wall = time.perf_counter()
-        first.update(recompute_all([job]))
-        per_job.append((time.perf_counter() - job_wall, job))
-    walls, cpus = [time.perf_counter() - wall], [time.process_time() - cpu]
-    servers = [server_cpu() - pg_cpu0]
-    problems = figures_differences(first, duck_recompute(duck))
-    if problems:
-        raise SystemExit("the platform and DuckDB disagree:\n  " + "\n  ".join(problems))
-    for _ in range(args.repeat - 1):
+    walls: list[float] = []
+    cpus: list[float] = []
+    servers: list[float] = []
+    for round_ in range(max(1, args.repeat)):
+        figures_changed()  # nothing cached from the round before
+        BUILD_SERVER_CPU.clear()
         wall, cpu, pg_cpu0 = time.perf_counter(), time.process_time(), server_cpu()
-        platform()
+        result = recompute_all(jobs, workers=workers)
         walls.append(time.perf_counter() - wall)
         cpus.append(time.process_time() - cpu)
-        servers.append(server_cpu() - pg_cpu0)
+        servers.append(server_cpu() - pg_cpu0 + sum(BUILD_SERVER_CPU))
+        if round_ == 0:
+            # The first round is also the check: before any time is reported, both
+            # sides must give every figure the same.
+            problems = figures_differences(result, duck_recompute(duck))
+            if problems:
+                raise SystemExit("the platform and DuckDB disagree:\n  " + "\n  ".join(problems))
+        del result
     pg_wall, pg_cpu = statistics.median(walls), statistics.median(cpus)
     pg_server = statistics.median(servers)
     duck_wall, duck_cpu, figures = timed(lambda: duck_recompute(duck), args.repeat)
     print(
         f"{len(figures):,} figures, equal on both sides; {copied:,} provider rows copied "
-        f"into DuckDB (untimed); platform rounds: {', '.join(f'{w:.1f}' for w in walls)} s"
+        f"into DuckDB (untimed)"
     )
-    print("slowest metrics on the platform (first round):")
-    for seconds, job in sorted(per_job, key=lambda t: t[0], reverse=True)[:6]:
-        print(
-            f"  {seconds:8.2f} s  {job.key} from {job.start} ({job.over_time}, "
-            f"{len(job.ends)} period ends)"
-        )
+    print(
+        "platform rounds (wall s = build + read back): "
+        + ", ".join(f"{w:.1f} = {b:.1f} + {r:.1f}" for w, (b, r) in zip(walls, PHASES, strict=True))
+        + "; CPU s (Python + PostgreSQL): "
+        + ", ".join(f"{c:.1f} + {s:.1f}" for c, s in zip(cpus, servers, strict=True))
+    )
     print(f"{'':34} {'wall s':>9} {'cpu s':>9} {'× ref':>9}")
     for name, wall, cpu in (
         ("reference: SELECT count(*)", ref_wall, ref_cpu),
@@ -354,9 +391,21 @@ def main() -> None:
     print(
         f"platform ÷ DuckDB = {ratio:.2f} on wall time (must be ≤ {MUST_HOLD_RATIO:g}: "
         f"{verdict}); on CPU time {(pg_cpu + pg_server) / duck_cpu:.2f} (platform: "
-        f"{pg_cpu:.2f} s in Python + {pg_server:.2f} s in its PostgreSQL backend; DuckDB "
+        f"{pg_cpu:.2f} s in Python + {pg_server:.2f} s in its PostgreSQL backends; DuckDB "
         f"{duck_cpu:.2f} s, all its threads); the machine is shared (load average {_load()})"
     )
+    if args.per_job:
+        per_job = []
+        for job in jobs:
+            job_wall = time.perf_counter()
+            recompute_all([job], workers=1)
+            per_job.append((time.perf_counter() - job_wall, job))
+        print("slowest metrics on the platform, each job alone (build and read back):")
+        for seconds, job in sorted(per_job, key=lambda t: t[0], reverse=True)[:8]:
+            print(
+                f"  {seconds:8.2f} s  {job.key} from {job.start} ({job.over_time}, "
+                f"{len(job.ends)} period ends)"
+            )
 
 
 def _load() -> str:

@@ -182,6 +182,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+# Connections that rebuild the figures store at once on PostgreSQL (core/figure_rebuild.py;
+# 0: one per core).
+EDUPLAN_STORE_BUILD_WORKERS = env_int("EDUPLAN_STORE_BUILD_WORKERS", 0)
 # Read replicas (docs/ARCHITECTURE.md, "Read replicas"): DATABASE_REPLICA_URLS names
 # streaming replicas of the PostgreSQL primary, comma-separated; they become the aliases
 # replica1, replica2 … Read-only pages read them (core/routing.py); writes, migrations and

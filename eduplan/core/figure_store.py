@@ -15,8 +15,9 @@ Kept current, not recomputed:
   its ancestors' roll-ups by the difference, so an approval costs the same whatever the
   size of the tree;
 - a metric is built whole the first time it is read (`metric_stored`), and
-  `store_rebuild()` (`eduplan figures rebuild`) builds every stored metric again from the
-  rows, for repair; the property tests prove the kept and the rebuilt figures equal.
+  `figure_rebuild.store_rebuild()` (`eduplan figures rebuild`) builds every stored metric
+  again from the rows, for repair; the property tests prove the kept and the rebuilt
+  figures equal.
 
 One writer at a time works on the store (a row lock); writers of data only insert marks.
 """
@@ -37,7 +38,6 @@ from django.db.models import (
     Model,
     QuerySet,
     Sum,
-    Value,
 )
 from django.db.models.signals import post_delete, post_save, pre_save
 
@@ -350,32 +350,38 @@ def store_refresh() -> int:
         return 0
     with transaction.atomic():
         _lock()
-        every = list(FigureDirty.objects.values_list("pk", "unit_id", "provider"))
-        if not every:
-            return 0
-        marks = [m for m in every if m[1] >= 0]
-        raise_parts(
-            {p.removeprefix(PART_MARK) for _pk, unit, p in every if unit < 0}
-            | {rows_part(provider) for _pk, _unit, provider in marks}
-        )
-        ids = {unit for _pk, unit, _provider in marks}
-        found = _paths(ids - {EVERYTHING})
-        if EVERYTHING in ids or found is None:
-            _forget_everything()
-            raise_parts({EVERY_PROVIDER})
-        else:
-            by_provider: dict[str, set[str]] = defaultdict(set)
-            for _pk, unit, provider in marks:
-                by_provider[provider].add(found[unit])
-            stored = _stored_facts(set(found.values()))
-            moved = set()
-            for key in StoredMetric.objects.values_list("key", flat=True):
-                m = _stored_metric(key)
-                paths = by_provider[""] | by_provider[m.provider] if m else set()
-                if m is not None and paths and _refresh_units(m, paths, stored[key]):
-                    moved.add(metric_part(key))
-            raise_parts(moved)
-        FigureDirty.objects.filter(pk__in=[pk for pk, _unit, _provider in every]).delete()
+        return _work_off()
+
+
+def _work_off(skip: frozenset[str] = frozenset()) -> int:
+    """Work off the marks made so far for every stored metric but those in `skip` (which
+    are being rebuilt), the store's lock held; returns the marks worked off."""
+    every = list(FigureDirty.objects.values_list("pk", "unit_id", "provider"))
+    if not every:
+        return 0
+    marks = [m for m in every if m[1] >= 0]
+    raise_parts(
+        {p.removeprefix(PART_MARK) for _pk, unit, p in every if unit < 0}
+        | {rows_part(provider) for _pk, _unit, provider in marks}
+    )
+    ids = {unit for _pk, unit, _provider in marks}
+    found = _paths(ids - {EVERYTHING})
+    if EVERYTHING in ids or found is None:
+        _forget_everything(skip)
+        raise_parts({EVERY_PROVIDER})
+    else:
+        by_provider: dict[str, set[str]] = defaultdict(set)
+        for _pk, unit, provider in marks:
+            by_provider[provider].add(found[unit])
+        stored = _stored_facts(set(found.values()))
+        moved = set()
+        for key in StoredMetric.objects.values_list("key", flat=True):
+            m = None if key in skip else _stored_metric(key)
+            paths = by_provider[""] | by_provider[m.provider] if m else set()
+            if m is not None and paths and _refresh_units(m, paths, stored[key]):
+                moved.add(metric_part(key))
+        raise_parts(moved)
+    FigureDirty.objects.filter(pk__in=[pk for pk, _unit, _provider in every]).delete()
     return len(every)
 
 
@@ -402,8 +408,13 @@ def _forget(key: str) -> None:
     TreeFigure.objects.filter(key=key).delete()
 
 
-def _forget_everything() -> None:
-    """Every stored figure is dropped; each metric is built again when next read."""
+def _forget_everything(keep: frozenset[str] = frozenset()) -> None:
+    """Every stored figure is dropped (but those of `keep`, being rebuilt); each metric is
+    built again when next read."""
+    if keep:
+        for key in set(StoredMetric.objects.values_list("key", flat=True)) - keep:
+            _forget(key)
+        return
     if connection.vendor == "postgresql":
         tables = [StoredMetric, UnitFigure, TreeFigure]
         with connection.cursor() as cursor:
@@ -425,8 +436,9 @@ def metric_stored(m: Metric) -> bool:
     with transaction.atomic():
         _lock()
         if not StoredMetric.objects.filter(key=m.key, settings_digest=digest).exists():
-            _forget(m.key)
-            _build(m)
+            from eduplan.core.figure_build import metric_build  # it builds on this module
+
+            metric_build(m)
             raise_parts({metric_part(m.key)})
     return True
 
@@ -443,28 +455,6 @@ def store_warm(keys: Iterable[str]) -> int:
     return stored
 
 
-def store_rebuild(keys: Iterable[str] | None = None) -> list[str]:
-    """Build the stored metrics (or `keys`) again from their rows; returns the keys."""
-    with transaction.atomic():
-        _lock()
-        chosen = (
-            list(keys)
-            if keys is not None
-            else list(StoredMetric.objects.values_list("key", flat=True))
-        )
-        marked = FigureDirty.objects.filter(unit_id__lt=0).values_list("provider", flat=True)
-        raise_parts({p.removeprefix(PART_MARK) for p in marked} | {EVERY_PROVIDER})
-        FigureDirty.objects.all().delete()
-        built = []
-        for key in chosen:
-            _forget(key)
-            m = _stored_metric(key)
-            if m is not None:
-                _build(m)
-                built.append(key)
-    return built
-
-
 Snapshot = tuple[frozenset[tuple[Any, ...]], frozenset[tuple[Any, ...]]]
 
 
@@ -477,108 +467,3 @@ def store_snapshot(key: str) -> Snapshot:
         "path", "parent", "period", "until", "num", "den", "num_rows", "den_rows", "units"
     )
     return frozenset(units), frozenset(tree)
-
-
-def store_check(keys: Iterable[str] | None = None) -> dict[str, int]:
-    """Rebuild the stored metrics (or those of `keys` that are stored) and compare: the
-    number of rows that differed from the kept ones, per metric (0: the kept figures were
-    right). The rebuilt stay."""
-    store_refresh()
-    stored = set(StoredMetric.objects.values_list("key", flat=True))
-    chosen = sorted(stored if keys is None else stored.intersection(keys))
-    kept = {key: store_snapshot(key) for key in chosen}
-    store_rebuild(chosen)
-    out = {}
-    for key, (units, tree) in kept.items():
-        units_now, tree_now = store_snapshot(key)
-        out[key] = len(units ^ units_now) + len(tree ^ tree_now)
-    return out
-
-
-# --- building a metric whole, in SQL -------------------------------------------------
-
-
-def _insert_select(
-    model: type[Model], columns: dict[str, str | Value], query: QuerySet[Any]
-) -> None:
-    """INSERT INTO model (columns) SELECT … FROM (query) inner_rows: the rows never leave
-    the database. `columns` maps each column to a constant or to SQL over the inner
-    query's columns (`inner_rows.<name>`)."""
-    sql, params = query.query.sql_with_params()
-    picks, constants = [], []
-    for source in columns.values():
-        if isinstance(source, Value):
-            picks.append("%s")
-            constants.append(source.value)
-        else:
-            picks.append(source)
-    names = ", ".join(connection.ops.quote_name(c) for c in columns)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {model._meta.db_table} ({names}) "
-            f"SELECT {', '.join(picks)} FROM ({sql}) inner_rows",
-            (*constants, *params),
-        )
-
-
-def _paths_known(key: str) -> None:
-    """Every unit path of the metric's figures with its ancestors in FigurePath."""
-    new = set(
-        UnitFigure.objects.filter(key=key)
-        .exclude(unit_path__in=FigurePath.objects.values("path"))
-        .values_list("unit_path", flat=True)
-        .distinct()
-    )
-    FigurePath.objects.bulk_create(
-        [
-            FigurePath(path=path, ancestor=above, parent=parent_of(above))
-            for path in sorted(new)
-            for above in ancestors(path)
-        ],
-        batch_size=2000,
-        ignore_conflicts=True,
-    )
-
-
-def _roll_up(key: str) -> None:
-    """Every unit's roll-up of the metric, from its units' figures, in one grouped join."""
-    q = connection.ops.quote_name
-    tree, unit, paths = (m._meta.db_table for m in (TreeFigure, UnitFigure, FigurePath))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {tree} ({q('key')}, path, parent, period, until, num, den,"
-            " num_rows, den_rows, units)"
-            " SELECT %s, a.ancestor, a.parent, f.period, f.until, SUM(f.num), SUM(f.den),"
-            " COUNT(f.num), COUNT(f.den), COUNT(*)"
-            f" FROM {unit} f JOIN {paths} a ON a.path = f.unit_path"
-            f" WHERE f.{q('key')} = %s"
-            " GROUP BY a.ancestor, a.parent, f.period, f.until",
-            [key, key],
-        )
-
-
-def _build(m: Metric) -> None:
-    assert m.rows is not None
-    # A stock's figure counts until the unit's next period (a window over its periods).
-    until = (
-        "COALESCE(LEAD(inner_rows.period) OVER"
-        " (PARTITION BY inner_rows.unit_path ORDER BY inner_rows.period), '')"
-        if m.over_time is OverTime.LATEST
-        else "''"
-    )
-    _insert_select(
-        UnitFigure,
-        {
-            "key": Value(m.key),
-            "unit_path": "inner_rows.unit_path",
-            "period": "inner_rows.period",
-            "until": until,
-            "num": "inner_rows.f_num",
-            "den": "inner_rows.f_den",
-            "rows": "inner_rows.f_rows",
-        },
-        _grouped(m.rows(span(m.period_type))),
-    )
-    _paths_known(m.key)
-    _roll_up(m.key)
-    StoredMetric.objects.create(key=m.key, settings_digest=settings_digest(m))

@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from eduplan.core.figure_reads import counted_from_rows
-from eduplan.core.figure_store import store_check, store_rebuild, store_refresh
+from eduplan.core.figure_rebuild import store_check, store_rebuild
+from eduplan.core.figure_store import store_refresh
 from eduplan.core.models import FigureDirty, StoredMetric, TreeFigure
 from eduplan.indicators.aggregation import metric_by_child, metric_value
 from eduplan.indicators.rollup import metric_all_units

@@ -8,7 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Count
 
-from eduplan.core.figure_store import store_check, store_rebuild, store_refresh
+from eduplan.core.figure_rebuild import store_check, store_rebuild
+from eduplan.core.figure_store import store_refresh
 from eduplan.core.metrics import UnknownMetric, metric
 from eduplan.core.models import FigureDirty, StoredMetric, TreeFigure, UnitFigure
 from eduplan.indicators.selectors import bound_metric_keys
@@ -24,6 +25,13 @@ class Command(BaseCommand):
             "rebuild", help="build the stored metrics (and every bound one) again from the rows"
         )
         rebuild.add_argument("keys", nargs="*", help="only these metrics")
+        rebuild.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help="connections building at once on PostgreSQL (default: "
+            "EDUPLAN_STORE_BUILD_WORKERS, or one per core)",
+        )
         check = sub.add_parser(
             "check", help="rebuild and count the rows the kept figures had wrong (exit 1 if any)"
         )
@@ -42,7 +50,9 @@ class Command(BaseCommand):
                 raise CommandError(f"未知指标：{key}") from None
         start = time.perf_counter()
         if action == "rebuild":
-            built = store_rebuild(keys if keys is not None else bound_metric_keys())
+            built = store_rebuild(
+                keys if keys is not None else bound_metric_keys(), workers=options["workers"]
+            )
             seconds = time.perf_counter() - start
             self.stdout.write(f"已重建 {len(built)} 个指标，用时 {seconds:.2f} 秒")
             return
