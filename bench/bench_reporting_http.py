@@ -39,6 +39,7 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 ROUND = ("2019B3", "2019T1")  # after the demo's history (2015–2018)
@@ -132,6 +133,40 @@ class Client(threading.local):
         raise AssertionError("unreachable")
 
 
+def round_jobs(user_prefix: str) -> list[tuple[str, dict[str, Any], str]]:
+    """Opens a round after the demo's history (nothing is stored for it yet) and gives
+    each district's administrator an API token; one PUT for every report of the round a
+    district enters for a school: (path, body, token), the values drawn with a seed."""
+    from django.contrib.auth import get_user_model
+
+    from eduplan.api.auth import api_token_create
+    from eduplan.demo.reports import demo_values
+    from eduplan.org.models import Membership, OrgUnit, Role, UnitType
+    from eduplan.reporting.models import ExpectedReport, Form
+    from eduplan.reporting.services import expected_reports_open, form_definition
+
+    for form in Form.objects.all():
+        code = {"bimonthly": ROUND[0], "term": ROUND[1]}.get(form.period_type)
+        if code:
+            expected_reports_open(form=form, period_code=code)
+    tokens: dict[str, str] = {}
+    for district in OrgUnit.objects.filter(type=UnitType.DISTRICT):
+        user = get_user_model().objects.create_user(f"{user_prefix}-{district.code}")
+        Membership.objects.create(user=user, role=Role.DISTRICT_ADMIN, scope=district)
+        tokens[district.path] = api_token_create(user=user, name="bench")[1]
+    forms = {f.pk: f for f in Form.objects.select_related("current_version")}
+    rng = random.Random(2016)
+    jobs = []
+    for row in ExpectedReport.objects.filter(period__in=ROUND, org_unit__depth=2).select_related(
+        "org_unit"
+    ):
+        token = next(t for path, t in tokens.items() if row.org_unit.path.startswith(path))
+        values = demo_values(form_definition(forms[row.form_id].current_version), rng)
+        path = f"/api/v1/submissions/{forms[row.form_id].code}/{row.period}/{row.org_unit.code}"
+        jobs.append((path, {"values": values, "revision": None, "subject": row.subject}, token))
+    return jobs
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--scale", type=float, default=0.1)
@@ -154,48 +189,18 @@ def main() -> None:
         env["EDUPLAN_WEB_THREADS"] = str(args.threads)
     if args.no_pool:
         env["DB_POOL"] = "false"
-    from django.contrib.auth import get_user_model
     from django.db import connection
 
-    from eduplan.api.auth import api_token_create
-    from eduplan.demo.reports import demo_values
-    from eduplan.org.models import Membership, OrgUnit, Role, UnitType
     from eduplan.reporting.models import (
-        ExpectedReport,
-        Form,
         IdempotencyKey,
         Status,
         Submission,
         SubmissionEvent,
     )
-    from eduplan.reporting.services import expected_reports_open, form_definition
 
     demo_database(args.scale)
-    # A round after the demo's history: nothing is stored for it yet.
-    for form in Form.objects.all():
-        code = {"bimonthly": ROUND[0], "term": ROUND[1]}.get(form.period_type)
-        if code:
-            expected_reports_open(form=form, period_code=code)
-    # Every report of the round that a district administrator enters for a school.
-    User = get_user_model()
-    tokens: dict[int, str] = {}
-    for district in OrgUnit.objects.filter(type=UnitType.DISTRICT):
-        user = User.objects.create_user(f"http-{district.code}", password=None)
-        Membership.objects.create(user=user, role=Role.DISTRICT_ADMIN, scope=district)
-        tokens[district.pk] = api_token_create(user=user, name="bench")[1]
-    districts = {u.path: u.pk for u in OrgUnit.objects.filter(type=UnitType.DISTRICT)}
-    forms = {f.pk: f for f in Form.objects.select_related("current_version")}
-    rng = random.Random(2016)
-    jobs = []
-    for row in ExpectedReport.objects.filter(period__in=ROUND, org_unit__depth=2).select_related(
-        "org_unit"
-    ):
-        district = next(pk for path, pk in districts.items() if row.org_unit.path.startswith(path))
-        values = demo_values(form_definition(forms[row.form_id].current_version), rng)
-        path = f"/api/v1/submissions/{forms[row.form_id].code}/{row.period}/{row.org_unit.code}"
-        jobs.append(
-            (path, {"values": values, "revision": None, "subject": row.subject}, tokens[district])
-        )
+    jobs = round_jobs("http")
+    rng = random.Random(2016)  # which requests are sent twice
     connection.close()
 
     port = free_port()
@@ -221,7 +226,7 @@ def main() -> None:
             except OSError:
                 time.sleep(0.2)
         client = Client(port)
-        any_token = next(iter(tokens.values()))
+        any_token = jobs[0][2]
 
         def read(_i: int) -> tuple[int, float]:
             status, seconds, _body = client.request(

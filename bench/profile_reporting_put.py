@@ -22,9 +22,9 @@ import uuid
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-ROUND = ("2019B3", "2019T1")
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
+from bench_reporting_http import round_jobs  # noqa: E402
 from demo_db import demo_database, django_on_scratch  # noqa: E402
 
 
@@ -42,39 +42,14 @@ def main() -> None:
     )
     args = parser.parse_args()
     django_on_scratch("eduplan-profile-")
-    from django.contrib.auth import get_user_model
     from django.test import Client
 
-    from eduplan.api.auth import api_token_create
-    from eduplan.demo.reports import demo_values
-    from eduplan.org.models import Membership, OrgUnit, Role, UnitType
-    from eduplan.reporting.models import ExpectedReport, Form
-    from eduplan.reporting.services import expected_reports_open, form_definition
-
     demo_database(args.scale)
-    for form in Form.objects.all():
-        code = {"bimonthly": ROUND[0], "term": ROUND[1]}.get(form.period_type)
-        if code:
-            expected_reports_open(form=form, period_code=code)
-    User = get_user_model()
-    tokens: dict[str, str] = {}
-    for district in OrgUnit.objects.filter(type=UnitType.DISTRICT):
-        user = User.objects.create_user(f"prof-{district.code}", password=None)
-        Membership.objects.create(user=user, role=Role.DISTRICT_ADMIN, scope=district)
-        tokens[district.path] = api_token_create(user=user, name="bench")[1]
-    forms = {f.pk: f for f in Form.objects.select_related("current_version")}
+    jobs = round_jobs("prof")
     rng = random.Random(2016)
-    jobs = []
-    for row in ExpectedReport.objects.filter(period__in=ROUND, org_unit__depth=2).select_related(
-        "org_unit"
-    ):
-        token = next(t for path, t in tokens.items() if row.org_unit.path.startswith(path))
-        values = demo_values(form_definition(forms[row.form_id].current_version), rng)
-        path = f"/api/v1/submissions/{forms[row.form_id].code}/{row.period}/{row.org_unit.code}"
-        jobs.append((path, {"values": values, "revision": None, "subject": row.subject}, token))
     rng.shuffle(jobs)
     client = Client()
-    any_token = next(iter(tokens.values()))
+    any_token = jobs[0][2]
 
     def get() -> None:
         response = client.get("/api/v1/forms", HTTP_AUTHORIZATION=f"Bearer {any_token}")
