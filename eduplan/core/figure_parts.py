@@ -3,13 +3,14 @@ depends on one part only is kept while another moves.
 
 A part is what is judged (`figures_cache.JUDGEMENT`: plans, targets, bindings,
 assessments), the work (`WORK`: tasks, milestones, progress reports), the reports due
-(`REPORTS`), a provider's rows (`rows:<app>`, the figures of metrics counted from its
-rows, and `rows:*`, every provider's) and each stored metric's own figures (raised only
-when a refresh moved them). Writers mark the parts they move in their transaction
-(`parts_changed`, like the units of `units_changed`); the store's one writer raises the
-parts' stamps when it works the marks off, and readers take the stamps after it has
-(`figure_reads.part_stamps`). A school's report approved thus moves the stamps of the
-form's metrics whose figures it changed and of the reports due, and nothing else.
+(`REPORTS`), the supervision orders (`ORDERS`), a provider's rows (`rows:<app>`, the
+figures of metrics counted from its rows, and `rows:*`, every provider's) and each
+stored metric's own figures (raised only when a refresh moved them). Writers mark the
+parts they move in their transaction (`parts_changed`, like the units of
+`units_changed`); the store's one writer raises the parts' stamps when it works the
+marks off, and readers take the stamps after it has (`figure_reads.part_stamps`). A
+school's report approved thus moves the stamps of the form's metrics whose figures it
+changed and of the reports due, and nothing else.
 """
 
 from __future__ import annotations
@@ -67,11 +68,11 @@ def metric_parts(key: str, stamps: dict[str, int]) -> list[str]:
     """The parts a metric's figures depend on (`stamps`: `part_stamps()`): a stored
     metric's own figures (a ratio's: both parts'), else its provider's rows; and every
     provider's (a bulk change). UnknownMetric for a key no app provides."""
-    m = metric_providers(key)  # refuses an unknown key before anything is read
+    providers = metric_providers(key)  # refuses an unknown key before anything is read
     keys = ratio_parts(key)
     if all(metric_part(k) in stamps for k in keys):
         return sorted({EVERY_PROVIDER, *(metric_part(k) for k in keys)})
-    return sorted({EVERY_PROVIDER, *(rows_part(p) for p in m)})
+    return sorted({EVERY_PROVIDER, *(rows_part(p) for p in providers)})
 
 
 def raise_parts(names: set[str]) -> None:
