@@ -77,7 +77,9 @@ def figures_changed(
 
     if rows:
         units_changed(units, provider=provider)
-    parts_changed(() if rows and provider and parts is None else PARTS if parts is None else parts)
+    if parts is None:
+        parts = () if rows and provider else PARTS
+    parts_changed(parts)
     shard = stamp_shard()
     if not DataStamp.objects.filter(name=shard).update(number=F("number") + 1):
         _row, created = DataStamp.objects.get_or_create(name=shard, defaults={"number": 1})

@@ -132,8 +132,8 @@ def cockpit_figures(frame: Frame) -> CockpitFigures:
 class Cockpit:
     """The cockpit (and big screen) for the frame; the orders are those the user sees.
 
-    Each part is built on first use: the page caches its figure parts' markup per change
-    of the figures (`figures_fragment`), so a reader after the first builds only their
+    Each part is built on first use: the templates keep the figure parts' markup per
+    change of the figures (`{% cache %}`), so a reader after the first builds only their
     own orders and what is behind."""
 
     def __init__(self, *, user: User, frame: Frame) -> None:
@@ -151,7 +151,7 @@ class Cockpit:
         orders = part_stamps().get(ORDERS, 0)
         return figures_cached(
             frame.stamp,
-            f"behind-built:{frame.plan.pk}:{frame.unit.pk}:{frame.at.code}:{get_language()}"
+            f"behind-built:{frame.plan.pk}:{frame.unit.pk}:{frame.at.code}"
             f":{self._orders_key}:{orders}",
             lambda: behind_build(plan_items=self._plan_items(), orders=self._orders.behind),
         )
