@@ -103,6 +103,11 @@ def register_unit_paths(resolve: Callable[[set[int]], dict[int, str]]) -> None:
     _unit_paths[:] = [resolve]
 
 
+# Beyond this many units at once, a bulk write's metrics are built again rather than
+# moved unit by unit (a reporting period opened for every school).
+UNITS_MARKED = 500
+
+
 def units_changed(unit_ids: Iterable[int | None] | None, *, provider: str = "") -> None:
     """The rows of these org units (None: of any unit) may have changed, for the metrics
     of `provider` (an app label; empty: for every metric). Inside the writing
@@ -110,6 +115,8 @@ def units_changed(unit_ids: Iterable[int | None] | None, *, provider: str = "") 
     ids = {EVERYTHING} if unit_ids is None else {i for i in unit_ids if i is not None}
     if not ids:
         return
+    if len(ids) > UNITS_MARKED:
+        ids = {EVERYTHING}
     FigureDirty.objects.bulk_create(
         [FigureDirty(unit_id=i, provider=provider) for i in sorted(ids)], ignore_conflicts=True
     )
@@ -123,15 +130,17 @@ def register_source(
     moves: bool = False,
     counts: Callable[[Any], bool] | None = None,
     every_metric: bool = False,
+    provider: str | None = None,
 ) -> None:
     """Rows of a metric come from `model`: each saved or deleted instance marks the org
     units `units(instance)` names (None: every unit). `moves`: an instance may change its
     unit, so the stored row's units are marked too (one read before the save). `counts`:
     a save that cannot move a figure (a draft) marks nothing. A mark is for the metrics of
-    the model's own app (their provider), unless `every_metric`: an org unit's own fields
-    (type, ownership, groups) filter the rows of every provider."""
+    `provider`, by default the model's own app, unless `every_metric`: an org unit's own
+    fields (type, ownership, groups) filter the rows of every provider."""
 
-    provider = "" if every_metric else model._meta.app_label
+    if provider is None:
+        provider = "" if every_metric else model._meta.app_label
 
     def saved(*, instance: Any, **_kw: Any) -> None:
         if counts is None or counts(instance):
@@ -144,7 +153,7 @@ def register_source(
         if old is not None:
             figures_changed(units(old), provider=provider)
 
-    uid = f"figure-store-{model._meta.label}"
+    uid = f"figure-store-{model._meta.label}-{provider}"
     post_save.connect(saved, sender=model, dispatch_uid=uid, weak=False)
     post_delete.connect(saved, sender=model, dispatch_uid=uid, weak=False)
     if moves:
@@ -186,10 +195,13 @@ def _facts_of(m: Metric, paths: set[str]) -> dict[str, dict[str, Fact]]:
     return found
 
 
-def _stored_facts(paths: set[str]) -> dict[str, dict[str, dict[str, Fact]]]:
-    """The stored figures of these units, by metric, unit and period (one query)."""
+def _stored_facts(paths: set[str], keys: set[str]) -> dict[str, dict[str, dict[str, Fact]]]:
+    """The stored figures of these units and metrics, by metric, unit and period (one
+    query)."""
     found: dict[str, dict[str, dict[str, Fact]]] = defaultdict(lambda: defaultdict(dict))
-    for f in UnitFigure.objects.filter(unit_path__in=paths):
+    if not paths or not keys:
+        return found
+    for f in UnitFigure.objects.filter(unit_path__in=paths, key__in=keys):
         found[f.key][f.unit_path][f.period] = Fact(f.num, f.den, f.rows)
     return found
 
@@ -365,20 +377,38 @@ def _work_off(skip: frozenset[str] = frozenset()) -> int:
         | {rows_part(provider) for _pk, _unit, provider in marks}
     )
     ids = {unit for _pk, unit, _provider in marks}
+    wholly = {provider for _pk, unit, provider in marks if unit == EVERYTHING}
     found = _paths(ids - {EVERYTHING})
-    if EVERYTHING in ids or found is None:
+    if "" in wholly or found is None:
         _forget_everything(skip)
         raise_parts({EVERY_PROVIDER})
     else:
         by_provider: dict[str, set[str]] = defaultdict(set)
         for _pk, unit, provider in marks:
-            by_provider[provider].add(found[unit])
-        stored = _stored_facts(set(found.values()))
+            if unit != EVERYTHING:
+                by_provider[provider].add(found[unit])
+        metrics = [
+            (key, m)
+            for key in StoredMetric.objects.values_list("key", flat=True)
+            if key not in skip and (m := _stored_metric(key)) is not None
+        ]
         moved = set()
-        for key in StoredMetric.objects.values_list("key", flat=True):
-            m = None if key in skip else _stored_metric(key)
-            paths = by_provider[""] | by_provider[m.provider] if m else set()
-            if m is not None and paths and _refresh_units(m, paths, stored[key]):
+        for key, m in metrics:  # a provider's bulk write: its metrics are built again
+            if m.provider in wholly:
+                from eduplan.core.figure_build import metric_build  # it builds on this module
+
+                metric_build(m)
+                moved.add(metric_part(key))
+        marked = [
+            (key, m, paths)
+            for key, m in metrics
+            if m.provider not in wholly and (paths := by_provider[""] | by_provider[m.provider])
+        ]
+        stored = _stored_facts(
+            {p for _k, _m, paths in marked for p in paths}, {k for k, *_ in marked}
+        )
+        for key, m, paths in marked:
+            if _refresh_units(m, paths, stored[key]):
                 moved.add(metric_part(key))
         raise_parts(moved)
     FigureDirty.objects.filter(pk__in=[pk for pk, _unit, _provider in every]).delete()

@@ -24,6 +24,7 @@ from eduplan.org.access import Action, User, require, scope_of
 from eduplan.org.models import OrgUnit
 from eduplan.plans.models import Plan
 from eduplan.plans.selectors import plan_default
+from eduplan.reporting.metrics import due_metric_keys
 
 ERR_NO_PLAN = gettext_lazy("No plan is loaded with code %(code)s.")
 ERR_NO_UNIT = gettext_lazy("No org unit has the code %(code)s.")
@@ -106,4 +107,5 @@ def bound_metric_keys() -> list[str]:
         except UnknownMetric:
             continue
         keys.update(m.ratio_of or (key,))
+    keys.update(due_metric_keys())  # who has reported, read by the dashboards
     return sorted(keys)

@@ -22,9 +22,9 @@ from eduplan.core.periods import Period, period_from_code
 from eduplan.core.tables import Table
 from eduplan.reporting.definitions import ElementDef, FormDefinition
 from eduplan.reporting.entry_window import STATE_LABELS, entry_state, periods_closed
-from eduplan.reporting.models import ExpectedReport, Status, Submission
+from eduplan.reporting.models import DONE, ExpectedReport, Status, Submission
 from eduplan.reporting.rules import RuleSyntaxError, rule_names
-from eduplan.reporting.selectors import DONE, subject_labels, submissions_for_expected
+from eduplan.reporting.selectors import subject_labels, submissions_for_expected
 from eduplan.reporting.services import FieldProblem
 from eduplan.reporting.values import TEXT_LIMIT, decimals_of, display_value, upper_bound
 

@@ -171,6 +171,9 @@ class Status(models.TextChoices):
     RETURNED = "returned", _("Returned")
 
 
+DONE = (Status.SUBMITTED, Status.APPROVED)  # a report due that has arrived
+
+
 class Submission(models.Model):
     """One org unit's report of one form for one period."""
 

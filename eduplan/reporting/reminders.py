@@ -25,16 +25,14 @@ from eduplan.core.inbox import Notice, notices_post
 from eduplan.core.periods import period_from_code
 from eduplan.org.selectors import unit_members
 from eduplan.reporting.models import (
+    DONE,
     ExpectedReport,
     PeriodClosure,
     ReportReminder,
     ReportReminderKind,
-    Status,
     Submission,
 )
 from eduplan.reporting.selectors import subject_labels
-
-DONE = (Status.SUBMITTED, Status.APPROVED)
 
 
 def reports_to_remind(*, at: datetime.date) -> list[ExpectedReport]:

@@ -24,8 +24,8 @@ from django.db import transaction
 from django.db.models import Exists, Max, OuterRef
 
 from eduplan.core.periods import Period, PeriodType, period_containing, period_from_code
-from eduplan.reporting.models import ExpectedReport, Form, PeriodClosure, Submission
-from eduplan.reporting.reminders import DONE, report_reminders_send
+from eduplan.reporting.models import DONE, ExpectedReport, Form, PeriodClosure, Submission
+from eduplan.reporting.reminders import report_reminders_send
 from eduplan.reporting.services import due_date, expected_reports_open
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, Generic, TypedDict, TypeVar
 
 from django.db.models import (
@@ -12,7 +14,6 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    FilteredRelation,
     OuterRef,
     Q,
     QuerySet,
@@ -24,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_stubs_ext import WithAnnotations
 
+from eduplan.core.figure_reads import stored_by_path
 from eduplan.core.numbers import number
 from eduplan.core.periods import Period, PeriodType, period_containing, period_from_code
 from eduplan.core.tables import Table
@@ -31,7 +33,9 @@ from eduplan.org.access import Action, User, can, membership_of, scope_of
 from eduplan.org.models import OrgUnit, Role, UnitType
 from eduplan.plans.models import Measure, Task
 from eduplan.reporting.definitions import FormDefinition
+from eduplan.reporting.metrics import DueAnnotation, done_reports, due_metrics
 from eduplan.reporting.models import (
+    DONE,
     ExpectedReport,
     Form,
     PeriodClosure,
@@ -39,8 +43,6 @@ from eduplan.reporting.models import (
     Submission,
     SubmissionEvent,
 )
-
-DONE = (Status.SUBMITTED, Status.APPROVED)
 
 
 @dataclass(frozen=True)
@@ -89,10 +91,6 @@ def _expected_in(due: Due, unit: OrgUnit) -> QuerySet[ExpectedReport]:
     return ExpectedReport.objects.filter(_pairs(due), org_unit__path__startswith=unit.path)
 
 
-class DueAnnotation(TypedDict):
-    due: datetime.date
-
-
 def _done(
     form: Form, period_code: str, unit: OrgUnit
 ) -> QuerySet[WithAnnotations[Submission, DueAnnotation]]:
@@ -100,25 +98,9 @@ def _done(
 
 
 def _done_in(due: Due, unit: OrgUnit) -> QuerySet[WithAnnotations[Submission, DueAnnotation]]:
-    """Submitted or approved reports under `unit` that were expected, with their due date
-    (joined to their unit's report due of the same form, period and subject: one at
-    most)."""
-    expected = FilteredRelation(
-        "org_unit__expected_reports",
-        condition=Q(
-            org_unit__expected_reports__form=F("form"),
-            org_unit__expected_reports__period=F("period"),
-            org_unit__expected_reports__subject=F("subject"),
-        ),
-    )
-    return (
-        Submission.objects.filter(
-            _pairs(due), status__in=DONE, org_unit__path__startswith=unit.path
-        )
-        .annotate(expected=expected)
-        .annotate(due=F("expected__due_on"))
-        .filter(due__isnull=False)
-    )
+    """Submitted or approved reports under `unit` that were expected, with their due
+    date."""
+    return done_reports(org_unit__path__startswith=unit.path).filter(_pairs(due))
 
 
 COUNTS = {
@@ -204,9 +186,43 @@ def forms_due_in(period: Period) -> list[tuple[Form, Period]]:
 
 def completeness_due_in(*, period: Period, unit: OrgUnit) -> list[CompletenessRow[OrgUnit]]:
     """Every child of `unit` with its reporting over all forms due in `period` (each form's
-    latest period ended by then), by path: three queries whatever the number of forms."""
+    latest period ended by then), by path: read from the figures store (two roll-up reads
+    a form), else counted from the reports in three queries whatever the number of
+    forms."""
     due = [(form, own.code) for form, own in forms_due_in(period)]
-    return sorted(_by_child_in(due, unit), key=lambda row: row["unit"].path)
+    rows = _stored_by_child(due, unit)
+    if rows is None:
+        rows = _by_child_in(due, unit)
+    return sorted(rows, key=lambda row: row["unit"].path)
+
+
+def _stored_by_child(due: Due, unit: OrgUnit) -> list[CompletenessRow[OrgUnit]] | None:
+    """`_by_child_in` from the figures store's roll-ups of each form's reports due and
+    done by child of `unit`; None where the store cannot answer."""
+    counts: dict[str, list[Decimal]] = defaultdict(lambda: [Decimal(0)] * 4)
+    for form, period_code in due:
+        expected, done = due_metrics(form)
+        for m, first, second in ((expected, 0, 1), (done, 2, 3)):
+            found = stored_by_path(m, [period_code], parent=unit.path)
+            if found is None:
+                return None
+            for path, row in found.items():
+                counts[path][first] += row["n"] or 0
+                counts[path][second] += row["d"] or 0
+    children = OrgUnit.objects.filter(parent=unit, path__in=list(counts)).order_by("type", "code")
+    return [
+        {
+            "unit": child,
+            "completeness": Completeness(
+                expected=int(counts[child.path][0]),
+                submitted=int(counts[child.path][1]),
+                on_time=int(counts[child.path][2]),
+                approved=int(counts[child.path][3]),
+            ),
+        }
+        for child in children
+        if counts[child.path][0]
+    ]
 
 
 def reports_due_for(*, user: User, period: str | None = None) -> QuerySet[ExpectedReport]:
