@@ -54,14 +54,23 @@ def parts_changed(parts: Iterable[str]) -> None:
 
 
 def rows_part(provider: str) -> str:
-    """The part a provider's rows make: the stamp of every metric it provides."""
-    return f"rows:{provider}" if provider else EVERY_PROVIDER
+    """The part a provider's rows make: the stamp of every metric it provides (a long
+    name hashed, to fit a counter's)."""
+    if not provider:
+        return EVERY_PROVIDER
+    name = f"rows:{provider}"
+    fits = len(PART_STAMP) + len(name) <= (DataStamp._meta.get_field("name").max_length or 0)
+    return name if fits else f"r:{_hashed(provider)}"
 
 
 def metric_part(key: str) -> str:
     """The part a stored metric makes: raised when its stored figures move (its key
     hashed, to fit a counter's name)."""
-    return "m:" + hashlib.sha256(key.encode()).hexdigest()[:16]
+    return f"m:{_hashed(key)}"
+
+
+def _hashed(name: str) -> str:
+    return hashlib.sha256(name.encode()).hexdigest()[:16]
 
 
 def metric_parts(key: str, stamps: dict[str, int]) -> list[str]:

@@ -57,6 +57,7 @@ from eduplan.core.metrics import (
     OverTime,
     UnknownMetric,
     metric,
+    metric_providers,
 )
 from eduplan.core.models import (
     DataStamp,
@@ -130,30 +131,33 @@ def register_source(
     moves: bool = False,
     counts: Callable[[Any], bool] | None = None,
     every_metric: bool = False,
-    provider: str | None = None,
+    provider: str | Callable[[Any], str] | None = None,
 ) -> None:
     """Rows of a metric come from `model`: each saved or deleted instance marks the org
     units `units(instance)` names (None: every unit). `moves`: an instance may change its
     unit, so the stored row's units are marked too (one read before the save). `counts`:
     a save that cannot move a figure (a draft) marks nothing. A mark is for the metrics of
-    `provider`, by default the model's own app, unless `every_metric`: an org unit's own
-    fields (type, ownership, groups) filter the rows of every provider."""
+    `provider` (or `provider(instance)`), by default the model's own app, unless
+    `every_metric`: an org unit's own fields (type, ownership, groups) filter the rows of
+    every provider."""
 
     if provider is None:
         provider = "" if every_metric else model._meta.app_label
+    provider_of = provider if callable(provider) else (lambda _instance: provider)
 
     def saved(*, instance: Any, **_kw: Any) -> None:
         if counts is None or counts(instance):
-            figures_changed(units(instance), provider=provider)
+            figures_changed(units(instance), provider=provider_of(instance))
 
     def before(*, instance: Any, **_kw: Any) -> None:
         if instance.pk is None:
             return
         old = type(instance)._default_manager.filter(pk=instance.pk).first()
         if old is not None:
-            figures_changed(units(old), provider=provider)
+            figures_changed(units(old), provider=provider_of(old))
 
-    uid = f"figure-store-{model._meta.label}-{provider}"
+    named = provider.__qualname__ if callable(provider) else provider  # a named function
+    uid = f"figure-store-{model._meta.label}-{named}"
     post_save.connect(saved, sender=model, dispatch_uid=uid, weak=False)
     post_delete.connect(saved, sender=model, dispatch_uid=uid, weak=False)
     if moves:
@@ -387,10 +391,13 @@ def _work_off(skip: frozenset[str] = frozenset()) -> int:
         for _pk, unit, provider in marks:
             if unit != EVERYTHING:
                 by_provider[provider].add(found[unit])
+        touched = set(by_provider) | wholly
         metrics = [
             (key, m)
             for key in StoredMetric.objects.values_list("key", flat=True)
-            if key not in skip and (m := _stored_metric(key)) is not None
+            if key not in skip
+            and _provided_by(key, touched)
+            and (m := _stored_metric(key)) is not None
         ]
         moved = set()
         for key, m in metrics:  # a provider's bulk write: its metrics are built again
@@ -413,6 +420,18 @@ def _work_off(skip: frozenset[str] = frozenset()) -> int:
         raise_parts(moved)
     FigureDirty.objects.filter(pk__in=[pk for pk, _unit, _provider in every]).delete()
     return len(every)
+
+
+def _provided_by(key: str, providers: set[str]) -> bool:
+    """Whether a stored metric counts rows of one of these providers (any, for ""),
+    known without reading its definition; a key no app provides is resolved (and
+    forgotten) by the caller."""
+    if "" in providers:
+        return True
+    try:
+        return bool(metric_providers(key) & providers)
+    except UnknownMetric:
+        return True
 
 
 def _paths(ids: set[int]) -> dict[int, str] | None:

@@ -72,7 +72,7 @@ class Metric:
 
 
 _METRICS: dict[str, Metric] = {}
-_FAMILY_PROVIDERS: dict[str, str] = {}
+_FAMILY_PROVIDERS: dict[str, Callable[[str], str]] = {}
 _FAMILIES: dict[str, Callable[[str], Metric | None]] = {}
 _SCOPES: list[Callable[[Metric, str], Metric]] = []
 SCOPE_SEPARATOR = "@"
@@ -92,11 +92,14 @@ def register(metric: Metric) -> Metric:
     return metric
 
 
-def register_family(prefix: str, resolve: Callable[[str], Metric | None], *, provider: str) -> None:
+def register_family(
+    prefix: str, resolve: Callable[[str], Metric | None], *, provider: str | Callable[[str], str]
+) -> None:
     """Metrics defined by data (e.g. every element of every form): resolved on demand;
-    `provider`, the app whose rows they count."""
+    `provider`, the app whose rows they count (or, from a key, the marks that move it:
+    each form's reports have their own)."""
     _FAMILIES[prefix] = resolve
-    _FAMILY_PROVIDERS[prefix] = provider
+    _FAMILY_PROVIDERS[prefix] = provider if callable(provider) else (lambda _key: provider)
 
 
 def ratio_parts(key: str) -> list[str]:
@@ -123,7 +126,7 @@ def metric_providers(key: str) -> set[str]:
     provider = _FAMILY_PROVIDERS.get(key.split(".", 1)[0])
     if provider is None:
         raise UnknownMetric(key)
-    return {provider}
+    return {provider(key)}
 
 
 def register_scope(resolve: Callable[[Metric, str], Metric]) -> None:

@@ -26,7 +26,7 @@ from eduplan.plans.models import (
     Target,
     Task,
 )
-from eduplan.reporting.models import ExpectedReport, Form, Status, Submission
+from eduplan.reporting.models import ExpectedReport, Status, Submission
 
 # Each model and the part of what is judged from the figures it moves.
 FIGURE_MODELS: dict[type[Model], tuple[str, ...]] = {
@@ -46,13 +46,7 @@ FIGURE_MODELS: dict[type[Model], tuple[str, ...]] = {
 
 def _submission_parts(submission: Submission) -> tuple[str, ...]:
     """A progress report is also the work's (its task's progress)."""
-    form = submission.form if Submission.form.is_cached(submission) else None
-    code = (
-        form.code
-        if form is not None
-        else (Form.objects.filter(pk=submission.form_id).values_list("code", flat=True).first())
-    )
-    return (REPORTS, WORK) if code == PROGRESS_FORM else (REPORTS,)
+    return (REPORTS, WORK) if submission.form.code == PROGRESS_FORM else (REPORTS,)
 
 
 def _changed(*, sender: type[Model], instance: Any, **_kwargs: Any) -> None:

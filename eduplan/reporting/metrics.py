@@ -52,7 +52,20 @@ from eduplan.reporting.models import (
 
 NUMBER = DecimalField(max_digits=20, decimal_places=4)
 ONE, ZERO = Value(1, output_field=NUMBER), Value(0, output_field=NUMBER)
-DUE_PROVIDER = "reports"  # the provider of the reports' own metrics (reports due and done)
+DUE_PROVIDER = "reports"  # the reports' own metrics (reports due and done), by form
+
+
+def due_provider(form_code: str) -> str:
+    """Whose marks move a form's reports due and done: that form's reports only."""
+    return f"{DUE_PROVIDER}:{form_code}"
+
+
+def _due_key_provider(key: str) -> str:
+    return due_provider(key.split(".", 2)[-1])
+
+
+def _report_provider(report: ExpectedReport | Submission) -> str:
+    return due_provider(report.form.code)
 
 
 def counted_statuses() -> list[str]:
@@ -195,7 +208,7 @@ def due_metrics(form: Form) -> tuple[Metric, Metric]:
                 over_time=OverTime.SUM,
                 period_type=form.period_type,
                 rows=rows(form.code),
-                provider=DUE_PROVIDER,
+                provider=due_provider(form.code),
                 absent_is_zero=True,
             )
         )
@@ -219,7 +232,7 @@ def _due_metric(key: str) -> Metric | None:
 def register_metrics() -> None:
     register_sources()
     register_family("form", _element_metric, provider="reporting")
-    register_family(DUE_PROVIDER, _due_metric, provider=DUE_PROVIDER)
+    register_family(DUE_PROVIDER, _due_metric, provider=_due_key_provider)
     register(
         Metric(
             key="preschool.inclusive_share",
@@ -291,10 +304,10 @@ def register_sources() -> None:
     register_source(DataValue, lambda v: [v.org_unit_id])
     register_source(Submission, lambda s: [s.org_unit_id], counts=_counts)
     # The reports due and done: a report arrives, is approved or returned (not a draft).
-    register_source(ExpectedReport, lambda e: [e.org_unit_id], provider=DUE_PROVIDER)
+    register_source(ExpectedReport, lambda e: [e.org_unit_id], provider=_report_provider)
     register_source(
         Submission,
         lambda s: [s.org_unit_id],
         counts=lambda s: s.status != Status.DRAFT,
-        provider=DUE_PROVIDER,
+        provider=_report_provider,
     )

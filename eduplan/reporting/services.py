@@ -28,7 +28,7 @@ from eduplan.org.selectors import units_open_between
 from eduplan.reporting.definitions import FormDefinition, definition_from_json
 from eduplan.reporting.entry_window import entry_open_check, entry_open_require
 from eduplan.reporting.idempotency import idempotency_key_claim
-from eduplan.reporting.metrics import DUE_PROVIDER
+from eduplan.reporting.metrics import due_provider
 from eduplan.reporting.models import (
     DataElement,
     ExpectedReport,
@@ -199,7 +199,8 @@ def expected_reports_open(*, form: Form, period_code: str) -> int:
     if rows:  # the daily run opens the same periods again and again
         # The reports due: their own figures (a period opened for every school rebuilds
         # them), not the forms' values.
-        figures_changed({r.org_unit_id for r in rows}, provider=DUE_PROVIDER, parts=[REPORTS])
+        opened = {r.org_unit_id for r in rows}
+        figures_changed(opened, provider=due_provider(form.code), parts=[REPORTS])
     return len(rows)
 
 

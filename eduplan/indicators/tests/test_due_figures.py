@@ -34,7 +34,7 @@ from eduplan.reporting.selectors import completeness_due_in
 from eduplan.reporting.services import expected_reports_open
 
 
-def _reporting(units: list[OrgUnit]) -> dict[tuple[str, str, str], tuple[int, ...]]:
+def _reporting(units: list[OrgUnit]) -> dict[tuple[str, str, str], tuple[int, int, int, int]]:
     """Each unit's reporting by child in each period of the round."""
     found = {}
     for unit in units:
