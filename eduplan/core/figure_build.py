@@ -30,24 +30,35 @@ NEW_TREE = "figure_build_tree"
 GONE = "figure_build_gone"
 
 
-def metric_build(m: Metric) -> None:
-    """The metric's stored figures counted again from its rows."""
+def metric_build(m: Metric, *, periods: list[str] | None = None) -> None:
+    """The metric's stored figures counted again from its rows; only those of `periods`
+    if named (a flow's or a census's: each period's figures stand on their own)."""
     assert m.rows is not None
+    assert periods is None or m.over_time is not OverTime.LATEST
     StoredMetric.objects.filter(key=m.key).delete()
     if connection.vendor == "postgresql":
-        _build_by_difference(m)
+        _build_by_difference(m, periods)
     else:
-        UnitFigure.objects.filter(key=m.key).delete()
-        TreeFigure.objects.filter(key=m.key).delete()
-        _insert_select(UnitFigure, {"key": Value(m.key), **_unit_columns(m)}, _rows(m))
+        within = {} if periods is None else {"period__in": periods}
+        UnitFigure.objects.filter(key=m.key, **within).delete()
+        TreeFigure.objects.filter(key=m.key, **within).delete()
+        _insert_select(UnitFigure, {"key": Value(m.key), **_unit_columns(m)}, _rows(m, periods))
         _paths_known(m.key)
-        _roll_up(m.key)
+        _roll_up(m.key, periods)
     StoredMetric.objects.create(key=m.key, settings_digest=settings_digest(m))
 
 
-def _rows(m: Metric) -> QuerySet[Any]:
+def _rows(m: Metric, periods: list[str] | None = None) -> QuerySet[Any]:
     assert m.rows is not None
-    return _grouped(m.rows(span(m.period_type)))
+    return _grouped(m.rows(span(m.period_type) if periods is None else periods))
+
+
+def _within(periods: list[str] | None, table: str = "") -> tuple[str, list[Any]]:
+    """SQL that keeps the rows of these periods (all: None), and its parameters."""
+    if periods is None:
+        return "", []
+    column = f"{table}.period" if table else "period"
+    return f" AND {column} IN ({', '.join(['%s'] * len(periods))})", list(periods)
 
 
 def _unit_columns(m: Metric) -> dict[str, str | Value]:
@@ -111,10 +122,11 @@ def _paths_known(key: str) -> None:
     )
 
 
-def _roll_up(key: str) -> None:
+def _roll_up(key: str, periods: list[str] | None) -> None:
     """Every unit's roll-up of the metric, from its units' figures, in one grouped join."""
     q = connection.ops.quote_name
     tree, unit, paths = (m._meta.db_table for m in (TreeFigure, UnitFigure, FigurePath))
+    within, params = _within(periods, "f")
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {tree} ({q('key')}, path, parent, period, until, num, den,"
@@ -122,9 +134,9 @@ def _roll_up(key: str) -> None:
             " SELECT %s, a.ancestor, a.parent, f.period, f.until, SUM(f.num), SUM(f.den),"
             " COUNT(f.num), COUNT(f.den), COUNT(*)"
             f" FROM {unit} f JOIN {paths} a ON a.path = f.unit_path"
-            f" WHERE f.{q('key')} = %s"
+            f" WHERE f.{q('key')} = %s{within}"
             " GROUP BY a.ancestor, a.parent, f.period, f.until",
-            [key, key],
+            [key, key, *params],
         )
 
 
@@ -136,12 +148,13 @@ TREE_COLUMNS = ("path", "parent", "period", "until", "num", "den", "num_rows", "
 TREE_UNIQUE = ("path", "period", "until")
 
 
-def _build_by_difference(m: Metric) -> None:
-    """PostgreSQL: count the metric's unit figures and roll-ups into temporary tables,
-    then delete the stored rows that differ and insert the missing ones."""
+def _build_by_difference(m: Metric, periods: list[str] | None) -> None:
+    """PostgreSQL: count the metric's unit figures and roll-ups (of `periods`, or all)
+    into temporary tables, then delete the stored rows that differ and insert the
+    missing ones."""
     key = m.key
     unit_table, tree_table, paths = (t._meta.db_table for t in (UnitFigure, TreeFigure, FigurePath))
-    sql, params = _rows(m).query.sql_with_params()
+    sql, params = _rows(m, periods).query.sql_with_params()
     columns = _unit_columns(m)
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {NEW_UNITS}, {NEW_TREE}, {GONE}")
@@ -153,7 +166,9 @@ def _build_by_difference(m: Metric) -> None:
             f" FROM ({sql}) inner_rows",
             params,
         )
-        _replace_by_difference(cursor, unit_table, key, UNIT_COLUMNS, UNIT_UNIQUE, NEW_UNITS)
+        _replace_by_difference(
+            cursor, unit_table, key, UNIT_COLUMNS, UNIT_UNIQUE, NEW_UNITS, periods
+        )
         _paths_known(key)
         cursor.execute(
             f"CREATE TEMPORARY TABLE {NEW_TREE} ON COMMIT DROP AS"
@@ -163,15 +178,24 @@ def _build_by_difference(m: Metric) -> None:
             f" FROM {NEW_UNITS} f JOIN {paths} a ON a.path = f.unit_path"
             " GROUP BY a.ancestor, a.parent, f.period, f.until"
         )
-        _replace_by_difference(cursor, tree_table, key, TREE_COLUMNS, TREE_UNIQUE, NEW_TREE)
+        _replace_by_difference(
+            cursor, tree_table, key, TREE_COLUMNS, TREE_UNIQUE, NEW_TREE, periods
+        )
         cursor.execute(f"DROP TABLE {NEW_UNITS}, {NEW_TREE}")
 
 
 def _replace_by_difference(
-    cursor: Any, table: str, key: str, columns: tuple[str, ...], unique: tuple[str, ...], new: str
+    cursor: Any,
+    table: str,
+    key: str,
+    columns: tuple[str, ...],
+    unique: tuple[str, ...],
+    new: str,
+    periods: list[str] | None,
 ) -> None:
-    """The metric's rows in `table` become those of the temporary table `new`: the stored
-    rows that are not among the new ones are deleted, the new rows not stored inserted.
+    """The metric's rows in `table` (of `periods`, or all) become those of the temporary
+    table `new`: the stored rows that are not among the new ones are deleted, the new
+    rows not stored inserted.
     EXCEPT compares whole rows (an empty number equals an empty one) by hashing or
     sorting, whatever the planner guesses of either side's size."""
     names = ", ".join(columns)
@@ -179,17 +203,18 @@ def _replace_by_difference(
     # The rows to delete are kept in a table of their own first: the planner then knows
     # how many there are (it may think the metric has no stored rows at all, from the
     # statistics of an earlier state, and join the two sides row by row).
+    within, params = _within(periods)
     cursor.execute(
         f"CREATE TEMPORARY TABLE {GONE} ON COMMIT DROP AS SELECT {', '.join(unique)} FROM"
-        f" (SELECT {names} FROM {table} WHERE key = %s EXCEPT SELECT {names} FROM {new})"
-        " differing",
-        [key],
+        f" (SELECT {names} FROM {table} WHERE key = %s{within}"
+        f" EXCEPT SELECT {names} FROM {new}) differing",
+        [key, *params],
     )
     cursor.execute(f"DELETE FROM {table} t USING {GONE} gone WHERE t.key = %s AND {matched}", [key])
     cursor.execute(f"DROP TABLE {GONE}")
     cursor.execute(
         f"INSERT INTO {table} (key, {names}) SELECT %s, {names} FROM"
-        f" (SELECT {names} FROM {new} EXCEPT SELECT {names} FROM {table} WHERE key = %s)"
-        " missing",
-        [key, key],
+        f" (SELECT {names} FROM {new} EXCEPT SELECT {names} FROM {table}"
+        f" WHERE key = %s{within}) missing",
+        [key, key, *params],
     )

@@ -47,8 +47,7 @@ def parts_changed(parts: Iterable[str]) -> None:
         return
     unit = -1 - shard_index()
     FigureDirty.objects.bulk_create(
-        [FigureDirty(unit_id=unit, provider=f"{PART_MARK}{name}") for name in names],
-        ignore_conflicts=True,
+        [FigureDirty(unit_id=unit, provider=f"{PART_MARK}{name}") for name in names]
     )
     refresh_after_commit()
 

@@ -109,18 +109,19 @@ def register_unit_paths(resolve: Callable[[set[int]], dict[int, str]]) -> None:
 UNITS_MARKED = 500
 
 
-def units_changed(unit_ids: Iterable[int | None] | None, *, provider: str = "") -> None:
+def units_changed(
+    unit_ids: Iterable[int | None] | None, *, provider: str = "", period: str = ""
+) -> None:
     """The rows of these org units (None: of any unit) may have changed, for the metrics
-    of `provider` (an app label; empty: for every metric). Inside the writing
-    transaction: the mark commits with the data."""
+    of `provider` (an app label; empty: for every metric), in `period` only if one is
+    named. Inside the writing transaction: the mark commits with the data."""
     ids = {EVERYTHING} if unit_ids is None else {i for i in unit_ids if i is not None}
     if not ids:
         return
     if len(ids) > UNITS_MARKED:
         ids = {EVERYTHING}
-    FigureDirty.objects.bulk_create(
-        [FigureDirty(unit_id=i, provider=provider) for i in sorted(ids)], ignore_conflicts=True
-    )
+    marks = [FigureDirty(unit_id=i, provider=provider, period=period) for i in sorted(ids)]
+    FigureDirty.objects.bulk_create(marks)
     refresh_after_commit()
 
 
@@ -372,16 +373,20 @@ def store_refresh() -> int:
 def _work_off(skip: frozenset[str] = frozenset()) -> int:
     """Work off the marks made so far for every stored metric but those in `skip` (which
     are being rebuilt), the store's lock held; returns the marks worked off."""
-    every = list(FigureDirty.objects.values_list("pk", "unit_id", "provider"))
+    every = list(FigureDirty.objects.values_list("pk", "unit_id", "provider", "period"))
     if not every:
         return 0
-    marks = [m for m in every if m[1] >= 0]
+    marks = [(pk, unit, provider) for pk, unit, provider, _period in every if unit >= 0]
+    # A provider marked as a whole: the periods whose rows moved ("": any).
+    wholly: dict[str, set[str]] = defaultdict(set)
+    for _pk, unit, provider, period in every:
+        if unit == EVERYTHING:
+            wholly[provider].add(period)
     raise_parts(
-        {p.removeprefix(PART_MARK) for _pk, unit, p in every if unit < 0}
+        {p.removeprefix(PART_MARK) for _pk, unit, p, _period in every if unit < 0}
         | {rows_part(provider) for _pk, _unit, provider in marks}
     )
     ids = {unit for _pk, unit, _provider in marks}
-    wholly = {provider for _pk, unit, provider in marks if unit == EVERYTHING}
     found = _paths(ids - {EVERYTHING})
     if "" in wholly or found is None:
         _forget_everything(skip)
@@ -391,7 +396,7 @@ def _work_off(skip: frozenset[str] = frozenset()) -> int:
         for _pk, unit, provider in marks:
             if unit != EVERYTHING:
                 by_provider[provider].add(found[unit])
-        touched = set(by_provider) | wholly
+        touched = set(by_provider) | set(wholly)
         metrics = [
             (key, m)
             for key in StoredMetric.objects.values_list("key", flat=True)
@@ -402,9 +407,7 @@ def _work_off(skip: frozenset[str] = frozenset()) -> int:
         moved = set()
         for key, m in metrics:  # a provider's bulk write: its metrics are built again
             if m.provider in wholly:
-                from eduplan.core.figure_build import metric_build  # it builds on this module
-
-                metric_build(m)
+                _build_again(m, wholly[m.provider])
                 moved.add(metric_part(key))
         marked = [
             (key, m, paths)
@@ -418,8 +421,17 @@ def _work_off(skip: frozenset[str] = frozenset()) -> int:
             if _refresh_units(m, paths, stored[key]):
                 moved.add(metric_part(key))
         raise_parts(moved)
-    FigureDirty.objects.filter(pk__in=[pk for pk, _unit, _provider in every]).delete()
+    FigureDirty.objects.filter(pk__in=[pk for pk, *_rest in every]).delete()
     return len(every)
+
+
+def _build_again(m: Metric, periods: set[str]) -> None:
+    """Build a metric again, only the periods named where each period's figures stand on
+    their own (a flow, a census; a stock's run on to its unit's next period)."""
+    from eduplan.core.figure_build import metric_build  # it builds on this module
+
+    whole = "" in periods or m.over_time is OverTime.LATEST
+    metric_build(m, periods=None if whole else sorted(periods))
 
 
 def _provided_by(key: str, providers: set[str]) -> bool:

@@ -64,6 +64,7 @@ def figures_changed(
     rows: bool = True,
     provider: str = "",
     parts: Iterable[str] | None = None,
+    period: str = "",
 ) -> None:
     """Raise the counter: every cached figure computed before is now out of date.
 
@@ -71,12 +72,13 @@ def figures_changed(
     unit's, e.g. a bulk load) for the metrics of `provider` (an app label; empty: every
     metric's); `rows=False`: no metric's rows moved, only what is judged from them (a
     plan, a target, a binding). `parts`: which of `PARTS` moved; by default all of them,
-    unless only one provider's rows moved."""
+    unless only one provider's rows moved. `period`: the rows moved in this period only
+    (a bulk write of one period: many units' marks become one of the period)."""
     from eduplan.core.figure_parts import parts_changed
     from eduplan.core.figure_store import units_changed  # reads metrics
 
     if rows:
-        units_changed(units, provider=provider)
+        units_changed(units, provider=provider, period=period)
     if parts is None:
         parts = () if rows and provider else PARTS
     parts_changed(parts)

@@ -178,18 +178,20 @@ class FigurePath(models.Model):
 
 class FigureDirty(models.Model):
     """An org unit whose rows may have changed since the store last read them (its id;
-    0: any unit). Marks are inserted by writers and worked off by the store."""
+    0: any unit). Marks are inserted by writers and worked off by the store, which
+    deletes the marks it read and no other: a mark is never merged into one made before
+    (that one may be worked off from rows read before this writer commits)."""
 
     unit_id = models.BigIntegerField(_("org unit"))
     # The app whose metrics' rows moved (their provider); empty: every metric's.
     provider = models.CharField(_("provider"), max_length=40, blank=True)
+    # For a mark of any unit: the one period whose rows moved (a period opened); empty:
+    # any period.
+    period = models.CharField(_("period"), max_length=10, blank=True)
 
     class Meta:
         verbose_name = _("changed unit")
         verbose_name_plural = _("changed units")
-        constraints = [
-            models.UniqueConstraint(fields=["unit_id", "provider"], name="figure_dirty_once"),
-        ]
 
     def __str__(self) -> str:
         return str(self.unit_id)

@@ -200,7 +200,9 @@ def expected_reports_open(*, form: Form, period_code: str) -> int:
         # The reports due: their own figures (a period opened for every school rebuilds
         # them), not the forms' values.
         opened = {r.org_unit_id for r in rows}
-        figures_changed(opened, provider=due_provider(form.code), parts=[REPORTS])
+        figures_changed(
+            opened, provider=due_provider(form.code), parts=[REPORTS], period=period.code
+        )
     return len(rows)
 
 

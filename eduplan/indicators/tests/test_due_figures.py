@@ -16,7 +16,7 @@ from eduplan.core import figure_store
 from eduplan.core.figure_reads import counted_from_rows
 from eduplan.core.figure_rebuild import store_check
 from eduplan.core.figure_store import store_refresh
-from eduplan.core.models import StoredMetric
+from eduplan.core.models import StoredMetric, TreeFigure
 from eduplan.core.periods import period_from_code
 from eduplan.indicators.aggregation import metric_value
 from eduplan.indicators.tests.test_figure_store import (
@@ -120,6 +120,7 @@ def test_a_period_opened_for_many_schools_rebuilds_the_reports_due_only(
     metric_value(key="form.agg_a", unit=city.root, start=START, end=ENDS[-1])
     completeness_due_in(period=at, unit=city.root)
     built = dict(StoredMetric.objects.values_list("key", "built_at"))
+    kept = set(TreeFigure.objects.values_list("pk", "key", "path", "period", "num", "den"))
     monkeypatch.setattr(figure_store, "UNITS_MARKED", 1)  # 4 schools are "many"
     opened = expected_reports_open(form=form, period_code="2016B5")
     assert opened >= len(round_.schools)
@@ -127,6 +128,11 @@ def test_a_period_opened_for_many_schools_rebuilds_the_reports_due_only(
     now = dict(StoredMetric.objects.values_list("key", "built_at"))
     rebuilt = {key for key in built if now[key] != built[key]}
     assert rebuilt == {f"reports.expected.{form.code}", f"reports.done.{form.code}"}
+    # That period alone was built again: the other periods' rows are the same rows.
+    now_kept = set(TreeFigure.objects.values_list("pk", "key", "path", "period", "num", "den"))
+    assert {r for r in kept if r[3] != "2016B5"} == {r for r in now_kept if r[3] != "2016B5"}
+    assert any(r[3] == "2016B5" for r in now_kept - kept)
+    assert store_check(due_metric_keys()) == dict.fromkeys(due_metric_keys(), 0)
     next_period = period_from_code("2016B5")
     rows = completeness_due_in(period=next_period, unit=city.root)
     with counted_from_rows():
