@@ -8,9 +8,10 @@ an approval shows in every figure at once.
 The reports themselves are counted too, per form (`reports.expected.<form>`: reports
 due and how many arrived; `reports.done.<form>`: of those arrived, how many on time and
 how many approved), so that the figures store keeps who has reported by unit and period
-current: a dashboard reads a few roll-up rows instead of every school's reports. They
-have their own marks (the provider `reports`), apart from the values': a period opened
-for every school rebuilds these and leaves the forms' figures alone.
+current: a dashboard reads a few roll-up rows instead of every school's reports. Each
+form's have their own marks (the provider `reports:<form>`), apart from the values': a
+report approved re-reads its form's two, and a period opened for every school rebuilds
+that period of them and leaves the forms' figures alone.
 """
 
 from __future__ import annotations
