@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from eduplan.core.compiled_reads import CompiledRead
-from eduplan.core.db import insert_unless_present
+from eduplan.core.db import insert_new, insert_unless_present
 from eduplan.core.errors import InputError
 from eduplan.core.figures_cache import REPORTS, figures_changed
 from eduplan.core.periods import Period, period_from_code
@@ -220,8 +220,9 @@ def _set_status(submission: Submission, new: str) -> None:
 
 
 def _event(submission: Submission, user: User, action: str, **extra: Any) -> None:
-    SubmissionEvent.objects.create(
-        submission=submission, actor=signed_in(user), action=action, **extra
+    # One on every save: its INSERT is compiled once per connection (core/db.py).
+    insert_new(
+        SubmissionEvent(submission=submission, actor=signed_in(user), action=action, **extra)
     )
 
 

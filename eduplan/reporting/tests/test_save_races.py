@@ -76,3 +76,32 @@ def test_a_row_already_there_is_left_as_it_was_and_the_transaction_goes_on(city)
         assert again.pk is None and again._state.adding
         # On PostgreSQL a failed INSERT would have aborted the transaction here.
         assert IdempotencyKey.objects.get(key="k-1").fingerprint == "first"
+
+
+def test_an_insert_compiled_once_stores_each_rows_own_values(city):
+    """The INSERT is compiled on the first row and kept for the connection: every later
+    row brings its own values, its own auto_now time and its own pk."""
+    from django.db.models import Value
+
+    from eduplan.core.db import insert_new
+
+    alice, bob = city.users["alice"], city.users["bob"]
+    rows = [
+        IdempotencyKey(user=user, key=f"k-{n}", fingerprint=f"f{n}", response={"n": n})
+        for n, user in enumerate([alice, bob, alice])
+    ]
+    for row in rows:
+        insert_new(row)
+    stored = {r.pk: r for r in IdempotencyKey.objects.all()}
+    assert len(stored) == 3
+    for n, row in enumerate(rows):
+        found = stored[row.pk]
+        assert (found.user_id, found.key, found.fingerprint, found.response) == (
+            row.user_id,
+            f"k-{n}",
+            f"f{n}",
+            {"n": n},
+        )
+        assert found.created_at == row.created_at
+    with pytest.raises(ValueError, match="plain values"):
+        insert_new(IdempotencyKey(user=bob, key=Value("k-x"), fingerprint="x"))
