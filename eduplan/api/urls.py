@@ -40,6 +40,7 @@ from eduplan.api.routers import (
     teachers,
 )
 from eduplan.api.routers.base import MAX_PROBLEMS, MESSAGE_LIMIT, BadRequest
+from eduplan.core.db_pool import statements_prepared
 from eduplan.core.errors import InputError, StaleRevision, echoed
 from eduplan.core.text import text_clean_tree
 from eduplan.org.access import AccessRule, AccessView, access_rule_declare
@@ -208,7 +209,9 @@ def checked_inside(view: Callable[..., HttpResponseBase]) -> AccessView[...]:
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        return view(request, *args, **kwargs)
+        # The same few statements on every request: prepared once per pooled connection.
+        with statements_prepared():
+            return view(request, *args, **kwargs)
 
     return access_rule_declare(wrapper, CHECKED_INSIDE)
 

@@ -41,6 +41,9 @@ class _Compiled:
     init_list: list[str]
     populators: list[Any]
     annotations: dict[str, int]
+    # How each column's value becomes Python's (Django works these out again for every
+    # query it runs: a fifth of a compiled read's CPU).
+    converters: dict[int, Any]
 
 
 def _stand_in(name: str, kind: type, number: int, draft: int) -> str | int:
@@ -103,6 +106,8 @@ class CompiledRead(Generic[M]):
         missing = set(self.params) - set(names)
         assert not missing, f"the compiled read does not use {missing}"
         select, klass_info = compiler.select, compiler.klass_info
+        columns = [s[0] for s in select[0 : compiler.col_count]]
+        assert not compiler.has_composite_fields(columns), "no composite keys in a compiled read"
         fields = klass_info["select_fields"]
         start, end = fields[0], fields[-1] + 1
         return _Compiled(
@@ -118,6 +123,7 @@ class CompiledRead(Generic[M]):
             # (The stubs describe Django 6, whose function takes a fetch mode too.)
             populators=get_related_populators(klass_info, select, alias),  # type: ignore[call-arg]
             annotations=dict(compiler.annotation_col_map or {}),
+            converters=compiler.get_converters(columns),
         )
 
     def all(self, **values: str | int) -> list[M]:
@@ -136,7 +142,9 @@ class CompiledRead(Generic[M]):
             cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()
         found: list[M] = []
-        for row in compiled.compiler.results_iter(results=[rows]):
+        if compiled.converters:
+            rows = compiled.compiler.apply_converters(rows, compiled.converters)
+        for row in rows:
             obj = compiled.model.from_db(
                 alias, compiled.init_list, row[compiled.start : compiled.end]
             )

@@ -9,9 +9,10 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext_lazy
 
+from eduplan.core.db import insert_unless_present
 from eduplan.core.errors import InputError
 from eduplan.org.access import SignedInUser
 from eduplan.reporting.models import IdempotencyKey, Submission
@@ -37,15 +38,15 @@ def idempotency_key_claim(
     submission the first save with this key returned) for a retry to replay. Refuses a
     key already used for a different save."""
     fingerprint = _fingerprint(request)
-    try:
-        # Claim the key first: a concurrent retry waits on this row and then replays.
-        with transaction.atomic():
-            return IdempotencyKey.objects.create(user=user, key=key, fingerprint=fingerprint), None
-    except IntegrityError:
-        replay = IdempotencyKey.objects.select_related("submission").get(user=user, key=key)
-        if replay.fingerprint != fingerprint or replay.submission is None:
-            raise KeyReused(key) from None
-        return None, replay.submission
+    # Claim the key first: a concurrent retry waits on this row and then replays. One
+    # statement, no savepoint: a key already there is not an error to roll back.
+    claimed = IdempotencyKey(user=user, key=key, fingerprint=fingerprint)
+    if insert_unless_present(claimed):
+        return claimed, None
+    replay = IdempotencyKey.objects.select_related("submission").get(user=user, key=key)
+    if replay.fingerprint != fingerprint or replay.submission is None:
+        raise KeyReused(key)
+    return None, replay.submission
 
 
 @transaction.atomic(savepoint=False)  # inside the write's transaction: no savepoint of its own

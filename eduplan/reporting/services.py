@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from eduplan.core.compiled_reads import CompiledRead
+from eduplan.core.db import insert_new, insert_unless_present
 from eduplan.core.errors import InputError
 from eduplan.core.figures_cache import REPORTS, figures_changed
 from eduplan.core.periods import Period, period_from_code
@@ -225,8 +226,9 @@ def _set_status(submission: Submission, new: str) -> None:
 
 
 def _event(submission: Submission, user: User, action: str, **extra: Any) -> None:
-    SubmissionEvent.objects.create(
-        submission=submission, actor=signed_in(user), action=action, **extra
+    # One on every save: its INSERT is compiled once per connection (core/db.py).
+    insert_new(
+        SubmissionEvent(submission=submission, actor=signed_in(user), action=action, **extra)
     )
 
 
@@ -406,12 +408,10 @@ def _submission_to_save(
     if submission is not None:
         submission.form, submission.org_unit = form, org_unit
     if submission is None:
-        try:
-            with transaction.atomic():
-                created = Submission.objects.create(**lookup, form_version=version)
-        except IntegrityError:
+        created = Submission(**lookup, form_version=version)
+        if not insert_unless_present(created):
             # Another first save won the race: this edit was made without seeing it.
-            raise ConflictError(ERR_STALE) from None
+            raise ConflictError(ERR_STALE)
         return created, True
     _check_revision(submission, revision)
     return submission, False

@@ -75,3 +75,30 @@ def test_a_token_brings_its_users_membership_or_none_without_another_query():
     key = api_token_create(user=member, name="t2")[1]
     found = api_token_user(key=key)
     assert found is not None and membership_of(found) is None
+
+
+def test_a_compiled_read_works_out_its_value_conversions_once_and_converts_each_row():
+    """How a column's value becomes Python's (a token's expiry: a date and time, read from
+    text on SQLite) is worked out when the read is compiled, not again for every run."""
+    from django.db.models.sql.compiler import SQLCompiler
+
+    member = user_with_role("member", Role.LEADER, OrgUnitFactory(code="C1", name="市"))
+    token, key = api_token_create(user=member, name="t")
+    api_token_user(key=key)  # compiled on this connection
+    worked_out = []
+    real = SQLCompiler.get_converters
+
+    def counted(self, expressions):
+        worked_out.append(len(expressions))
+        return real(self, expressions)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(SQLCompiler, "get_converters", counted)
+        for _ in range(3):
+            found = api_token_user(key=key)
+            assert found is not None and found.pk == member.pk
+    assert worked_out == []
+    from eduplan.api.auth import _TOKEN_BY_HASH
+
+    read = _TOKEN_BY_HASH.first(key_hash=token.key_hash)
+    assert read is not None and read.expires == token.expires  # a datetime, as stored

@@ -1,0 +1,107 @@
+"""Two writers at once: a first save that finds its report created meanwhile, and a key
+claimed again. Both are settled by one `INSERT … ON CONFLICT DO NOTHING` without a
+savepoint (core/db.py `insert_unless_present`), so the save's transaction goes on, or
+is refused whole, as it was with the savepoint."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+from django.db.models.signals import post_save
+
+from eduplan.core.db import insert_unless_present
+from eduplan.reporting import services
+from eduplan.reporting.models import DataValue, IdempotencyKey, Submission, SubmissionEvent
+from eduplan.reporting.services import ConflictError, submission_save
+from eduplan.reporting.tests.conftest import GOOD
+
+PERIOD = "2016T1"
+
+
+def save(city, form, values, **kwargs):
+    return submission_save(
+        user=city.users["alice"],
+        form=form,
+        org_unit=city.jinshui_one,
+        period_code=PERIOD,
+        values=values,
+        **kwargs,
+    )
+
+
+class NothingThereYet:
+    """The locking read as it went for a writer whose first save raced another's: it
+    found no report, and the other's commit came before its insert."""
+
+    def first(self, **_values):
+        return None
+
+
+def test_a_first_save_that_lost_the_race_to_another_is_a_conflict_and_stores_nothing(
+    city, class_form, monkeypatch
+):
+    winner = save(city, class_form, GOOD)
+    monkeypatch.setattr(services, "_SUBMISSION_LOCKED", NothingThereYet())
+    with pytest.raises(ConflictError):
+        save(city, class_form, {**GOOD, "classes_large": "7"}, idempotency_key="k-late")
+    assert list(Submission.objects.values_list("pk", "revision")) == [(winner.pk, 1)]
+    assert SubmissionEvent.objects.count() == 1
+    assert DataValue.objects.get(element__code="classes_large").number == 3
+    assert not IdempotencyKey.objects.filter(key="k-late").exists()  # refused whole
+
+
+def test_a_row_inserted_unless_present_is_saved_as_save_would(city):
+    seen = []
+
+    def note(*, instance, created, **_kwargs):
+        seen.append((instance.pk, created))
+
+    post_save.connect(note, sender=IdempotencyKey, dispatch_uid="test-note")
+    try:
+        row = IdempotencyKey(user=city.users["alice"], key="k-1", fingerprint="a")
+        assert insert_unless_present(row) is True
+    finally:
+        post_save.disconnect(dispatch_uid="test-note", sender=IdempotencyKey)
+    stored = IdempotencyKey.objects.get(key="k-1")
+    assert (row.pk, row._state.adding, row.created_at) == (stored.pk, False, stored.created_at)
+    assert seen == [(stored.pk, True)]
+
+
+def test_a_row_already_there_is_left_as_it_was_and_the_transaction_goes_on(city):
+    alice = city.users["alice"]
+    IdempotencyKey.objects.create(user=alice, key="k-1", fingerprint="first")
+    with transaction.atomic():
+        again = IdempotencyKey(user=alice, key="k-1", fingerprint="second")
+        assert insert_unless_present(again) is False
+        assert again.pk is None and again._state.adding
+        # On PostgreSQL a failed INSERT would have aborted the transaction here.
+        assert IdempotencyKey.objects.get(key="k-1").fingerprint == "first"
+
+
+def test_an_insert_compiled_once_stores_each_rows_own_values(city):
+    """The INSERT is compiled on the first row and kept for the connection: every later
+    row brings its own values, its own auto_now time and its own pk."""
+    from django.db.models import Value
+
+    from eduplan.core.db import insert_new
+
+    alice, bob = city.users["alice"], city.users["bob"]
+    rows = [
+        IdempotencyKey(user=user, key=f"k-{n}", fingerprint=f"f{n}", response={"n": n})
+        for n, user in enumerate([alice, bob, alice])
+    ]
+    for row in rows:
+        insert_new(row)
+    stored = {r.pk: r for r in IdempotencyKey.objects.all()}
+    assert len(stored) == 3
+    for n, row in enumerate(rows):
+        found = stored[row.pk]
+        assert (found.user_id, found.key, found.fingerprint, found.response) == (
+            row.user_id,
+            f"k-{n}",
+            f"f{n}",
+            {"n": n},
+        )
+        assert found.created_at == row.created_at
+    with pytest.raises(ValueError, match="plain values"):
+        insert_new(IdempotencyKey(user=bob, key=Value("k-x"), fingerprint="x"))
