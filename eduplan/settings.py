@@ -163,9 +163,6 @@ def database_from_url(url: str) -> dict[str, Any]:
                 "DB_POOL and DB_CONN_MAX_AGE exclude each other: set DB_POOL=false to keep "
                 "persistent connections, or DB_CONN_MAX_AGE=0 to take them from the pool."
             )
-        # The pool checks a connection before handing it out, but only one that rested
-        # (core/db_pool.py): Django's check would cost every request a round trip.
-        database["CONN_HEALTH_CHECKS"] = False
         database.setdefault("OPTIONS", {})["pool"] = {
             # Per web process: one connection per gunicorn thread is enough (gunicorn.conf.py).
             "min_size": env_int("DB_POOL_MIN_SIZE", 2),

@@ -19,8 +19,6 @@ def test_postgresql_takes_its_connections_from_a_pool_by_default(monkeypatch):
         monkeypatch.delenv(name, raising=False)
     database = database_from_url(PG)
     assert database["OPTIONS"]["pool"] == {"min_size": 2, "max_size": 16, "timeout": 10}
-    # Not Django's check, which asks the server on every request: core/db_pool.py's.
-    assert database["CONN_HEALTH_CHECKS"] is False
     assert database["CONN_MAX_AGE"] == 0  # Django refuses a pool with persistent connections
     monkeypatch.setenv("DB_POOL_MAX_SIZE", "5")
     assert database_from_url(PG)["OPTIONS"]["pool"]["max_size"] == 5
