@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -28,11 +28,9 @@ from eduplan.indicators.projects import target_statuses_cached
 from eduplan.indicators.status import Status, TargetStatus, measured_status_by_child
 from eduplan.org.models import PATH_SEPARATOR, OrgUnit, UnitType
 from eduplan.plans.models import Milestone, OwnerRole, Plan, ProjectOwner, project_ordinal
-from eduplan.reporting.models import ExpectedReport, Submission
-from eduplan.reporting.models import Status as SubmissionStatus
+from eduplan.reporting.models import DONE as REPORT_DONE
+from eduplan.reporting.models import ExpectedReport, submissions_of_report_due
 from eduplan.supervision.models import SupervisionOrder
-
-DONE = (SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED)
 
 
 class Outcome(enum.StrEnum):
@@ -104,13 +102,7 @@ def _entry_url(form_code: str, period: str, org_code: str, subject: str) -> str:
 
 def report_records(scope: Scope) -> list[Record]:
     """Expected reports due in the year: on time when first submitted by the due date."""
-    first = Submission.objects.filter(
-        form=OuterRef("form"),
-        period=OuterRef("period"),
-        org_unit=OuterRef("org_unit"),
-        subject=OuterRef("subject"),
-        status__in=DONE,
-    ).values("first_submitted_at")[:1]
+    first = submissions_of_report_due(REPORT_DONE).values("first_submitted_at")[:1]
     rows = (
         ExpectedReport.objects.filter(scope.in_year("due_on"), scope.under_units("org_unit__path"))
         .annotate(first_at=Subquery(first))

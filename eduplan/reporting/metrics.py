@@ -49,6 +49,7 @@ from eduplan.reporting.models import (
     Form,
     Status,
     Submission,
+    submissions_of_report_due,
 )
 
 NUMBER = DecimalField(max_digits=20, decimal_places=4)
@@ -164,13 +165,7 @@ def _expected_rows(code: str) -> Rows:
     """Each report due: `num` 1, `den` 1 once it has arrived (submitted or approved)."""
 
     def rows(periods: list[str]) -> QuerySet[Any]:
-        arrived = Submission.objects.filter(
-            form=OuterRef("form"),
-            period=OuterRef("period"),
-            org_unit=OuterRef("org_unit"),
-            subject=OuterRef("subject"),
-            status__in=DONE,
-        )
+        arrived = submissions_of_report_due(DONE)
         return ExpectedReport.objects.filter(form__code=code, period__in=periods).annotate(
             unit_path=F("org_unit__path"), num=ONE, den=_flag(Exists(arrived))
         )

@@ -8,9 +8,11 @@ org unit and period copied onto the row so that aggregation needs no joins.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from eduplan.org.models import Membership, OrgUnit, Role, UnitType
@@ -261,6 +263,18 @@ class DataValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.element_id}={self.number if self.number is not None else self.text}"
+
+
+def submissions_of_report_due(statuses: Iterable[str]) -> models.QuerySet[Submission]:
+    """The submissions, in these statuses, of the report due of the outer query (the
+    same form, period, unit and subject): for `Exists` and `Subquery`."""
+    return Submission.objects.filter(
+        form=OuterRef("form"),
+        period=OuterRef("period"),
+        org_unit=OuterRef("org_unit"),
+        subject=OuterRef("subject"),
+        status__in=list(statuses),
+    )
 
 
 class SubmissionEvent(models.Model):

@@ -30,7 +30,7 @@ from eduplan.reporting.models import (
     PeriodClosure,
     ReportReminder,
     ReportReminderKind,
-    Submission,
+    submissions_of_report_due,
 )
 from eduplan.reporting.selectors import subject_labels
 
@@ -39,13 +39,7 @@ def reports_to_remind(*, at: datetime.date) -> list[ExpectedReport]:
     """Expected reports due within EDUPLAN_REPORTING_REMIND_DAYS_BEFORE_DUE days of `at`
     (not yet past due), not submitted, not reminded, of periods not closed (one query)."""
     horizon = at + datetime.timedelta(days=settings.EDUPLAN_REPORTING_REMIND_DAYS_BEFORE_DUE)
-    done = Submission.objects.filter(
-        form=OuterRef("form"),
-        period=OuterRef("period"),
-        org_unit=OuterRef("org_unit"),
-        subject=OuterRef("subject"),
-        status__in=DONE,
-    )
+    done = submissions_of_report_due(DONE)
     reminded = ReportReminder.objects.filter(
         expected=OuterRef("pk"), kind=ReportReminderKind.DUE_SOON
     )

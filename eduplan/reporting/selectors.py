@@ -42,6 +42,7 @@ from eduplan.reporting.models import (
     Status,
     Submission,
     SubmissionEvent,
+    submissions_of_report_due,
 )
 
 
@@ -243,15 +244,7 @@ def reports_due_for(*, user: User, period: str | None = None) -> QuerySet[Expect
 
 
 def _submission_in(statuses: Iterable[str]) -> Exists:
-    return Exists(
-        Submission.objects.filter(
-            form=OuterRef("form"),
-            period=OuterRef("period"),
-            org_unit=OuterRef("org_unit"),
-            subject=OuterRef("subject"),
-            status__in=list(statuses),
-        )
-    )
+    return Exists(submissions_of_report_due(statuses))
 
 
 def reports_open_first(reports: QuerySet[ExpectedReport]) -> QuerySet[ExpectedReport]:
