@@ -5,6 +5,8 @@ is refused whole, as it was with the savepoint."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import transaction
 from django.db.models.signals import post_save
@@ -12,7 +14,7 @@ from django.db.models.signals import post_save
 from eduplan.core.db import insert_unless_present
 from eduplan.reporting import services
 from eduplan.reporting.models import DataValue, IdempotencyKey, Submission, SubmissionEvent
-from eduplan.reporting.services import ConflictError, submission_save
+from eduplan.reporting.services import ERR_STALE, ConflictError, submission_save
 from eduplan.reporting.tests.conftest import GOOD
 
 PERIOD = "2016T1"
@@ -42,7 +44,7 @@ def test_a_first_save_that_lost_the_race_to_another_is_a_conflict_and_stores_not
 ):
     winner = save(city, class_form, GOOD)
     monkeypatch.setattr(services, "_SUBMISSION_LOCKED", NothingThereYet())
-    with pytest.raises(ConflictError):
+    with pytest.raises(ConflictError, match=re.escape(str(ERR_STALE))):
         save(city, class_form, {**GOOD, "classes_large": "7"}, idempotency_key="k-late")
     assert list(Submission.objects.values_list("pk", "revision")) == [(winner.pk, 1)]
     assert SubmissionEvent.objects.count() == 1
