@@ -8,7 +8,8 @@ rows (`figure_reads.py`) instead of aggregating the registers on every change.
 Kept current, not recomputed:
 - a write marks the org units whose rows it may have moved (`units_changed`, through the
   model signals each provider registers with `register_source`, or by hand after a bulk
-  write), in the writing transaction;
+  write), in the writing transaction; a bulk write of many units marks its provider as a
+  whole (and the period, if one), whose metrics (that period of them) are built again;
 - the marks are worked off right after commit by the task queue, and, at the latest, by
   the next reader, before it reads: a reader never sees figures older than the data it
   could read itself. Working off a mark recomputes that unit's own rows only and moves
