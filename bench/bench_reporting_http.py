@@ -1,14 +1,16 @@
 """Benchmark: concurrent report submissions over HTTP against a real server process.
 
     .venv/bin/python bench/bench_reporting_http.py [--scale 0.1] [--clients 64] [--retry-share 0.2]
-        [--workers N] [--threads N] [--no-pool] [--submit]
+        [--workers N] [--threads N] [--no-pool] [--submit] [--client-processes 4]
     DATABASE_URL=postgres://… .venv/bin/python bench/bench_reporting_http.py
 
 Starts gunicorn on a free loopback port the way a deployment does (`-c
 python:eduplan.gunicorn_conf`: workers and threads from the CPU count unless --workers
 and --threads say otherwise; on PostgreSQL each worker takes its connections from a pool
 unless --no-pool, which opens one per request) over a fresh database with the demo city,
-then `--clients` threads PUT one report each for every expected
+then `--clients` threads (spread over `--client-processes` processes: in one process the
+threads wait on each other's interpreter lock, and the server waits on them) PUT one
+report each for every expected
 report of one round (2019B3 and 2019T1, after the demo's history) through the JSON API, each with an
 Idempotency-Key; a share of requests is sent twice with the same key, as a client does
 after a timeout. Reports throughput and p50/p99 latency, and checks the database after:
@@ -133,6 +135,58 @@ class Client(threading.local):
         raise AssertionError("unreachable")
 
 
+class ClientRunner:
+    """The bench's clients: `clients` threads, spread over `processes` forked processes,
+    each thread with its own keep-alive connection. `run` hands each process an equal
+    share of the items and gathers (status, seconds) of every request, the submits' and
+    the CPU time the client processes spent."""
+
+    def __init__(self, port: int, clients: int, processes: int, token: str, submit: bool):
+        self.port, self.token, self.submit = port, token, submit
+        self.processes = max(1, min(processes, clients))
+        self.threads = max(1, clients // self.processes)
+
+    def run(self, kind: str, items: list) -> tuple[list, list, float]:
+        import multiprocessing
+
+        shares = [items[i :: self.processes] for i in range(self.processes)]
+        context = multiprocessing.get_context("fork")
+        with context.Pool(self.processes) as pool:
+            answers = pool.starmap(self._share, [(kind, share) for share in shares])
+        results = [r for answer in answers for r in answer[0]]
+        submits = [r for answer in answers for r in answer[1]]
+        return results, submits, sum(answer[2] for answer in answers)
+
+    def _share(self, kind: str, items: list) -> tuple[list, list, float]:
+        import gc
+
+        gc.freeze()  # the bench's inherited objects: a collection in a client never walks them
+        client = Client(self.port)
+        submits: list[tuple[int, float]] = []
+        started = time.process_time()
+
+        def read(_i: int) -> list[tuple[int, float]]:
+            auth = {"Authorization": f"Bearer {self.token}"}
+            return [client.request("GET", "/api/v1/forms", None, auth)[:2]]
+
+        def write(item: tuple[tuple[str, dict, str], bool]) -> list[tuple[int, float]]:
+            (path, body, token), resend = item
+            headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": str(uuid.uuid4())}
+            status, seconds, answer = client.request("PUT", path, body, headers)
+            results = [(status, seconds)]
+            if resend:  # the client timed out and sends it again with the same key
+                results.append(client.request("PUT", path, body, headers)[:2])
+            if self.submit and status == 200:
+                submit = {"revision": json.loads(answer)["revision"], "subject": body["subject"]}
+                auth = {"Authorization": f"Bearer {token}"}
+                submits.append(client.request("POST", f"{path}/submit", submit, auth)[:2])
+            return results
+
+        with ThreadPoolExecutor(self.threads) as pool:
+            batches = list(pool.map(read if kind == "read" else write, items))
+        return [r for batch in batches for r in batch], submits, time.process_time() - started
+
+
 def round_jobs(user_prefix: str) -> list[tuple[str, dict[str, Any], str]]:
     """Opens a round after the demo's history (nothing is stored for it yet) and gives
     each district's administrator an API token; one PUT for every report of the round a
@@ -176,6 +230,13 @@ def main() -> None:
     parser.add_argument("--threads", type=int, help="threads per worker (default: the config's)")
     parser.add_argument(
         "--no-pool", action="store_true", help="a new database connection per request"
+    )
+    parser.add_argument(
+        "--client-processes",
+        type=int,
+        default=4,
+        help="the clients' threads are spread over this many processes (one process's "
+        "interpreter lock would make 64 client threads wait on each other)",
     )
     parser.add_argument(
         "--submit", action="store_true", help="each saved report is also submitted for approval"
@@ -225,43 +286,23 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(0.2)
-        client = Client(port)
         any_token = jobs[0][2]
-
-        def read(_i: int) -> tuple[int, float]:
-            status, seconds, _body = client.request(
-                "GET", "/api/v1/forms", None, {"Authorization": f"Bearer {any_token}"}
-            )
-            return status, seconds
-
-        submits: list[tuple[int, float]] = []
-
-        def write(job: tuple[str, dict, str]) -> list[tuple[int, float]]:
-            path, body, token = job
-            headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": str(uuid.uuid4())}
-            status, seconds, answer = client.request("PUT", path, body, headers)
-            results = [(status, seconds)]
-            if rng.random() < args.retry_share:  # the client timed out and sends it again
-                results.append(client.request("PUT", path, body, headers)[:2])
-            if args.submit and status == 200:
-                submit = {"revision": json.loads(answer)["revision"], "subject": body["subject"]}
-                auth = {"Authorization": f"Bearer {token}"}
-                submits.append(client.request("POST", f"{path}/submit", submit, auth)[:2])
-            return results
-
-        with ThreadPoolExecutor(args.clients) as pool:
-            list(pool.map(read, range(200)))  # warm up every worker
-            cpu_before, db_before = server_cpu(server.pid), database_cpu()
-            start = time.perf_counter()
-            reads = list(pool.map(read, range(len(jobs))))
-            read_wall = time.perf_counter() - start
-            cpu_reads, db_reads = server_cpu(server.pid), database_cpu()
-            start = time.perf_counter()
-            writes = [r for batch in pool.map(write, jobs) for r in batch]
-            write_wall = time.perf_counter() - start
-            cpu_writes, db_writes = server_cpu(server.pid), database_cpu()
-            connection.close()  # the readings' connection: not counted as a backend of the run
-            workers = len(server_workers(server.pid))
+        resend = [rng.random() < args.retry_share for _job in jobs]  # the client timed out
+        runner = ClientRunner(port, args.clients, args.client_processes, any_token, args.submit)
+        runner.run("read", list(range(200)))  # warm up every worker
+        cpu_before, db_before = server_cpu(server.pid), database_cpu()
+        connection.close()  # no connection open across the clients' fork
+        start = time.perf_counter()
+        reads, _submits, _cpu = runner.run("read", list(range(len(jobs))))
+        read_wall = time.perf_counter() - start
+        cpu_reads, db_reads = server_cpu(server.pid), database_cpu()
+        connection.close()
+        start = time.perf_counter()
+        writes, submits, client_cpu = runner.run("write", list(zip(jobs, resend, strict=True)))
+        write_wall = time.perf_counter() - start
+        cpu_writes, db_writes = server_cpu(server.pid), database_cpu()
+        connection.close()  # the readings' connection: not counted as a backend of the run
+        workers = len(server_workers(server.pid))
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -313,6 +354,10 @@ def main() -> None:
             f"{percentile(times, 99):>9.1f}{cpu * 1000 / len(results):>19.1f}"
             f"{db_cpu * 1000 / len(results):>21.1f}"
         )
+    print(
+        f"the bench's clients ({args.client_processes} processes): "
+        f"{client_cpu * 1000 / len(writes):.1f} ms CPU per write"
+    )
     print(
         f"write/reference throughput ratio: {(len(reads) / read_wall) / (len(writes) / write_wall):.1f}x"
     )

@@ -94,14 +94,19 @@ def main() -> None:
                 stats.dump_stats(args.out)
             stats.sort_stats(args.sort).print_stats(args.top)
 
-    if args.queries:
+    if args.queries:  # the SQL as sent (server-side binding leaves no "last executed query")
         from django.db import connection
-        from django.test.utils import CaptureQueriesContext
 
-        with CaptureQueriesContext(connection) as captured:
+        sent: list[str] = []
+
+        def record(execute, sql, params, many, context):
+            sent.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(record):
             put(jobs[-1])
-        for number, query in enumerate(captured.captured_queries, 1):
-            print(f"{number:3} {query['sql'][:300]}")
+        for number, sql in enumerate(sent, 1):
+            print(f"{number:3} {sql[:300]}")
     if args.segments:
         segments_measure(lambda: [put(job) for job in measured])
         return
