@@ -14,9 +14,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from eduplan.core.docx import DOCX_CONTENT_TYPE
-from eduplan.core.figures_cache import figures_scope
+from eduplan.core.figures_cache import figures_scope, figures_stamp
 from eduplan.core.tables import table_export
-from eduplan.dashboards.charts import Chart
 from eduplan.dashboards.exports import project_report_docx
 from eduplan.dashboards.selectors.cockpit import cockpit_build
 from eduplan.dashboards.selectors.districts import districts_build
@@ -41,10 +40,6 @@ def _frame(request: HttpRequest) -> Frame:
     except PeriodRefused as exc:
         messages.error(request, str(exc))
         return frame_for(at_code=None, **args)
-
-
-def _charts_json(charts: list[Chart]) -> list[dict[str, Any]]:
-    return [c.as_json() for c in charts]
 
 
 def _context(frame: Frame, **extra: Any) -> dict[str, Any]:
@@ -142,5 +137,10 @@ def school(request: HttpRequest, unit: OrgUnit) -> HttpResponse:
     return table_export(request, page.tables) or render(
         request,
         "dashboards/school.html",
-        {"page": page, "charts": _charts_json(page.charts)},
+        {
+            "page": page,
+            "charts": page.charts_json,
+            "stamp": figures_stamp(),
+            "figures_seconds": settings.FIGURES_CACHE_SECONDS,
+        },
     )

@@ -18,6 +18,8 @@ from eduplan.core.figures_cache import JUDGEMENT, REPORTS, WORK, figures_changed
 from eduplan.indicators.models import TargetAssessment, TargetBinding
 from eduplan.indicators.work import PROGRESS_FORM
 from eduplan.plans.models import (
+    Goal,
+    Measure,
     Milestone,
     MilestoneEvidence,
     Plan,
@@ -25,6 +27,7 @@ from eduplan.plans.models import (
     ProjectOwner,
     Target,
     Task,
+    WorkPoint,
 )
 from eduplan.reporting.models import ExpectedReport, Status, Submission
 
@@ -33,6 +36,10 @@ FIGURE_MODELS: dict[type[Model], tuple[str, ...]] = {
     Plan: (JUDGEMENT, WORK),
     Project: (JUDGEMENT,),
     ProjectOwner: (JUDGEMENT,),  # the owners a project's card names
+    # The plan's text a project's page keeps as markup with its work (`ProjectPage.live_key`).
+    Goal: (JUDGEMENT,),
+    Measure: (JUDGEMENT,),
+    WorkPoint: (JUDGEMENT,),
     Target: (JUDGEMENT,),
     TargetBinding: (JUDGEMENT,),
     TargetAssessment: (JUDGEMENT,),

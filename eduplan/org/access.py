@@ -272,6 +272,20 @@ def can(user: User, action: Action, target: OrgUnit | Scoped) -> bool:
     return True
 
 
+def access_key(user: User) -> str:
+    """Everything `can` reads of the user, as text: two users with the same key may do the
+    same things to the same rows, so a page part that shows what its reader may see is
+    kept once per key (role; scope, its type and place in the tree; department)."""
+    membership, scope = membership_of(user), scope_of(user)
+    if membership is None or scope is None:
+        return "-"
+    department = membership.department
+    return (
+        f"{membership.role}:{scope.pk}:{scope.type}:{scope.path}:"
+        f"{membership.department_id or ''}:{department.code if department else ''}"
+    )
+
+
 def require(user: User, action: Action, target: OrgUnit | Scoped) -> None:
     """Raise PermissionDenied unless `can(user, action, target)`."""
     if not can(user, action, target):

@@ -12,6 +12,8 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from eduplan.core.figure_reads import part_stamps
+from eduplan.core.figures_cache import JUDGEMENT, WORK
 from eduplan.core.periods import Period, period_from_code
 from eduplan.core.tables import Table
 from eduplan.dashboards.charts import Chart
@@ -31,13 +33,14 @@ from eduplan.indicators.projects import (
     trajectory,
 )
 from eduplan.indicators.work import (
+    PlanWork,
     Progress,
     TaskStatus,
     WorkStatus,
     percent_text,
     plan_work_cached,
 )
-from eduplan.org.access import Action, User, can
+from eduplan.org.access import Action, User, access_key, can
 from eduplan.plans.models import Goal, Measure, Milestone, Project, ProjectOwner, WorkPoint
 from eduplan.reporting.models import Attachment
 
@@ -80,17 +83,76 @@ class MilestoneRow(TypedDict):
 class ProjectPage:
     """A project's page. Its targets with their paths are the figures part, the same for
     every reader of the frame: built on first use (the page keeps their markup per
-    change of the figures); the tasks show what the user may read."""
+    change of the figures). Its work part (goals, owners, measures and work points with
+    their tasks) shows what the reader may read: built on first use too, and kept as
+    markup per `live_key`. The milestones, which carry the reader's own forms, are
+    built on every request."""
 
     frame: Frame
     project: Project
     status: ProjectStatus
-    owners: list[ProjectOwner]
-    goals: list[Goal]
-    measures: list[MeasureRow]
-    milestones: list[MilestoneRow]
-    work_points: list[WorkPoint]
-    point_tasks: list[PointTasks]
+    user: User
+    plan_work: PlanWork
+
+    @cached_property
+    def live_key(self) -> str:
+        """What the work part shows depends on: the plan's text and owners, the work (its
+        tasks, milestones, progress reports) and what the reader may read."""
+        stamps = part_stamps()
+        return f"{stamps.get(JUDGEMENT, 0)}.{stamps.get(WORK, 0)}.{access_key(self.user)}"
+
+    @cached_property
+    def owners(self) -> list[ProjectOwner]:
+        return list(
+            ProjectOwner.objects.filter(project=self.project)
+            .select_related("department")
+            .order_by("role", "pk")
+        )
+
+    @cached_property
+    def goals(self) -> list[Goal]:
+        return list(self.project.goals.all())
+
+    @cached_property
+    def _files(self) -> dict[int, list[Attachment]]:
+        return _evidence_files(self.user, self.status.work.tasks)
+
+    @cached_property
+    def measures(self) -> list[MeasureRow]:
+        measures: list[MeasureRow] = []
+        for m in self.project.measures.all():
+            measure_work = self.plan_work.measures.get(m.pk, WorkStatus())
+            measures.append(
+                {
+                    "measure": m,
+                    "work": measure_work,
+                    "tasks": _task_rows(self.user, measure_work.tasks, self._files),
+                }
+            )
+        return measures
+
+    @cached_property
+    def milestones(self) -> list[MilestoneRow]:
+        return _milestones(self.user, self.project, self.frame.at)
+
+    @cached_property
+    def work_points(self) -> list[WorkPoint]:
+        return list(
+            WorkPoint.objects.filter(projects=self.project)
+            .select_related("section")
+            .order_by("number")
+        )
+
+    @cached_property
+    def point_tasks(self) -> list[PointTasks]:
+        points = self.plan_work.work_points
+        return [
+            {
+                "point": w,
+                "tasks": _task_rows(self.user, points.get(w.pk, WorkStatus()).tasks, self._files),
+            }
+            for w in self.work_points
+        ]
 
     @cached_property
     def _paths(self) -> tuple[list[TargetRow], list[Chart]]:
@@ -158,11 +220,7 @@ def _task_rows(
 
 def project_page_build(*, user: User, frame: Frame, number_: int) -> ProjectPage:
     """The project's page as of the frame's period; 404 when the plan has no such project."""
-    project = (
-        Project.objects.filter(plan=frame.plan, number=number_)
-        .prefetch_related("goals", "measures")
-        .first()
-    )
+    project = Project.objects.filter(plan=frame.plan, number=number_).first()
     if project is None:
         raise Http404(_("The plan has no project %(n)s.") % {"n": number_})
     statuses = target_statuses_cached(
@@ -174,44 +232,7 @@ def project_page_build(*, user: User, frame: Frame, number_: int) -> ProjectPage
         for p in project_statuses_from(frame.plan, statuses, work.projects)
         if p.project == project
     )
-    files = _evidence_files(user, status.work.tasks)
-    measures: list[MeasureRow] = []
-    for m in project.measures.all():
-        measure_work = work.measures.get(m.pk, WorkStatus())
-        measures.append(
-            {
-                "measure": m,
-                "work": measure_work,
-                "tasks": _task_rows(user, measure_work.tasks, files),
-            }
-        )
-    milestones = _milestones(user, project, frame.at)
-    owners = list(
-        ProjectOwner.objects.filter(project=project)
-        .select_related("department")
-        .order_by("role", "pk")
-    )
-    work_points = list(
-        WorkPoint.objects.filter(projects=project).select_related("section").order_by("number")
-    )
-    point_tasks: list[PointTasks] = [
-        {
-            "point": w,
-            "tasks": _task_rows(user, work.work_points.get(w.pk, WorkStatus()).tasks, files),
-        }
-        for w in work_points
-    ]
-    return ProjectPage(
-        frame=frame,
-        project=project,
-        status=status,
-        owners=owners,
-        goals=list(project.goals.all()),
-        measures=measures,
-        milestones=milestones,
-        work_points=work_points,
-        point_tasks=point_tasks,
-    )
+    return ProjectPage(frame=frame, project=project, status=status, user=user, plan_work=work)
 
 
 MILESTONE_STATES = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, TypedDict
 
 from django.http import Http404
@@ -32,13 +33,68 @@ class ReportDue(TypedDict):
 
 @dataclass
 class SchoolPage:
+    """A school's page. Its reports due and returned are read on every request (a draft
+    saved moves them, and moves no stamp); its census and approved figures, the same
+    for every reader, are built on first use: the page keeps their markup per change
+    of the figures."""
+
     unit: OrgUnit
     due: list[ReportDue]
     returned: list[Submission]
-    census: list[dict[str, Any]]
-    figures: list[Table]
-    charts: list[Chart]
-    tables: list[Table]
+
+    @cached_property
+    def census(self) -> list[dict[str, Any]]:
+        return class_census_summary(unit=self.unit)
+
+    @cached_property
+    def figures(self) -> list[Table]:
+        return _school_figures(self.unit)
+
+    @cached_property
+    def charts(self) -> list[Chart]:
+        census = self.census
+        if not census:
+            return []
+        return [
+            Chart(
+                id="census",
+                title=_("Classes by school year"),
+                kind="bar",
+                categories=[str(r["school_year"]) for r in census],
+                series=[
+                    Series(_("Classes"), [r["classes"] for r in census], "bar"),
+                    Series(_("Large classes (56–65)"), [r["large"] for r in census], "bar"),
+                    Series(_("Very large classes (66+)"), [r["huge"] for r in census], "bar"),
+                    Series(
+                        _("Average class size"),
+                        [number(r["average"], 1) for r in census],
+                        "actual",
+                    ),
+                ],
+                category_title=_("School year"),
+            )
+        ]
+
+    def charts_json(self) -> list[dict[str, Any]]:
+        return [c.as_json() for c in self.charts]
+
+    def tables(self) -> list[Table]:
+        """The page's workbooks (built when one is asked for)."""
+        due = Table(
+            id="due",
+            title=_("Reports of %(unit)s") % {"unit": self.unit.name},
+            header=[_("Form"), _("Period"), _("Due"), _("Status")],
+            rows=[
+                [
+                    d["expected"].form.name,
+                    d["expected"].period,
+                    d["expected"].due_on,
+                    str(ReportStatus(d["state"]).label) if d["submission"] else _("not started"),
+                ]
+                for d in self.due
+            ],
+        )
+        return [due, *self.figures, *[c.table() for c in self.charts]]
 
 
 def school_page_build(*, unit: OrgUnit, today: datetime.date | None = None) -> SchoolPage:
@@ -76,50 +132,7 @@ def school_page_build(*, unit: OrgUnit, today: datetime.date | None = None) -> S
             }
         )
     returned = [s for s in subs.values() if s.status == ReportStatus.RETURNED]
-    census = class_census_summary(unit=unit)
-    census_chart = Chart(
-        id="census",
-        title=_("Classes by school year"),
-        kind="bar",
-        categories=[str(r["school_year"]) for r in census],
-        series=[
-            Series(_("Classes"), [r["classes"] for r in census], "bar"),
-            Series(_("Large classes (56–65)"), [r["large"] for r in census], "bar"),
-            Series(_("Very large classes (66+)"), [r["huge"] for r in census], "bar"),
-            Series(_("Average class size"), [number(r["average"], 1) for r in census], "actual"),
-        ],
-        category_title=_("School year"),
-    )
-    figures = _school_figures(unit)
-    charts = [census_chart] if census else []
-    return SchoolPage(
-        unit=unit,
-        due=due,
-        returned=returned,
-        census=census,
-        figures=figures,
-        charts=charts,
-        tables=[
-            Table(
-                id="due",
-                title=_("Reports of %(unit)s") % {"unit": unit.name},
-                header=[_("Form"), _("Period"), _("Due"), _("Status")],
-                rows=[
-                    [
-                        d["expected"].form.name,
-                        d["expected"].period,
-                        d["expected"].due_on,
-                        str(ReportStatus(d["state"]).label)
-                        if d["submission"]
-                        else _("not started"),
-                    ]
-                    for d in due
-                ],
-            ),
-            *figures,
-            *[c.table() for c in charts],
-        ],
-    )
+    return SchoolPage(unit=unit, due=due, returned=returned)
 
 
 def _school_figures(unit: OrgUnit) -> list[Table]:
