@@ -1,9 +1,12 @@
 """How a deployment runs the web processes: `gunicorn -c python:eduplan.gunicorn_conf`.
 
 Workers and threads follow the machine's CPU count unless EDUPLAN_WEB_WORKERS and
-EDUPLAN_WEB_THREADS say otherwise: two processes per core (a request spends much of its
-time waiting on PostgreSQL, so one core serves more than one process), each with a few
-threads that wait on the database in turn. Each process keeps its own pool of database
+EDUPLAN_WEB_THREADS say otherwise: one process per core, each with a few threads that
+wait on the database in turn (a request spends part of its time waiting on PostgreSQL).
+Two processes per core served fewer requests on two cores: in the deadline burst
+(bench/bench_reporting_http.py) 4 × 4 gave 155–171 saves a second against 173–223 for
+2 × 4, each save costing more CPU (8.0–8.8 ms against 6.1–7.7) as the processes took
+the cores from each other and from the database. Each process keeps its own pool of database
 connections (settings.py, DB_POOL), sized to its threads unless DB_POOL_MAX_SIZE is set.
 The application is loaded in each worker after the fork, so no worker inherits another's
 database connections.
@@ -17,12 +20,12 @@ DEFAULT_BIND = "127.0.0.1:8000"
 
 
 def web_workers(cpus: int | None) -> int:
-    """EDUPLAN_WEB_WORKERS, else two per CPU (at least two, so one slow request never
+    """EDUPLAN_WEB_WORKERS, else one per CPU (at least two, so one slow request never
     holds every worker)."""
     configured = os.environ.get("EDUPLAN_WEB_WORKERS")
     if configured:
         return max(1, int(configured))
-    return max(2, 2 * (cpus or 1))
+    return max(2, cpus or 1)
 
 
 def web_threads() -> int:

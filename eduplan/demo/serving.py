@@ -24,6 +24,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connections
 
+from eduplan.gunicorn_conf import web_workers
+
 GUNICORN_CONF = settings.BASE_DIR / "gunicorn_conf.py"
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 # gunicorn waits up to its graceful_timeout (30 s) for requests under way.
@@ -69,9 +71,10 @@ def child_environment() -> dict[str, str]:
     env = dict(os.environ)
     env["EDUPLAN_DEMO"] = "true"  # every page says that its figures are simulated
     env["DEBUG"] = "false"
-    # The deployment's config sizes gunicorn to the CPUs (two workers each); on a large
-    # workstation the demo keeps to four unless told otherwise.
-    env.setdefault("EDUPLAN_WEB_WORKERS", str(min(DEMO_MAX_WEB_WORKERS, 2 * (os.cpu_count() or 1))))
+    # The deployment's config sizes gunicorn to the CPUs (one worker each, two at least);
+    # on a large workstation the demo keeps to four unless told otherwise.
+    workers = min(DEMO_MAX_WEB_WORKERS, web_workers(os.cpu_count()))
+    env.setdefault("EDUPLAN_WEB_WORKERS", str(workers))
     env.setdefault("DJANGO_SETTINGS_MODULE", "eduplan.settings")
     return env
 

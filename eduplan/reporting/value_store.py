@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from eduplan.core.compiled_reads import CompiledRead
+from django.db import connections, router
+
 from eduplan.reporting.definitions import FormDefinition
 from eduplan.reporting.models import DataElement, DataValue, Submission
 from eduplan.reporting.values import display_value
@@ -13,19 +14,28 @@ from eduplan.reporting.values import display_value
 StoredValues = dict[str, tuple[Decimal | None, str]]
 
 
-def element_ids_of(codes: tuple[str, ...]) -> dict[str, int]:
-    """Element ids by code (one query; ids are not cached, since rows may be recreated,
-    but the query is compiled once per connection for each form version's codes)."""
-    read = _ELEMENT_READS.get(codes)
-    if read is None:
-        read = _ELEMENT_READS[codes] = CompiledRead(
-            DataElement, lambda: DataElement.objects.filter(code__in=codes).only("code")
-        )
-    return {element.code: element.pk for element in read.all()}
-
-
-# One read per list of codes (a form version's): a few dozen in a deployment.
-_ELEMENT_READS: dict[tuple[str, ...], CompiledRead[DataElement]] = {}
+def _values_insert(rows: list[tuple[int, int, str, Decimal | None, str, str]]) -> None:
+    """Insert values, each row (submission, unit, period, number, text, element code): the
+    element's id is looked up by the INSERT itself, one statement a row, sent together
+    (psycopg pipelines `executemany` into one round trip)."""
+    connection = connections[router.db_for_write(DataValue)]
+    meta, q = DataValue._meta, connection.ops.quote_name
+    column = {f.name: str(f.column) for f in meta.concrete_fields}
+    columns = ", ".join(
+        q(column[name])
+        for name in ("submission", "org_unit", "period", "number", "text", "element")
+    )
+    elements = q(DataElement._meta.db_table)
+    sql = (
+        f"INSERT INTO {q(meta.db_table)} ({columns}) "
+        f"SELECT %s, %s, %s, %s, %s, e.{q('id')} FROM {elements} e WHERE e.{q('code')} = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+        inserted = cursor.rowcount
+    if inserted != len(rows):  # a definition names an element the database does not have
+        codes = {r[5] for r in rows} - set(DataElement.objects.values_list("code", flat=True))
+        raise DataElement.DoesNotExist(f"no data element {', '.join(sorted(codes))}")
 
 
 def submission_values_write(
@@ -37,20 +47,25 @@ def submission_values_write(
 ) -> tuple[list[dict[str, str]], StoredValues]:
     """Write the parsed values: (the changes, each element's old and new value as shown;
     the report's values after the save for the definition's elements, by code)."""
-    element_ids = element_ids_of(tuple(e.code for e in definition.elements))
-    codes_by_id = {pk: code for code, pk in element_ids.items()}
     current = (
         {}  # a report this save created has no values yet
         if created
-        else {codes_by_id.get(v.element_id, ""): v for v in submission.values.all()}
+        else {
+            code: (pk, number, text)
+            for pk, code, number, text in DataValue.objects.filter(
+                submission=submission
+            ).values_list("pk", "element__code", "number", "text")
+        }
     )
-    stored = {code: (v.number, v.text) for code, v in current.items() if code}
+    stored = {code: (number, text) for code, (_pk, number, text) in current.items()}
     changes: list[dict[str, str]] = []
-    to_create, to_update, to_delete = [], [], []
+    to_create: list[tuple[int, int, str, Decimal | None, str, str]] = []
+    to_update: list[DataValue] = []
+    to_delete: list[int] = []
     for code, (number, text) in parsed.items():
         element = definition.element(code)
         old = current.get(code)
-        old_display = display_value(element, old.number, old.text) if old else ""
+        old_display = display_value(element, old[1], old[2]) if old else ""
         new_display = display_value(element, number, text)
         if old_display == new_display:
             continue
@@ -58,26 +73,18 @@ def submission_values_write(
         if number is None and not text:
             stored.pop(code, None)
             if old:
-                to_delete.append(old.pk)
+                to_delete.append(old[0])
             continue
         stored[code] = (number, text)
         if old:
-            old.number, old.text = number, text
-            to_update.append(old)
+            to_update.append(DataValue(pk=old[0], number=number, text=text))
         else:
             to_create.append(
-                DataValue(
-                    submission=submission,
-                    element_id=element_ids[code],
-                    org_unit_id=submission.org_unit_id,
-                    period=submission.period,
-                    number=number,
-                    text=text,
-                )
+                (submission.pk, submission.org_unit_id, submission.period, number, text, code)
             )
     # Each only when needed: even an empty delete builds its query and collector.
     if to_create:
-        DataValue.objects.bulk_create(to_create)
+        _values_insert(to_create)
     if to_update:
         DataValue.objects.bulk_update(to_update, ["number", "text"])
     if to_delete:

@@ -44,9 +44,9 @@ def test_sqlite_has_no_pool(monkeypatch):
     assert "pool" not in database_from_url("sqlite:///x.sqlite3").get("OPTIONS", {})
 
 
-def test_gunicorn_runs_two_workers_per_cpu_unless_told(monkeypatch):
+def test_gunicorn_runs_one_worker_per_cpu_and_two_at_least_unless_told(monkeypatch):
     monkeypatch.delenv("EDUPLAN_WEB_WORKERS", raising=False)
-    assert [gunicorn_conf.web_workers(cpus) for cpus in (None, 1, 2, 8)] == [2, 2, 4, 16]
+    assert [gunicorn_conf.web_workers(cpus) for cpus in (None, 1, 2, 8)] == [2, 2, 2, 8]
     monkeypatch.setenv("EDUPLAN_WEB_WORKERS", "3")
     assert gunicorn_conf.web_workers(8) == 3
 

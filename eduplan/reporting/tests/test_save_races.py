@@ -13,7 +13,13 @@ from django.db.models.signals import post_save
 
 from eduplan.core.db import insert_unless_present
 from eduplan.reporting import services
-from eduplan.reporting.models import DataValue, IdempotencyKey, Submission, SubmissionEvent
+from eduplan.reporting.models import (
+    DataElement,
+    DataValue,
+    IdempotencyKey,
+    Submission,
+    SubmissionEvent,
+)
 from eduplan.reporting.services import ERR_STALE, ConflictError, submission_save
 from eduplan.reporting.tests.conftest import GOOD
 
@@ -107,3 +113,22 @@ def test_an_insert_compiled_once_stores_each_rows_own_values(city):
         assert found.created_at == row.created_at
     with pytest.raises(ValueError, match="plain values"):
         insert_new(IdempotencyKey(user=bob, key=Value("k-x"), fingerprint="x"))
+
+
+def test_the_values_are_stored_as_written_and_an_element_gone_from_the_database_stores_nothing(
+    city, class_form
+):
+    saved = save(city, class_form, GOOD)
+    stored = {
+        v.element.code: (v.number, v.text, v.org_unit_id, v.period)
+        for v in DataValue.objects.filter(submission=saved).select_related("element")
+    }
+    assert set(stored) == set(GOOD)
+    assert stored["classes_large"] == (3, "", city.jinshui_one.pk, PERIOD)
+    # An element row deleted behind the form's back (it has no values of its own yet).
+    DataValue.objects.filter(submission=saved).delete()
+    saved.delete()
+    DataElement.objects.filter(code="classes_large").delete()
+    with pytest.raises(DataElement.DoesNotExist, match="no data element classes_large"):
+        save(city, class_form, GOOD)
+    assert not Submission.objects.exists() and not DataValue.objects.exists()
