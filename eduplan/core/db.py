@@ -6,7 +6,7 @@ import weakref
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, connections, router
+from django.db import DatabaseError, connection, connections, router
 from django.db.models import Field, Model, signals
 from django.db.models.constants import OnConflict
 from django.db.models.sql import InsertQuery
@@ -111,3 +111,51 @@ def _insert_compile(instance: Model, alias: str, on_conflict: OnConflict | None)
     assert len(params) == len(fields), "one parameter per field, none of the SQL's own"
     query.objs = []  # the compiler is kept for its per-field methods, not this row
     return _CompiledInsert(sql, fields, compiler)
+
+
+# One UPDATE per model and fields for each connection, as the INSERTs above.
+_UPDATES: weakref.WeakKeyDictionary[
+    Any, dict[tuple[type[Model], tuple[str, ...]], tuple[str, list[Field[Any, Any]]]]
+] = weakref.WeakKeyDictionary()
+
+
+def update_saved(instance: Model, fields: tuple[str, ...]) -> None:
+    """`instance.save(update_fields=fields)` of a row already stored (signals sent), with
+    its UPDATE compiled once per connection: for rows written on every request, such as
+    an idempotency key's answer."""
+    model = type(instance)
+    meta = model._meta
+    assert not instance._state.adding and instance.pk is not None, "a row already stored"
+    alias = router.db_for_write(model, instance=instance)
+    connection = connections[alias]
+    update_fields = frozenset(fields)
+    signals.pre_save.send(
+        sender=model, instance=instance, raw=False, using=alias, update_fields=update_fields
+    )
+    known = _UPDATES.setdefault(connection, {})
+    compiled = known.get((model, fields))
+    if compiled is None:
+        columns: list[Field[Any, Any]] = []
+        for name in fields:
+            field = meta.get_field(name)
+            assert isinstance(field, Field) and field.concrete and not field.primary_key
+            columns.append(field)
+        q = connection.ops.quote_name
+        assignments = ", ".join(f"{q(str(f.column))} = %s" for f in columns)
+        sql = f"UPDATE {q(meta.db_table)} SET {assignments} WHERE {q(str(meta.pk.column))} = %s"
+        compiled = known[(model, fields)] = (sql, columns)
+    sql, columns = compiled
+    params = [f.get_db_prep_save(f.pre_save(instance, False), connection) for f in columns]
+    params.append(meta.pk.get_db_prep_value(instance.pk, connection))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        if cursor.rowcount != 1:  # as save() says it
+            raise DatabaseError("Save with update_fields did not affect any rows.")
+    signals.post_save.send(
+        sender=model,
+        instance=instance,
+        created=False,
+        update_fields=update_fields,
+        raw=False,
+        using=alias,
+    )

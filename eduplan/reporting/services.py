@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from eduplan.core.compiled_reads import CompiledRead
-from eduplan.core.db import insert_new, insert_unless_present
+from eduplan.core.db import insert_new, insert_unless_present, update_saved
 from eduplan.core.errors import InputError
 from eduplan.core.figures_cache import REPORTS, figures_changed
 from eduplan.core.periods import Period, period_from_code
@@ -342,7 +342,7 @@ def submission_save(
     if key_row is not None:
         key_row.submission = submission
         key_row.response = answer(submission, stored) if answer is not None else None
-        key_row.save(update_fields=["submission", "response"])
+        update_saved(key_row, ("submission", "response"))
     return submission
 
 

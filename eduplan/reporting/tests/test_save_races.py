@@ -132,3 +132,40 @@ def test_the_values_are_stored_as_written_and_an_element_gone_from_the_database_
     with pytest.raises(DataElement.DoesNotExist, match="no data element classes_large"):
         save(city, class_form, GOOD)
     assert not Submission.objects.exists() and not DataValue.objects.exists()
+
+
+def test_an_update_compiled_once_writes_each_rows_own_fields_as_save_would(city):
+    """The UPDATE is compiled on the first row and kept for the connection: each later row
+    writes its own values, the fields not named stay, the signals say what was written,
+    and a row gone is refused as `save(update_fields=…)` refuses it."""
+    from django.db import DatabaseError
+
+    from eduplan.core.db import update_saved
+
+    alice, bob = city.users["alice"], city.users["bob"]
+    rows = [
+        IdempotencyKey.objects.create(user=user, key=f"k-{n}", fingerprint=f"f{n}")
+        for n, user in enumerate([alice, bob])
+    ]
+    IdempotencyKey.objects.filter(pk=rows[1].pk).update(fingerprint="changed meanwhile")
+    seen = []
+
+    def note(*, instance, created, update_fields, **_kwargs):
+        seen.append((instance.pk, created, update_fields))
+
+    post_save.connect(note, sender=IdempotencyKey, dispatch_uid="test-note")
+    try:
+        for n, row in enumerate(rows):
+            row.response, row.fingerprint = {"n": n, "text": "已保存"}, "not written"
+            update_saved(row, ("response",))
+    finally:
+        post_save.disconnect(dispatch_uid="test-note", sender=IdempotencyKey)
+    stored = {r.pk: r for r in IdempotencyKey.objects.all()}
+    assert [(stored[r.pk].response, stored[r.pk].fingerprint) for r in rows] == [
+        ({"n": 0, "text": "已保存"}, "f0"),
+        ({"n": 1, "text": "已保存"}, "changed meanwhile"),
+    ]
+    assert seen == [(r.pk, False, frozenset({"response"})) for r in rows]
+    IdempotencyKey.objects.filter(pk=rows[0].pk).delete()
+    with pytest.raises(DatabaseError, match="did not affect any rows"):
+        update_saved(rows[0], ("response",))
