@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
 
+from eduplan.dashboards.selectors.school import school_page_build
 from eduplan.indicators.work import PROGRESS_FORM
 from eduplan.org.access import Action, access_key, can
 from eduplan.org.models import Membership, OrgUnit
@@ -128,23 +129,10 @@ def test_a_project_page_shows_a_change_of_the_plan_or_its_work_at_once(as_user, 
         assert shows("改写后的工作要点")
 
 
-def test_a_progress_report_corrected_and_approved_shows_at_once(as_user, kept):
-    project, reports = _project_with_progress()
-    client = as_user("leader")
-    url = f"/dashboards/projects/{project.number}/"
-    before = client.get(url, AT).content.decode()
-    report = next(r for r in reports if f"NARR-{r.pk}" in before)
-    task = Task.objects.get(pk=int(report.subject.removeprefix("task:")))
-    reporter = next(
-        m.user
-        for m in Membership.objects.select_related("user", "scope", "department")
-        if can(m.user, Action.REPORT_ENTER, report.org_unit)
-    )
-    approver = next(
-        m.user
-        for m in Membership.objects.select_related("user", "scope", "department")
-        if report.may_be_approved_by(m) and can(m.user, Action.REPORT_APPROVE, report)
-    )
+def _correct(report: Submission, *, reporter, approver, changes: dict[str, str], between=None):
+    """A correction through the services: the approver reopens the approved report, the
+    reporter saves it with `changes` (calling `between()` while it is open again) and
+    submits it, the approver approves it."""
     report = submission_reopen(
         user=approver, submission=report, revision=report.revision, reason="订正"
     )
@@ -152,32 +140,57 @@ def test_a_progress_report_corrected_and_approved_shows_at_once(as_user, kept):
         v.element.code: (v.text if v.number is None else f"{Decimal(v.number).normalize():f}")
         for v in DataValue.objects.filter(submission=report).select_related("element")
     }
-    values["mp_narrative"] = "订正后的进展说明"
     report = submission_save(
         user=reporter,
         form=report.form,
         org_unit=report.org_unit,
         period_code=report.period,
         subject=report.subject,
-        values=values,
+        values={**values, **changes},
         revision=report.revision,
     )
+    if between is not None:
+        between()
     report = submission_submit(
         user=reporter, submission=report, revision=report.revision, comment="订正"
     )
     submission_approve(user=approver, submission=report, revision=report.revision)
+
+
+def test_a_progress_report_corrected_and_approved_shows_at_once(as_user, kept):
+    project, reports = _project_with_progress()
+    client = as_user("leader")
+    url = f"/dashboards/projects/{project.number}/"
+    before = client.get(url, AT).content.decode()
+    report = next(r for r in reports if f"NARR-{r.pk}" in before)
+    task = Task.objects.get(pk=int(report.subject.removeprefix("task:")))
+    memberships = list(Membership.objects.select_related("user", "scope", "department"))
+    reporter = next(
+        m.user for m in memberships if can(m.user, Action.REPORT_ENTER, report.org_unit)
+    )
+    approver = next(
+        m.user
+        for m in memberships
+        if report.may_be_approved_by(m) and can(m.user, Action.REPORT_APPROVE, report)
+    )
+    _correct(
+        report, reporter=reporter, approver=approver, changes={"mp_narrative": "订正后的进展说明"}
+    )
     after = client.get(url, AT).content.decode()
     assert "订正后的进展说明" in after and task.title[:20] in after
 
 
-def test_a_school_pages_figures_move_with_an_approval_and_its_reports_with_a_draft(as_user, kept):
+def test_a_school_pages_figures_move_with_an_approval_and_its_reports_at_once(as_user, kept):
     client = as_user("leader")
     reporter = get_user_model().objects.get(username="jinshui-school1")
     district = get_user_model().objects.get(username="jinshui")
+    school = reporter.membership.scope
+    listed = [d["submission"].pk for d in school_page_build(unit=school).due if d["submission"]]
     value = (
         DataValue.objects.filter(
+            submission__in=listed,
             submission__status=Status.APPROVED,
-            org_unit=reporter.membership.scope,
+            org_unit=school,
             number__gte=10,
             element__value_type="integer",
         )
@@ -185,29 +198,19 @@ def test_a_school_pages_figures_move_with_an_approval_and_its_reports_with_a_dra
         .order_by("pk")
         .first()
     )
-    report, school = value.submission, value.submission.org_unit
-    url = f"/dashboards/schools/{school.code}/"
-    assert client.get(url).status_code == 200  # the figures are kept now
-    report = submission_reopen(
-        user=district, submission=report, revision=report.revision, reason="订正"
+    url = f"/dashboards/schools/{value.org_unit.code}/"
+    approved = client.get(url).content.decode().count('data-status="approved"')  # kept now
+
+    def reopened_shown() -> None:
+        body = client.get(url).content.decode()
+        assert "987654" not in body  # an unapproved value is no figure
+        assert body.count('data-status="approved"') == approved - 1  # its report due is open
+
+    _correct(
+        value.submission,
+        reporter=reporter,
+        approver=district,
+        changes={value.element.code: "987654"},
+        between=reopened_shown,
     )
-    values = {
-        v.element.code: (v.text if v.number is None else f"{Decimal(v.number).normalize():f}")
-        for v in DataValue.objects.filter(submission=report).select_related("element")
-    }
-    values[value.element.code] = "987654"
-    report = submission_save(
-        user=reporter,
-        form=report.form,
-        org_unit=school,
-        period_code=report.period,
-        subject=report.subject,
-        values=values,
-        revision=report.revision,
-    )
-    assert "987654" not in client.get(url).content.decode()  # a draft is no figure
-    report = submission_submit(
-        user=reporter, submission=report, revision=report.revision, comment="订正"
-    )
-    submission_approve(user=district, submission=report, revision=report.revision)
     assert "987654" in client.get(url).content.decode()
