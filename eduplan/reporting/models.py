@@ -179,7 +179,10 @@ DONE = (Status.SUBMITTED, Status.APPROVED)  # a report due that has arrived
 class Submission(models.Model):
     """One org unit's report of one form for one period."""
 
-    form = models.ForeignKey(Form, on_delete=models.PROTECT, related_name="submissions")
+    # No index of its own: the unique constraint's and `submission_status` lead with it.
+    form = models.ForeignKey(
+        Form, on_delete=models.PROTECT, related_name="submissions", db_index=False
+    )
     form_version = models.ForeignKey(FormVersion, on_delete=models.PROTECT, related_name="+")
     org_unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="submissions")
     period = models.CharField(_("period"), max_length=10)
@@ -245,8 +248,14 @@ class Submission(models.Model):
 
 
 class DataValue(models.Model):
-    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="values")
-    element = models.ForeignKey(DataElement, on_delete=models.PROTECT, related_name="values")
+    # Neither has an index of its own: `data_value_unique` leads with the submission,
+    # `data_value_element_period` with the element (each row inserted is one index less).
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="values", db_index=False
+    )
+    element = models.ForeignKey(
+        DataElement, on_delete=models.PROTECT, related_name="values", db_index=False
+    )
     # Copied from the submission so metrics aggregate over values alone.
     org_unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
     period = models.CharField(_("period"), max_length=10)
@@ -304,7 +313,10 @@ class IdempotencyKey(models.Model):
     back unchanged to a retry even if the report changed since; blank for the web form,
     which redirects to the report."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # No index of its own: `idempotency_key_unique` leads with it.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     key = models.CharField(max_length=100)
     fingerprint = models.CharField(max_length=64)
     submission = models.ForeignKey(

@@ -400,21 +400,28 @@ def _submission_to_save(
     """The submission a save writes to, locked, and whether this save created it; a
     stale revision (or a first save that lost the race to another) is a ConflictError."""
     lookup = {"form": form, "org_unit": org_unit, "period": period.code, "subject": subject}
+    if not revision:
+        # A first save (no revision seen): a report already there is a conflict whatever
+        # it holds (every stored report has a revision), so the insert alone decides.
+        return _submission_create(lookup, version), True
     # One locking read: the row if it is there (locked), nothing otherwise; its form and
     # unit are the ones the caller holds (not joined: the row's own columns only).
     submission = _SUBMISSION_LOCKED.first(
         form_id=form.pk, org_unit_id=org_unit.pk, period=period.code, subject=subject
     )
-    if submission is not None:
-        submission.form, submission.org_unit = form, org_unit
     if submission is None:
-        created = Submission(**lookup, form_version=version)
-        if not insert_unless_present(created):
-            # Another first save won the race: this edit was made without seeing it.
-            raise ConflictError(ERR_STALE)
-        return created, True
+        return _submission_create(lookup, version), True
+    submission.form, submission.org_unit = form, org_unit
     _check_revision(submission, revision)
     return submission, False
+
+
+def _submission_create(lookup: dict[str, Any], version: FormVersion) -> Submission:
+    created = Submission(**lookup, form_version=version)
+    if not insert_unless_present(created):
+        # Another save was first: this edit was made without seeing its report.
+        raise ConflictError(ERR_STALE)
+    return created
 
 
 def submission_values(submission: Submission) -> dict[str, tuple[Decimal | None, str]]:
