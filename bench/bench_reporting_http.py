@@ -22,7 +22,11 @@ submitted for approval (POST …/submit), as schools do at the deadline, and eve
 must end submitted. The CPU time the web workers spent per
 request is read from /proc for each phase, and so is the CPU time of the PostgreSQL
 backends serving the bench database (the server runs on this machine); the machine is
-shared, so wall times move with its load, CPU times much less.
+shared, so wall times move with its load, CPU times much less. For the writes it also
+prints how busy the machine's cores were (idle cores: the server waited on something
+else than CPU; stolen: the host gave them to other guests) and, on PostgreSQL, what the
+database's backends were doing, sampled (bench/pg_waits.py: lock waits, WAL, CPU, or
+idle in a transaction while the web worker runs).
 """
 
 from __future__ import annotations
@@ -102,6 +106,54 @@ def database_cpu() -> dict[int, float]:
 def database_cpu_between(before: dict[int, float], after: dict[int, float]) -> float:
     """The backends' CPU seconds between two readings (a backend opened since counts whole)."""
     return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
+
+
+def machine_ticks() -> tuple[int, int, int]:
+    """The machine's CPU ticks so far (from /proc/stat): busy, idle (with I/O wait), stolen
+    by the host for other guests."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    user, nice, system, idle, iowait, irq, softirq, steal = fields[:8]
+    return user + nice + system + irq + softirq, idle + iowait, steal
+
+
+def machine_share(before: tuple[int, int, int], after: tuple[int, int, int]) -> str:
+    busy, idle, steal = (b - a for a, b in zip(before, after, strict=True))
+    total = max(1, busy + idle + steal)
+    return (
+        f"busy {100 * busy / total:.0f}%, idle {100 * idle / total:.0f}%, "
+        f"stolen {100 * steal / total:.0f}%"
+    )
+
+
+class WaitSampler:
+    """bench/pg_waits.py beside a phase (PostgreSQL only): what the database's backends
+    were doing, sampled. A separate process, so the clients' fork copies no connection."""
+
+    def __init__(self, dsn: str | None) -> None:
+        self.process = (
+            subprocess.Popen(
+                [sys.executable, str(REPO / "bench" / "pg_waits.py"), dsn],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            if dsn
+            else None
+        )
+
+    def stop(self) -> str:
+        if self.process is None:
+            return ""
+        out, _err = self.process.communicate(input="", timeout=30)
+        found = json.loads(out)
+        samples, counts = max(1, found["samples"]), found["counts"]
+        total = max(1, sum(counts.values()))
+        shares = ", ".join(
+            f"{name} {100 * n / total:.0f}%"
+            for name, n in sorted(counts.items(), key=lambda kv: -kv[1])
+            if n / total >= 0.01
+        )
+        return f"{total / samples:.1f} busy on average: {shares}"
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -260,6 +312,7 @@ def main() -> None:
     )
 
     demo_database(args.scale)
+    pooled = connection.vendor == "postgresql" and not args.no_pool
     jobs = round_jobs("http")
     rng = random.Random(2016)  # which requests are sent twice
     connection.close()
@@ -297,9 +350,13 @@ def main() -> None:
         read_wall = time.perf_counter() - start
         cpu_reads, db_reads = server_cpu(server.pid), database_cpu()
         connection.close()
+        sampler = WaitSampler(os.environ["DATABASE_URL"] if pooled else None)
+        machine_before = machine_ticks()
         start = time.perf_counter()
         writes, submits, client_cpu = runner.run("write", list(zip(jobs, resend, strict=True)))
         write_wall = time.perf_counter() - start
+        machine_writes = machine_share(machine_before, machine_ticks())
+        waits = sampler.stop()
         cpu_writes, db_writes = server_cpu(server.pid), database_cpu()
         connection.close()  # the readings' connection: not counted as a backend of the run
         workers = len(server_workers(server.pid))
@@ -325,7 +382,6 @@ def main() -> None:
     lost = len(jobs) - stored
     duplicated = (creates - stored) + (events - creates)
     threads = env.get("EDUPLAN_WEB_THREADS") or "4"
-    pooled = connection.vendor == "postgresql" and not args.no_pool
     print(
         f"database: {connection.vendor}; scale {args.scale}; {args.clients} clients; "
         f"gunicorn {workers} workers × {threads} threads; "
@@ -361,6 +417,9 @@ def main() -> None:
     print(
         f"write/reference throughput ratio: {(len(reads) / read_wall) / (len(writes) / write_wall):.1f}x"
     )
+    print(f"the machine during the writes: {machine_writes}")
+    if waits:
+        print(f"database backends during the writes (sampled every 10 ms): {waits}")
     print(f"HTTP statuses of writes: {statuses}")
     if args.submit:
         print(

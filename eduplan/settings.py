@@ -105,7 +105,7 @@ MIDDLEWARE = [
     "eduplan.org.accounts.SessionIdleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "eduplan.core.csp.CSPMiddleware",  # django-csp's, the policy built once
     "eduplan.org.access.AccessMiddleware",
     # After the access check: a read-only page's reads go to a replica (core/routing.py).
     "eduplan.core.replica_middleware.ReplicaReadsMiddleware",

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from eduplan.api.routers.base import Detail, Problems, caller
 from eduplan.org.access import Action, can, scope_of
-from eduplan.reporting.models import Form
+from eduplan.reporting.models import Form, FormVersion
 from eduplan.reporting.services import form_definition
 from eduplan.reporting.values import decimals_of, upper_bound
 
@@ -43,39 +46,52 @@ class FormOut(Schema):
 
 
 @router.get("", response={200: list[FormOut], 400: Problems, 401: Detail, 403: Detail})
-def form_list(request: HttpRequest) -> list[FormOut]:
+def form_list(request: HttpRequest) -> list[dict[str, Any]]:
     """Every form, for anyone who may read reports somewhere (checked: REPORT_VIEW on
     the caller's own scope)."""
     user = caller(request)
     scope = scope_of(user)
     if scope is None or not can(user, Action.REPORT_VIEW, scope):
         raise PermissionDenied
-    out = []
-    for form in Form.objects.select_related("current_version").order_by("code"):
-        version = form.current_version
-        elements = form_definition(version).elements if version else ()
-        out.append(
-            FormOut(
-                code=form.code,
-                name=form.name,
-                period_type=form.period_type,
-                due_days=form.due_days,
-                version=version.number if version else None,
-                digest=version.digest if version else "",
-                elements=[
-                    ElementOut(
-                        code=e.code,
-                        name=e.name,
-                        type=e.type,
-                        unit=e.unit,
-                        required=e.required,
-                        min=e.min,
-                        max=upper_bound(e),
-                        decimals=decimals_of(e) if e.numeric else None,
-                        choices=list(e.choices),
-                    )
-                    for e in elements
-                ],
-            )
-        )
-    return out
+    forms = (
+        Form.objects.select_related("current_version")
+        .defer("current_version__definition")  # read only for a version not yet parsed
+        .order_by("code")
+    )
+    return [
+        {
+            "code": form.code,
+            "name": form.name,
+            "period_type": form.period_type,
+            "due_days": form.due_days,
+            "version": form.current_version.number if form.current_version else None,
+            "digest": form.current_version.digest if form.current_version else "",
+            "elements": _elements_out(form.current_version) if form.current_version else [],
+        }
+        for form in forms
+    ]
+
+
+def _elements_out(version: FormVersion) -> list[dict[str, Any]]:
+    """A version's elements as the API shows them: plain values (ninja validates them
+    once, into the response), made once per version and bound (versions never change)."""
+    key = (version.pk, version.digest, settings.EDUPLAN_COUNT_MAX)
+    if key not in _ELEMENTS_OUT:
+        _ELEMENTS_OUT[key] = [
+            {
+                "code": e.code,
+                "name": e.name,
+                "type": e.type,
+                "unit": e.unit,
+                "required": e.required,
+                "min": e.min,
+                "max": upper_bound(e),
+                "decimals": decimals_of(e) if e.numeric else None,
+                "choices": list(e.choices),
+            }
+            for e in form_definition(version).elements
+        ]
+    return _ELEMENTS_OUT[key]
+
+
+_ELEMENTS_OUT: dict[tuple[int, str, int], list[dict[str, Any]]] = {}
