@@ -38,24 +38,42 @@ def save(city, form, values, **kwargs):
 
 
 class NothingThereYet:
-    """The locking read as it went for a writer whose first save raced another's: it
+    """The locking read as it went for a writer whose save raced another's first save: it
     found no report, and the other's commit came before its insert."""
 
     def first(self, **_values):
         return None
 
 
-def test_a_first_save_that_lost_the_race_to_another_is_a_conflict_and_stores_nothing(
+def _nothing_stored_but(winner: Submission) -> None:
+    assert list(Submission.objects.values_list("pk", "revision")) == [(winner.pk, 1)]
+    assert SubmissionEvent.objects.count() == 1
+    assert DataValue.objects.get(element__code="classes_large").number == 3
+    assert not IdempotencyKey.objects.filter(key="k-late").exists()  # refused whole
+
+
+def test_a_first_save_of_a_report_already_there_is_a_conflict_and_stores_nothing(city, class_form):
+    # No revision: the save inserts without reading first, and the insert finds the row.
+    winner = save(city, class_form, GOOD)
+    with pytest.raises(ConflictError, match=re.escape(str(ERR_STALE))):
+        save(city, class_form, {**GOOD, "classes_large": "7"}, idempotency_key="k-late")
+    _nothing_stored_but(winner)
+
+
+def test_a_save_whose_locking_read_lost_the_race_to_a_first_save_is_a_conflict(
     city, class_form, monkeypatch
 ):
     winner = save(city, class_form, GOOD)
     monkeypatch.setattr(services, "_SUBMISSION_LOCKED", NothingThereYet())
     with pytest.raises(ConflictError, match=re.escape(str(ERR_STALE))):
-        save(city, class_form, {**GOOD, "classes_large": "7"}, idempotency_key="k-late")
-    assert list(Submission.objects.values_list("pk", "revision")) == [(winner.pk, 1)]
-    assert SubmissionEvent.objects.count() == 1
-    assert DataValue.objects.get(element__code="classes_large").number == 3
-    assert not IdempotencyKey.objects.filter(key="k-late").exists()  # refused whole
+        save(
+            city,
+            class_form,
+            {**GOOD, "classes_large": "7"},
+            revision=winner.revision,
+            idempotency_key="k-late",
+        )
+    _nothing_stored_but(winner)
 
 
 def test_a_row_inserted_unless_present_is_saved_as_save_would(city):
