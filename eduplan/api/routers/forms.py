@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
@@ -73,25 +72,19 @@ def form_list(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 def _elements_out(version: FormVersion) -> list[dict[str, Any]]:
-    """A version's elements as the API shows them: plain values (ninja validates them
-    once, into the response), made once per version and bound (versions never change)."""
-    key = (version.pk, version.digest, settings.EDUPLAN_COUNT_MAX)
-    if key not in _ELEMENTS_OUT:
-        _ELEMENTS_OUT[key] = [
-            {
-                "code": e.code,
-                "name": e.name,
-                "type": e.type,
-                "unit": e.unit,
-                "required": e.required,
-                "min": e.min,
-                "max": upper_bound(e),
-                "decimals": decimals_of(e) if e.numeric else None,
-                "choices": list(e.choices),
-            }
-            for e in form_definition(version).elements
-        ]
-    return _ELEMENTS_OUT[key]
-
-
-_ELEMENTS_OUT: dict[tuple[int, str, int], list[dict[str, Any]]] = {}
+    """A version's elements as the API shows them: plain values, which ninja validates
+    once into the response (ElementOut objects built here were validated twice)."""
+    return [
+        {
+            "code": e.code,
+            "name": e.name,
+            "type": e.type,
+            "unit": e.unit,
+            "required": e.required,
+            "min": e.min,
+            "max": upper_bound(e),
+            "decimals": decimals_of(e) if e.numeric else None,
+            "choices": list(e.choices),
+        }
+        for e in form_definition(version).elements
+    ]
