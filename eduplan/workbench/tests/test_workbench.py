@@ -4,6 +4,8 @@ number of queries; nobody sees another unit's work."""
 
 from __future__ import annotations
 
+import re
+
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -153,6 +155,20 @@ def test_the_badges_count_what_waits(client, people, class_form):
     _login(client, "bob")
     html = client.get(reverse("workbench:badges")).content.decode()
     assert 'id="badge-approvals" hx-swap-oob="true"><span class="badge text-bg-light">1<' in html
+
+
+def test_every_badge_swapped_in_has_its_place_in_the_readers_menu(client, people, class_form):
+    _submit(people)
+    swapped = {}
+    for who in ("alice", "bob"):  # a school's reporter (no approvals), a district's
+        _login(client, who)
+        page = client.get(WORK).content.decode()
+        fragment = client.get(reverse("workbench:badges")).content.decode()
+        swapped[who] = set(re.findall(r'id="(badge-[a-z]+)" hx-swap-oob', fragment))
+        places = set(re.findall(r'<span id="(badge-[a-z]+)"></span>', page))
+        assert swapped[who] == places, who
+    assert "badge-approvals" not in swapped["alice"]
+    assert "badge-approvals" in swapped["bob"]
 
 
 def test_feedback_on_an_order_tells_the_supervision_office(
